@@ -1,0 +1,1 @@
+"""QGIS glue of the plugin: dock panels, background tasks, layer styling and metadata (imports qgis)."""

@@ -1,0 +1,85 @@
+"""The QGIS plugin object: registers the Processing provider, the dock panel and the menu.
+
+QGIS creates it through ``classFactory(iface)``; under qgis_process ``iface`` is None and only
+:meth:`Palsar2Plugin.initProcessing` is called. :meth:`Palsar2Plugin.unload` removes everything
+it added, so loading and unloading repeatedly leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+from .gui import i18n
+
+MENU_NAME = "PALSAR-2 ScanSAR"
+
+
+class Palsar2Plugin:
+    """Owns the provider, the disaster-data dock and the menu actions."""
+
+    def __init__(self, iface):
+        self.iface = iface
+        self.provider = None
+        self.dock = None
+        self.actions: List[QAction] = []
+        i18n.install_translator()
+
+    @staticmethod
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("Palsar2Plugin", text)
+
+    # -- Processing -------------------------------------------------------------------
+    def initProcessing(self):  # noqa: N802 (QGIS API)
+        """Register the ``palsar2`` provider (idempotent)."""
+        if self.provider is None:
+            from ..processing_provider.provider import Palsar2Provider
+
+            self.provider = Palsar2Provider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
+    # -- GUI --------------------------------------------------------------------------
+    def initGui(self):  # noqa: N802 (QGIS API)
+        self.initProcessing()
+        if self.iface is None:
+            return
+        from ..processing_provider.provider import ICON_PATH
+        from .gui.event_dock import EventDock
+
+        self.dock = EventDock(self.iface, self.iface.mainWindow())
+        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+
+        toggle = self.dock.toggleViewAction()
+        toggle.setIcon(QIcon(str(ICON_PATH)))
+        toggle.setText(self.tr("PALSAR-2 disaster data"))
+        self._add_action(toggle)
+
+    def _add_action(self, action: QAction) -> None:
+        self.iface.addPluginToRasterMenu(MENU_NAME, action)
+        self.actions.append(action)
+
+    def unload(self):
+        """Remove the provider, dock, menu entries and translator."""
+        if self.iface is not None:
+            for action in self.actions:
+                self.iface.removePluginRasterMenu(MENU_NAME, action)
+            if self.dock is not None:
+                self.iface.removeDockWidget(self.dock)
+                self.dock.close()
+                self.dock.deleteLater()
+        self.actions = []
+        self.dock = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        i18n.remove_translator()
+
+    # -- For other parts of the plugin ------------------------------------------------
+    def event_dock(self) -> Optional[object]:
+        """The disaster-data dock, or None without a GUI."""
+        return self.dock

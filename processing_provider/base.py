@@ -1,0 +1,124 @@
+"""Base class and helpers shared by the ``palsar2`` algorithms.
+
+An algorithm subclasses :class:`Palsar2Algorithm` and sets ``NAME`` (lowercase id, permanent),
+``DISPLAY_NAME``, ``GROUP_ID`` (a key of :data:`GROUPS`), ``HELP_EN`` and ``HELP_JA``; it keeps no
+per-run state on the instance. Core errors become ``QgsProcessingException`` through
+:meth:`Palsar2Algorithm.core_errors`; progress and cancel reach the core through
+:func:`core_callbacks`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Callable, Iterator, Tuple
+
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingParameterDefinition,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from ..palsar2_plugin import attribution
+from ..palsar2_plugin.errors import Cancelled, Palsar2Error
+from ..palsar2_plugin.gui.i18n import current_language
+from .provider import HELP_URL, ICON_PATH
+
+#: Stable group ids and their English names (translated through tr() in context "Palsar2Algorithm").
+GROUPS = {
+    "data": "Find and download data",
+    "read": "Read products",
+    "correct": "Terrain correction",
+    "load": "Load and analyse",
+    "events": "Disaster events",
+}
+
+
+
+class Palsar2Algorithm(QgsProcessingAlgorithm):
+    """Common identity, help, icon and error handling of the plugin's algorithms."""
+
+    NAME = ""
+    DISPLAY_NAME = ""
+    GROUP_ID = ""
+    HELP_EN = ""
+    HELP_JA = ""
+    TAGS: Tuple[str, ...] = ()
+
+    def name(self):
+        return self.NAME
+
+    def displayName(self):  # noqa: N802 (QGIS API)
+        return self.tr(self.DISPLAY_NAME)
+
+    def group(self):
+        return QCoreApplication.translate("Palsar2Algorithm", GROUPS[self.GROUP_ID])
+
+    def groupId(self):  # noqa: N802
+        return self.GROUP_ID
+
+    def tags(self):
+        return [self.tr(tag) for tag in self.TAGS] + ["palsar-2", "alos-2", "jaxa", "sar"]
+
+    def shortHelpString(self):  # noqa: N802
+        """Help in the QGIS language (Japanese or English), always ending with JAXA's credit."""
+        japanese = current_language() == "ja" and self.HELP_JA
+        body = self.HELP_JA if japanese else self.HELP_EN
+        credit = (f"{attribution.CREDIT_JA}。{attribution.DERIVED_JA}" if japanese
+                  else f"{attribution.CREDIT_EN}. {attribution.DERIVED_EN}")
+        return f"{body}\n\n{credit}"
+
+    def shortDescription(self):  # noqa: N802
+        return self.shortHelpString().split("\n", 1)[0]
+
+    def helpUrl(self):  # noqa: N802
+        return f"{HELP_URL}"
+
+    def icon(self):
+        return QIcon(str(ICON_PATH))
+
+    def svgIconPath(self):  # noqa: N802
+        return str(ICON_PATH)
+
+    def createInstance(self):  # noqa: N802
+        return type(self)()
+
+    def tr(self, text: str) -> str:
+        return QCoreApplication.translate(type(self).__name__, text)
+
+    @staticmethod
+    @contextlib.contextmanager
+    def core_errors() -> Iterator[None]:
+        """Turn the core's errors into QgsProcessingException with the same message."""
+        try:
+            yield
+        except Cancelled as error:
+            raise QgsProcessingException(str(error)) from error
+        except Palsar2Error as error:
+            raise QgsProcessingException(str(error)) from error
+
+
+def core_callbacks(feedback: QgsProcessingFeedback) -> Tuple[Callable[[float, str], None], Callable[[], bool]]:
+    """(progress, is_cancelled) callables for the core, driven by a Processing feedback."""
+    last_message = [""]
+
+    def progress(fraction: float, message: str = "") -> None:
+        if feedback is None:
+            return
+        feedback.setProgress(100.0 * fraction)
+        if message and message != last_message[0]:
+            last_message[0] = message
+            feedback.setProgressText(message)
+
+    def is_cancelled() -> bool:
+        return feedback is not None and feedback.isCanceled()
+
+    return progress, is_cancelled
+
+
+def make_advanced(parameter: QgsProcessingParameterDefinition) -> QgsProcessingParameterDefinition:
+    """Flag ``parameter`` as advanced (works on QGIS 3.22 to 3.40+)."""
+    parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+    return parameter
