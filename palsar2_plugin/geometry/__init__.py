@@ -1,0 +1,13 @@
+"""Orbit and range-Doppler geometry on the WGS84 ellipsoid.
+
+Modules: ``ellipsoid`` (WGS84, geodetic <-> ECEF), ``orbit`` (state-vector interpolation),
+``radar_grid`` (line/pixel <-> azimuth time/slant range), ``range_doppler`` (forward and
+backward geocoding, look vectors, incidence angles), ``orbit_model`` (synthetic ALOS-2 orbits).
+
+Conventions used throughout: Earth-fixed Cartesian coordinates (ECEF, the "ECR" frame of the
+CEOS leader) in metres; times in seconds after an orbit's UTC reference time; latitudes and
+longitudes in degrees (geodetic, WGS84); heights in metres above the WGS84 ellipsoid.
+"""
+
+from .ellipsoid import WGS84_A, WGS84_B, WGS84_F, WGS84_E2, ecef_to_geodetic, geodetic_to_ecef  # noqa: F401
+from .orbit import Orbit, OrbitError  # noqa: F401
