@@ -1,0 +1,133 @@
+"""A DEM as a source of WGS84 ellipsoid heights at any latitude/longitude, read window by window.
+
+Any raster rasterio opens, in any CRS. Heights are converted from the DEM's height reference
+(``egm96`` / ``egm2008`` / ``ellipsoid``, see :mod:`palsar2_plugin.geoid`) to metres above the
+WGS84 ellipsoid. Outside the DEM, and at its nodata cells, the height is 0 m above the
+ellipsoid (the simulator's convention for a DEM that does not cover the swath). Samples are
+interpolated bilinearly between DEM cell centres. Only the window around the requested points
+is read, so the DEM is never held in memory whole.
+"""
+
+from __future__ import annotations
+
+from typing import Tuple
+
+import numpy as np
+
+from ..errors import Palsar2Error
+from ..geoid import normalise_height_reference, to_ellipsoid_heights
+
+
+class DemHeights:
+    """Ellipsoid heights (m) from the DEM at ``path`` whose heights are above ``height_reference``."""
+
+    def __init__(self, path: str, height_reference: str = "egm96"):
+        import rasterio
+        from pyproj import CRS, Transformer
+
+        self.path = str(path)
+        self.height_reference = normalise_height_reference(height_reference)
+        try:
+            self._ds = rasterio.open(self.path)
+        except Exception as err:  # rasterio raises several types
+            raise Palsar2Error(f"Cannot open the DEM {self.path}: {err}. Give a raster GDAL reads "
+                               "(GeoTIFF, SRTM .hgt, ...).") from err
+        if self._ds.crs is None:
+            raise Palsar2Error(f"The DEM {self.path} has no coordinate reference system; assign one first.")
+        crs = CRS.from_user_input(self._ds.crs.to_wkt())
+        horizontal = crs.sub_crs_list[0] if crs.is_compound else crs
+        self._to_dem = Transformer.from_crs("EPSG:4326", horizontal, always_xy=True)
+        self._to_geo = Transformer.from_crs(horizontal, "EPSG:4326", always_xy=True)
+        self._inverse = ~self._ds.transform
+        self.width, self.height = self._ds.width, self._ds.height
+        self.nodata = self._ds.nodata
+
+    def close(self) -> None:
+        self._ds.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- geography -----------------------------------------------------------------------
+    def centre_lat_lon(self) -> Tuple[float, float]:
+        """Latitude, longitude (degrees) of the centre of the DEM's extent."""
+        x, y = self._ds.transform * (self.width / 2.0, self.height / 2.0)
+        lon, lat = self._to_geo.transform(x, y)
+        return float(lat), float(lon)
+
+    def bounds_lat_lon(self) -> Tuple[float, float, float, float]:
+        """(south, west, north, east) in degrees of the DEM's extent (from its edges)."""
+        cols = np.concatenate([np.linspace(0, self.width, 21), np.full(21, self.width),
+                               np.linspace(0, self.width, 21), np.zeros(21)])
+        rows = np.concatenate([np.zeros(21), np.linspace(0, self.height, 21),
+                               np.full(21, self.height), np.linspace(0, self.height, 21)])
+        xs, ys = self._ds.transform * (cols, rows)
+        lon, lat = self._to_geo.transform(np.asarray(xs), np.asarray(ys))
+        return float(np.min(lat)), float(np.min(lon)), float(np.max(lat)), float(np.max(lon))
+
+    # -- heights -------------------------------------------------------------------------
+    def _window_ellipsoid_heights(self, row0: int, row1: int, col0: int, col1: int) -> np.ndarray:
+        """Ellipsoid heights (m) of DEM cells [row0, row1) x [col0, col1); 0 outside/at nodata."""
+        from rasterio.windows import Window
+
+        out = np.zeros((row1 - row0, col1 - col0), dtype=np.float64)
+        r0, r1 = max(row0, 0), min(row1, self.height)
+        c0, c1 = max(col0, 0), min(col1, self.width)
+        if r0 >= r1 or c0 >= c1:
+            return out
+        raw = self._ds.read(1, window=Window(c0, r0, c1 - c0, r1 - r0), masked=True)
+        values = np.ma.filled(raw.astype(np.float64), np.nan)
+        rr, cc = np.meshgrid(np.arange(r0, r1) + 0.5, np.arange(c0, c1) + 0.5, indexing="ij")
+        xs, ys = self._ds.transform * (cc, rr)
+        lon, lat = self._to_geo.transform(np.asarray(xs), np.asarray(ys))
+        h = to_ellipsoid_heights(values, lat, lon, self.height_reference)
+        out[r0 - row0:r1 - row0, c0 - col0:c1 - col0] = np.where(np.isfinite(h), h, 0.0)
+        return out
+
+    def ellipsoid_heights(self, lat_deg: np.ndarray, lon_deg: np.ndarray) -> np.ndarray:
+        """Bilinearly interpolated WGS84 ellipsoid heights (m) at ``lat_deg``, ``lon_deg`` (degrees).
+
+        0 m where the point lies outside the DEM or next to nodata cells only.
+        """
+        lat = np.asarray(lat_deg, dtype=np.float64)
+        lon = np.asarray(lon_deg, dtype=np.float64)
+        xs, ys = self._to_dem.transform(lon.ravel(), lat.ravel())
+        cols, rows = self._inverse * (np.asarray(xs), np.asarray(ys))
+        # cell-centre based fractional indices
+        fc = np.asarray(cols) - 0.5
+        fr = np.asarray(rows) - 0.5
+        result = np.zeros(lat.size, dtype=np.float64)
+        inside = np.isfinite(fc) & np.isfinite(fr) & (fc > -1) & (fc < self.width) & (fr > -1) & (fr < self.height)
+        if not inside.any():
+            return result.reshape(lat.shape)
+        fci, fri = fc[inside], fr[inside]
+        c0 = int(np.floor(fci.min()))
+        r0 = int(np.floor(fri.min()))
+        c1 = int(np.floor(fci.max())) + 2
+        r1 = int(np.floor(fri.max())) + 2
+        grid = self._window_ellipsoid_heights(r0, r1, c0, c1)
+        ic = np.floor(fci).astype(np.int64)
+        ir = np.floor(fri).astype(np.int64)
+        dc, dr = fci - ic, fri - ir
+        ic -= c0
+        ir -= r0
+        h = (grid[ir, ic] * (1 - dr) * (1 - dc) + grid[ir, ic + 1] * (1 - dr) * dc
+             + grid[ir + 1, ic] * dr * (1 - dc) + grid[ir + 1, ic + 1] * dr * dc)
+        result[inside] = h
+        return result.reshape(lat.shape)
+
+    def ellipsoid_height_range(self) -> Tuple[float, float]:
+        """(min, max) ellipsoid height (m) over the DEM, including the 0 m used outside it.
+
+        Reads the DEM block by block.
+        """
+        lo, hi = 0.0, 0.0
+        step = 1024
+        for r in range(0, self.height, step):
+            for c in range(0, self.width, step):
+                h = self._window_ellipsoid_heights(r, min(r + step, self.height), c, min(c + step, self.width))
+                lo, hi = min(lo, float(h.min())), max(hi, float(h.max()))
+        return lo, hi

@@ -1,0 +1,93 @@
+"""Pure tile functions of the simulator: facet areas, shadow, bilinear accumulation, zero-Doppler."""
+
+import numpy as np
+import pytest
+
+from palsar2_plugin.simulate.terrain_area import (facet_any, facet_area_vectors, facet_values,
+                                                  illuminated_areas, radar_coordinates_near_rows,
+                                                  shadow_vertices, splat_bilinear)
+
+R_EARTH = 6371000.0
+
+
+def _local_mesh(heights, spacing_x=10.0, spacing_y=10.0):
+    """Mesh near (R,0,0): rows along +y (along track), columns along +z... ground range along +z."""
+    rows, cols = heights.shape
+    y = np.arange(rows)[:, None] * spacing_y * np.ones((1, cols))
+    z = np.arange(cols)[None, :] * spacing_x * np.ones((rows, 1))
+    x = R_EARTH + heights
+    return np.stack([x, y, z], axis=-1)
+
+
+def test_flat_facets_have_outward_area_summing_to_the_plane():
+    mesh = _local_mesh(np.zeros((5, 7)), 10.0, 20.0)
+    a = facet_area_vectors(mesh)
+    assert a.shape == (4, 6, 2, 3)
+    assert a[..., 0].sum() == pytest.approx(4 * 20.0 * 6 * 10.0)  # all along +x (outward)
+    assert np.abs(a[..., 1:]).max() == pytest.approx(0.0, abs=1e-6)
+    # reversed column order still gives outward vectors
+    assert facet_area_vectors(mesh[:, ::-1])[..., 0].min() > 0
+
+
+def test_illuminated_area_is_projection_on_look_and_zero_facing_away():
+    mesh = _local_mesh(np.zeros((2, 2)), 10.0, 10.0)
+    a = facet_area_vectors(mesh)
+    centre = facet_values(mesh)
+    theta = np.radians(35.0)
+    sensor = np.array([R_EARTH + 7e5, 5.0, -7e5 * np.tan(theta)])
+    # projected area = ground area * cos(incidence)
+    gamma = illuminated_areas(a, centre, np.broadcast_to(sensor, centre.shape), np.zeros((1, 1, 2), bool))
+    assert gamma.sum() == pytest.approx(100.0 * np.cos(theta), rel=2e-3)
+    # slope facing away steeper than the look: zero
+    steep = mesh.copy()
+    steep[:, 1, 0] -= 10.0 * np.tan(np.radians(60.0))  # falls away from the radar (radar at -z)
+    gamma_away = illuminated_areas(facet_area_vectors(steep), facet_values(steep),
+                                   np.broadcast_to(sensor, centre.shape), np.zeros((1, 1, 2), bool))
+    assert gamma_away.sum() == 0.0
+    shadowed = illuminated_areas(a, centre, np.broadcast_to(sensor, centre.shape), np.ones((1, 1, 2), bool))
+    assert shadowed.sum() == 0.0
+
+
+def test_shadow_behind_a_wall():
+    h = np.zeros((1, 12))
+    h[0, 3] = 500.0  # a thin 500 m wall 30 m from the near edge
+    mesh = _local_mesh(h)
+    theta = np.radians(40.0)
+    sensor = np.array([[R_EARTH + 7e5, 0.0, -7e5 * np.tan(theta)]])
+    shadow = shadow_vertices(mesh, sensor)
+    # the wall hides the ground behind it for 500*tan(40 deg) = 420 m > the 80 m shown
+    assert shadow[0].tolist() == [False] * 4 + [True] * 8
+    flat = shadow_vertices(_local_mesh(np.zeros((1, 12))), sensor)
+    assert not flat.any()
+    assert facet_any(np.array([[True, False], [False, False]])).tolist() == [[[True, True]]]
+
+
+def test_splat_bilinear_conserves_and_spreads():
+    out = splat_bilinear(np.array([10.25]), np.array([3.5]), np.array([8.0]), 10, 3, 6)
+    assert out.sum() == pytest.approx(8.0)
+    assert out[0, 3] == pytest.approx(8 * 0.75 * 0.5)
+    assert out[1, 4] == pytest.approx(8 * 0.25 * 0.5)
+    # a unit comb with spacing 1 gives a uniform sum inside
+    ll, pp = np.meshgrid(np.arange(-1, 12) + 0.3, np.arange(-1, 9) + 0.7, indexing="ij")
+    uni = splat_bilinear(ll, pp, np.ones(ll.shape), 0, 10, 8)
+    assert np.allclose(uni, 1.0)
+    # outside contributions are dropped
+    assert splat_bilinear(np.array([50.0]), np.array([1.0]), np.array([1.0]), 0, 3, 3).sum() == 0
+
+
+def test_zero_doppler_near_rows_matches_brute_force():
+    # straight-line sensor with constant velocity and a small acceleration
+    s0 = np.array([[7.0e6, 0.0, 0.0]])
+    v0 = np.array([[0.0, 7600.0, 0.0]])
+    acc = np.array([[-8.0, 0.0, 0.0]])
+    pts = np.array([[[6.37e6, 30.0, 2.0e5], [6.371e6, -12.0, 2.5e5]]])
+    t, r = radar_coordinates_near_rows(pts, np.array([100.0]), s0, v0, acc)
+    for k in range(2):
+        tk = t[0, k] - 100.0
+        pos = s0[0] + v0[0] * tk + 0.5 * acc[0] * tk ** 2
+        vel = v0[0] + acc[0] * tk
+        # zero Doppler: line of sight perpendicular to velocity (to 1e-9 rad), range consistent
+        los = pts[0, k] - pos
+        assert abs(los @ vel) / (np.linalg.norm(los) * np.linalg.norm(vel)) < 1e-9
+        assert r[0, k] == pytest.approx(np.linalg.norm(los), abs=1e-6)
+        assert abs(tk) > 1e-3  # the point was off its row: the solver had to move
