@@ -1,0 +1,265 @@
+"""Range-Doppler geolocation on the WGS84 ellipsoid plus a height, in both directions.
+
+Frame and units: Earth-fixed (ECEF) metres and m/s; azimuth times in seconds after the
+orbit's reference time; slant ranges one-way in metres; latitudes/longitudes in degrees;
+heights in metres above the WGS84 ellipsoid; Doppler in Hz; angles returned in degrees.
+
+Doppler convention: f = (2 / wavelength) * v_sat . u, with u the unit vector from the
+satellite to the target and v_sat the Earth-fixed velocity; f > 0 for a target ahead of the
+satellite. Zero Doppler (u perpendicular to v_sat) is the default everywhere.
+
+All solvers are vectorised Newton iterations over arrays of any shape: Python loops run only
+over iterations (a handful), never over points. NaN inputs give NaN outputs.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Optional, Tuple, Union
+
+import numpy as np
+
+from .ellipsoid import (ecef_to_geodetic, enu_basis, geodetic_to_ecef, meridian_radius,
+                        prime_vertical_radius)
+from .orbit import Orbit
+from .radar_grid import LOOK_SIDES, GeometryError, RadarGrid
+
+DopplerArg = Union[float, np.ndarray, Callable[[np.ndarray], np.ndarray]]
+
+
+def _dot(a, b):
+    return np.einsum("...k,...k->...", a, b)
+
+
+def _norm(a):
+    return np.sqrt(_dot(a, a))
+
+
+def _doppler_factor(doppler_hz: DopplerArg, wavelength_m: Optional[float], slant_range_m):
+    """lambda * f_dc / 2 (m/s) for the given Doppler (number, array or callable of slant range)."""
+    if callable(doppler_hz):
+        f = np.asarray(doppler_hz(slant_range_m), dtype=np.float64)
+    else:
+        f = np.asarray(doppler_hz, dtype=np.float64)
+        if not np.any(f):
+            return 0.0
+    if wavelength_m is None:
+        raise GeometryError("A non-zero Doppler centroid needs the radar wavelength (wavelength_m).")
+    return 0.5 * float(wavelength_m) * f
+
+
+# --------------------------------------------------------------------------- backward
+def zero_doppler_time(orbit: Orbit, target_xyz, t_initial_s, *, wavelength_m: Optional[float] = None,
+                      doppler_hz: DopplerArg = 0.0, tolerance_s: float = 1e-8,
+                      max_iterations: int = 30) -> Tuple[np.ndarray, np.ndarray]:
+    """Azimuth time (s) and one-way slant range (m) at which the satellite sees ``target_xyz``.
+
+    target_xyz: ECEF (..., 3) in metres. t_initial_s: first guess, scalar or broadcastable to
+    the target shape (e.g. the scene's mid time; a guess hundreds of seconds off still converges).
+    By default the zero-Doppler time (line of sight perpendicular to the Earth-fixed velocity);
+    with ``doppler_hz`` (Hz: number, array, or callable of slant range in m) and
+    ``wavelength_m`` the time at which the target has that Doppler centroid.
+    Newton's method on g(t) = v.(P - S) - (lambda f/2)|P - S| with the orbit's acceleration
+    in g'(t); converges to ``tolerance_s`` (1e-8 s, i.e. < 0.1 mm along track) in 3-5 steps.
+    Raises OrbitError if the solution lies outside the orbit's state vectors.
+    """
+    target = np.asarray(target_xyz, dtype=np.float64)
+    shape = target.shape[:-1]
+    p = target.reshape(-1, 3)
+    t = np.broadcast_to(np.asarray(t_initial_s, dtype=np.float64), shape).reshape(-1).copy()
+    valid = np.all(np.isfinite(p), axis=-1) & np.isfinite(t)
+    t[~valid] = np.nan
+    lo = orbit.start_s - orbit.max_extrapolation_s
+    hi = orbit.stop_s + orbit.max_extrapolation_s
+    dfac_const = None if callable(doppler_hz) else np.broadcast_to(
+        np.asarray(doppler_hz, dtype=np.float64), shape).reshape(-1)
+    active = np.nonzero(valid)[0]
+    for _ in range(max_iterations):
+        if active.size == 0:
+            break
+        ta = np.clip(t[active], lo, hi)
+        s, v, a = orbit.position_velocity_acceleration(ta, check=False)
+        d = p[active] - s
+        r = _norm(d)
+        vd = _dot(v, d)
+        g = vd
+        dg = _dot(a, d) - _dot(v, v)
+        if callable(doppler_hz) or np.any(dfac_const):
+            fd = doppler_hz(r) if callable(doppler_hz) else dfac_const[active]
+            k = _doppler_factor(fd, wavelength_m, r) if np.any(fd) else 0.0
+            g = g - k * r
+            dg = dg + k * vd / r
+        step = g / dg
+        t[active] = ta - step
+        active = active[np.abs(step) > tolerance_s]
+    orbit.check_times(t)
+    s = orbit.position(np.where(np.isfinite(t), t, orbit.start_s), check=False)
+    slant = _norm(p - s)
+    slant[~np.isfinite(t)] = np.nan
+    return t.reshape(shape), slant.reshape(shape)
+
+
+# --------------------------------------------------------------------------- forward
+def _initial_guess(pos, vel, slant_range_m, height_m, side_sign, along_cos):
+    """Target estimate on a sphere of the local radius: a start point for the Newton solver."""
+    rs = _norm(pos)
+    n_hat = -pos / rs[..., None]
+    lat_s, lon_s, _ = ecef_to_geodetic(pos)
+    rt = _norm(geodetic_to_ecef(lat_s, lon_s, 0.0)) + height_m
+    cos_look = np.clip((rs ** 2 + slant_range_m ** 2 - rt ** 2) / (2.0 * rs * slant_range_m), -1.0, 1.0)
+    sin_look = np.sqrt(1.0 - cos_look ** 2)
+    c_hat = np.cross(n_hat, vel)
+    c_hat /= _norm(c_hat)[..., None]
+    t_hat = np.cross(c_hat, n_hat)
+    sin_a = np.clip(along_cos, -0.5, 0.5)
+    cos_a = np.sqrt(1.0 - sin_a ** 2)
+    look = (cos_a * cos_look)[..., None] * n_hat + (cos_a * sin_look * side_sign)[..., None] * c_hat \
+        + sin_a[..., None] * t_hat
+    return pos + slant_range_m[..., None] * look
+
+
+def geolocate(orbit: Orbit, azimuth_time_s, slant_range_m, height_m, look_side: str,
+              wavelength_m: Optional[float] = None, doppler_hz: DopplerArg = 0.0,
+              *, tolerance_m: float = 1e-5, max_iterations: int = 20) -> Tuple[np.ndarray, np.ndarray]:
+    """(lat_deg, lon_deg) of the point at ``height_m`` above the ellipsoid seen at the azimuth
+    time (s) and one-way slant range (m), on the ``look_side`` ('right'/'left') of the track.
+
+    It intersects the range sphere, the Doppler cone (zero-Doppler plane by default; else
+    ``doppler_hz`` in Hz, number/array/callable of slant range, with ``wavelength_m``) and the
+    surface at geodetic height h: Newton's method in (latitude, longitude) with exact
+    derivatives, started from a spherical-Earth solution on the requested side.
+    Inputs broadcast; converges to ``tolerance_m`` (10 um) in 3-5 steps.
+    """
+    if look_side not in LOOK_SIDES:
+        raise GeometryError(f"look_side must be 'right' or 'left', not {look_side!r}.")
+    t, r, h = np.broadcast_arrays(np.asarray(azimuth_time_s, dtype=np.float64),
+                                  np.asarray(slant_range_m, dtype=np.float64),
+                                  np.asarray(height_m, dtype=np.float64))
+    shape = t.shape
+    t, r, h = t.reshape(-1), r.reshape(-1), h.reshape(-1)
+    if callable(doppler_hz):
+        fd = np.asarray(doppler_hz(r), dtype=np.float64)
+    else:
+        fd = np.asarray(doppler_hz, dtype=np.float64)
+    fd = np.broadcast_to(fd, shape).reshape(-1) if fd.ndim else np.full(t.shape, float(fd))
+    k = _doppler_factor(fd, wavelength_m, r)
+    k = np.broadcast_to(np.asarray(k, dtype=np.float64), t.shape)
+
+    pos, vel = orbit.position_velocity(t)
+    speed = _norm(vel)
+    v_hat = vel / speed[..., None]
+    target_cos = k / speed                          # required v_hat . u
+    side = 1.0 if look_side == "right" else -1.0
+    guess = _initial_guess(pos, vel, r, h, side, target_cos)
+    lat_d, lon_d, _ = ecef_to_geodetic(guess)
+    lat, lon = np.radians(lat_d), np.radians(lon_d)
+
+    active = np.nonzero(np.isfinite(lat) & np.isfinite(lon) & np.isfinite(r) & np.isfinite(h))[0]
+    lat[np.setdiff1d(np.arange(lat.size), active)] = np.nan
+    lon[np.setdiff1d(np.arange(lon.size), active)] = np.nan
+    for _ in range(max_iterations):
+        if active.size == 0:
+            break
+        la, lo, ha = lat[active], lon[active], h[active]
+        p = geodetic_to_ecef(np.degrees(la), np.degrees(lo), ha)
+        d = p - pos[active]
+        rd = _norm(d)
+        u = d / rd[..., None]
+        vh = v_hat[active]
+        vu = _dot(vh, u)
+        f1 = rd - r[active]
+        f2 = vu - target_cos[active]
+        east, north, _ = enu_basis(np.degrees(la), np.degrees(lo))
+        dp_dlat = (meridian_radius(la) + ha)[..., None] * north
+        dp_dlon = ((prime_vertical_radius(la) + ha) * np.cos(la))[..., None] * east
+        g2 = (vh - vu[..., None] * u) / rd[..., None]
+        a11, a12 = _dot(u, dp_dlat), _dot(u, dp_dlon)
+        a21, a22 = _dot(g2, dp_dlat), _dot(g2, dp_dlon)
+        det = a11 * a22 - a12 * a21
+        dlat = (a22 * f1 - a12 * f2) / det
+        dlon = (a11 * f2 - a21 * f1) / det
+        # limit wild first steps (at most ~0.05 rad = 300 km)
+        dlat = np.clip(dlat, -0.05, 0.05)
+        dlon = np.clip(dlon, -0.05, 0.05)
+        lat[active] = la - dlat
+        lon[active] = lo - dlon
+        step_m = np.hypot(dlat * 6.4e6, dlon * 6.4e6 * np.cos(la))
+        active = active[step_m > tolerance_m]
+    lon = (lon + np.pi) % (2.0 * np.pi) - np.pi
+    return np.degrees(lat).reshape(shape), np.degrees(lon).reshape(shape)
+
+
+# --------------------------------------------------------------------------- grid helpers
+def radar_to_geo(grid: RadarGrid, orbit: Orbit, line, pixel, height_m) -> Tuple[np.ndarray, np.ndarray]:
+    """(lat_deg, lon_deg) of fractional 0-based (line, pixel) of ``grid`` at ``height_m`` (m, ellipsoid).
+
+    Uses the grid's look side, wavelength and Doppler centroid polynomial (zero Doppler if none).
+    """
+    t = grid.time_of_line(line)
+    r = grid.range_of_pixel(pixel)
+    doppler = 0.0 if grid.is_zero_doppler else grid.doppler_hz
+    return geolocate(orbit, t, r, height_m, grid.look_side, grid.wavelength_m, doppler)
+
+
+def geo_to_radar(grid: RadarGrid, orbit: Orbit, lat_deg, lon_deg, height_m, t_initial_s=None):
+    """(azimuth_time_s, slant_range_m, line, pixel) of points given by geodetic lat/lon (degrees)
+    and height (m above the ellipsoid); line/pixel fractional, 0-based, centre convention.
+
+    Points outside the image get line/pixel outside [0, lines-1] / [0, pixels-1] (not clipped).
+    ``t_initial_s`` defaults to the grid's mid time.
+    """
+    xyz = geodetic_to_ecef(lat_deg, lon_deg, height_m)
+    if t_initial_s is None:
+        t_initial_s = grid.mid_time_s
+    doppler = 0.0 if grid.is_zero_doppler else grid.doppler_hz
+    t, r = zero_doppler_time(orbit, xyz, t_initial_s, wavelength_m=grid.wavelength_m, doppler_hz=doppler)
+    return t, r, grid.line_of_time(t), grid.pixel_of_range(r)
+
+
+# --------------------------------------------------------------------------- look vectors, angles
+def look_vectors(orbit: Orbit, azimuth_time_s, target_xyz) -> Tuple[np.ndarray, np.ndarray]:
+    """Unit vectors (..., 3) from the target towards the satellite at ``azimuth_time_s``, and the
+    one-way slant range (m). ECEF components."""
+    s = orbit.position(azimuth_time_s)
+    d = s - np.asarray(target_xyz, dtype=np.float64)
+    r = _norm(d)
+    return d / r[..., None], r
+
+
+def ellipsoid_incidence_deg(orbit: Orbit, azimuth_time_s, target_xyz) -> np.ndarray:
+    """Incidence angle (degrees) on the ellipsoid: between the ellipsoid normal at the target
+    (geodetic vertical of its lat/lon) and the line of sight to the satellite."""
+    to_sensor, _ = look_vectors(orbit, azimuth_time_s, target_xyz)
+    lat, lon, _ = ecef_to_geodetic(target_xyz)
+    _, _, up = enu_basis(lat, lon)
+    return np.degrees(np.arccos(np.clip(_dot(up, to_sensor), -1.0, 1.0)))
+
+
+def local_incidence_deg(to_sensor, surface_normal) -> np.ndarray:
+    """Local incidence angle (degrees) between a surface normal (..., 3; any length, ECEF
+    components, pointing out of the ground) and the unit line of sight towards the sensor.
+    Angles above 90 degrees mean the facet faces away from the radar (shadow)."""
+    n = np.asarray(surface_normal, dtype=np.float64)
+    cos_t = _dot(n, to_sensor) / _norm(n)
+    return np.degrees(np.arccos(np.clip(cos_t, -1.0, 1.0)))
+
+
+def look_angle_deg(orbit: Orbit, azimuth_time_s, target_xyz) -> np.ndarray:
+    """Off-nadir look angle (degrees) at the satellite: between the geodetic nadir of the
+    satellite and the line of sight to the target."""
+    s = orbit.position(azimuth_time_s)
+    lat, lon, _ = ecef_to_geodetic(s)
+    _, _, up = enu_basis(lat, lon)
+    d = np.asarray(target_xyz, dtype=np.float64) - s
+    return np.degrees(np.arccos(np.clip(-_dot(up, d) / _norm(d), -1.0, 1.0)))
+
+
+def side_of_track(orbit: Orbit, azimuth_time_s, target_xyz) -> np.ndarray:
+    """+1 where the target lies right of the flight direction, -1 where left (ECEF geometry)."""
+    s, v = orbit.position_velocity(azimuth_time_s)
+    d = np.asarray(target_xyz, dtype=np.float64) - s
+    right = np.cross(-s, v)                  # nadir x velocity points to the right
+    return np.sign(_dot(right, d))
+
+
+__all__ = ["zero_doppler_time", "geolocate", "radar_to_geo", "geo_to_radar", "look_vectors",
+           "ellipsoid_incidence_deg", "local_incidence_deg", "look_angle_deg", "side_of_track"]
