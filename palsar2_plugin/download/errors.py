@@ -1,0 +1,29 @@
+"""Errors of the download layer. Messages name the file, never credentials."""
+
+from __future__ import annotations
+
+from ..errors import Palsar2Error
+
+
+class DownloadError(Palsar2Error):
+    """A download failed (after retries where that makes sense)."""
+
+
+class TransferError(DownloadError):
+    """The server could not be reached or kept failing; the ``.part`` file is kept for a resume."""
+
+
+class VerificationError(DownloadError):
+    """The downloaded bytes do not match the expected size, checksum or ETag; nothing was kept."""
+
+
+class DiskFullError(DownloadError):
+    """The destination ran out of space (or hit a file-size limit); the ``.part`` file is kept."""
+
+
+class UnsafeArchiveError(DownloadError):
+    """An archive member would land outside the destination folder (absolute path, "..", link)."""
+
+
+class AuthenticationError(DownloadError):
+    """The server refused the credentials of the chosen authentication configuration."""

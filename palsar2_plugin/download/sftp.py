@@ -1,0 +1,256 @@
+"""Resumable, verified SFTP download (paramiko), for G-Portal (new: key only, port 22; legacy: password).
+
+Same guarantees as :mod:`.http_download`: write ``<dest>.part``, resume at its size (remote
+``seek``), check the size (and MD5 if the catalogue gives one), rename only when verified,
+retry broken connections with backoff (reconnecting). Host keys: known hosts are read from
+``known_hosts`` if given; an unknown host is trusted on first use and remembered there (or
+refused when ``trust_new_host`` is False); a changed key is always refused.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from ..errors import Cancelled
+from ..progress import CancelCheck, check_cancelled
+from .errors import AuthenticationError, DiskFullError, DownloadError, TransferError, VerificationError
+from .http_download import DownloadResult, part_path
+from .retry import RetryPolicy
+
+_DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+@dataclass(frozen=True)
+class SftpSettings:
+    """Where and how to log in. Secrets (``password``, ``key_passphrase``) never appear in repr()."""
+
+    host: str
+    port: int = 22
+    username: str = ""
+    key_path: Optional[str] = None
+    password: Optional[str] = field(default=None, repr=False)
+    key_passphrase: Optional[str] = field(default=None, repr=False)
+    known_hosts: Optional[str] = None
+    trust_new_host: bool = True
+    timeout: float = 30.0
+
+
+def _load_key(path: str, passphrase: Optional[str]):
+    import paramiko
+    errors = []
+    for cls in (paramiko.Ed25519Key, paramiko.ECDSAKey, paramiko.RSAKey):
+        try:
+            return cls.from_private_key_file(path, password=passphrase)
+        except paramiko.PasswordRequiredException:
+            raise AuthenticationError(f"The SSH key {os.path.basename(path)} is protected by a passphrase: "
+                                      "store the passphrase in the authentication configuration.") from None
+        except (paramiko.SSHException, ValueError) as exc:
+            errors.append(type(exc).__name__)
+        except OSError as exc:
+            raise AuthenticationError(f"Cannot read the SSH key file {path} ({exc.strerror}).") from None
+    raise AuthenticationError(f"{os.path.basename(path)} is not a private key paramiko can read "
+                              "(Ed25519, ECDSA or RSA in OpenSSH/PEM format).")
+
+
+class SftpConnection:
+    """A lazily (re)connected SFTP session. Not shared between threads: make one per worker."""
+
+    def __init__(self, settings: SftpSettings):
+        self.settings = settings
+        self._client = None
+        self._sftp = None
+
+    def sftp(self):
+        """The open ``paramiko.SFTPClient``, connecting first if needed."""
+        if self._sftp is None:
+            self._connect()
+        return self._sftp
+
+    def _connect(self) -> None:
+        import paramiko
+        s = self.settings
+        client = paramiko.SSHClient()
+        if s.known_hosts and os.path.exists(s.known_hosts):
+            client.load_host_keys(s.known_hosts)
+        client.set_missing_host_key_policy(paramiko.AutoAddPolicy() if s.trust_new_host else paramiko.RejectPolicy())
+        pkey = _load_key(s.key_path, s.key_passphrase) if s.key_path else None
+        where = f"{s.host}:{s.port}"
+        try:
+            client.connect(s.host, port=s.port, username=s.username, pkey=pkey, password=s.password,
+                           look_for_keys=False, allow_agent=False, timeout=s.timeout, banner_timeout=s.timeout,
+                           auth_timeout=s.timeout)
+        except paramiko.BadHostKeyException:
+            client.close()
+            raise DownloadError(f"The host key of {where} differs from the one recorded in {s.known_hosts}: "
+                                "the server may be impersonated. If JAXA really changed its key, remove the "
+                                "old entry from that file and run again.") from None
+        except paramiko.AuthenticationException:
+            client.close()
+            raise AuthenticationError(f"The SFTP server {where} refused the login of user {s.username!r}: "
+                                      "check the user name and the key or password in the authentication "
+                                      "configuration (the new G-Portal accepts public keys only).") from None
+        except paramiko.SSHException as exc:
+            client.close()
+            if "not found in known_hosts" in str(exc):
+                raise DownloadError(f"The host key of {where} is unknown and new hosts are not trusted: add it "
+                                    f"to {s.known_hosts or 'the known hosts file'}.") from None
+            raise TransferError(f"SSH connection to {where} failed ({type(exc).__name__}).") from None
+        except (OSError, EOFError) as exc:
+            client.close()
+            raise TransferError(f"Cannot connect to the SFTP server {where} "
+                                f"({getattr(exc, 'strerror', None) or type(exc).__name__}): check host, port and "
+                                "network.") from None
+        if s.known_hosts and s.trust_new_host:
+            try:
+                os.makedirs(os.path.dirname(os.path.abspath(s.known_hosts)), exist_ok=True)
+                client.save_host_keys(s.known_hosts)
+            except OSError:
+                pass  # remembering the key is a convenience; the transfer itself is unaffected
+        self._client = client
+        self._sftp = client.open_sftp()
+
+    def close(self) -> None:
+        for obj in (self._sftp, self._client):
+            try:
+                if obj is not None:
+                    obj.close()
+            except Exception:  # closing a broken connection may fail in many ways; nothing to save
+                pass
+        self._sftp = self._client = None
+
+
+_RETRYABLE = (ConnectionError, socket.timeout, TimeoutError, EOFError)
+
+
+def _retryable_ssh_errors():
+    import paramiko
+    return _RETRYABLE + (paramiko.SSHException,)
+
+
+def download_sftp(remote_path: str, dest, *, connection: SftpConnection, expected_size: Optional[int] = None,
+                  md5: Optional[str] = None, retry: RetryPolicy = RetryPolicy(), chunk_size: int = 1 << 20,
+                  on_bytes: Optional[Callable[[int], None]] = None, is_cancelled: Optional[CancelCheck] = None,
+                  sleep: Callable[[float], None] = time.sleep) -> DownloadResult:
+    """Download ``remote_path`` to ``dest`` over ``connection``, verified, resuming ``<dest>.part``.
+
+    Raises like :func:`~.http_download.download_http`.
+    """
+    dest = Path(dest)
+    part = part_path(dest)
+    emit = on_bytes or (lambda n: None)
+    retryable = _retryable_ssh_errors()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    failures = attempts = 0
+    first_offset = None
+    while True:
+        check_cancelled(is_cancelled)
+        attempts += 1
+        offset = part.stat().st_size if part.exists() else 0
+        try:
+            sftp = connection.sftp()
+            try:
+                total = sftp.stat(remote_path).st_size
+            except IOError as exc:
+                if getattr(exc, "errno", None) == errno.ENOENT:
+                    raise DownloadError(f"{remote_path} does not exist on the SFTP server: check the path rule "
+                                        "in the settings or refresh the catalogue.") from None
+                raise
+            if dest.exists() and dest.stat().st_size == total and (expected_size in (None, total)):
+                if not md5 or _md5(dest) == md5.lower():
+                    return DownloadResult(dest, total, skipped=True)
+            if expected_size is not None and total != expected_size:
+                raise VerificationError(f"{remote_path} has {total} bytes on the server but the catalogue says "
+                                        f"{expected_size}: refresh the catalogue.")
+            if offset > total:
+                part.unlink()
+                offset = 0
+            if first_offset is None:
+                first_offset = offset
+                if offset:
+                    emit(offset)
+            with sftp.open(remote_path, "rb") as remote, open(part, "ab" if offset else "wb") as out:
+                remote.seek(offset)
+                remote.prefetch(total)
+                done = offset
+                while done < total:
+                    data = remote.read(min(chunk_size, total - done))
+                    if not data:
+                        break
+                    out.write(data)
+                    done += len(data)
+                    emit(len(data))
+                    if is_cancelled is not None and is_cancelled():
+                        raise Cancelled(f"Download cancelled; {part.name} is kept and will resume.")
+                out.flush()
+                os.fsync(out.fileno())
+            if done < total:
+                raise EOFError(f"the file ended early ({done} of {total} bytes)")
+            if md5 and _md5(part) != md5.lower():
+                emit(-total)
+                part.unlink()
+                failures += 1
+                if failures >= retry.attempts:
+                    raise VerificationError(f"Download of {remote_path} failed the MD5 check {failures} times.")
+                sleep(retry.delay(failures))
+                continue
+            os.replace(part, dest)
+            return DownloadResult(dest, total, attempts=attempts, resumed_from=first_offset or 0)
+        except (DownloadError, Cancelled):
+            raise
+        except retryable as exc:
+            failure = exc
+        except OSError as exc:
+            if exc.errno in _DISK_FULL:
+                raise DiskFullError(
+                    f"Not enough space to write {dest.name} in {dest.parent} ({os.strerror(exc.errno)}): free some "
+                    f"space or choose another folder, then run again; {part.name} is kept and will resume.") from None
+            if exc.errno is not None:
+                raise DownloadError(f"SFTP download of {remote_path} failed ({exc.strerror}).") from None
+            failure = exc  # socket-level trouble reported without an errno
+        connection.close()
+        failures += 1
+        if failures >= retry.attempts:
+            raise TransferError(f"SFTP download of {remote_path} failed after {attempts} attempts "
+                                f"({type(failure).__name__}); {part.name} is kept and a new run resumes it.")
+        sleep(retry.delay(failures))
+
+
+def _md5(path: Path) -> str:
+    h = hashlib.md5()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(4 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class ThreadConnections:
+    """One :class:`SftpConnection` per thread (paramiko channels are not shared between threads)."""
+
+    def __init__(self, settings: SftpSettings):
+        self.settings = settings
+        self._local = threading.local()
+        self._all = []
+        self._lock = threading.Lock()
+
+    def get(self) -> SftpConnection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = SftpConnection(self.settings)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close_all(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
