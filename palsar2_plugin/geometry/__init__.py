@@ -11,3 +11,7 @@ longitudes in degrees (geodetic, WGS84); heights in metres above the WGS84 ellip
 
 from .ellipsoid import WGS84_A, WGS84_B, WGS84_F, WGS84_E2, ecef_to_geodetic, geodetic_to_ecef  # noqa: F401
 from .orbit import Orbit, OrbitError  # noqa: F401
+from .radar_grid import GeometryError, RadarGrid  # noqa: F401
+from .range_doppler import (ellipsoid_incidence_deg, geo_to_radar, geolocate, local_incidence_deg,  # noqa: F401
+                            look_angle_deg, look_vectors, radar_to_geo, side_of_track, zero_doppler_time)
+from .orbit_model import CircularOrbitModel, synthetic_alos2_orbit, synthetic_alos2_orbit_model  # noqa: F401
