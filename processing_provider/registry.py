@@ -8,6 +8,7 @@ from typing import List, Tuple, Type
 #: (module, class) of every algorithm; modules are imported lazily so that a missing optional
 #: dependency of one algorithm does not hide the others (the error is logged instead).
 ALGORITHM_CLASSES: List[tuple] = [
+    ("alg_eventscenes", "EventScenesAlgorithm"),
 ]
 
 
