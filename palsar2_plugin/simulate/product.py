@@ -1,0 +1,324 @@
+"""Simulate a complete PALSAR-2 L1.1 CEOS product from a DEM: :func:`simulate_product`.
+
+The product folder ``<out_dir>/<scene id>-<product id>/`` holds VOL, LED, IMG per beam and
+polarisation, TRL and summary.txt, written by :func:`palsar2_plugin.ceos.writer.write_product`.
+Next to it, ``<scene id>-<product id>.simulation.json`` records the truth (gamma0 per
+polarisation, DEM, height reference, seed, point targets with their radar positions).
+
+Image lines are produced block by block (:mod:`.backscatter`): memory stays bounded whatever
+the product size. The terrain term (sigma0 per unit gamma0, float32) of each block is computed
+once per beam and kept in a temporary memory-mapped file, so the second polarisation of a dual-pol
+product reuses it; the temporary files are removed at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Dict, Iterator, Mapping, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ..errors import Palsar2Error
+from ..geoid import normalise_height_reference
+from ..geometry.ellipsoid import geodetic_to_ecef
+from ..geometry.range_doppler import ellipsoid_incidence_deg, geo_to_radar, radar_to_geo
+from ..progress import CancelCheck, ProgressCallback, SubProgress, check_cancelled, report
+from .backscatter import (block_rng, calibration_scale, range_margins_px, speckle, terrain_ratio_block)
+from .dem_source import DemHeights
+from .modes import CALIBRATION_FACTOR_DB, ModeSpec, mode_spec
+from .scene import SimulatedScene, plan_scene
+
+#: Default vertical datum of DEM heights, shared with terrain correction's DEM_HEIGHT_REFERENCE.
+DEM_HEIGHT_REFERENCE = "egm96"
+
+#: Default true gamma0 (dB) per polarisation.
+DEFAULT_GAMMA0_DB = {"HH": -8.0, "HV": -15.0, "VH": -15.0, "VV": -8.0}
+
+#: Mesh vertices per block (bounds memory: about 1 kB of temporaries per vertex).
+_VERTICES_PER_BLOCK = 300_000
+#: Half-width (samples) of the sinc response of a point target.
+_POINT_HALF_WIDTH = 16
+
+
+@dataclass(frozen=True)
+class PointTarget:
+    """A bright point scatterer at ``lat_deg``, ``lon_deg`` (degrees, WGS84) and ``height_m``
+    (metres above the WGS84 ellipsoid; None = the simulated terrain height there), with radar
+    cross-section ``rcs_db`` (dB m^2). It is added coherently to the image as a 2-D sinc
+    response centred at its exact fractional (line, pixel)."""
+
+    lat_deg: float
+    lon_deg: float
+    height_m: Optional[float] = None
+    rcs_db: float = 50.0
+
+
+def _parse_gamma0(gamma0_db: Optional[Mapping[str, float]], polarisations: Sequence[str]) -> Dict[str, float]:
+    values = dict(DEFAULT_GAMMA0_DB)
+    for key, value in (gamma0_db or {}).items():
+        k = str(key).upper()
+        if k not in DEFAULT_GAMMA0_DB:
+            raise Palsar2Error(f"Unknown polarisation {key!r} in gamma0: use HH, HV, VH or VV")
+        values[k] = float(value)
+    return {p: values[p] for p in polarisations}
+
+
+def _block_lines(grid, margins_px, oversample_range, oversample_azimuth, azimuth_margin=6) -> int:
+    cols = (grid.pixels + sum(margins_px)) * oversample_range
+    rows = _VERTICES_PER_BLOCK // max(cols, 1) // oversample_azimuth - 2 * azimuth_margin
+    return int(max(16, min(rows, grid.lines)))
+
+
+class _BeamTerrain:
+    """sigma0 per unit gamma0 of one beam, computed block by block once and cached on disk."""
+
+    def __init__(self, scene: SimulatedScene, beam_index: int, heights, margins_px, block_lines,
+                 cache_dir: Path, oversample_range: int, oversample_azimuth: int):
+        self.scene, self.beam = scene, scene.beams[beam_index]
+        self.heights, self.margins_px, self.block_lines = heights, margins_px, block_lines
+        self.oversample_range, self.oversample_azimuth = oversample_range, oversample_azimuth
+        grid = self.beam.grid
+        self.cache = np.lib.format.open_memmap(cache_dir / f"beam{self.beam.number}.npy", mode="w+",
+                                               dtype=np.float32, shape=(grid.lines, grid.pixels))
+        self.done = np.zeros((grid.lines + block_lines - 1) // block_lines, dtype=bool)
+
+    def block(self, k: int) -> np.ndarray:
+        grid = self.beam.grid
+        l0, l1 = k * self.block_lines, min((k + 1) * self.block_lines, grid.lines)
+        if not self.done[k]:
+            ratio, sin_inc = terrain_ratio_block(self.scene.orbit, grid, self.heights, l0, l1,
+                                                 margins_px=self.margins_px,
+                                                 oversample_range=self.oversample_range,
+                                                 oversample_azimuth=self.oversample_azimuth)
+            self.cache[l0:l1] = (ratio * sin_inc).astype(np.float32)
+            self.done[k] = True
+        return np.asarray(self.cache[l0:l1])
+
+
+def _point_target_positions(scene: SimulatedScene, targets: Sequence[PointTarget], heights):
+    """Per beam: list of (line, pixel, peak power factor) with the factor = rcs * sin(theta) / A_beta."""
+    out = []
+    for beam in scene.beams:
+        grid = beam.grid
+        rows = []
+        for target in targets:
+            h = target.height_m
+            if h is None:
+                h = float(heights(np.array([target.lat_deg]), np.array([target.lon_deg]))[0])
+            t, r, line, pixel = geo_to_radar(grid, scene.orbit, target.lat_deg, target.lon_deg, h)
+            line, pixel = float(line), float(pixel)
+            if not (-_POINT_HALF_WIDTH < line < grid.lines + _POINT_HALF_WIDTH
+                    and -_POINT_HALF_WIDTH < pixel < grid.pixels + _POINT_HALF_WIDTH):
+                rows.append(None)
+                continue
+            xyz = geodetic_to_ecef(target.lat_deg, target.lon_deg, h)
+            inc = np.radians(float(ellipsoid_incidence_deg(scene.orbit, float(t), xyz)))
+            lat2, lon2 = radar_to_geo(grid, scene.orbit, np.array([line, line + 1.0]), pixel, h)
+            along = np.linalg.norm(np.diff(geodetic_to_ecef(lat2, lon2, h), axis=0))
+            a_beta = grid.range_spacing_m * along
+            rows.append((line, pixel, 10.0 ** (target.rcs_db / 10.0) * np.sin(inc) / a_beta))
+        out.append(rows)
+    return out
+
+
+def _add_point_targets(samples: np.ndarray, line0: int, positions, cal_scale: float) -> None:
+    """Add each target's sinc response (peak |z|^2 = factor / K) into ``samples`` (lines from line0)."""
+    n_lines, n_pix = samples.shape
+    for pos in positions:
+        if pos is None:
+            continue
+        line, pixel, factor = pos
+        lo = max(int(np.floor(line)) - _POINT_HALF_WIDTH, line0)
+        hi = min(int(np.floor(line)) + _POINT_HALF_WIDTH + 1, line0 + n_lines)
+        if lo >= hi:
+            continue
+        p_lo = max(int(np.floor(pixel)) - _POINT_HALF_WIDTH, 0)
+        p_hi = min(int(np.floor(pixel)) + _POINT_HALF_WIDTH + 1, n_pix)
+        if p_lo >= p_hi:
+            continue
+        amp = np.sqrt(factor / cal_scale)
+        resp = np.outer(np.sinc(np.arange(lo, hi) - line), np.sinc(np.arange(p_lo, p_hi) - pixel))
+        samples[lo - line0:hi - line0, p_lo:p_hi] += (amp * resp).astype(np.complex64)
+
+
+def _corners(scene: SimulatedScene):
+    from ..ceos.scene import Corners
+
+    first, last = scene.beams[0].grid, scene.beams[-1].grid
+
+    def at(grid, line, pixel):
+        lat, lon = radar_to_geo(grid, scene.orbit, line, pixel, 0.0)
+        return float(lat), float(lon)
+
+    return Corners(left_top=at(first, 0, 0), right_top=at(last, 0, last.pixels - 1),
+                   left_bottom=at(first, first.lines - 1, 0),
+                   right_bottom=at(last, last.lines - 1, last.pixels - 1),
+                   centre=(scene.centre_lat_deg, scene.centre_lon_deg))
+
+
+def incidence_polynomial(scene: SimulatedScene, degree: int = 3) -> Tuple[float, ...]:
+    """6 coefficients a_k with theta_ell[rad] = sum a_k (R / 1000)^k over the whole swath (DSS 1887)."""
+    grid_near, grid_far = scene.beams[0].grid, scene.beams[-1].grid
+    tc = scene.orbit.seconds_from_datetime(scene.centre_time_utc)
+    ranges = np.linspace(grid_near.slant_range_first_m, grid_far.slant_range_last_m, 64)
+    from ..geometry.range_doppler import geolocate
+
+    lat, lon = geolocate(scene.orbit, tc, ranges, 0.0, scene.look_side)
+    inc = np.radians(ellipsoid_incidence_deg(scene.orbit, tc, geodetic_to_ecef(lat, lon, 0.0)))
+    poly = np.polynomial.Polynomial.fit(ranges / 1000.0, inc, degree).convert()
+    coeffs = list(poly.coef) + [0.0] * (6 - len(poly.coef))
+    return tuple(float(c) for c in coeffs[:6])
+
+
+def build_description(scene: SimulatedScene, calibration_factor_db: float = CALIBRATION_FACTOR_DB):
+    """The writer's :class:`~palsar2_plugin.ceos.writer.ProductDescription` of a simulated scene."""
+    from ..ceos.scene import StateVector
+    from ..ceos.writer import BeamGrid, ProductDescription
+    from ..geometry.range_doppler import look_angle_deg
+
+    orbit = scene.orbit
+    vectors = tuple(StateVector(t, tuple(float(x) for x in p), tuple(float(x) for x in v))
+                    for t, p, v in orbit.state_vectors())
+    mode = scene.mode
+    beams = tuple(BeamGrid(beam=b.number, lines=b.grid.lines, pixels=b.grid.pixels, prf_hz=b.spec.prf_hz,
+                           first_line_time_utc=b.first_line_time_utc, near_range_m=b.grid.slant_range_first_m,
+                           range_sampling_rate_hz=mode.range_sampling_rate_hz)
+                  for b in scene.beams)
+    tc = orbit.seconds_from_datetime(scene.centre_time_utc)
+    centre_xyz = geodetic_to_ecef(scene.centre_lat_deg, scene.centre_lon_deg, 0.0)
+    pos, vel = orbit.position_velocity(np.array([tc]))
+    # heading: azimuth of the ground track (deg from north, clockwise)
+    from ..geometry.ellipsoid import enu_basis, ecef_to_geodetic
+    lat_s, lon_s, _ = ecef_to_geodetic(pos[0])
+    east, north, _ = enu_basis(lat_s, lon_s)
+    heading = float(np.degrees(np.arctan2(vel[0] @ east, vel[0] @ north)))
+    return ProductDescription(
+        mode=mode.code, look_side=scene.look_side, pass_direction=scene.pass_direction,
+        orbit_number=scene.orbit_number, frame_number=scene.frame_number,
+        polarisations=tuple(mode.polarisations), state_vectors=vectors,
+        scene_centre_time_utc=scene.centre_time_utc,
+        scene_centre_lat_lon=(scene.centre_lat_deg, scene.centre_lon_deg), corners=_corners(scene),
+        beams=beams, calibration_factor_db=calibration_factor_db,
+        incidence_polynomial=incidence_polynomial(scene),
+        centre_incidence_deg=float(ellipsoid_incidence_deg(orbit, tc, centre_xyz)),
+        off_nadir_deg=float(look_angle_deg(orbit, tc, centre_xyz)), centre_heading_deg=heading)
+
+
+def _pixel_geolocation(scene: SimulatedScene):
+    """Line-prefix geolocation: (lat, lon) of the first, centre and last pixel of given lines, h = 0."""
+    by_number = {b.number: b.grid for b in scene.beams}
+
+    def locate(beam: int, lines: np.ndarray):
+        grid = by_number[beam]
+        pixels = np.array([0.0, (grid.pixels - 1) / 2.0, grid.pixels - 1.0])
+        lat, lon = radar_to_geo(grid, scene.orbit, np.asarray(lines, dtype=np.float64)[:, None],
+                                pixels[None, :], 0.0)
+        return lat, lon
+
+    return locate
+
+
+def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = None, pixels: Optional[int] = None,
+                     gamma0_db: Optional[Mapping[str, float]] = None, pass_direction: str = "descending",
+                     look_side: str = "right", seed: int = 0, dem_height_reference: str = DEM_HEIGHT_REFERENCE,
+                     centre_lat_lon: Optional[Tuple[float, float]] = None,
+                     centre_time_utc: Optional[datetime] = None,
+                     point_targets: Sequence[PointTarget] = (), oversample_range: int = 2,
+                     oversample_azimuth: int = 1, calibration_factor_db: float = CALIBRATION_FACTOR_DB,
+                     progress: Optional[ProgressCallback] = None,
+                     is_cancelled: Optional[CancelCheck] = None) -> Path:
+    """Simulate an L1.1 product of ``mode`` over the DEM at ``dem_path``; returns the product folder.
+
+    ``dem_path``: any raster GDAL reads (heights above ``dem_height_reference``: egm96 default,
+    egm2008 or ellipsoid), or None for a flat ellipsoid (h = 0; then give ``centre_lat_lon``).
+    The scene is centred on the DEM's centre unless ``centre_lat_lon`` (degrees) is given; outside
+    the DEM heights are 0 m above the ellipsoid. ``lines``/``pixels``: size of every beam (default:
+    full size, see :mod:`.scene`). ``gamma0_db``: true gamma0 per polarisation in dB (default
+    HH/VV -8, HV/VH -15). ``seed``: speckle seed (reproducible). ``point_targets``: bright points.
+    ``oversample_range``/``oversample_azimuth``: terrain mesh vertices per pixel/line.
+    """
+    spec: ModeSpec = mode_spec(mode)
+    dem_height_reference = normalise_height_reference(dem_height_reference)
+    if oversample_range < 1 or oversample_azimuth < 1:
+        raise Palsar2Error("Oversampling factors must be whole numbers >= 1")
+    gamma0 = _parse_gamma0(gamma0_db, spec.polarisations)
+    dem = DemHeights(dem_path, dem_height_reference) if dem_path is not None else None
+    try:
+        if centre_lat_lon is None:
+            if dem is None:
+                raise Palsar2Error("Without a DEM the scene centre (latitude, longitude) must be given.")
+            centre_lat_lon = dem.centre_lat_lon()
+        heights = dem.ellipsoid_heights if dem is not None else (lambda la, lo: np.zeros(np.shape(la)))
+        height_range = dem.ellipsoid_height_range() if dem is not None else (0.0, 0.0)
+        scene = plan_scene(spec, float(centre_lat_lon[0]), float(centre_lat_lon[1]),
+                           pass_direction=pass_direction, look_side=look_side,
+                           centre_time_utc=centre_time_utc, lines=lines, pixels=pixels)
+        description = build_description(scene, calibration_factor_db)
+        stem = f"{scene.scene_id}-{scene.product_id}"
+        folder = Path(out_dir) / stem
+        targets = _point_target_positions(scene, point_targets, heights)
+        cal = calibration_scale(calibration_factor_db)
+
+        cache_dir = Path(tempfile.mkdtemp(prefix=".simcache-", dir=str(Path(out_dir).absolute())))
+        try:
+            terrains = {}
+            for index, beam in enumerate(scene.beams):
+                inc = (beam.spec.incidence_near_deg - 10.0, beam.spec.incidence_far_deg + 10.0)
+                margins = range_margins_px(height_range, inc, beam.grid.range_spacing_m)
+                block = _block_lines(beam.grid, margins, oversample_range, oversample_azimuth)
+                terrains[beam.number] = _BeamTerrain(scene, index, heights, margins, block, cache_dir,
+                                                     oversample_range, oversample_azimuth)
+            beam_index = {b.number: i for i, b in enumerate(scene.beams)}
+
+            def line_blocks(beam_number: int, polarisation: str) -> Iterator[np.ndarray]:
+                terrain = terrains[beam_number]
+                grid = terrain.beam.grid
+                g0 = 10.0 ** (gamma0[polarisation] / 10.0)
+                pol_index = spec.polarisations.index(polarisation)
+                for k in range(len(terrain.done)):
+                    check_cancelled(is_cancelled)
+                    l0 = k * terrain.block_lines
+                    sigma_per_gamma = terrain.block(k)
+                    power = g0 * sigma_per_gamma.astype(np.float64) / cal
+                    samples = speckle(power, block_rng(seed, beam_number, pol_index, l0))
+                    _add_point_targets(samples, l0, targets[beam_index[beam_number]], cal)
+                    yield samples
+                del grid
+
+            from ..ceos.writer import write_product
+
+            write_product(folder, description, line_blocks, pixel_geolocation=_pixel_geolocation(scene),
+                          progress=progress, is_cancelled=is_cancelled)
+        finally:
+            terrains = None
+            shutil.rmtree(cache_dir, ignore_errors=True)
+
+        truth = {
+            "product_folder": str(folder), "scene_id": scene.scene_id, "product_id": scene.product_id,
+            "mode": spec.code, "pass_direction": pass_direction, "look_side": look_side,
+            "gamma0_db": gamma0, "seed": int(seed),
+            "dem": None if dem_path is None else str(dem_path), "dem_height_reference": dem_height_reference,
+            "dem_ellipsoid_height_range_m": list(height_range),
+            "outside_dem_height_m": 0.0, "calibration_factor_db": calibration_factor_db,
+            "scene_centre_lat_lon": [scene.centre_lat_deg, scene.centre_lon_deg],
+            "scene_centre_time_utc": scene.centre_time_utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "oversample_range": oversample_range, "oversample_azimuth": oversample_azimuth,
+            "point_targets": [
+                {"lat_deg": t.lat_deg, "lon_deg": t.lon_deg, "height_m": t.height_m, "rcs_db": t.rcs_db,
+                 "radar_positions": [
+                     {"beam": b.number, "line": pos[0], "pixel": pos[1]}
+                     for b, beam_targets in zip(scene.beams, targets)
+                     for pos in [beam_targets[i]] if pos is not None]}
+                for i, t in enumerate(point_targets)],
+        }
+        (Path(out_dir) / f"{stem}.simulation.json").write_text(json.dumps(truth, indent=2))
+        report(progress, 1.0, "done")
+        return folder
+    finally:
+        if dem is not None:
+            dem.close()
