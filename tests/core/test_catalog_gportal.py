@@ -1,0 +1,121 @@
+"""G-Portal CSW client against a loopback CSW-like endpoint: paging, mapping, empty and malformed answers."""
+
+import copy
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from palsar2_plugin.catalog.errors import CatalogError, SearchInputError
+from palsar2_plugin.catalog.gportal import (DatasetEntry, GPortalCatalog, SftpPathRule, discover_datasets,
+                                            record_from_feature)
+from palsar2_plugin.catalog.query import SearchQuery
+from servers.fixtures import http_server  # noqa: F401
+
+EXAMPLE = json.loads(Path("/work/shared/data/catalog/gportal_csw_getrecords_example_GCOM-C_abridged.json").read_text())
+UTC = timezone.utc
+
+
+def _palsar_feature(i: int) -> dict:
+    f = copy.deepcopy(EXAMPLE["features"][0])
+    p = f["properties"]
+    scene = f"ALOS2{47185 + i:05d}2900-2302{10 + i:02d}"
+    p["identifier"] = f"{scene}_WBDR2.2GUD"
+    p["processingLevel"] = "L2.2"
+    p["beginPosition"] = f"2023-02-{10 + i:02d}T09:21:10.50Z"
+    p["endPosition"] = f"2023-02-{10 + i:02d}T09:22:05.00Z"
+    p["platformShortName"] = "ALOS-2"
+    p["product"]["fileName"] = f"product.gportal.jaxa.jp:/products/Standard/ALOS-2/ALOS-2.PALSAR-2/L2.2/1/2023/02/{10 + i:02d}/{scene}_WBDR2.2GUD.zip"
+    p["product"]["size"] = 1000 + i
+    p["gpp"]["orbitDirection"] = "Descending"
+    p["gpp"]["startPathNumber"] = 43
+    f["geometry"]["coordinates"] = [[[36.0, 36.0], [38.0, 36.0], [38.0, 38.0], [36.0, 38.0], [36.0, 36.0]]]
+    return f
+
+
+def _query(**kw):
+    base = dict(bbox=(36.5, 36.5, 37.0, 37.0), start=datetime(2023, 2, 1), end=datetime(2023, 3, 1), levels=("L2.2",))
+    base.update(kw)
+    return SearchQuery(**base)
+
+
+def test_example_feature_maps_to_a_record():
+    rec = record_from_feature(EXAMPLE["features"][0])
+    assert rec.record_id == "GC1SG1_202301010122E04710_L2SG_SSTDK_3001"
+    assert rec.start_time == datetime(2023, 1, 1, 1, 21, 56, 940000, tzinfo=UTC)
+    assert rec.pass_direction == "descending" and rec.path == 47 and rec.level == "L2"
+    assert rec.size_bytes == 4194304 and rec.files[0].size == 4194304
+    assert rec.quicklook_url.endswith("GC1SG1_202301010122E04710_L2SG_SSTDK_3001.jpg")
+    assert rec.footprint[0] == rec.footprint[-1] and len(rec.footprint) == 4
+
+
+def test_paging_collects_every_record(http_server):
+    http_server.csw_features = [_palsar_feature(i) for i in range(7)]
+    cat = GPortalCatalog(http_server.base_url + "/csw", dataset_ids={"L2.2": ["999001", "999002"]}, page_size=3)
+    assert cat.count_matches(_query()) == 7
+    recs = cat.search(_query())
+    assert len(recs) == 7
+    pages = [r for r in http_server.requests if r["path"] == "/csw" and "count=3" in r["query"]]
+    assert [p["query"].split("startIndex=")[1] for p in pages] == ["1", "4", "7"]
+    q = pages[0]["query"]
+    assert "datasetId=999001%2C999002" in q and "bbox=36.5%2C36.5%2C37.0%2C37.0" in q
+    assert "startTime=2023-02-01T00%3A00%3A00Z" in q
+    rec = recs[0]
+    assert (rec.scene_id, rec.product_id, rec.mode, rec.look_side, rec.pass_direction) == (
+        "ALOS2471852900-230210", "WBDR2.2GUD", "WBD", "right", "descending")
+    assert rec.polarisations == ("HH", "HV") and rec.path == 43 and rec.frame == 10
+    assert [r.start_time.day for r in recs] == list(range(10, 17))
+
+
+def test_empty_result(http_server):
+    http_server.csw_features = []
+    cat = GPortalCatalog(http_server.base_url + "/csw", dataset_ids={"L2.2": ["1"]})
+    assert cat.search(_query()) == []
+
+
+def test_malformed_json_and_server_error_are_clear(http_server):
+    cat = GPortalCatalog(http_server.base_url + "/csw", dataset_ids={"L2.2": ["1"]})
+    http_server.csw_mode = "malformed"
+    with pytest.raises(CatalogError, match="not JSON"):
+        cat.search(_query())
+    http_server.csw_mode = "error500"
+    with pytest.raises(CatalogError, match="HTTP 500"):
+        cat.search(_query())
+
+
+def test_missing_dataset_ids_explain_what_to_do(http_server):
+    cat = GPortalCatalog(http_server.base_url + "/csw", dataset_ids={"L1.1": ["1"]})
+    with pytest.raises(SearchInputError, match="dataset id"):
+        cat.search(_query())
+    assert http_server.requests == []
+
+
+def test_unreachable_endpoint():
+    from servers.sshd import free_port
+    cat = GPortalCatalog(f"http://127.0.0.1:{free_port()}/csw", dataset_ids={"L2.2": ["1"]})
+    with pytest.raises(CatalogError, match="Cannot connect"):
+        cat.search(_query())
+
+
+def test_sftp_path_rules():
+    new = SftpPathRule()
+    assert new.apply("product.gportal.jaxa.jp:/products/Standard/ALOS-2/ALOS-2.PALSAR-2/L2.2/1/2023/02/10/x.zip") == \
+        "/product/Standard/ALOS-2/ALOS-2.PALSAR-2/L2.2/1/2023/02/10/x.zip"
+    legacy = SftpPathRule(r"^https?://[^/]+/download/", "/")
+    assert legacy.apply("https://gportal.jaxa.jp/download/standard/GCOM-C/a.h5") == "/standard/GCOM-C/a.h5"
+    with pytest.raises(SearchInputError, match="path rule"):
+        new.apply("https://elsewhere/file.zip")
+
+
+def test_dataset_discovery_walks_the_tree(http_server):
+    tree = {"satellites": [
+        {"name": "GCOM-C", "children": [{"name": "SGLI L2", "datasetId": 10002002}]},
+        {"name": "ALOS-2", "children": [{"name": "ALOS-2.PALSAR-2", "children": [
+            {"name": "ScanSAR L1.1 (open and free)", "datasetId": "27006001"},
+            {"name": "ScanSAR L2.2 (open and free)", "datasetId": 27006002}]}]}]}
+    http_server.put("gpr/search/service/satsensor.json", json.dumps(tree).encode())
+    entries = discover_datasets(url=http_server.url_of("gpr/search/service/satsensor.json"))
+    assert entries == [DatasetEntry("27006001", ("ALOS-2", "ALOS-2.PALSAR-2", "ScanSAR L1.1 (open and free)")),
+                       DatasetEntry("27006002", ("ALOS-2", "ALOS-2.PALSAR-2", "ScanSAR L2.2 (open and free)"))]
+    assert [e.guess_level() for e in entries] == ["L1.1", "L2.2"]

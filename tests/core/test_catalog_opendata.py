@@ -1,0 +1,137 @@
+"""Open-data bucket crawl against a loopback S3-like server: paging, STAC items, flat L1.1, incremental refresh."""
+
+import copy
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from palsar2_plugin.catalog.errors import CatalogError
+from palsar2_plugin.catalog.index import SceneIndex
+from palsar2_plugin.catalog.opendata import OpenDataBucket
+from palsar2_plugin.catalog.query import SearchQuery
+from palsar2_plugin.catalog.s3 import parse_list_page
+from palsar2_plugin.download.session import make_session
+from servers.fixtures import http_server  # noqa: F401
+
+SHARED = Path("/work/shared/data")
+ITEM = json.loads((SHARED / "l22/stactools_example_item_ALOS2437590500-220630_WWDR2.2GUA.json").read_text())
+SUMMARY = next((SHARED / "ceos").glob("*/summary.txt")).read_text()
+UTC = timezone.utc
+
+
+def _item(scene: str, product: str, when: str, lon0: float) -> dict:
+    item = copy.deepcopy(ITEM)
+    rid = f"{scene}_{product}"
+    item["id"] = rid
+    item["properties"]["datetime"] = when
+    item["geometry"]["coordinates"] = [[[lon0, 10.0], [lon0 + 2, 10.0], [lon0 + 2, 12.0], [lon0, 12.0], [lon0, 10.0]]]
+    for name, asset in item["assets"].items():
+        suffix = {"summary": "_summary.xml", "kml": ".kml"}.get(name, f"_{name}.tif")
+        asset["href"] = f"./{rid}{suffix}"
+    return item
+
+
+def _fill_bucket(server, n_items=5):
+    prefix = "palsar2/L2.2/2025/"
+    for i in range(n_items):
+        scene = f"ALOS24375905{i:02d}-2206{10 + i:02d}"
+        item = _item(scene, "WWDR2.2GUA", f"2022-06-{10 + i:02d}T15:58:28.26Z", lon0=100.0 + 3 * i)
+        server.put(prefix + item["id"] + ".json", json.dumps(item).encode())
+        for asset in item["assets"].values():
+            server.put(prefix + asset["href"][2:], bytes([i]) * (100 + i))
+    server.put(prefix + "collection.json", b"{}")
+    folder = "palsar2-scansar/Turkey-Syria-earthquake/L1.1/"
+    stem = "ALOS2471852900-230217-WBSR1.1__D"
+    summary = SUMMARY.replace("20140909 04:33:42.052", "20230217 09:21:10.500").replace(
+        "20140909 04:33:52.052", "20230217 09:22:05.000")
+    server.put(folder + f"summary_{stem}.txt", summary.encode())
+    for name in [f"IMG-HH-{stem}-F{k}" for k in range(1, 6)] + [f"LED-{stem}", f"TRL-{stem}", f"VOL-{stem}"]:
+        server.put(folder + name, name.encode() * 10)
+    return prefix, folder
+
+
+def test_s3_error_document_is_a_clear_error():
+    with pytest.raises(CatalogError, match="AccessDenied"):
+        parse_list_page(b"<Error><Code>AccessDenied</Code><Message>no</Message></Error>")
+    with pytest.raises(CatalogError, match="not valid XML"):
+        parse_list_page(b"<ListBucketResult><Contents>")
+
+
+def test_listing_follows_continuation_tokens_and_folders(http_server):
+    prefix, folder = _fill_bucket(http_server)
+    bucket = OpenDataBucket(http_server.base_url, session=make_session(), page_size=4)
+    objects = bucket.list_all(prefix)
+    assert len(objects) == 5 * 7 + 1
+    listings = [r for r in http_server.requests if "list-type=2" in r["query"]]
+    assert len(listings) == 9 and "continuation-token" in listings[1]["query"]
+    assert bucket.list_folders("palsar2-scansar/") == ["palsar2-scansar/Turkey-Syria-earthquake/"]
+    assert bucket.list_folders("") == ["palsar2-scansar/", "palsar2/"]
+
+
+def test_refresh_builds_index_and_search_is_local(http_server, tmp_path):
+    prefix, folder = _fill_bucket(http_server)
+    bucket = OpenDataBucket(http_server.base_url, session=make_session(), page_size=7, workers=2)
+    messages = []
+    with SceneIndex(str(tmp_path / "idx.gpkg")) as idx:
+        stats = bucket.refresh(idx, prefixes=(prefix, folder), progress=lambda f, m: messages.append((f, m)))
+        assert (stats.listed, stats.fetched, stats.written, stats.failures) == (36 + 9, 6, 6, [])
+        assert messages[-1][0] == 1.0
+        n_requests = len(http_server.requests)
+        q = SearchQuery(bbox=(103.5, 10.5, 104.0, 11.0), start=datetime(2022, 6, 1), end=datetime(2022, 6, 30))
+        found = idx.search(q)
+        assert len(http_server.requests) == n_requests  # searching never touches the network
+        assert [r.record_id for r in found] == ["ALOS2437590501-220611_WWDR2.2GUA"]
+        rec = found[0]
+        assert (rec.level, rec.mode, rec.pass_direction, rec.look_side, rec.polarisations) == (
+            "L2.2", "WWD", "ascending", "right", ("HH", "HV"))
+        assert rec.start_time == datetime(2022, 6, 11, 15, 58, 28, 260000, tzinfo=UTC)
+        by_name = {f.name: f for f in rec.files}
+        hh = by_name["ALOS2437590501-220611_WWDR2.2GUA_HH_SLP.tif"]
+        assert hh.size == 101 and hh.etag == http_server.etag_of(prefix + hh.name)
+        assert hh.url == http_server.url_of(prefix + hh.name)
+        # the flat L1.1 folder: footprint and times from summary.txt, every file listed
+        l11 = idx.search(SearchQuery(bbox=(-63.0, -11.5, -62.0, -10.5), start=datetime(2023, 2, 17),
+                                     end=datetime(2023, 2, 17, 23, 59), levels=("L1.1",)))
+        assert [r.record_id for r in l11] == ["ALOS2471852900-230217_WBSR1.1__D"]
+        assert l11[0].start_time == datetime(2023, 2, 17, 9, 21, 10, 500000, tzinfo=UTC)
+        assert l11[0].footprint[0] == (-62.9, -10.812)
+        assert len(l11[0].files) == 9 and l11[0].polarisations == ("HH",)
+
+        # incremental: nothing changed -> nothing fetched; one item changed -> only it is fetched
+        again = bucket.refresh(idx, prefixes=(prefix, folder))
+        assert (again.fetched, again.unchanged) == (0, 6)
+        changed = _item("ALOS2437590500-220610", "WWDR2.2GUA", "2022-06-10T15:58:28.26Z", lon0=150.0)
+        http_server.put(prefix + changed["id"] + ".json", json.dumps(changed).encode())
+        third = bucket.refresh(idx, prefixes=(prefix,))
+        assert (third.fetched, third.written) == (1, 1)
+        moved = idx.search(SearchQuery(bbox=(150.5, 10.5, 151.0, 11.0), start=datetime(2022, 6, 1),
+                                       end=datetime(2022, 6, 30)))
+        assert [r.record_id for r in moved] == ["ALOS2437590500-220610_WWDR2.2GUA"]
+        assert idx.count() == 6
+
+
+def test_bad_item_is_skipped_and_reported(http_server, tmp_path):
+    prefix, _ = _fill_bucket(http_server, n_items=2)
+    http_server.put(prefix + "ALOS2437590599-220601_WWDR2.2GUA.json", b"{not json")
+    with SceneIndex(str(tmp_path / "idx.gpkg")) as idx:
+        stats = OpenDataBucket(http_server.base_url).refresh(idx, prefixes=(prefix,))
+        assert stats.written == 2 and len(stats.failures) == 1
+        assert "not valid JSON" in stats.failures[0]
+
+
+def test_date_window_limits_what_is_fetched(http_server, tmp_path):
+    prefix, _ = _fill_bucket(http_server)
+    with SceneIndex(str(tmp_path / "idx.gpkg")) as idx:
+        stats = OpenDataBucket(http_server.base_url).refresh(
+            idx, prefixes=(prefix,), start=datetime(2022, 6, 13, tzinfo=UTC), end=datetime(2022, 6, 13, tzinfo=UTC))
+        assert stats.fetched == 3  # 12, 13, 14 June (a day of margin each side)
+
+
+def test_unreachable_bucket_is_a_clear_error(tmp_path):
+    from servers.sshd import free_port
+    bucket = OpenDataBucket(f"http://127.0.0.1:{free_port()}", session=make_session())
+    with SceneIndex(str(tmp_path / "idx.gpkg")) as idx:
+        with pytest.raises(CatalogError, match="Cannot connect to http://127.0.0.1"):
+            bucket.refresh(idx, prefixes=("palsar2/",))

@@ -1,0 +1,259 @@
+"""A loopback HTTP server for the catalogue and download tests: S3 listing, files, CSW, faults.
+
+- ``GET /?list-type=2&prefix=&delimiter=&max-keys=&continuation-token=``: S3 ListObjectsV2 XML.
+- ``GET|HEAD /<key>``: the object, with ``Range`` (206/416), ``If-Range`` and an MD5 ``ETag``.
+- ``GET /csw?...``: a G-Portal-like CSW GetRecords JSON answer with ``startIndex``/``count`` paging
+  over ``server.csw_features``; ``server.csw_mode`` = "ok", "malformed" or "error500".
+- Faults are queued per key (``server.add_fault(key, Fault(...))``) and each consumes one request:
+  ``drop`` (reset the connection after ``n`` body bytes), ``truncate`` (announce the full length,
+  send ``n`` bytes, close), ``overlong`` (append ``n`` junk bytes and announce them), ``status``
+  (answer ``code`` with an optional ``Retry-After``), ``slow`` (``delay`` seconds per 64 KiB),
+  ``ignore_range`` (answer 200 with the whole file).
+
+Binds 127.0.0.1 on a free port; stops itself after ``lifetime`` seconds at most.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import struct
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Deque, Dict, List, Optional
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+from xml.sax.saxutils import escape
+
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Fault:
+    kind: str  # drop | truncate | overlong | status | slow | ignore_range
+    n: int = 0
+    code: int = 503
+    retry_after: Optional[str] = None
+    delay: float = 0.0
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def handle_error(self, request, client_address):  # clients that hang up mid-body are part of the tests
+        pass
+
+
+class LoopbackHttpServer:
+    """Start with :meth:`start` (or as a context manager); ``base_url`` is ``http://127.0.0.1:<port>``."""
+
+    def __init__(self, lifetime: float = 600.0):
+        self.objects: Dict[str, bytes] = {}
+        self.faults: Dict[str, Deque[Fault]] = defaultdict(deque)
+        self.requests: List[dict] = []
+        self.csw_features: List[dict] = []
+        self.csw_mode = "ok"
+        self.lifetime = lifetime
+        self._lock = threading.Lock()
+        self._httpd: Optional[_Server] = None
+        self._thread: Optional[threading.Thread] = None
+        self._timer: Optional[threading.Timer] = None
+
+    # ------------------------------------------------------------------ control
+    def start(self) -> "LoopbackHttpServer":
+        handler = _make_handler(self)
+        self._httpd = _Server(("127.0.0.1", 0), handler)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        self._timer = threading.Timer(self.lifetime, self.stop)
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        return self._httpd.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url_of(self, key: str) -> str:
+        return f"{self.base_url}/{quote(key)}"
+
+    def put(self, key: str, data: bytes) -> str:
+        """Store an object; returns its URL."""
+        with self._lock:
+            self.objects[key] = bytes(data)
+        return self.url_of(key)
+
+    def etag_of(self, key: str) -> str:
+        return hashlib.md5(self.objects[key]).hexdigest()
+
+    def add_fault(self, key: str, *faults: Fault) -> None:
+        with self._lock:
+            self.faults[key].extend(faults)
+
+    def next_fault(self, key: str) -> Optional[Fault]:
+        with self._lock:
+            q = self.faults.get(key)
+            return q.popleft() if q else None
+
+    def requests_for(self, key: str) -> List[dict]:
+        return [r for r in self.requests if r["path"] == "/" + key]
+
+
+def _list_xml(server: LoopbackHttpServer, params: Dict[str, str]) -> bytes:
+    prefix = params.get("prefix", "")
+    delimiter = params.get("delimiter")
+    max_keys = int(params.get("max-keys", "1000"))
+    start_after = params.get("continuation-token", "")
+    keys = sorted(k for k in server.objects if k.startswith(prefix) and k > start_after)
+    contents, prefixes, last = [], [], None
+    seen_prefixes = set()
+    truncated = False
+    for key in keys:
+        if len(contents) + len(prefixes) >= max_keys:
+            truncated = True
+            break
+        rest = key[len(prefix):]
+        if delimiter and delimiter in rest:
+            common = prefix + rest.split(delimiter, 1)[0] + delimiter
+            if common not in seen_prefixes:
+                seen_prefixes.add(common)
+                prefixes.append(common)
+            last = key
+            continue
+        contents.append(key)
+        last = key
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
+             f"<Name>jaxaalos2</Name><Prefix>{escape(prefix)}</Prefix><KeyCount>{len(contents)}</KeyCount>",
+             f"<MaxKeys>{max_keys}</MaxKeys><IsTruncated>{'true' if truncated else 'false'}</IsTruncated>"]
+    if truncated:
+        parts.append(f"<NextContinuationToken>{escape(last)}</NextContinuationToken>")
+    for key in contents:
+        data = server.objects[key]
+        parts.append(f"<Contents><Key>{escape(key)}</Key><LastModified>2024-01-01T00:00:00.000Z</LastModified>"
+                     f"<ETag>&quot;{hashlib.md5(data).hexdigest()}&quot;</ETag><Size>{len(data)}</Size>"
+                     "<StorageClass>STANDARD</StorageClass></Contents>")
+    for p in prefixes:
+        parts.append(f"<CommonPrefixes><Prefix>{escape(p)}</Prefix></CommonPrefixes>")
+    parts.append("</ListBucketResult>")
+    return "".join(parts).encode("utf-8")
+
+
+def _csw_body(server: LoopbackHttpServer, params: Dict[str, str]) -> bytes:
+    if server.csw_mode == "malformed":
+        return b'{"type": "FeatureCollection", "features": [ {"type": "Feat'
+    start = int(params.get("startIndex", "1"))
+    count = int(params.get("count", "100"))
+    feats = server.csw_features
+    page = feats[start - 1: start - 1 + count] if count > 0 else []
+    return json.dumps({"type": "FeatureCollection",
+                       "properties": {"numberOfRecordsMatched": len(feats), "numberOfRecordsReturned": len(page)},
+                       "features": page}).encode("utf-8")
+
+
+def _make_handler(server: LoopbackHttpServer):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, fmt, *args):  # keep test output quiet
+            pass
+
+        def _record(self):
+            split = urlsplit(self.path)
+            entry = {"method": self.command, "path": unquote(split.path), "query": split.query,
+                     "headers": dict(self.headers.items())}
+            with server._lock:
+                server.requests.append(entry)
+            return split
+
+        def _send(self, code: int, body: bytes, ctype: str = "application/xml", extra: Optional[dict] = None):
+            self.send_response(code)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            for k, v in (extra or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def do_HEAD(self):
+            self.do_GET()
+
+        def do_GET(self):
+            split = self._record()
+            params = {k: v[0] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
+            path = unquote(split.path)
+            if path == "/" and params.get("list-type") == "2":
+                return self._send(200, _list_xml(server, params))
+            if path == "/csw":
+                if server.csw_mode == "error500":
+                    return self._send(500, b"internal error", "text/plain")
+                return self._send(200, _csw_body(server, params), "application/json")
+            key = path.lstrip("/")
+            data = server.objects.get(key)
+            if data is None:
+                return self._send(404, b"<Error><Code>NoSuchKey</Code></Error>")
+            fault = server.next_fault(key)
+            if fault is not None and fault.kind == "status":
+                extra = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
+                return self._send(fault.code, b"busy", "text/plain", extra)
+            etag = hashlib.md5(data).hexdigest()
+            start, code = 0, 200
+            headers = {"ETag": f'"{etag}"', "Accept-Ranges": "bytes"}
+            rng = self.headers.get("Range")
+            if_range = self.headers.get("If-Range")
+            if rng and not (fault is not None and fault.kind == "ignore_range") and (
+                    if_range is None or if_range.strip('"') == etag):
+                start = int(rng.split("=", 1)[1].split("-", 1)[0])
+                if start >= len(data):
+                    return self._send(416, b"", "text/plain", {"Content-Range": f"bytes */{len(data)}"})
+                code = 206
+                headers["Content-Range"] = f"bytes {start}-{len(data) - 1}/{len(data)}"
+            body = data[start:]
+            if fault is not None and fault.kind == "overlong":
+                body = body + b"\0" * fault.n
+            self.send_response(code)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(body)))
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            if self.command == "HEAD":
+                return
+            if fault is not None and fault.kind in ("drop", "truncate"):
+                self.wfile.write(body[:fault.n])
+                self.wfile.flush()
+                if fault.kind == "drop":  # abortive close: RST
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                return
+            delay = fault.delay if fault is not None and fault.kind == "slow" else 0.0
+            view = memoryview(body)
+            for i in range(0, len(view), CHUNK if delay else 1 << 20):
+                self.wfile.write(view[i:i + (CHUNK if delay else 1 << 20)])
+                if delay:
+                    time.sleep(delay)
+
+    return Handler
