@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import processing
 import pytest
-from qgis.core import QgsProcessingException, QgsProject, QgsVectorLayer, QgsWkbTypes
+from qgis.core import NULL, QgsProcessingException, QgsProject, QgsVectorLayer, QgsWkbTypes
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime, Qt
 
 EXPECTED = {0: 49, 1: 12, 2: 29, 3: 8}
@@ -56,7 +56,7 @@ def test_attributes_carry_the_table_values():
     assert (beam["beam"], beam["beam_file"], beam["beam_numbers"]) == ("W3", "Beam 3", "3")
     assert beam["polarisations"] == "HH" and "HH polarisation only" in beam["notes"]
     turkey = rows["turkey2023-20230215-p183"]
-    assert turkey["frame"] is None or turkey.attribute("frame") is None or str(turkey["frame"]) == "NULL"
+    assert turkey["frame"] == NULL and turkey["obs_time_utc"] == NULL     # unknown stays NULL
     assert turkey["polarisations"] == "HH; HV" and turkey["archive_date"] == QDate(2019, 9, 18)
     aws = rows["turkey2023-20230217-p077-f2850-aws"]
     assert len(aws["keys"].split("; ")) == 14 and len(aws["archive_keys"].split("; ")) == 14
