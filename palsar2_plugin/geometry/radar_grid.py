@@ -7,6 +7,14 @@ the slant range to the first sample). Times are seconds after the orbit's
 ranges in metres (one-way). Doppler centroid coefficients in Hz as a polynomial of the
 absolute one-way slant range in **kilometres**: f_dc(R) = sum_k c_k * (R / 1000)^k (the layout
 of the CEOS data set summary, fields 1735/1751; (0.0,) = zero Doppler).
+
+Which Doppler belongs here: the Doppler of the image *geometry* (the Doppler at which each
+line's azimuth time is referenced), not the centroid of the data spectrum. JAXA's products
+are in zero-Doppler geometry: on the real sample (tests/core/test_geometry_real_sample.py) the
+zero-Doppler time of JAXA's scene centre is within 1.5 ms of JAXA's centre time, while
+treating the leader's Doppler centroid as the geometry's Doppler moves it by +70 ms (~500 m).
+So build grids of JAXA products with the default (0.0,); the leader's centroid is for
+spectral processing, and for products referenced to a non-zero Doppler.
 """
 
 from __future__ import annotations

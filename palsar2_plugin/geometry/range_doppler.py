@@ -92,8 +92,13 @@ def zero_doppler_time(orbit: Orbit, target_xyz, t_initial_s, *, wavelength_m: Op
         t[active] = ta - step
         active = active[np.abs(step) > tolerance_s]
     orbit.check_times(t)
-    s = orbit.position(np.where(np.isfinite(t), t, orbit.start_s), check=False)
-    slant = _norm(p - s)
+    s, v = orbit.position_velocity(np.where(np.isfinite(t), t, orbit.start_s), check=False)
+    d = p - s
+    slant = _norm(d)
+    # not converged (should not happen for targets the orbit sees): NaN rather than a wrong time
+    residual_m = np.abs(_dot(v, d)) / _norm(v)
+    if not callable(doppler_hz) and not np.any(dfac_const):
+        t[residual_m > 1e-3] = np.nan
     slant[~np.isfinite(t)] = np.nan
     return t.reshape(shape), slant.reshape(shape)
 
@@ -127,7 +132,9 @@ def geolocate(orbit: Orbit, azimuth_time_s, slant_range_m, height_m, look_side: 
     ``doppler_hz`` in Hz, number/array/callable of slant range, with ``wavelength_m``) and the
     surface at geodetic height h: Newton's method in (latitude, longitude) with exact
     derivatives, started from a spherical-Earth solution on the requested side.
-    Inputs broadcast; converges to ``tolerance_m`` (10 um) in 3-5 steps.
+    Inputs broadcast; converges to ``tolerance_m`` (10 um) in 3-5 steps. Where no such point
+    exists (slant range shorter than the satellite's height above that surface, or beyond the
+    horizon) the result is NaN.
     """
     if look_side not in LOOK_SIDES:
         raise GeometryError(f"look_side must be 'right' or 'left', not {look_side!r}.")
@@ -184,6 +191,20 @@ def geolocate(orbit: Orbit, azimuth_time_s, slant_range_m, height_m, look_side: 
         lon[active] = lo - dlon
         step_m = np.hypot(dlat * 6.4e6, dlon * 6.4e6 * np.cos(la))
         active = active[step_m > tolerance_m]
+    # Points without a solution (slant range shorter than the height above the surface, or beyond
+    # the horizon) or that did not converge get NaN rather than a wrong position.
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    idx = np.nonzero(ok)[0]
+    if idx.size:
+        p = geodetic_to_ecef(np.degrees(lat[idx]), np.degrees(lon[idx]), h[idx])
+        d = p - pos[idx]
+        rd = _norm(d)
+        bad = (np.abs(rd - r[idx]) > 1e-3) | (np.abs(_dot(v_hat[idx], d) - target_cos[idx] * rd) > 1e-3)
+        bad |= _dot(np.cross(-pos[idx], vel[idx]), d) * side <= 0          # wrong side of the track
+        _, _, up = enu_basis(np.degrees(lat[idx]), np.degrees(lon[idx]))
+        bad |= _dot(up, d) >= 0                                             # below the horizon
+        lat[idx[bad]] = np.nan
+        lon[idx[bad]] = np.nan
     lon = (lon + np.pi) % (2.0 * np.pi) - np.pi
     return np.degrees(lat).reshape(shape), np.degrees(lon).reshape(shape)
 

@@ -156,3 +156,11 @@ def test_vectorised_million_points():
     assert lat.shape == (1000, 1000)
     _, _, line2, pixel2 = geo_to_radar(g, orbit, lat, lon, 500.0)
     assert np.max(np.abs(line2 - line)) < 1e-3 and np.max(np.abs(pixel2 - pixel)) < 1e-3
+
+
+def test_impossible_geometry_gives_nan():
+    orbit = circular_orbit()
+    lat, lon = geolocate(orbit, np.array([900.0, 900.0, 900.0]), np.array([500e3, 800e3, 4000e3]), 0.0, "left")
+    assert np.isnan(lat[0]) and np.isnan(lon[0])        # shorter than the altitude (628 km)
+    assert np.isfinite(lat[1]) and np.isfinite(lon[1])
+    assert np.isnan(lat[2])                              # beyond the horizon (~2900 km)
