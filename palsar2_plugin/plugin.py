@@ -39,8 +39,10 @@ class Palsar2Plugin:
         if self.provider is None:
             from ..processing_provider.provider import Palsar2Provider
 
-            self.provider = Palsar2Provider()
-            QgsApplication.processingRegistry().addProvider(self.provider)
+            provider = Palsar2Provider()
+            # addProvider refuses (and deletes) a second provider with the same id.
+            if QgsApplication.processingRegistry().addProvider(provider):
+                self.provider = provider
 
     # -- GUI --------------------------------------------------------------------------
     def initGui(self):  # noqa: N802 (QGIS API)

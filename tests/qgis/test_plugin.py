@@ -6,6 +6,7 @@ import configparser
 import re
 
 from qgis.core import Qgis, QgsApplication
+from qgis.PyQt.QtCore import QEvent
 from qgis.PyQt.QtWidgets import QDockWidget
 
 from conftest import ROOT
@@ -48,16 +49,20 @@ def test_provider_is_registered_with_its_identity(plugin):
         assert algorithm.groupId()
 
 
-def test_class_factory_without_iface_registers_only_processing(plugin_package):
+def test_class_factory_without_iface_registers_only_processing(plugin, plugin_package):
     registry = QgsApplication.processingRegistry()
-    # The session's plugin instance holds the provider: unload it first, as QGIS would.
-    headless = plugin_package.classFactory(None)
-    headless.initProcessing()
+    plugin.unload()  # the session's instance holds the provider id: free it, as QGIS would
     try:
-        assert headless.provider is not None
-        assert headless.dock is None
-    finally:
+        headless = plugin_package.classFactory(None)  # as qgis_process does
+        headless.initProcessing()
+        assert registry.providerById("palsar2") is headless.provider is not None
+        assert headless.dock is None and headless.actions == []
+        assert len(headless.provider.algorithms()) >= 1
         headless.unload()
+        assert registry.providerById("palsar2") is None
+    finally:
+        plugin.initGui()
+    assert registry.providerById("palsar2") is not None
 
 
 def test_load_unload_twice_leaves_nothing_behind(plugin, plugin_package, qgis_iface):
@@ -75,10 +80,10 @@ def test_load_unload_twice_leaves_nothing_behind(plugin, plugin_package, qgis_if
         QgsApplication.processEvents()
         assert registry.providerById("palsar2") is None
         assert again.dock is None and again.actions == []
-    QgsApplication.sendPostedEvents(None, 0)  # deleteLater of the docks
+    QgsApplication.sendPostedEvents(None, QEvent.DeferredDelete)  # runs the docks' deleteLater
     plugin.initGui()  # restore the session's instance for the other tests
     assert registry.providerById("palsar2") is not None
-    assert len(main_window.findChildren(QDockWidget)) <= docks_before
+    assert len(main_window.findChildren(QDockWidget)) == docks_before
 
 
 def test_qgis_process_lists_the_provider(qgis_process_call):
