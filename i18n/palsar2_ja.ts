@@ -181,8 +181,8 @@
         <translation>左観測</translation>
     </message>
     <message>
-        <source>Unknown</source>
-        <translation>不明</translation>
+        <source>look side not stated</source>
+        <translation>観測方向の記載なし</translation>
     </message>
     <message>
         <source>Not stated</source>

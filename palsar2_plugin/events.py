@@ -127,6 +127,8 @@ class Event:
     event_id: str                       #: stable id: "taiwan2024", "noto2024", "turkey2023"
     name_en: str
     name_ja: str
+    short_name_en: str                  #: e.g. "Noto 2024", for table cells
+    short_name_ja: str
     event_date: _dt.date
     magnitude: Optional[str]
     summary_en: str
@@ -141,6 +143,10 @@ class Event:
     def name(self, language: str = "en") -> str:
         """The event name in ``language`` ("ja..." gives Japanese, anything else English)."""
         return self.name_ja if language.lower().startswith("ja") else self.name_en
+
+    def short_name(self, language: str = "en") -> str:
+        """A short label ("Noto 2024", "能登 2024") in ``language``."""
+        return self.short_name_ja if language.lower().startswith("ja") else self.short_name_en
 
 
 #: Flat attributes of a scene, in output order, with their kind ("str", "int", "date", "datetime", "bool").
@@ -334,6 +340,8 @@ def _event(raw: dict, source_page: str) -> Event:
             event_id=event_id,
             name_en=str(raw["name_en"]),
             name_ja=str(raw["name_ja"]),
+            short_name_en=str(raw["short_name_en"]),
+            short_name_ja=str(raw["short_name_ja"]),
             event_date=_date(raw["event_date"], where),
             magnitude=raw.get("magnitude"),
             summary_en=str(raw["summary_en"]),

@@ -107,7 +107,7 @@ class EventSceneModel(QAbstractTableModel):
 
     def _display(self, column: str, event, scene) -> str:
         if column == "event":
-            return event.name(self._language)
+            return event.short_name(self._language)
         if column == "obs_date":
             return scene.obs_date.isoformat()
         if column == "path":
@@ -158,7 +158,7 @@ class EventSceneModel(QAbstractTableModel):
                       scene.look_side or "", " ".join(scene.scene_names)]
             return " ".join(parts).casefold()
         if role == Qt.ToolTipRole:
-            return scene.scene_id
+            return f"{event.name(self._language)}: {scene.scene_id}"
         if role == Qt.TextAlignmentRole and column in ("path", "frame"):
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None
@@ -415,7 +415,10 @@ class EventDock(QgsDockWidget):
 
     # -- reactions -------------------------------------------------------------------------
     def _on_event_changed(self, _index: int) -> None:
-        self._refilter(lambda: self.proxy.set_event_id(self.event_combo.currentData()))
+        event_id = self.event_combo.currentData()
+        self._refilter(lambda: self.proxy.set_event_id(event_id))
+        # one event: its name is in the picker, so the column would only repeat it
+        self.table.setColumnHidden(EventSceneModel.COLUMNS.index("event"), event_id != core_events.ALL_EVENTS)
 
     def _on_filter_changed(self, text: str) -> None:
         self._refilter(lambda: self.proxy.set_filter_words(text or ""))
@@ -475,7 +478,8 @@ class EventDock(QgsDockWidget):
 
     def _scene_html(self, event: core_events.Event, scene: core_events.EventScene) -> str:
         def row(label: str, value: str) -> str:
-            return f"<tr><th align='left' valign='top'>{_escape(label)}</th><td>{value}</td></tr>"
+            return (f"<tr><th align='left' valign='top' width='30%'>{_escape(label)}</th>"
+                    f"<td valign='top'>{value}</td></tr>")
 
         when = scene.obs_date.isoformat()
         if scene.obs_time_jst:
@@ -484,7 +488,8 @@ class EventDock(QgsDockWidget):
             when += f" ({scene.obs_time_utc.strftime('%Y-%m-%d %H:%M')} UTC)"
         mode = tr("ScanSAR") if scene.mode_family == "ScanSAR" else tr("Stripmap")
         direction = tr("Ascending") if scene.pass_direction == "ascending" else tr("Descending")
-        look = {"right": tr("Right-looking"), "left": tr("Left-looking")}.get(scene.look_side or "", tr("Unknown"))
+        look = {"right": tr("Right-looking"), "left": tr("Left-looking")}.get(scene.look_side or "",
+                                                                            tr("look side not stated"))
         pols = "+".join(scene.polarisations) if scene.polarisations else tr("Not stated")
         products = ", ".join(f"{p} ({core_events.PRODUCT_FORMATS[p]})" for p in scene.products)
         archive = "<br>".join(f"{_escape(a.product)}: <b>{a.date.isoformat()}</b>" for a in scene.archive)
@@ -508,6 +513,7 @@ class EventDock(QgsDockWidget):
                 len(scene.keys), len(scene.archive_keys)))))
         notes = (list(scene.notes_ja) + list(scene.notes)) if self._language == "ja" else list(scene.notes)
         notes_html = "".join(f"<li>{_escape(n)}</li>" for n in notes)
-        return (f"<h3>{_escape(scene.scene_id)}</h3><table cellspacing='2'>{''.join(rows)}</table>"
+        return (f"<h3>{_escape(scene.scene_id)}</h3>"
+                f"<table width='100%' cellspacing='0' cellpadding='2'>{''.join(rows)}</table>"
                 + (f"<p><b>{_escape(tr('Notes'))}</b></p><ul>{notes_html}</ul>" if notes else "")
                 + self._credit_html())

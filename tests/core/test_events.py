@@ -168,6 +168,8 @@ def test_event_names_and_unknown_ids():
     assert noto.name("ja") == "令和6年(2024年)能登半島地震"
     assert noto.name("en").startswith("2024 Noto Peninsula earthquake")
     assert noto.event_date == dt.date(2024, 1, 1)
+    assert [e.short_name("en") for e in ev.load_events()] == ["Taiwan 2024", "Noto 2024", "Turkey-Syria 2023"]
+    assert ev.get_event("turkey2023").short_name("ja") == "トルコ 2023"
     with pytest.raises(ev.UnknownEventError, match="taiwan2024, noto2024, turkey2023") as info:
         ev.scenes_for("noto2025")
     assert isinstance(info.value, Palsar2Error)

@@ -88,8 +88,10 @@ def test_picking_an_event_filters_the_table(dock, dock_module):
         assert dock.current_event_id() == event_id
         assert dock.proxy.rowCount() == count
         assert dock.count_label.text() == f"{count} of 49 scenes"
+    assert not dock.table.isColumnHidden(column(dock, "event"))
     dock.set_event("noto2024")
     assert all(scene_id.startswith("noto2024-") for scene_id in dock.visible_scene_ids())
+    assert dock.table.isColumnHidden(column(dock, "event"))   # the picker already names the event
     dock.set_filter_text("W2")          # event and words combine
     assert dock.proxy.rowCount() == 8
     # the picker with the keyboard
