@@ -204,3 +204,24 @@ def test_centre_geolocated_back(leader):
     dist = _distance_m(lat, lon, lat2, lon2)
     print(f"\nDSS scene centre geolocated from JAXA's centre time: {dist:.2f} m from JAXA's position")
     assert dist < 20.0       # 3 ms of zero-Doppler time difference is < 20 m along track
+
+
+def test_ceos_reader_gives_the_same_geometry(leader):
+    """The project's CEOS reader (palsar2_plugin.ceos) yields the same orbit, centre and corners as the
+    local helper above, so the agreement printed here holds for the plugin's own reading path."""
+    from palsar2_plugin.ceos.reader import open_product
+
+    scene = open_product(str(SAMPLE))
+    orbit = scene.orbit()
+    ours = leader["orbit"]
+    assert orbit.reference_time_utc == ours.reference_time_utc
+    np.testing.assert_array_equal(orbit.times_s, ours.times_s)
+    np.testing.assert_allclose(orbit.positions_m, ours.positions_m, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(orbit.velocities_m_s, ours.velocities_m_s, rtol=0, atol=1e-9)
+    assert scene.scene_centre_time_utc == leader["centre_time"]
+    assert scene.look_side == "right" and scene.pass_direction == "ascending"
+    lat, lon = scene.centre_lat_lon
+    t, _ = zero_doppler_time(orbit, geodetic_to_ecef(lat, lon, 0.0), orbit.seconds_from_datetime(leader["centre_time"]))
+    assert abs(float(t) - orbit.seconds_from_datetime(scene.scene_centre_time_utc)) < 3e-3
+    _, _, _, corner = _read_summary()
+    assert scene.corners.left_top == corner["LeftTop"] and scene.corners.right_bottom == corner["RightBottom"]
