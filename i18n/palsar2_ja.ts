@@ -216,6 +216,10 @@
         <source>Notes</source>
         <translation>注記</translation>
     </message>
+    <message>
+        <source>The disaster-event list could not be loaded.</source>
+        <translation>災害関連データの一覧を読み込めませんでした。</translation>
+    </message>
 </context>
 <context>
     <name>EventScenesAlgorithm</name>

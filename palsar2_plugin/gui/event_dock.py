@@ -39,6 +39,7 @@ from qgis.PyQt.QtWidgets import (
 
 from .. import attribution
 from .. import events as core_events
+from ..errors import Palsar2Error
 from .i18n import current_language
 
 CONTEXT = "EventDock"
@@ -206,13 +207,26 @@ class EventDock(QgsDockWidget):
     #: Emitted with the scene id when the selected scene changes ("" when nothing is selected).
     sceneSelected = pyqtSignal(str)
 
-    def __init__(self, iface=None, parent=None, events: Optional[Sequence[core_events.Event]] = None):
+    def __init__(self, iface=None, parent=None, events: Optional[Sequence[core_events.Event]] = None,
+                 events_file: Optional[str] = None):
+        """``events`` (or the file ``events_file``) replace the bundled event list, e.g. in tests.
+
+        A broken event file does not stop the plugin: the dock then shows the error instead.
+        """
         super().__init__(parent)
         self.iface = iface
         self.setObjectName(self.OBJECT_NAME)
         self.setWindowTitle(tr("PALSAR-2 disaster data"))
         self._language = current_language()
-        self._events = tuple(events) if events is not None else core_events.load_events()
+        self._load_error = ""
+        if events is not None:
+            self._events = tuple(events)
+        else:
+            try:
+                self._events = core_events.load_events(events_file)
+            except Palsar2Error as error:
+                self._events = ()
+                self._load_error = str(error)
         self._handlers: Dict[str, ActionHandler] = {}
         self._build()
         self._on_selection_changed()
@@ -467,6 +481,9 @@ class EventDock(QgsDockWidget):
         event_id = self.current_event_id() if hasattr(self, "proxy") else core_events.ALL_EVENTS
         chosen = self._events if event_id == core_events.ALL_EVENTS else \
             tuple(e for e in self._events if e.event_id == event_id)
+        if self._load_error:
+            return (f"<p><b>{_escape(tr('The disaster-event list could not be loaded.'))}</b></p>"
+                    f"<p>{_escape(self._load_error)}</p>")
         parts = [f"<p>{_escape(tr('Select a scene to see its archive (pre-event) scene and notes.'))}</p>"]
         for event in chosen:
             summary = event.summary_ja if self._language == "ja" else event.summary_en

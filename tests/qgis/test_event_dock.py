@@ -194,6 +194,18 @@ def test_splitter_gives_room_to_the_table_when_the_dock_grows(dock):
     assert dock.table.horizontalHeader().stretchLastSection()
 
 
+def test_a_broken_event_file_shows_the_error_instead_of_failing(dock_module, tmp_path):
+    broken = tmp_path / "events.json"
+    broken.write_text('{"schema": "palsar2-disaster-event-scenes", "schema_version": 99}', encoding="utf-8")
+    dock = dock_module.EventDock(None, None, events_file=str(broken))
+    try:
+        assert dock.proxy.rowCount() == 0 and dock.event_combo.count() == 1
+        assert "could not be loaded" in dock.details_text()
+        assert "schema_version 99 is not supported" in dock.details_text()
+    finally:
+        dock.deleteLater()
+
+
 def test_japanese_locale_gives_a_japanese_dock(plugin_package, dock_module):
     i18n = plugin_package.palsar2_plugin.gui.i18n
     settings = QgsSettings()
