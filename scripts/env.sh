@@ -6,3 +6,5 @@ export PYTHONDONTWRITEBYTECODE=1
 # qgis_process: Debian 12's /usr/bin/qgis_process wrapper passes an option the 3.22 binary rejects.
 if [ -x /usr/bin/qgis_process.bin ]; then QGIS_PROCESS=/usr/bin/qgis_process.bin; else QGIS_PROCESS=qgis_process; fi
 export QGIS_PROCESS
+# pyproj inside the venv looks for PROJ's data under the venv's prefix: point it at Debian's.
+if [ -z "${PROJ_DATA:-}" ] && [ -d /usr/share/proj ]; then export PROJ_DATA=/usr/share/proj PROJ_LIB=/usr/share/proj; fi
