@@ -236,7 +236,17 @@ class EventDock(QgsDockWidget):
         body = QWidget(self)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
+        self._build_pickers(body, layout)
+        self._build_views(body, layout)
+        self._build_actions(body, layout)
+        self.setWidget(body)
+        self.setMinimumWidth(260)
+        self._set_tab_order()
+        self._connect_signals()
+        self._update_count()
 
+    def _build_pickers(self, body: QWidget, layout: QVBoxLayout) -> None:
+        """Event picker and filter line, each with a label that is its keyboard buddy."""
         picker_row = QHBoxLayout()
         self.event_label = QLabel(tr("&Event:"), body)
         self.event_combo = QComboBox(body)
@@ -264,6 +274,8 @@ class EventDock(QgsDockWidget):
         filter_row.addWidget(self.filter_edit, 1)
         layout.addLayout(filter_row)
 
+    def _build_views(self, body: QWidget, layout: QVBoxLayout) -> None:
+        """The scene table over a filter proxy, and the detail pane, in a vertical splitter."""
         self.model = EventSceneModel(core_events.scenes_for(core_events.ALL_EVENTS, self._events),
                                      self._language, self)
         self.proxy = EventSceneFilterProxy(self)
@@ -305,6 +317,8 @@ class EventDock(QgsDockWidget):
         self.count_label.setObjectName("countLabel")
         layout.addWidget(self.count_label)
 
+    def _build_actions(self, body: QWidget, layout: QVBoxLayout) -> None:
+        """Hidden action buttons (shown by set_actions_available) and JAXA's credit line."""
         buttons = QHBoxLayout()
         self.buttons: Dict[str, QPushButton] = {}
         texts = {"search": tr("Sea&rch"), "download": tr("&Download"), "load": tr("&Load")}
@@ -333,9 +347,7 @@ class EventDock(QgsDockWidget):
             f'{_escape(tr("Terms of use"))}</a>')
         layout.addWidget(self.credit_label)
 
-        self.setWidget(body)
-        self.setMinimumWidth(260)
-
+    def _set_tab_order(self) -> None:
         QWidget.setTabOrder(self.event_combo, self.filter_edit)
         QWidget.setTabOrder(self.filter_edit, self.table)
         QWidget.setTabOrder(self.table, self.details)
@@ -344,16 +356,15 @@ class EventDock(QgsDockWidget):
             QWidget.setTabOrder(previous, self.buttons[name])
             previous = self.buttons[name]
 
+    def _connect_signals(self) -> None:
         self.event_combo.currentIndexChanged.connect(self._on_event_changed)
         self.filter_edit.textChanged.connect(self._on_filter_changed)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._on_selection_changed())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._on_selection_changed())
         self.table.activated.connect(self._on_activated)
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
-        self._update_count()
 
     # -- public API ------------------------------------------------------------------------
     def events(self) -> Tuple[core_events.Event, ...]:
@@ -478,7 +489,7 @@ class EventDock(QgsDockWidget):
                 f'<a href="{url}">{_escape(tr("Terms of use"))}</a></p>')
 
     def _overview_html(self) -> str:
-        event_id = self.current_event_id() if hasattr(self, "proxy") else core_events.ALL_EVENTS
+        event_id = self.current_event_id()
         chosen = self._events if event_id == core_events.ALL_EVENTS else \
             tuple(e for e in self._events if e.event_id == event_id)
         if self._load_error:
