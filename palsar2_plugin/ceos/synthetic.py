@@ -61,7 +61,7 @@ def example_description(mode: str = "WBD", lines: int = 64, pixels: int = 48, *,
     near = r_c - total_range / 2
     grids = []
     for b, (n_l, n_p) in zip(numbers, sizes):
-        prf = prfs[b - 1] if mode in SCANSAR_MODES else prfs[0]
+        prf = prfs[(b - 1) % len(prfs)] if mode in SCANSAR_MODES else prfs[0]
         first = centre - timedelta(seconds=(n_l - 1) / prf / 2) + timedelta(microseconds=17 * b)
         grids.append(BeamGrid(b, n_l, n_p, round(prf, 3), first, float(round(near)), fs))
         near += n_p * spacing
