@@ -18,8 +18,7 @@ from typing import Callable, Optional, Tuple, Union
 
 import numpy as np
 
-from .ellipsoid import (ecef_to_geodetic, enu_basis, geodetic_to_ecef, meridian_radius,
-                        prime_vertical_radius)
+from .ellipsoid import WGS84_A, WGS84_E2, ecef_to_geodetic, enu_basis, geodetic_to_ecef
 from .orbit import Orbit
 from .radar_grid import LOOK_SIDES, GeometryError, RadarGrid
 
@@ -122,6 +121,20 @@ def _initial_guess(pos, vel, slant_range_m, height_m, side_sign, along_cos):
     return pos + slant_range_m[..., None] * look
 
 
+def _surface_point_and_derivatives(lat_rad, lon_rad, height_m):
+    """ECEF point at geodetic (lat, lon in radians, h in m) and its derivatives d/dlat, d/dlon (m/rad)."""
+    sl, cl, so, co = np.sin(lat_rad), np.cos(lat_rad), np.sin(lon_rad), np.cos(lon_rad)
+    w2 = 1.0 - WGS84_E2 * sl * sl
+    n = WGS84_A / np.sqrt(w2)
+    m = n * (1.0 - WGS84_E2) / w2
+    nh = n + height_m
+    mh = m + height_m
+    p = np.stack([nh * cl * co, nh * cl * so, (n * (1.0 - WGS84_E2) + height_m) * sl], axis=-1)
+    dp_dlat = np.stack([-mh * sl * co, -mh * sl * so, mh * cl], axis=-1)
+    dp_dlon = np.stack([-nh * cl * so, nh * cl * co, np.zeros_like(sl)], axis=-1)
+    return p, dp_dlat, dp_dlon
+
+
 def geolocate(orbit: Orbit, azimuth_time_s, slant_range_m, height_m, look_side: str,
               wavelength_m: Optional[float] = None, doppler_hz: DopplerArg = 0.0,
               *, tolerance_m: float = 1e-5, max_iterations: int = 20) -> Tuple[np.ndarray, np.ndarray]:
@@ -160,14 +173,15 @@ def geolocate(orbit: Orbit, azimuth_time_s, slant_range_m, height_m, look_side: 
     lat_d, lon_d, _ = ecef_to_geodetic(guess)
     lat, lon = np.radians(lat_d), np.radians(lon_d)
 
-    active = np.nonzero(np.isfinite(lat) & np.isfinite(lon) & np.isfinite(r) & np.isfinite(h))[0]
-    lat[np.setdiff1d(np.arange(lat.size), active)] = np.nan
-    lon[np.setdiff1d(np.arange(lon.size), active)] = np.nan
+    good = np.isfinite(lat) & np.isfinite(lon) & np.isfinite(r) & np.isfinite(h)
+    lat[~good] = np.nan
+    lon[~good] = np.nan
+    active = np.nonzero(good)[0]
     for _ in range(max_iterations):
         if active.size == 0:
             break
         la, lo, ha = lat[active], lon[active], h[active]
-        p = geodetic_to_ecef(np.degrees(la), np.degrees(lo), ha)
+        p, dp_dlat, dp_dlon = _surface_point_and_derivatives(la, lo, ha)
         d = p - pos[active]
         rd = _norm(d)
         u = d / rd[..., None]
@@ -175,18 +189,13 @@ def geolocate(orbit: Orbit, azimuth_time_s, slant_range_m, height_m, look_side: 
         vu = _dot(vh, u)
         f1 = rd - r[active]
         f2 = vu - target_cos[active]
-        east, north, _ = enu_basis(np.degrees(la), np.degrees(lo))
-        dp_dlat = (meridian_radius(la) + ha)[..., None] * north
-        dp_dlon = ((prime_vertical_radius(la) + ha) * np.cos(la))[..., None] * east
         g2 = (vh - vu[..., None] * u) / rd[..., None]
         a11, a12 = _dot(u, dp_dlat), _dot(u, dp_dlon)
         a21, a22 = _dot(g2, dp_dlat), _dot(g2, dp_dlon)
         det = a11 * a22 - a12 * a21
-        dlat = (a22 * f1 - a12 * f2) / det
-        dlon = (a11 * f2 - a21 * f1) / det
-        # limit wild first steps (at most ~0.05 rad = 300 km)
-        dlat = np.clip(dlat, -0.05, 0.05)
-        dlon = np.clip(dlon, -0.05, 0.05)
+        # limit wild first steps (at most 0.05 rad = 300 km)
+        dlat = np.clip((a22 * f1 - a12 * f2) / det, -0.05, 0.05)
+        dlon = np.clip((a11 * f2 - a21 * f1) / det, -0.05, 0.05)
         lat[active] = la - dlat
         lon[active] = lo - dlon
         step_m = np.hypot(dlat * 6.4e6, dlon * 6.4e6 * np.cos(la))
