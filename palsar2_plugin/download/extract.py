@@ -27,7 +27,8 @@ def _member_target(info: zipfile.ZipInfo, root: Path) -> Optional[Path]:
         raise UnsafeArchiveError(f"The archive member {info.filename!r} points outside the destination folder; "
                                  "the archive was not extracted.")
     mode = info.external_attr >> 16
-    if mode and (stat.S_ISLNK(mode) or not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))):
+    kind = stat.S_IFMT(mode)  # 0 when the archiver stored permission bits only
+    if kind and (stat.S_ISLNK(mode) or not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))):
         raise UnsafeArchiveError(f"The archive member {info.filename!r} is a link or special file; "
                                  "the archive was not extracted.")
     target = (root / pure).resolve()

@@ -203,6 +203,8 @@ def download_sftp(remote_path: str, dest, *, connection: SftpConnection, expecte
                 continue
             os.replace(part, dest)
             return DownloadResult(dest, total, attempts=attempts, resumed_from=first_offset or 0)
+        except TransferError as exc:  # could not connect: worth another try
+            failure = exc
         except (DownloadError, Cancelled):
             raise
         except retryable as exc:
@@ -218,6 +220,8 @@ def download_sftp(remote_path: str, dest, *, connection: SftpConnection, expecte
         connection.close()
         failures += 1
         if failures >= retry.attempts:
+            if isinstance(failure, TransferError):
+                raise TransferError(f"{failure} (gave up after {attempts} attempts)") from None
             raise TransferError(f"SFTP download of {remote_path} failed after {attempts} attempts "
                                 f"({type(failure).__name__}); {part.name} is kept and a new run resumes it.")
         sleep(retry.delay(failures))

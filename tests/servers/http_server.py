@@ -245,7 +245,8 @@ def _make_handler(server: LoopbackHttpServer):
             if fault is not None and fault.kind in ("drop", "truncate"):
                 self.wfile.write(body[:fault.n])
                 self.wfile.flush()
-                if fault.kind == "drop":  # abortive close: RST
+                if fault.kind == "drop":  # abortive close (RST) once the client had time to read what was sent
+                    time.sleep(0.2)
                     self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 self.close_connection = True
                 return
