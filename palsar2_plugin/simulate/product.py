@@ -264,6 +264,7 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
         targets = _point_target_positions(scene, point_targets, heights)
         cal = calibration_scale(calibration_factor_db)
 
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
         cache_dir = Path(tempfile.mkdtemp(prefix=".simcache-", dir=str(Path(out_dir).absolute())))
         try:
             terrains = {}
