@@ -69,8 +69,15 @@ def zero_doppler_time(orbit: Orbit, target_xyz, t_initial_s, *, wavelength_m: Op
     t[~valid] = np.nan
     lo = orbit.start_s - orbit.max_extrapolation_s
     hi = orbit.stop_s + orbit.max_extrapolation_s
-    dfac_const = None if callable(doppler_hz) else np.broadcast_to(
+    doppler_const = None if callable(doppler_hz) else np.broadcast_to(
         np.asarray(doppler_hz, dtype=np.float64), shape).reshape(-1)
+    with_doppler = callable(doppler_hz) or bool(np.any(doppler_const))
+
+    def half_lambda_f(index, slant):
+        """lambda * f_dc / 2 (m/s) for the points ``index`` at slant ranges ``slant``."""
+        fd = doppler_hz(slant) if callable(doppler_hz) else doppler_const[index]
+        return _doppler_factor(fd, wavelength_m, slant)
+
     active = np.nonzero(valid)[0]
     for _ in range(max_iterations):
         if active.size == 0:
@@ -78,26 +85,27 @@ def zero_doppler_time(orbit: Orbit, target_xyz, t_initial_s, *, wavelength_m: Op
         ta = np.clip(t[active], lo, hi)
         s, v, a = orbit.position_velocity_acceleration(ta, check=False)
         d = p[active] - s
-        r = _norm(d)
         vd = _dot(v, d)
         g = vd
         dg = _dot(a, d) - _dot(v, v)
-        if callable(doppler_hz) or np.any(dfac_const):
-            fd = doppler_hz(r) if callable(doppler_hz) else dfac_const[active]
-            k = _doppler_factor(fd, wavelength_m, r) if np.any(fd) else 0.0
+        if with_doppler:
+            r = _norm(d)
+            k = half_lambda_f(active, r)
             g = g - k * r
             dg = dg + k * vd / r
         step = g / dg
         t[active] = ta - step
         active = active[np.abs(step) > tolerance_s]
     orbit.check_times(t)
-    s, v = orbit.position_velocity(np.where(np.isfinite(t), t, orbit.start_s), check=False)
+    finite = np.isfinite(t)
+    s, v = orbit.position_velocity(np.where(finite, t, orbit.start_s), check=False)
     d = p - s
     slant = _norm(d)
     # not converged (should not happen for targets the orbit sees): NaN rather than a wrong time
-    residual_m = np.abs(_dot(v, d)) / _norm(v)
-    if not callable(doppler_hz) and not np.any(dfac_const):
-        t[residual_m > 1e-3] = np.nan
+    residual = _dot(v, d)
+    if with_doppler:
+        residual = residual - half_lambda_f(np.arange(slant.size), slant) * slant
+    t[finite & (np.abs(residual) / _norm(v) > 1e-3)] = np.nan
     slant[~np.isfinite(t)] = np.nan
     return t.reshape(shape), slant.reshape(shape)
 

@@ -146,16 +146,25 @@ def test_incidence_and_look_angles():
 
 
 def test_vectorised_million_points():
+    """Backward geocoding of 1e6 points in one call (as terrain correction does per tile)."""
     orbit = circular_orbit()
     g = grid()
+    corner_lat, corner_lon = radar_to_geo(g, orbit, [0, 0, g.lines - 1, g.lines - 1], [0, g.pixels - 1, 0, g.pixels - 1], 0.0)
     n = 1_000_000
     rng = np.random.default_rng(11)
-    line = rng.uniform(0, g.lines, n).reshape(1000, 1000)
-    pixel = rng.uniform(0, g.pixels, n).reshape(1000, 1000)
-    lat, lon = radar_to_geo(g, orbit, line, pixel, 500.0)
-    assert lat.shape == (1000, 1000)
-    _, _, line2, pixel2 = geo_to_radar(g, orbit, lat, lon, 500.0)
-    assert np.max(np.abs(line2 - line)) < 1e-3 and np.max(np.abs(pixel2 - pixel)) < 1e-3
+    lat = rng.uniform(corner_lat.min(), corner_lat.max(), n).reshape(1000, 1000)
+    lon = rng.uniform(corner_lon.min(), corner_lon.max(), n).reshape(1000, 1000)
+    height = rng.uniform(-100.0, 4000.0, n).reshape(1000, 1000)
+    t, r, line, pixel = geo_to_radar(g, orbit, lat, lon, height)
+    assert line.shape == (1000, 1000) and np.all(np.isfinite(line)) and np.all(np.isfinite(pixel))
+    # the bounding box of the image covers it: some points fall inside, at all four sides outside
+    inside = (line >= 0) & (line <= g.lines - 1) & (pixel >= 0) & (pixel <= g.pixels - 1)
+    assert 0.3 < inside.mean() < 1.0
+    # a sample of them goes back to the same place
+    k = rng.choice(n, 2000, replace=False)
+    lat2, lon2 = radar_to_geo(g, orbit, line.reshape(-1)[k], pixel.reshape(-1)[k], height.reshape(-1)[k])
+    np.testing.assert_allclose(lat2, lat.reshape(-1)[k], atol=1e-8)
+    np.testing.assert_allclose(lon2, lon.reshape(-1)[k], atol=1e-8)
 
 
 def test_impossible_geometry_gives_nan():
