@@ -15,3 +15,4 @@ from .radar_grid import GeometryError, RadarGrid  # noqa: F401
 from .range_doppler import (ellipsoid_incidence_deg, geo_to_radar, geolocate, local_incidence_deg,  # noqa: F401
                             look_angle_deg, look_vectors, radar_to_geo, side_of_track, zero_doppler_time)
 from .orbit_model import CircularOrbitModel, synthetic_alos2_orbit, synthetic_alos2_orbit_model  # noqa: F401
+from .footprint import footprint_ring, tie_point_grid  # noqa: F401

@@ -159,16 +159,14 @@ def geolocate(orbit: Orbit, azimuth_time_s, slant_range_m, height_m, look_side: 
     """
     if look_side not in LOOK_SIDES:
         raise GeometryError(f"look_side must be 'right' or 'left', not {look_side!r}.")
-    t, r, h = np.broadcast_arrays(np.asarray(azimuth_time_s, dtype=np.float64),
-                                  np.asarray(slant_range_m, dtype=np.float64),
-                                  np.asarray(height_m, dtype=np.float64))
-    shape = t.shape
-    t, r, h = t.reshape(-1), r.reshape(-1), h.reshape(-1)
-    if callable(doppler_hz):
-        fd = np.asarray(doppler_hz(r), dtype=np.float64)
-    else:
-        fd = np.asarray(doppler_hz, dtype=np.float64)
-    fd = np.broadcast_to(fd, shape).reshape(-1) if fd.ndim else np.full(t.shape, float(fd))
+    arrays = [np.asarray(azimuth_time_s, dtype=np.float64), np.asarray(slant_range_m, dtype=np.float64),
+              np.asarray(height_m, dtype=np.float64)]
+    if not callable(doppler_hz):
+        arrays.append(np.asarray(doppler_hz, dtype=np.float64))
+    arrays = np.broadcast_arrays(*arrays)
+    shape = arrays[0].shape
+    t, r, h = (a.reshape(-1) for a in arrays[:3])
+    fd = np.asarray(doppler_hz(r), dtype=np.float64) if callable(doppler_hz) else arrays[3].reshape(-1)
     k = _doppler_factor(fd, wavelength_m, r)
     k = np.broadcast_to(np.asarray(k, dtype=np.float64), t.shape)
 

@@ -173,3 +173,19 @@ def test_impossible_geometry_gives_nan():
     assert np.isnan(lat[0]) and np.isnan(lon[0])        # shorter than the altitude (628 km)
     assert np.isfinite(lat[1]) and np.isfinite(lon[1])
     assert np.isnan(lat[2])                              # beyond the horizon (~2900 km)
+
+
+def test_doppler_grid_with_2d_inputs_and_array_doppler():
+    orbit = circular_orbit()
+    g = grid("left", (-18.5767897, -0.0243354))
+    line, pixel = np.meshgrid(np.linspace(0, g.lines - 1, 4), np.linspace(0, g.pixels - 1, 3), indexing="ij")
+    lat, lon = radar_to_geo(g, orbit, line, pixel, 250.0)
+    assert lat.shape == (4, 3) and np.all(np.isfinite(lat))
+    # the same with the Doppler given as an array per point instead of the grid's polynomial
+    fd = g.doppler_hz(g.range_of_pixel(pixel))
+    lat2, lon2 = geolocate(orbit, g.time_of_line(line), g.range_of_pixel(pixel), 250.0, "left", WAVELENGTH, fd)
+    np.testing.assert_allclose(lat2, lat, atol=1e-10)
+    np.testing.assert_allclose(lon2, lon, atol=1e-10)
+    t, _ = zero_doppler_time(orbit, geodetic_to_ecef(lat, lon, 250.0), g.mid_time_s, wavelength_m=WAVELENGTH,
+                             doppler_hz=fd)
+    np.testing.assert_allclose(t, g.time_of_line(line), atol=1e-7)
