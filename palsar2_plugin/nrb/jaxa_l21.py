@@ -21,10 +21,6 @@ FILE_RE = re.compile(
     r"^IMG-(?P<pol>HH|HV|VV|VH)-(?P<scene>ALOS2(?P<orbit>\d{5})(?P<frame>\d{4})-(?P<date>\d{6}))-"
     r"(?P<pid>(?P<mode>[A-Z]{3})(?P<look>[RL])2\.1(?P<proc>[A-Z]{1,2})(?P<pass>[AD]))\.tiff?$", re.IGNORECASE)
 
-_MODES = {"U": "Stripmap 3 m (Ultra-fine)", "H": "Stripmap 6 m (High-sensitive)", "F": "Stripmap 10 m (Fine)",
-          "W": "ScanSAR", "S": "Spotlight", "V": "ScanSAR (wide)"}
-
-
 def info_from_name(file_name: str, summary_text: Optional[str] = None) -> ProductInfo:
     """Metadata of an L2.1 product from one GeoTIFF name and, if given, its ``summary.txt`` text."""
     match = FILE_RE.match(file_name)

@@ -115,6 +115,8 @@ def _l22_products(entries: Sequence[_Entry]) -> List[NrbProduct]:
             info = jaxa_l22.info_from_name(stem)
         else:
             continue
+        if not info.polarisations:
+            info = _with_polarisations(info, group["backscatter"])
         lia: Optional[_Entry] = group.get("lia")  # type: ignore[assignment]
         mask: Optional[_Entry] = group.get("mask")  # type: ignore[assignment]
         kml: Optional[_Entry] = group.get("kml")  # type: ignore[assignment]

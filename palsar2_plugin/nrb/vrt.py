@@ -54,7 +54,7 @@ def _metadata(items: Dict[str, str], indent: str = "  ") -> str:
 def _dataset_metadata(product: NrbProduct, extra: Dict[str, str]) -> str:
     items = dict(attribution.geotiff_tags())
     items.update({"PALSAR2_PRODUCT": product.name, "PALSAR2_PRODUCT_KIND": product.kind,
-                  "PALSAR2_LEVEL": product.info.level})
+                  "PALSAR2_LEVEL": product.info.level, "PALSAR2_PRODUCT_FILE": product_file(product)})
     items.update(extra)
     return _metadata(items)
 
@@ -76,11 +76,12 @@ def _source(path: str, band: int = 1, scale: Optional[float] = None, nodata: Opt
     return "".join(parts)
 
 
-def _mask_source(product: NrbProduct, level: Optional[int] = None) -> str:
-    """The data mask mapped to 1 (any class) with 0 as source NoData: multiplies values by 1 or NaN."""
+def _mask_source(product: NrbProduct, level: Optional[int] = None, valid_only: bool = False) -> str:
+    """The data mask as a factor: 1 where kept, NaN where masked (mask 0; or every class but Valid)."""
     if not product.mask:
         return ""
-    return _source(product.mask, lut="0:0,1:1,255:1", nodata=0, level=level)
+    lut = "0:nan,1:1,2:nan,255:nan" if valid_only else "0:nan,1:1,255:1"
+    return _source(product.mask, lut=lut, level=level)
 
 
 def _derived_band(function: Optional[str], sources: str, unit: str, description: str,
@@ -170,8 +171,23 @@ def quantity_name(product: NrbProduct) -> str:
     return product.info.measurement
 
 
-def masked_vrt(product: NrbProduct, pol: str, folder: str, grid: Optional[RasterGrid] = None) -> str:
-    """Write ``<name>_<POL>_masked.vrt``: calibrated linear amplitude (DN products) or power; NaN = no data."""
+def product_file(product: NrbProduct) -> str:
+    """A file of ``product`` from which :func:`..reader.find_products` finds it again (a zip for /vsizip/)."""
+    path = product.metadata_file or product.raster_paths()[0]
+    if path.startswith("/vsizip/"):
+        inner = path[len("/vsizip/"):]
+        cut = inner.lower().find(".zip/")
+        return inner[:cut + 4] if cut >= 0 else inner
+    return path
+
+
+def masked_vrt(product: NrbProduct, pol: str, folder: str, grid: Optional[RasterGrid] = None,
+               valid_only: bool = False) -> str:
+    """Write ``<name>_<POL>_masked.vrt``: calibrated linear amplitude (DN products) or power; NaN = no data.
+
+    No data: DN 0 and mask 0; with ``valid_only`` also every mask class but Valid (layover, shadow,
+    ocean, invalid), written as ``<name>_<POL>_valid.vrt``.
+    """
     source = product.backscatter[pol]
     grid = grid or read_grid(source)
     cal = product.calibration
@@ -183,26 +199,28 @@ def masked_vrt(product: NrbProduct, pol: str, folder: str, grid: Optional[Raster
             value = _source(source, scale=cal.amplitude_scale(), nodata=cal.nodata, level=level)
         else:
             value = _source(source, nodata=cal.nodata, level=level)
-        return [_derived_band("mul" if product.mask else None, value + _mask_source(product, level), unit,
-                              f"{quantity_name(product)} {pol} {what}" + (" (masked)" if product.mask else ""),
+        return [_derived_band("mul" if product.mask else None, value + _mask_source(product, level, valid_only),
+                              unit, f"{quantity_name(product)} {pol} {what}" + (" (masked)" if product.mask else ""),
                               {"PALSAR2_POLARISATION": pol, "PALSAR2_VALUE": what})]
 
     levels = overview_sizes([source] + ([product.mask] if product.mask else []))
-    return _write_pyramid(os.path.join(folder, f"{product.name}_{pol}_masked.vrt"), grid, levels,
+    suffix = "valid" if valid_only else "masked"
+    return _write_pyramid(os.path.join(folder, f"{product.name}_{pol}_{suffix}.vrt"), grid, levels,
                           _dataset_metadata(product, {}), bands)
 
 
 def backscatter_vrt(product: NrbProduct, pol: str, scale: str, folder: str,
-                    grid: Optional[RasterGrid] = None) -> str:
+                    grid: Optional[RasterGrid] = None, valid_only: bool = False) -> str:
     """Write the γ⁰/σ⁰ VRT of one polarisation in ``scale`` (``"dB"`` or ``"linear"`` power); returns its path.
 
     Metadata items ``PALSAR2_QUANTITY`` (gamma0/sigma0), ``PALSAR2_SCALE`` (dB/linear) and
     ``PALSAR2_POLARISATION`` let other tools (change detection) read the values back correctly.
+    ``valid_only`` also masks layover, shadow, ocean and invalid pixels (file name ``..._valid.vrt``).
     """
     scale = _check_scale(scale)
     source = product.backscatter[pol]
     grid = grid or read_grid(source)
-    masked = masked_vrt(product, pol, folder, grid)
+    masked = masked_vrt(product, pol, folder, grid, valid_only)
     encoding = product.calibration.encoding
     quantity = quantity_name(product)
     if scale == SCALE_DB:
@@ -219,7 +237,8 @@ def backscatter_vrt(product: NrbProduct, pol: str, scale: str, folder: str,
         return [_derived_band(function, _source(masked, level=level), unit, f"{quantity} {pol} [{scale}]", info,
                               arguments)]
 
-    return _write_pyramid(os.path.join(folder, f"{product.name}_{pol}_{quantity}_{scale}.vrt"), grid,
+    name = f"{product.name}_{pol}_{quantity}_{scale}" + ("_valid" if valid_only else "")
+    return _write_pyramid(os.path.join(folder, name + ".vrt"), grid,
                           overview_sizes([masked]), _dataset_metadata(product, info), bands)
 
 

@@ -1,0 +1,69 @@
+"""Writing raster layers tile by tile, then turning them into Cloud-Optimised GeoTIFFs.
+
+A :class:`TiledLayer` is a tiled, compressed GeoTIFF written window by window (never the whole
+raster in memory); :func:`to_cog` copies it to a COG with internal overviews (GDAL's COG driver,
+which streams). Every file carries :func:`palsar2_plugin.attribution.geotiff_tags` and the
+layer's own description, and declares its no-data value.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Dict, Optional
+
+import numpy as np
+
+from .. import attribution
+
+
+class TiledLayer:
+    """A single-band GeoTIFF open for windowed writing.
+
+    ``dtype``: numpy dtype name; ``nodata``: the no-data value (NaN for floats).
+    """
+
+    def __init__(self, path: str, grid, dtype: str, nodata, description: str = "",
+                 tags: Optional[Dict[str, str]] = None, block: int = 256):
+        import rasterio
+
+        self.path = path
+        self.dtype = dtype
+        self.nodata = nodata
+        is_float = np.dtype(dtype).kind == "f"
+        profile = dict(driver="GTiff", width=grid.width, height=grid.height, count=1, dtype=dtype,
+                       crs=grid.crs, transform=grid.transform, nodata=nodata, tiled=True,
+                       blockxsize=block, blockysize=block, compress="DEFLATE", predictor=3 if is_float else 2,
+                       BIGTIFF="IF_SAFER")
+        self._ds = rasterio.open(path, "w", **profile)
+        all_tags = dict(attribution.geotiff_tags())
+        if tags:
+            all_tags.update(tags)
+        self._ds.update_tags(**all_tags)
+        if description:
+            self._ds.set_band_description(1, description)
+
+    def write(self, array: np.ndarray, row0: int, col0: int) -> None:
+        from rasterio.windows import Window
+
+        h, w = array.shape
+        self._ds.write(array.astype(self.dtype, copy=False), 1, window=Window(col0, row0, w, h))
+
+    def close(self) -> None:
+        if self._ds is not None:
+            self._ds.close()
+            self._ds = None
+
+
+def to_cog(src_path: str, dst_path: str, resampling: str = "AVERAGE", remove_source: bool = True) -> str:
+    """Copy a GeoTIFF to a COG (DEFLATE, 512 blocks, overviews down to < 512 px, ``resampling`` for them)."""
+    import rasterio
+    from rasterio.shutil import copy as rio_copy
+
+    with rasterio.open(src_path) as src:
+        is_float = np.dtype(src.dtypes[0]).kind == "f"
+    rio_copy(src_path, dst_path, driver="COG", COMPRESS="DEFLATE", PREDICTOR="FLOATING_POINT" if is_float else "YES",
+             BLOCKSIZE=512, OVERVIEWS="IGNORE_EXISTING", RESAMPLING=resampling, BIGTIFF="IF_SAFER",
+             NUM_THREADS="ALL_CPUS")
+    if remove_source:
+        os.remove(src_path)
+    return dst_path

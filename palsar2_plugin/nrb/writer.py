@@ -1,0 +1,138 @@
+"""Writing one NRB product folder: layers tile by tile into a hidden temporary folder, then COGs,
+metadata XML, STAC item and quick-look, and a rename to the final name at the very end.
+
+A cancelled or failed run calls :meth:`NrbWriter.abort` (or leaves only the hidden
+``.<name>.partial-*`` folder), so nothing that looks like a complete product is ever left behind.
+An existing product of the same name is replaced only when the new one is complete.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from typing import Callable, Dict, List, Optional, Sequence
+
+import numpy as np
+
+from ..errors import Palsar2Error
+from . import naming
+from .cog import TiledLayer, to_cog
+from .metadata_xml import write_summary_xml
+from .quicklook import write_quicklook
+from .stac import build_item, write_item
+
+#: layer key -> (dtype, nodata, overview resampling)
+LAYER_TYPES = {
+    "mask": ("uint8", 0, "NEAREST"),
+    "local_incidence": ("float32", float("nan"), "AVERAGE"),
+    "ellipsoid_incidence": ("float32", float("nan"), "AVERAGE"),
+    "scattering_area": ("float32", float("nan"), "AVERAGE"),
+    "gamma_to_sigma": ("float32", float("nan"), "AVERAGE"),
+    "number_of_looks": ("float32", 0.0, "AVERAGE"),
+    "dem": ("float32", float("nan"), "AVERAGE"),
+}
+
+
+class NrbWriter:
+    """Writes the layers of one product; see the module docstring.
+
+    ``output_folder``: where the product folder ``name`` is created; ``grid``: the output grid;
+    ``polarisations``: gamma0 layers to write.
+    """
+
+    def __init__(self, output_folder: str, name: str, grid, polarisations: Sequence[str], block: int = 256):
+        if not output_folder:
+            raise Palsar2Error("No output folder given: choose a folder to write the product into.")
+        os.makedirs(output_folder, exist_ok=True)
+        if not os.access(output_folder, os.W_OK):
+            raise Palsar2Error(f"Cannot write into {output_folder}: choose a folder you may write to.")
+        self.name = name
+        self.grid = grid
+        self.polarisations = [p.upper() for p in polarisations]
+        self.final_path = os.path.join(output_folder, name)
+        self.tmp_path = os.path.join(output_folder, f".{name}.partial-{uuid.uuid4().hex[:8]}")
+        os.makedirs(self.tmp_path)
+        self._layers: Dict[str, TiledLayer] = {}
+        for pol in self.polarisations:
+            self._layers[pol] = TiledLayer(self._part(naming.gamma0_file(name, pol)), grid, "float32", float("nan"),
+                                           f"gamma0 {pol} (terrain-flattened, linear power)",
+                                           tags={"POLARISATION": pol, "UNITS": "linear power"}, block=block)
+        for key, (dtype, nodata, _) in LAYER_TYPES.items():
+            self._layers[key] = TiledLayer(self._part(naming.layer_file(name, key)), grid, dtype, nodata,
+                                           naming.LAYER_SUFFIXES[key][1], block=block)
+
+    def _part(self, file_name: str) -> str:
+        return os.path.join(self.tmp_path, file_name[:-4] + ".part.tif")
+
+    def write_tile(self, layers, row0: int, col0: int) -> None:
+        """Write a :class:`palsar2_plugin.rtc.tile.TileLayers` at (row0, col0) of the grid."""
+        for pol, arr in zip(self.polarisations, layers.gamma0):
+            self._layers[pol].write(arr, row0, col0)
+        self._layers["mask"].write(layers.mask, row0, col0)
+        self._layers["local_incidence"].write(layers.local_incidence_deg, row0, col0)
+        self._layers["ellipsoid_incidence"].write(layers.ellipsoid_incidence_deg, row0, col0)
+        self._layers["scattering_area"].write(layers.scattering_area_m2, row0, col0)
+        self._layers["gamma_to_sigma"].write(layers.gamma_to_sigma, row0, col0)
+        self._layers["number_of_looks"].write(layers.number_of_looks, row0, col0)
+        self._layers["dem"].write(layers.dem_m, row0, col0)
+
+    def finish(self, info: Dict, progress: Optional[Callable[[float, str], None]] = None,
+               is_cancelled: Optional[Callable[[], bool]] = None) -> Dict[str, object]:
+        """Close the layers, make COGs, XML, STAC and quick-look, rename to the final name.
+
+        Returns paths: ``folder``, ``gamma0`` (pol -> path), one per layer key, ``metadata``,
+        ``stac``, ``quicklook``.
+        """
+        from ..progress import check_cancelled, report
+
+        for layer in self._layers.values():
+            layer.close()
+        gamma0_files = {pol: naming.gamma0_file(self.name, pol) for pol in self.polarisations}
+        layer_files = {key: naming.layer_file(self.name, key) for key in LAYER_TYPES}
+        jobs = [(self._layers[p].path, gamma0_files[p], "AVERAGE") for p in self.polarisations]
+        jobs += [(self._layers[k].path, layer_files[k], LAYER_TYPES[k][2]) for k in LAYER_TYPES]
+        for i, (src, dst_name, resampling) in enumerate(jobs):
+            check_cancelled(is_cancelled)
+            report(progress, i / (len(jobs) + 2), f"Writing cloud-optimised GeoTIFF {dst_name}")
+            to_cog(src, os.path.join(self.tmp_path, dst_name), resampling=resampling)
+        report(progress, len(jobs) / (len(jobs) + 2), "Writing quick-look, metadata and STAC item")
+        ql_name = naming.quicklook_file(self.name)
+        write_quicklook(os.path.join(self.tmp_path, ql_name),
+                        [os.path.join(self.tmp_path, gamma0_files[p]) for p in self.polarisations])
+        xml_name = naming.metadata_file(self.name)
+        write_summary_xml(os.path.join(self.tmp_path, xml_name), info, layer_files, gamma0_files)
+        stac_name = naming.stac_file(self.name)
+        descriptions = {k: naming.LAYER_SUFFIXES[k][1] for k in LAYER_TYPES}
+        item = build_item(self.name, info, gamma0_files, layer_files, descriptions, xml_name, ql_name)
+        write_item(os.path.join(self.tmp_path, stac_name), item)
+        check_cancelled(is_cancelled)
+        self._commit()
+        report(progress, 1.0, "Product written")
+        folder = self.final_path
+        out: Dict[str, object] = {"folder": folder,
+                                  "gamma0": {p: os.path.join(folder, f) for p, f in gamma0_files.items()}}
+        for key, f in layer_files.items():
+            out[key] = os.path.join(folder, f)
+        out["metadata"] = os.path.join(folder, xml_name)
+        out["stac"] = os.path.join(folder, stac_name)
+        out["quicklook"] = os.path.join(folder, ql_name)
+        return out
+
+    def _commit(self) -> None:
+        old = None
+        if os.path.exists(self.final_path):
+            old = self.final_path + f".old-{uuid.uuid4().hex[:8]}"
+            os.rename(self.final_path, old)
+        os.rename(self.tmp_path, self.final_path)
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def abort(self) -> None:
+        """Close everything and remove the temporary folder."""
+        for layer in self._layers.values():
+            try:
+                layer.close()
+            except Exception:  # noqa: BLE001 - best effort while failing
+                pass
+        shutil.rmtree(self.tmp_path, ignore_errors=True)

@@ -1,0 +1,210 @@
+"""DEM preparation for the terrain correction: any raster, any CRS -> ellipsoidal heights on facet vertices.
+
+For each output tile the DEM is resampled (bilinear, GDAL warper) onto the *vertices* of the
+fine facet grid: the output grid oversampled by ``k`` plus a halo, vertex (i, j) at the corner
+x0 + j * (pixel / k), y0 - i * (pixel / k). Heights above a geoid (EGM96, EGM2008) are turned into
+WGS84 ellipsoidal heights with :mod:`palsar2_plugin.geoid`. DEM no-data stays NaN (never 0): the
+tile functions mask those facets as no data.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+import numpy as np
+from affine import Affine
+
+from ..errors import Palsar2Error
+from ..geoid import normalise_height_reference, to_ellipsoid_heights
+from .grid import OutputGrid, Tile
+
+
+class DemError(Palsar2Error):
+    """The DEM cannot be used (unreadable, no CRS, does not cover the scene)."""
+
+
+@dataclass(frozen=True)
+class VertexGrid:
+    """The vertex lattice of a tile's facets: corner affine of the lattice *points* and its shape.
+
+    ``transform`` maps (col, row) of a vertex to map x, y (the vertex itself, not a cell corner).
+    """
+
+    crs: str
+    transform: Affine
+    shape: Tuple[int, int]
+
+    def xy(self) -> Tuple[np.ndarray, np.ndarray]:
+        rows, cols = self.shape
+        x = self.transform.c + np.arange(cols) * self.transform.a
+        y = self.transform.f + np.arange(rows) * self.transform.e
+        return np.broadcast_arrays(x[None, :], y[:, None])
+
+
+def vertex_grid(grid: OutputGrid, tile: Tile, oversampling: int, halo: int) -> VertexGrid:
+    """Vertices of the facets of ``tile`` (``oversampling`` facets per pixel side, ``halo`` extra
+    facets on each side): shape (k*ny + 2h + 1, k*nx + 2h + 1)."""
+    k = int(oversampling)
+    step = grid.pixel_size_m / k
+    ny, nx = tile.shape
+    x0 = grid.transform.c + tile.col0 * grid.pixel_size_m - halo * step
+    y0 = grid.transform.f - tile.row0 * grid.pixel_size_m + halo * step
+    return VertexGrid(grid.crs, Affine(step, 0.0, x0, 0.0, -step, y0), (k * ny + 2 * halo + 1, k * nx + 2 * halo + 1))
+
+
+class DemSource:
+    """A DEM raster opened for resampling onto tile vertices (one rasterio handle per thread).
+
+    ``path``: anything rasterio/GDAL opens; ``height_reference``: "egm96" (default), "egm2008" or
+    "ellipsoid". Raises :class:`DemError` if the file cannot be opened or has no CRS.
+    """
+
+    def __init__(self, path: str, height_reference: str = "egm96", band: int = 1):
+        import rasterio
+
+        self.path = str(path)
+        self.height_reference = normalise_height_reference(height_reference)
+        self.band = band
+        self._local = threading.local()
+        try:
+            with rasterio.open(self.path) as ds:
+                if ds.crs is None:
+                    raise DemError(f"The DEM {self.path} has no coordinate reference system: assign one "
+                                   "(e.g. with QGIS 'Assign projection') and try again.")
+                self.crs = ds.crs
+                self.bounds = tuple(ds.bounds)
+                self.nodata = ds.nodatavals[band - 1]
+                self.res = ds.res
+                self.dtype = ds.dtypes[band - 1]
+        except rasterio.errors.RasterioIOError as error:
+            raise DemError(f"Cannot open the DEM {self.path}: {error}. Choose a raster layer GDAL can read.") from error
+
+    def _dataset(self):
+        import rasterio
+
+        ds = getattr(self._local, "ds", None)
+        if ds is None:
+            ds = rasterio.open(self.path)
+            self._local.ds = ds
+        return ds
+
+    def close(self) -> None:
+        ds = getattr(self._local, "ds", None)
+        if ds is not None:
+            ds.close()
+            self._local.ds = None
+
+    def lon_lat_bounds(self) -> Tuple[float, float, float, float]:
+        """(west, south, east, north) of the DEM in degrees."""
+        from rasterio.warp import transform_bounds
+
+        return tuple(transform_bounds(self.crs, "EPSG:4326", *self.bounds, densify_pts=21))
+
+    def heights_on(self, vertices: VertexGrid) -> np.ndarray:
+        """DEM heights as stored (float64, NaN = no data) resampled bilinearly at the vertices."""
+        from rasterio.warp import Resampling, reproject
+
+        ds = self._dataset()
+        rows, cols = vertices.shape
+        out = np.full((rows, cols), np.nan, dtype=np.float32)
+        # destination pixels centred on the vertices
+        dst_transform = vertices.transform * Affine.translation(-0.5, -0.5)
+        src_nodata = self.nodata
+        window, window_transform = self._source_window(vertices)
+        reproject(source=ds.read(self.band, window=window, masked=False, out_dtype="float32"),
+                  destination=out, src_transform=window_transform, src_crs=self.crs,
+                  src_nodata=src_nodata, dst_transform=dst_transform, dst_crs=vertices.crs, dst_nodata=np.nan,
+                  resampling=Resampling.bilinear)
+        heights = out.astype(np.float64)
+        if src_nodata is not None and np.isfinite(src_nodata):
+            heights[heights == src_nodata] = np.nan
+        return heights
+
+    def _source_window(self, vertices: VertexGrid):
+        """(window, its transform): the DEM window (2-pixel margin) covering the vertex lattice."""
+        from rasterio.warp import transform_bounds
+        from rasterio.windows import Window, from_bounds
+
+        ds = self._dataset()
+        rows, cols = vertices.shape
+        t = vertices.transform
+        left, top = t.c - t.a, t.f - t.e
+        right, bottom = t.c + cols * t.a, t.f + rows * t.e
+        src_bounds = transform_bounds(vertices.crs, self.crs, left, bottom, right, top, densify_pts=21)
+        win = from_bounds(*src_bounds, transform=ds.transform)
+        col0 = int(np.floor(win.col_off)) - 2
+        row0 = int(np.floor(win.row_off)) - 2
+        col1 = int(np.ceil(win.col_off + win.width)) + 2
+        row1 = int(np.ceil(win.row_off + win.height)) + 2
+        col0, row0 = max(col0, 0), max(row0, 0)
+        col1, row1 = min(col1, ds.width), min(row1, ds.height)
+        if col1 <= col0 or row1 <= row0:
+            # outside the DEM: read one pixel and place it far away, so the warp gives NaN
+            return Window(0, 0, 1, 1), ds.transform * Affine.translation(-1e7, -1e7)
+        window = Window(col0, row0, col1 - col0, row1 - row0)
+        return window, ds.window_transform(window)
+
+    def ellipsoid_heights_on(self, vertices: VertexGrid) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(lat_deg, lon_deg, ellipsoidal height m) at the vertices; NaN height where the DEM has none."""
+        h = self.heights_on(vertices)
+        x, y = vertices.xy()
+        tr = _to_lonlat(str(vertices.crs))
+        lon, lat = tr.transform(x, y)
+        lon, lat = np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+        if self.height_reference != "ellipsoid":
+            # the undulation is smooth: evaluate on every 16th vertex and interpolate
+            h = h + _smooth_undulation(lat, lon, self.height_reference)
+        return lat, lon, h
+
+
+_TRANSFORMERS = threading.local()
+
+
+def _to_lonlat(crs: str):
+    from pyproj import Transformer
+
+    cache = getattr(_TRANSFORMERS, "cache", None)
+    if cache is None:
+        cache = _TRANSFORMERS.cache = {}
+    tr = cache.get(crs)
+    if tr is None:
+        tr = cache[crs] = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    return tr
+
+
+def _smooth_undulation(lat: np.ndarray, lon: np.ndarray, reference: str, step: int = 16) -> np.ndarray:
+    """Geoid undulation (m) on a 2-D lattice, computed on every ``step``-th point and interpolated."""
+    ny, nx = lat.shape
+    rows = np.unique(np.r_[np.arange(0, ny, step), ny - 1])
+    cols = np.unique(np.r_[np.arange(0, nx, step), nx - 1])
+    n_c = to_ellipsoid_heights(np.zeros((rows.size, cols.size)), lat[np.ix_(rows, cols)], lon[np.ix_(rows, cols)],
+                               reference)
+    along = np.empty((rows.size, nx))
+    ci = np.arange(nx)
+    for i in range(rows.size):
+        along[i] = np.interp(ci, cols, n_c[i])
+    if rows.size == 1:
+        return np.broadcast_to(along[0], (ny, nx)).copy()
+    ri = np.arange(ny)
+    j = np.clip(np.searchsorted(rows, ri, side="right") - 1, 0, rows.size - 2)
+    w = ((ri - rows[j]) / (rows[j + 1] - rows[j]))[:, None]
+    return along[j] * (1 - w) + along[j + 1] * w
+
+
+def check_dem_covers(dem: DemSource, grid: OutputGrid, minimum_fraction: float = 0.01) -> float:
+    """Fraction of the output grid's area the DEM's bounding box covers; raises :class:`DemError` when
+    below ``minimum_fraction`` (the DEM is for another place)."""
+    from rasterio.warp import transform_bounds
+
+    left, bottom, right, top = transform_bounds(dem.crs, grid.crs, *dem.bounds, densify_pts=21)
+    g = grid.bounds
+    w = max(0.0, min(right, g[2]) - max(left, g[0]))
+    h = max(0.0, min(top, g[3]) - max(bottom, g[1]))
+    fraction = (w * h) / ((g[2] - g[0]) * (g[3] - g[1]))
+    if fraction < minimum_fraction:
+        west, south, east, north = dem.lon_lat_bounds()
+        raise DemError(f"The DEM {dem.path} (lon {west:.3f}..{east:.3f}, lat {south:.3f}..{north:.3f}) does not "
+                       f"cover the scene or the chosen extent: choose a DEM of the scene's area.")
+    return fraction

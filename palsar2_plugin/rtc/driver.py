@@ -1,0 +1,256 @@
+"""The tiled terrain-correction run: output grid, DEM, tiles (in threads), NRB product.
+
+:func:`terrain_correct` walks the output grid tile by tile. Each tile reads its DEM window (with a
+halo of extra facets so that every radar cell its pixels use receives all its area, including
+from layover and shadow casters outside the tile), runs the pure functions of :mod:`.tile`, and
+hands its layers to the :class:`..nrb.writer.NrbWriter`. Memory is bounded by tile size x halo x
+workers, whatever the output size. Progress is reported per tile, cancel is checked between tiles
+and between the stages of a tile.
+
+Halo: facets within (relief / tan(near incidence)) and (relief x tan(far incidence)) of a tile can
+share radar cells with it (layover) or shade it (shadow); the halo is that distance plus three
+radar cells, capped at ``max_halo_facets``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from .. import __version__
+from ..errors import Palsar2Error
+from ..progress import CancelCheck, ProgressCallback, SubProgress, check_cancelled, report
+from .dem import DemSource, check_dem_covers, vertex_grid
+from .grid import OutputGrid, Tile, iter_tiles, make_output_grid, tile_count
+from .orbit_poly import OrbitPolynomial
+from .radar_input import RadarInput
+from .tile import (AREA_FLOOR_FRACTION, MASK_NODATA, TileLayers, beam_window, flatten_beam, mosaic_beams,
+                   tile_geometry)
+
+OVERLAP_RULE = "looks-weighted mean of the beams' gamma0 in linear power"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    oversampling: int
+    halo_facets: int
+    tile_size: int
+    facet_size_m: float
+    gap_dilation_facets: int
+
+
+def _dilate(mask: np.ndarray, radius: int) -> np.ndarray:
+    """Square binary dilation by ``radius`` cells (numpy only)."""
+    if radius <= 0 or not mask.any():
+        return mask
+    out = mask.copy()
+    for axis in (0, 1):
+        src = out.copy()
+        for shift in range(1, radius + 1):
+            if axis == 0:
+                out[shift:, :] |= src[:-shift, :]
+                out[:-shift, :] |= src[shift:, :]
+            else:
+                out[:, shift:] |= src[:, :-shift]
+                out[:, :-shift] |= src[:, shift:]
+    return out
+
+
+def _empty_layers(shape, n_pols) -> TileLayers:
+    nan = np.full(shape, np.nan, dtype=np.float32)
+    return TileLayers([nan.copy() for _ in range(n_pols)], np.zeros(shape, dtype=np.uint8), nan.copy(), nan.copy(),
+                      nan.copy(), nan.copy(), np.zeros(shape, dtype=np.float32), nan.copy())
+
+
+def correct_tile(grid: OutputGrid, tile: Tile, dem: DemSource, radar: RadarInput, polarisations: Sequence[str],
+                 orbit: OrbitPolynomial, settings: RunSettings, is_cancelled: Optional[CancelCheck] = None
+                 ) -> TileLayers:
+    """All layers of one tile (reads the DEM and beta0 windows, then the pure tile functions)."""
+    k, halo = settings.oversampling, settings.halo_facets
+    verts = vertex_grid(grid, tile, k, halo)
+    lat, lon, h = dem.ellipsoid_heights_on(verts)
+    if not np.isfinite(h).any():
+        return _empty_layers(tile.shape, len(polarisations))
+    check_cancelled(is_cancelled)
+    geom = tile_geometry(lat, lon, h, orbit, settings.facet_size_m)
+    del lat, lon, h
+    check_cancelled(is_cancelled)
+    sums = []
+    for beam in radar.beams:
+        window = beam_window(geom, beam.grid)
+        if window is None:
+            continue
+        betas = [radar.read_beta0(beam.number, pol, *window) for pol in polarisations]
+        sums.append(flatten_beam(geom, beam.grid, window, betas, k, halo, tile.shape, beam.looks))
+        check_cancelled(is_cancelled)
+    gaps = _dilate(~geom.valid, settings.gap_dilation_facets) if not geom.valid.all() else None
+    return mosaic_beams(geom, sums, len(polarisations), k, halo, tile.shape, gaps)
+
+
+def _relief_m(dem: DemSource, grid: OutputGrid) -> Tuple[float, float]:
+    """(min, max) DEM height (as stored) over the output grid, from a coarse read (<= 256 x 256)."""
+    from .grid import Tile as _Tile
+
+    step = max(grid.width, grid.height) / 256.0
+    k = 1
+    coarse = OutputGrid(grid.crs, grid.transform * grid.transform.scale(max(step, 1.0)),
+                        max(1, int(math.ceil(grid.width / max(step, 1.0)))),
+                        max(1, int(math.ceil(grid.height / max(step, 1.0)))))
+    verts = vertex_grid(coarse, _Tile(0, 0, coarse.height, 0, coarse.width), k, 0)
+    h = dem.heights_on(verts)
+    if not np.isfinite(h).any():
+        return 0.0, 0.0
+    return float(np.nanmin(h)), float(np.nanmax(h))
+
+
+def plan_settings(grid: OutputGrid, dem: DemSource, radar: RadarInput, oversampling: int, tile_size: int,
+                  max_halo_facets: int = 384) -> RunSettings:
+    """Facet size, halo and gap dilation for a run (see the module docstring)."""
+    k = max(1, int(oversampling))
+    facet = grid.pixel_size_m / k
+    hmin, hmax = _relief_m(dem, grid)
+    relief = max(hmax - hmin, 0.0) + 50.0
+    near, far = radar.incidence_range_deg()
+    near, far = max(near, 10.0), min(max(far, near), 80.0)
+    reach = relief * max(1.0 / math.tan(math.radians(near)), math.tan(math.radians(far)))
+    cell = max(max(b.grid.range_spacing_m / math.sin(math.radians(near)),
+                   b.grid.line_interval_s * 7000.0) for b in radar.beams)
+    halo = int(math.ceil((reach + 3.0 * cell) / facet))
+    gap = int(math.ceil(2.0 * cell / facet)) + 1
+    return RunSettings(k, min(halo, max_halo_facets), int(tile_size), facet, gap)
+
+
+def _wkt_polygon(points: Sequence[Tuple[float, float]]) -> str:
+    ring = list(points) + [points[0]]
+    return "Polygon ((" + ", ".join(f"{x:.6f} {y:.6f}" for x, y in ring) + "))"
+
+
+def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, height_reference: str = "egm96",
+                    polarisations: Optional[Sequence[str]] = None, crs: Optional[str] = None,
+                    pixel_size_m: float = 25.0, extent: Optional[Tuple[float, float, float, float]] = None,
+                    extent_crs: Optional[str] = None, oversampling: int = 2, tile_size: int = 256,
+                    workers: int = 2, progress: Optional[ProgressCallback] = None,
+                    is_cancelled: Optional[CancelCheck] = None) -> Dict[str, object]:
+    """Terrain-correct ``radar`` against the DEM at ``dem_path`` and write an NRB product folder.
+
+    Returns the writer's paths (``folder``, ``gamma0`` {pol: path}, ``mask``, ``local_incidence``,
+    ``ellipsoid_incidence``, ``scattering_area``, ``gamma_to_sigma``, ``number_of_looks``, ``dem``,
+    ``metadata``, ``stac``, ``quicklook``) plus ``grid`` and ``settings``.
+    """
+    from ..nrb.naming import product_name
+    from ..nrb.writer import NrbWriter
+
+    report(progress, 0.0, "Preparing the output grid and the DEM")
+    pols = [p.upper() for p in (polarisations or radar.polarisations)]
+    missing = [p for p in pols if p not in radar.polarisations]
+    if missing or not pols:
+        raise Palsar2Error(f"The product has no {', '.join(missing) or 'polarisation'} data; it has "
+                           f"{', '.join(radar.polarisations)}. Choose among those.")
+    footprint = radar.footprint_lon_lat()
+    grid = make_output_grid(footprint, crs=crs, pixel_size_m=pixel_size_m, extent=extent, extent_crs=extent_crs)
+    dem = DemSource(dem_path, height_reference)
+    check_dem_covers(dem, grid)
+    settings = plan_settings(grid, dem, radar, oversampling, tile_size)
+    t0, t1 = radar.time_span_s()
+    orbit = OrbitPolynomial.fit(radar.orbit.position_velocity_acceleration, t0, t1, degree=9, margin_s=20.0)
+    meta = radar.metadata
+    name = product_name(meta["scene_id"], meta["mode"], meta["look_side"], meta["pass_direction"])
+    writer = NrbWriter(output_folder, name, grid, pols)
+    tiles = list(iter_tiles(grid, settings.tile_size))
+    n_tiles = len(tiles)
+    tile_progress = SubProgress(progress, 0.02, 0.85)
+    finish_progress = SubProgress(progress, 0.85, 1.0)
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def cancelled() -> bool:
+        return stop.is_set() or (is_cancelled is not None and is_cancelled())
+
+    def work(tile: Tile) -> Tile:
+        if cancelled():
+            check_cancelled(lambda: True)
+        layers = correct_tile(grid, tile, dem, radar, pols, orbit, settings, cancelled)
+        with lock:
+            writer.write_tile(layers, tile.row0, tile.col0)
+        return tile
+
+    counts = np.zeros(6, dtype=np.int64)
+    try:
+        done = 0
+        report(tile_progress, 0.0, f"Terrain correction: {n_tiles} tiles of {settings.tile_size} px")
+        if workers <= 1:
+            for tile in tiles:
+                check_cancelled(is_cancelled)
+                work(tile)
+                done += 1
+                report(tile_progress, done / n_tiles, f"Tile {done}/{n_tiles}")
+        else:
+            with ThreadPoolExecutor(max_workers=int(workers)) as pool:
+                pending = set()
+                it = iter(tiles)
+                try:
+                    for _ in range(2 * int(workers)):
+                        tile = next(it, None)
+                        if tile is not None:
+                            pending.add(pool.submit(work, tile))
+                    while pending:
+                        from concurrent.futures import FIRST_COMPLETED, wait
+                        finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                        if is_cancelled is not None and is_cancelled():
+                            stop.set()
+                        for fut in finished:
+                            fut.result()
+                            done += 1
+                            report(tile_progress, done / n_tiles, f"Tile {done}/{n_tiles}")
+                            tile = next(it, None)
+                            if tile is not None and not stop.is_set():
+                                pending.add(pool.submit(work, tile))
+                        check_cancelled(is_cancelled)
+                except BaseException:
+                    stop.set()
+                    for fut in pending:
+                        fut.cancel()
+                    raise
+        near, far = radar.incidence_range_deg()
+        lons = [p[0] for p in footprint]
+        lats = [p[1] for p in footprint]
+        epsg = None
+        try:
+            from pyproj import CRS
+            c = CRS.from_user_input(grid.crs)
+            epsg = c.to_epsg()
+            crs_wkt = c.to_wkt()
+        except Exception:  # noqa: BLE001 - the CRS came from the user; keep the text
+            crs_wkt = str(grid.crs)
+        info = {
+            "start_time": radar.utc_of(t0), "end_time": radar.utc_of(t1), "centre_time": radar.utc_of(0.5 * (t0 + t1)),
+            "mode": meta["mode"], "polarisations": pols, "look_side": meta["look_side"],
+            "pass_direction": meta["pass_direction"], "beams": [b.number for b in radar.beams],
+            "source_product_id": f"{meta['scene_id']}_{meta.get('product_id', '')}",
+            "processing_time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "software_version": f"palsar2_plugin {__version__}", "pixel_size_m": grid.pixel_size_m,
+            "epsg": epsg, "crs_wkt": crs_wkt, "bounds": grid.bounds,
+            "footprint_wkt": _wkt_polygon(footprint), "footprint_lon_lat": footprint,
+            "lon_lat_bbox": (min(lons), min(lats), max(lons), max(lats)),
+            "centre_lon_lat": (float(np.mean(lons)), float(np.mean(lats))),
+            "shape": (grid.height, grid.width), "transform": tuple(grid.transform)[:6],
+            "dem_path": os.path.abspath(dem_path), "dem_height_reference": dem.height_reference,
+            "oversampling": settings.oversampling, "incidence_near_far": (near, far),
+            "overlap_rule": OVERLAP_RULE, "area_floor": AREA_FLOOR_FRACTION,
+        }
+        result = writer.finish(info, finish_progress, is_cancelled)
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        dem.close()
+    result["grid"] = grid
+    result["settings"] = settings
+    return result

@@ -1,0 +1,74 @@
+"""A small synthetic acquisition geometry for tests and benchmarks of the terrain correction.
+
+A circular orbit fixed in the Earth frame (Earth rotation ignored, as in the shared sarsen
+benchmark), heading north over a scene centre, right-looking, and a radar grid that covers a
+given area. Times are seconds after ``REFERENCE_TIME``; ECEF metres; angles degrees.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Sequence, Tuple
+
+import numpy as np
+
+from ..geometry.ellipsoid import EARTH_GM_M3_S2, WGS84_A, enu_basis, geodetic_to_ecef
+from ..geometry.orbit import Orbit
+from ..geometry.radar_grid import RadarGrid
+from .geocode import zero_doppler
+from .orbit_poly import OrbitPolynomial
+
+REFERENCE_TIME = datetime(2024, 1, 1, 3, 0, 0, tzinfo=timezone.utc)
+L_BAND_WAVELENGTH_M = 0.229
+
+
+def circular_orbit(lat_deg: float, lon_deg: float, incidence_deg: float = 35.0, altitude_m: float = 628e3,
+                   span_s: float = 200.0, step_s: float = 10.0) -> Orbit:
+    """A north-going, right-looking circular orbit seeing (lat, lon) at about ``incidence_deg`` at t = 0."""
+    east, north, _ = enu_basis(lat_deg, lon_deg)
+    centre = geodetic_to_ecef(lat_deg, lon_deg, 0.0)
+    r_e = float(np.linalg.norm(centre))
+    r_s = WGS84_A + altitude_m
+    theta = np.radians(incidence_deg)
+    look = np.arcsin(r_e * np.sin(theta) / r_s)
+    beta = theta - look
+    u_c = centre / r_e
+    s0 = r_s * (np.cos(beta) * u_c - np.sin(beta) * east)
+    s_hat = s0 / r_s
+    w = north - np.dot(north, s_hat) * s_hat
+    w /= np.linalg.norm(w)
+    omega = np.sqrt(EARTH_GM_M3_S2 / r_s ** 3)
+    t = np.arange(-span_s, span_s + step_s / 2, step_s)
+    pos = r_s * (np.cos(omega * t)[:, None] * s_hat + np.sin(omega * t)[:, None] * w)
+    vel = r_s * omega * (-np.sin(omega * t)[:, None] * s_hat + np.cos(omega * t)[:, None] * w)
+    return Orbit(REFERENCE_TIME, t, pos, vel)
+
+
+def radar_grid_covering(orbit: Orbit, lat_deg: np.ndarray, lon_deg: np.ndarray, height_m: np.ndarray,
+                        line_interval_s: float, range_spacing_m: float, margin_cells: int = 8) -> RadarGrid:
+    """A right-looking radar grid whose lines and pixels cover all the given points (+ a margin)."""
+    pts = geodetic_to_ecef(np.ravel(lat_deg), np.ravel(lon_deg), np.ravel(height_m))
+    poly = OrbitPolynomial.fit(orbit.position_velocity_acceleration, orbit.start_s + 20, orbit.stop_s - 20)
+    sol = zero_doppler((pts[:, 0], pts[:, 1], pts[:, 2]), poly, t_guess_s=0.0)
+    t0 = float(np.nanmin(sol.time_s)) - margin_cells * line_interval_s
+    t1 = float(np.nanmax(sol.time_s)) + margin_cells * line_interval_s
+    r0 = float(np.nanmin(sol.slant_range_m)) - margin_cells * range_spacing_m
+    r1 = float(np.nanmax(sol.slant_range_m)) + margin_cells * range_spacing_m
+    lines = int(np.ceil((t1 - t0) / line_interval_s)) + 1
+    pixels = int(np.ceil((r1 - r0) / range_spacing_m)) + 1
+    return RadarGrid(first_line_time_s=t0, line_interval_s=line_interval_s, slant_range_first_m=r0,
+                     range_spacing_m=range_spacing_m, lines=lines, pixels=pixels, look_side="right",
+                     wavelength_m=L_BAND_WAVELENGTH_M)
+
+
+def gaussian_hills(shape: Tuple[int, int], pixel_m: float, peaks: Sequence[Tuple[float, float, float, float]],
+                   base_m: float = 0.0) -> np.ndarray:
+    """Heights (m) on a (rows, cols) grid: base + sum of Gaussians (row_frac, col_frac, height_m, sigma_m)."""
+    rows, cols = shape
+    y = (np.arange(rows) + 0.5) * pixel_m
+    x = (np.arange(cols) + 0.5) * pixel_m
+    h = np.full(shape, float(base_m))
+    for rf, cf, amp, sigma in peaks:
+        cy, cx = rf * rows * pixel_m, cf * cols * pixel_m
+        h += amp * np.exp(-((y[:, None] - cy) ** 2 + (x[None, :] - cx) ** 2) / (2 * sigma ** 2))
+    return h

@@ -1,0 +1,304 @@
+"""Terrain correction of one output tile: pure functions, arrays in and arrays out.
+
+The stages, for a tile of ny x nx output pixels with oversampling k and a halo of h facets:
+
+1. :func:`tile_geometry` - from DEM vertex heights (ellipsoidal, (k*ny + 2h + 1, k*nx + 2h + 1)
+   samples at facet corners) to per-facet geometry: zero-Doppler time, slant range, illuminated
+   areas, local and ellipsoid incidence, layover and shadow. Beam independent.
+2. :func:`beam_window` - the part of one beam's radar grid the tile's facets fall in.
+3. :func:`flatten_beam` - accumulate A_gamma (and A_sigma) of the facets bilinearly on that beam's
+   radar cells (Small 2011), read area and beta0 back at every facet and sum them per output pixel.
+4. :func:`mosaic_beams` - combine the beams (looks-weighted mean in linear power) into the output
+   layers and the L2.2 mask.
+
+Flattening: with A_beta the area of a radar cell in the slant plane (range spacing x azimuth
+spacing at the facet, computed from the local geometry), the normalisation factor of a cell is
+ANF = A_gamma / A_beta and gamma0_T = beta0 / ANF (so on the ellipsoid ANF = 1 / tan(theta) and
+gamma0_T = beta0 tan(theta), the ellipsoid gamma0). An output pixel takes
+gamma0_T = sum(beta0) / sum(ANF) over its k x k facets (facets in shadow excluded). Where
+sum(ANF) < 5 % of the flat-ellipsoid value (Small 2011) the pixel is not normalised: NaN, mask 5.
+
+Mask values (JAXA L2.2): 0 no data (no beam, or no DEM), 1 valid, 2 layover (any facet of the
+pixel; gamma0 kept), 3 shadow (any facet; gamma0 from the unshadowed facets, NaN if none),
+5 invalid (area below the floor, or no valid beta0). Layover wins over shadow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ..geometry.ellipsoid import enu_basis, geodetic_to_ecef
+from .area import distribute_bilinear, read_bilinear
+from .facets import cos_angle_to, facet_area_vectors, facet_centres, illuminated_areas
+from .geocode import azimuth_spacing_factor, look_angle_rad, seed_times, unit_to_sensor, zero_doppler
+from .layover_shadow import layover_shadow
+from .orbit_poly import OrbitPolynomial
+
+MASK_NODATA, MASK_VALID, MASK_LAYOVER, MASK_SHADOW, MASK_OCEAN, MASK_INVALID = 0, 1, 2, 3, 4, 5
+
+#: Small (2011): do not normalise where the illuminated area is below 5 % of the flat-land area.
+AREA_FLOOR_FRACTION = 0.05
+
+
+@dataclass
+class TileGeometry:
+    """Per-facet geometry of a tile (arrays (ny_f, nx_f); NaN where the DEM has no value)."""
+
+    time_s: np.ndarray            # zero-Doppler time of the facet centre (s)
+    slant_range_m: np.ndarray     # slant range of the facet centre (m)
+    along_track_m_per_s: np.ndarray  # ground along-track metres per second of azimuth time
+    area_gamma_m2: np.ndarray     # illuminated area A_gamma (0 in shadow or facing away)
+    area_sigma_m2: np.ndarray     # surface area A_sigma (0 in shadow or facing away)
+    cos_local_incidence: np.ndarray
+    cos_ellipsoid_incidence: np.ndarray
+    area_vector: Tuple[np.ndarray, np.ndarray, np.ndarray]
+    to_sensor: Tuple[np.ndarray, np.ndarray, np.ndarray]
+    height_m: np.ndarray          # ellipsoidal height of the facet centre (m)
+    layover: np.ndarray
+    shadow: np.ndarray
+    valid: np.ndarray             # DEM and geometry available
+
+
+def tile_geometry(lat_deg: np.ndarray, lon_deg: np.ndarray, height_m: np.ndarray, orbit: OrbitPolynomial,
+                  facet_size_m: float, layover_tolerance_m: Optional[float] = None) -> TileGeometry:
+    """Per-facet geometry from vertex latitude, longitude (degrees) and ellipsoidal height (m).
+
+    ``facet_size_m``: the fine grid spacing (sets the azimuth strip width of the layover/shadow
+    search and its default tolerance, half a facet).
+    """
+    vert = geodetic_to_ecef(lat_deg, lon_deg, height_m)
+    vx, vy, vz = vert[..., 0], vert[..., 1], vert[..., 2]
+    del vert
+    centre = (facet_centres(vx), facet_centres(vy), facet_centres(vz))
+    lat_c, lon_c = facet_centres(lat_deg), facet_centres(lon_deg)
+    h_c = facet_centres(height_m)
+    valid = np.isfinite(centre[0])
+    _, _, up = enu_basis(lat_c, lon_c)
+    up = (up[..., 0], up[..., 1], up[..., 2])
+    area = facet_area_vectors((vx, vy, vz), up)
+    del vx, vy, vz
+
+    seeds = seed_times(centre, orbit)
+    finite = np.isfinite(seeds) & valid
+    if finite.any():
+        local = orbit.local(float(seeds[finite].min()), float(seeds[finite].max()))
+        sol = zero_doppler(centre, local, seeds)
+    else:
+        sol = zero_doppler(centre, orbit)
+    to_sensor = unit_to_sensor(centre, sol)
+    a_gamma, a_sigma, cos_lia = illuminated_areas(area, to_sensor)
+    cos_ell = cos_angle_to(up, to_sensor)
+    along = azimuth_spacing_factor(centre, sol)
+    look = look_angle_rad(centre, sol)
+    foot = geodetic_to_ecef(lat_c, lon_c, 0.0)
+    sx, sy, sz = sol.sat_position
+    ground = np.sqrt((foot[..., 0] - sx) ** 2 + (foot[..., 1] - sy) ** 2 + (foot[..., 2] - sz) ** 2)
+    del foot
+    v_mean = float(np.nanmedian(along)) if valid.any() else 7000.0
+    tol = 0.5 * facet_size_m if layover_tolerance_m is None else layover_tolerance_m
+    layover, shadow = layover_shadow(sol.time_s, ground, sol.slant_range_m, look,
+                                     azimuth_bin_s=0.5 * facet_size_m / v_mean, tolerance_m=tol)
+    lit = valid & ~shadow
+    a_gamma = np.where(lit, a_gamma, 0.0)
+    a_sigma = np.where(lit & (cos_lia > 0), a_sigma, 0.0)
+    return TileGeometry(sol.time_s, sol.slant_range_m, along, a_gamma, a_sigma, cos_lia, cos_ell, area,
+                        to_sensor, h_c, layover, shadow, valid)
+
+
+def beam_window(geom: TileGeometry, grid, margin: int = 2) -> Optional[Tuple[int, int, int, int]]:
+    """(line0, line1, pixel0, pixel1) (end exclusive) of ``grid`` (a geometry.RadarGrid) covering the
+    tile's facets plus ``margin`` cells, clipped to the grid; None if the tile misses the beam."""
+    line = grid.line_of_time(geom.time_s)
+    pixel = grid.pixel_of_range(geom.slant_range_m)
+    ok = geom.valid & (line > -1) & (line < grid.lines) & (pixel > -1) & (pixel < grid.pixels)
+    if not ok.any():
+        return None
+    l0 = max(int(np.floor(line[ok].min())) - margin, 0)
+    l1 = min(int(np.floor(line[ok].max())) + margin + 2, grid.lines)
+    p0 = max(int(np.floor(pixel[ok].min())) - margin, 0)
+    p1 = min(int(np.floor(pixel[ok].max())) + margin + 2, grid.pixels)
+    return l0, l1, p0, p1
+
+
+def _distribute_subsampled(line, pixel, weights, line0, pixel0, shape, subsamples):
+    """Bilinear distribution of several weight arrays from s x s sub-points of every facet."""
+    s = max(1, int(subsamples))
+    if s == 1:
+        return tuple(distribute_bilinear(line, pixel, w, line0, pixel0, shape) for w in weights)
+    with np.errstate(invalid="ignore"):
+        dl_i, dl_j = np.gradient(line) if min(line.shape) > 1 else (np.zeros_like(line),) * 2
+        dp_i, dp_j = np.gradient(pixel) if min(pixel.shape) > 1 else (np.zeros_like(pixel),) * 2
+    # NaN gradients next to DEM gaps: fall back to the facet centre
+    for g in (dl_i, dl_j, dp_i, dp_j):
+        g[~np.isfinite(g)] = 0.0
+    offsets = (np.arange(s) + 0.5) / s - 0.5
+    outs = [np.zeros(shape) for _ in weights]
+    for a in offsets:
+        for b in offsets:
+            ls = line + a * dl_i + b * dl_j
+            ps = pixel + a * dp_i + b * dp_j
+            for out, w in zip(outs, weights):
+                out += distribute_bilinear(ls, ps, w / (s * s), line0, pixel0, shape)
+    return tuple(outs)
+
+
+@dataclass
+class BeamTileSums:
+    """Per-output-pixel sums over the facets of one beam (arrays (ny, nx))."""
+
+    count: np.ndarray          # facets inside the beam with valid beta0 and geometry, not shadowed
+    covered: np.ndarray        # facets inside the beam's grid (any data)
+    beta0: List[np.ndarray]    # per polarisation: sum of beta0 (linear power)
+    anf: np.ndarray            # sum of A_gamma / A_beta
+    anf_flat: np.ndarray       # sum of the flat-ellipsoid ANF = cot(ellipsoid incidence)
+    area_gamma: np.ndarray     # sum of the read-back A_gamma of the radar cells (m^2)
+    ratio_sigma: np.ndarray    # sum of A_gamma / A_sigma read back (sigma0/gamma0)
+    looks: float
+
+
+def pixel_sums(facet_values: np.ndarray, oversampling: int, halo: int, shape: Tuple[int, int]) -> np.ndarray:
+    """Sum the k x k core facets of each output pixel: (ny_f, nx_f) -> shape (ny, nx)."""
+    ny, nx = shape
+    k = oversampling
+    core = facet_values[halo:halo + k * ny, halo:halo + k * nx]
+    return core.reshape(ny, k, nx, k).sum(axis=(1, 3))
+
+
+def flatten_beam(geom: TileGeometry, grid, window: Tuple[int, int, int, int], beta0_windows: Sequence[np.ndarray],
+                 oversampling: int, halo: int, out_shape: Tuple[int, int], looks: float = 1.0,
+                 subsamples: int = 2) -> BeamTileSums:
+    """Flatten one beam over a tile.
+
+    ``grid``: the beam's radar grid (geometry.RadarGrid: line_of_time, pixel_of_range, lines, pixels,
+    line_interval_s, range_spacing_m) of the beta0 images; ``beta0_windows``: one array per
+    polarisation, the beam's beta0 (linear power) over ``window``; NaN or 0 is no data.
+    ``subsamples``: each facet's area is spread from s x s points inside it (positions from the local
+    gradient of its radar coordinates), which removes most of the beat between the facet lattice and
+    the radar grid at the cost of s^2 cheap scatter-adds (no extra geocoding).
+    """
+    l0, l1, p0, p1 = window
+    shape = (l1 - l0, p1 - p0)
+    line = grid.line_of_time(geom.time_s)
+    pixel = grid.pixel_of_range(geom.slant_range_m)
+    inside = geom.valid & (line >= 0) & (line <= grid.lines - 1) & (pixel >= 0) & (pixel <= grid.pixels - 1)
+    # radar-cell area in the slant plane at each facet (m^2)
+    a_beta = grid.range_spacing_m * grid.line_interval_s * geom.along_track_m_per_s
+    lv = np.where(geom.valid, line, np.nan)
+    pv = np.where(geom.valid, pixel, np.nan)
+    acc_gamma, acc_sigma = _distribute_subsampled(lv, pv, (geom.area_gamma_m2, geom.area_sigma_m2), l0, p0, shape,
+                                                  subsamples)
+    read_gamma = read_bilinear(acc_gamma, lv, pv, l0, p0)
+    read_sigma = read_bilinear(acc_sigma, lv, pv, l0, p0)
+    anf = read_gamma / a_beta
+    betas = [read_bilinear(b, lv, pv, l0, p0, nodata_zero=True) for b in beta0_windows]
+    good = inside & ~geom.shadow & np.isfinite(anf)
+    for b in betas:
+        good &= np.isfinite(b)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cot_ell = geom.cos_ellipsoid_incidence / np.sqrt(np.maximum(1.0 - geom.cos_ellipsoid_incidence ** 2, 1e-12))
+        ratio = np.where(read_sigma > 0, read_gamma / read_sigma, 0.0)
+    g = good.astype(np.float64)
+
+    def psum(values):
+        return pixel_sums(np.where(good, values, 0.0), oversampling, halo, out_shape)
+
+    return BeamTileSums(
+        count=pixel_sums(g, oversampling, halo, out_shape),
+        covered=pixel_sums(inside.astype(np.float64), oversampling, halo, out_shape),
+        beta0=[psum(b) for b in betas],
+        anf=psum(anf),
+        anf_flat=psum(cot_ell),
+        area_gamma=psum(read_gamma),
+        ratio_sigma=psum(ratio),
+        looks=float(looks),
+    )
+
+
+@dataclass
+class TileLayers:
+    """The output layers of a tile (arrays (ny, nx)); see the module docstring for conventions."""
+
+    gamma0: List[np.ndarray]                  # float32 linear power, NaN = no value
+    mask: np.ndarray                          # uint8, L2.2 values
+    local_incidence_deg: np.ndarray           # float32
+    ellipsoid_incidence_deg: np.ndarray       # float32
+    scattering_area_m2: np.ndarray            # float32, A_gamma of the radar cells
+    gamma_to_sigma: np.ndarray                # float32, sigma0_T / gamma0_T
+    number_of_looks: np.ndarray               # float32
+    dem_m: np.ndarray                         # float32, ellipsoidal height
+    extras: Dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def mosaic_beams(geom: TileGeometry, sums: Sequence[BeamTileSums], n_pols: int, oversampling: int, halo: int,
+                 out_shape: Tuple[int, int], dem_gap_facets: Optional[np.ndarray] = None) -> TileLayers:
+    """Combine the beams of a tile into the output layers.
+
+    Overlap rule: where several beams cover a pixel, gamma0 (and the area layers) are the mean of
+    the beams' values in linear power weighted by looks x valid facets, so a beam seam has no
+    step when the beams agree and the weight fades where a beam's coverage ends inside a pixel.
+    ``dem_gap_facets``: facets to treat as no data (e.g. near DEM gaps), default none.
+    """
+    k = oversampling
+    ny, nx = out_shape
+    n_f = float(k * k)
+    w_total = np.zeros(out_shape)
+    g_sum = [np.zeros(out_shape) for _ in range(n_pols)]
+    area_sum = np.zeros(out_shape)
+    ratio_sum = np.zeros(out_shape)
+    looks = np.zeros(out_shape)
+    covered = np.zeros(out_shape)
+    for s in sums:
+        covered += s.covered
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ok = (s.count > 0) & (s.anf >= AREA_FLOOR_FRACTION * s.anf_flat) & (s.anf > 0)
+            w = np.where(ok, s.looks * s.count, 0.0)
+            for i in range(n_pols):
+                g_sum[i] += np.where(ok, w * s.beta0[i] / np.where(ok, s.anf, 1.0), 0.0)
+            area_sum += np.where(ok, w * s.area_gamma / np.maximum(s.count, 1), 0.0)
+            ratio_sum += np.where(ok, w * s.ratio_sigma / np.maximum(s.count, 1), 0.0)
+        looks += np.where(ok, s.looks * s.count / n_f, 0.0)
+        w_total += w
+    has = w_total > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gamma0 = [np.where(has, g / w_total, np.nan).astype(np.float32) for g in g_sum]
+        area = np.where(has, area_sum / w_total, np.nan).astype(np.float32)
+        ratio = np.where(has, ratio_sum / w_total, np.nan).astype(np.float32)
+
+    valid_f = geom.valid.astype(np.float64)
+    n_valid = pixel_sums(valid_f, k, halo, out_shape)
+    lay = pixel_sums(geom.layover.astype(np.float64), k, halo, out_shape) > 0
+    sha = pixel_sums(geom.shadow.astype(np.float64), k, halo, out_shape) > 0
+    mask = np.full(out_shape, MASK_VALID, dtype=np.uint8)
+    mask[~has] = MASK_INVALID
+    mask[sha & ~lay] = MASK_SHADOW
+    mask[lay] = MASK_LAYOVER
+    nodata = (covered == 0) | (n_valid < n_f)
+    if dem_gap_facets is not None:
+        nodata |= pixel_sums(dem_gap_facets.astype(np.float64), k, halo, out_shape) > 0
+    mask[nodata] = MASK_NODATA
+    for g in gamma0:
+        g[nodata] = np.nan
+
+    # angles from the pixel's summed area vector and mean look vector
+    sums3 = [pixel_sums(np.where(geom.valid, c, 0.0), k, halo, out_shape) for c in geom.area_vector]
+    look3 = [pixel_sums(np.where(geom.valid, c, 0.0), k, halo, out_shape) for c in geom.to_sensor]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        norm_a = np.sqrt(sum(c * c for c in sums3))
+        norm_l = np.sqrt(sum(c * c for c in look3))
+        cos_lia = (sums3[0] * look3[0] + sums3[1] * look3[1] + sums3[2] * look3[2]) / (norm_a * norm_l)
+        lia = np.degrees(np.arccos(np.clip(cos_lia, -1.0, 1.0)))
+        cos_ell = pixel_sums(np.where(geom.valid, geom.cos_ellipsoid_incidence, 0.0), k, halo, out_shape) / n_valid
+        eia = np.degrees(np.arccos(np.clip(cos_ell, -1.0, 1.0)))
+        dem = pixel_sums(np.where(geom.valid, geom.height_m, 0.0), k, halo, out_shape) / n_valid
+    no_geom = n_valid < n_f
+    for arr in (lia, eia, dem):
+        arr[no_geom] = np.nan
+    for arr in (area, ratio):
+        arr[nodata] = np.nan
+    looks = looks.astype(np.float32)
+    looks[nodata] = 0
+    return TileLayers(gamma0, mask, lia.astype(np.float32), eia.astype(np.float32), area, ratio, looks,
+                      dem.astype(np.float32))
