@@ -51,7 +51,7 @@ def test_interpolation_accuracy_mid_interval():
     vel_err = np.linalg.norm(vel - ref_vel, axis=-1)
     assert pos_err.max() < 0.01          # < 1 cm
     assert vel_err.max() < 1e-4          # < 0.1 mm/s
-    # In fact far better with the default 6-vector window:
+    # In fact far better with the default 4-vector window:
     assert pos_err.max() < 1e-4
 
 
