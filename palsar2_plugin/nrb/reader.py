@@ -244,6 +244,10 @@ def _product_files(product: NrbProduct) -> set:
 
 def select_polarisations(product: NrbProduct, wanted: Optional[Sequence[str]]) -> Tuple[str, ...]:
     """The polarisations to load: ``wanted`` (all must exist) or, if empty, all the product has."""
+    if not product.backscatter:
+        raise ProductIncompleteError(
+            f"Product {product.name} has no backscatter GeoTIFF (e.g. {product.name}_HH_SLP.tif) beside its "
+            "metadata. Download the complete product.")
     if not wanted:
         return product.polarisations
     wanted = tuple(dict.fromkeys(p.upper() for p in wanted))

@@ -1,0 +1,141 @@
+"""Change polygons from a classified log-ratio raster, with area and mean change per polygon.
+
+Uses GDAL's own streaming algorithms (sieve, polygonize, rasterize: they work line by line, not
+on the whole scene in memory), then accumulates each polygon's mean log-ratio tile by tile.
+Output fields: ``change`` ("increase" / "decrease"), ``mean_db`` (mean log-ratio, dB),
+``area_m2`` (m², geodesic on WGS 84 if the CRS is geographic), ``pixels``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+import numpy as np
+
+from ..errors import Palsar2Error
+from ..progress import CancelCheck, ProgressCallback, check_cancelled, report
+from .logratio import CLASS_NAMES
+
+_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON",
+            ".fgb": "FlatGeobuf", ".sqlite": "SQLite", ".kml": "KML"}
+
+
+def _driver_for(path: str) -> str:
+    return _DRIVERS.get(os.path.splitext(path)[1].lower(), "GPKG")
+
+
+def polygonize_changes(classes_path: str, ratio_path: str, out_path: str, min_pixels: int = 1,
+                       tile_size: int = 512, progress: Optional[ProgressCallback] = None,
+                       is_cancelled: Optional[CancelCheck] = None) -> int:
+    """Write the polygons of the non-zero classes of ``classes_path`` to ``out_path``; returns their count.
+
+    Regions smaller than ``min_pixels`` (8-connected) are removed first. ``ratio_path`` is the
+    log-ratio raster on the same grid, used for each polygon's mean.
+    """
+    from osgeo import gdal, ogr, osr
+
+    classes_ds = gdal.OpenEx(classes_path, gdal.OF_RASTER | gdal.OF_UPDATE)
+    band = classes_ds.GetRasterBand(1)
+    if min_pixels > 1:
+        gdal.SieveFilter(band, None, band, int(min_pixels), 8)
+        band.FlushCache()
+    check_cancelled(is_cancelled)
+    report(progress, 0.2, "Tracing change polygons")
+
+    srs = osr.SpatialReference()
+    srs.ImportFromWkt(classes_ds.GetProjection())
+    memory = ogr.GetDriverByName("Memory").CreateDataSource("changes")
+    layer = memory.CreateLayer("changes", srs=srs, geom_type=ogr.wkbPolygon)
+    layer.CreateField(ogr.FieldDefn("code", ogr.OFTInteger))
+    if gdal.Polygonize(band, band, layer, 0, ["8CONNECTED=8"]) != 0:
+        raise Palsar2Error(f"GDAL could not trace the change polygons of {classes_path}.")
+    count = layer.GetFeatureCount()
+    report(progress, 0.5, f"{count} change polygons")
+
+    # label raster: polygon number (1..n) per pixel, for the per-polygon mean
+    labels_path = classes_path + ".labels.tif"
+    labels_ds = gdal.GetDriverByName("GTiff").Create(
+        labels_path, classes_ds.RasterXSize, classes_ds.RasterYSize, 1, gdal.GDT_Int32,
+        ["TILED=YES", "COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER"])
+    labels_ds.SetGeoTransform(classes_ds.GetGeoTransform())
+    labels_ds.SetProjection(classes_ds.GetProjection())
+    layer.CreateField(ogr.FieldDefn("label", ogr.OFTInteger))
+    features = []
+    layer.ResetReading()
+    for number, feature in enumerate(layer, start=1):
+        feature.SetField("label", number)
+        layer.SetFeature(feature)
+        features.append(feature.GetFID())
+    if count:
+        gdal.RasterizeLayer(labels_ds, [1], layer, options=["ATTRIBUTE=label"])
+    labels_ds.FlushCache()
+    check_cancelled(is_cancelled)
+
+    sums = np.zeros(count + 1)
+    pixels = np.zeros(count + 1, dtype=np.int64)
+    ratio_ds = gdal.Open(ratio_path)
+    ratio_band = ratio_ds.GetRasterBand(1)
+    label_band = labels_ds.GetRasterBand(1)
+    width, height = classes_ds.RasterXSize, classes_ds.RasterYSize
+    for row in range(0, height, tile_size):
+        check_cancelled(is_cancelled)
+        rows = min(tile_size, height - row)
+        for col in range(0, width, tile_size):
+            cols = min(tile_size, width - col)
+            labels = label_band.ReadAsArray(col, row, cols, rows).ravel()
+            ratio = ratio_band.ReadAsArray(col, row, cols, rows).astype(np.float64).ravel()
+            keep = (labels > 0) & np.isfinite(ratio)
+            sums += np.bincount(labels[keep], weights=ratio[keep], minlength=count + 1)[:count + 1]
+            pixels += np.bincount(labels[keep], minlength=count + 1)[:count + 1]
+        report(progress, 0.5 + 0.3 * min(1.0, (row + rows) / height), "Measuring change polygons")
+
+    geographic = bool(srs.IsGeographic())
+    unit = srs.GetLinearUnits() if not geographic else 1.0
+    driver = ogr.GetDriverByName(_driver_for(out_path))
+    if os.path.exists(out_path):
+        driver.DeleteDataSource(out_path)
+    out_ds = driver.CreateDataSource(out_path)
+    if out_ds is None:
+        raise Palsar2Error(f"Cannot create {out_path}: check the folder exists and is writable.")
+    out_layer = out_ds.CreateLayer("changes", srs=srs, geom_type=ogr.wkbPolygon)
+    for name, kind in (("change", ogr.OFTString), ("mean_db", ogr.OFTReal), ("area_m2", ogr.OFTReal),
+                       ("pixels", ogr.OFTInteger64)):
+        out_layer.CreateField(ogr.FieldDefn(name, kind))
+    out_layer.StartTransaction()
+    layer.ResetReading()
+    for feature in layer:
+        number = feature.GetField("label")
+        geometry = feature.GetGeometryRef()
+        out_feature = ogr.Feature(out_layer.GetLayerDefn())
+        out_feature.SetGeometry(geometry)
+        out_feature.SetField("change", CLASS_NAMES.get(feature.GetField("code"), "unknown"))
+        out_feature.SetField("mean_db", float(sums[number] / pixels[number]) if pixels[number] else None)
+        out_feature.SetField("area_m2", _area_m2(geometry, geographic, unit))
+        out_feature.SetField("pixels", int(pixels[number]))
+        out_layer.CreateFeature(out_feature)
+    out_layer.CommitTransaction()
+    out_ds = None
+    labels_ds = None
+    ratio_ds = None
+    classes_ds = None
+    gdal.Unlink(labels_path)
+    report(progress, 1.0, "Change polygons written")
+    return count
+
+
+def _area_m2(geometry, geographic: bool, unit: float) -> float:
+    if not geographic:
+        return float(geometry.GetArea()) * unit * unit
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    total = 0.0
+    for index in range(geometry.GetGeometryCount()):
+        ring = geometry.GetGeometryRef(index)
+        points = ring.GetPoints()
+        lons = [p[0] for p in points]
+        lats = [p[1] for p in points]
+        area, _ = geod.polygon_area_perimeter(lons, lats)
+        total += abs(area) if index == 0 else -abs(area)
+    return total
