@@ -146,6 +146,36 @@ def terrain_ratio_block(orbit, grid, heights: HeightFunction, line0: int, line1:
     return gamma_sum / a_beta, sin_inc
 
 
+def flat_ratio_block(orbit, grid, line0: int, line1: int) -> Tuple[np.ndarray, np.ndarray]:
+    """:func:`terrain_ratio_block` for the bare ellipsoid (h = 0 everywhere), without a mesh.
+
+    On the ellipsoid A_gamma / A_beta = 1 / tan(theta_ell) (the mesh gives the same to 1e-8);
+    theta_ell is evaluated at the block's middle line and repeated over its lines.
+    """
+    t = grid.time_of_line(0.5 * (line0 + line1 - 1))
+    r = grid.range_of_pixel(np.arange(grid.pixels))
+    lat, lon = geolocate(orbit, np.full(r.shape, t), r, 0.0, grid.look_side)
+    p0 = geodetic_to_ecef(lat, lon, 0.0)
+    s, _ = orbit.position_velocity(np.array([t]))
+    _, _, up = enu_basis(lat, lon)
+    to_sensor = s[0] - p0
+    cos_inc = np.einsum("...k,...k->...", up, to_sensor) / np.linalg.norm(to_sensor, axis=-1)
+    sin_inc = np.sqrt(np.clip(1.0 - cos_inc ** 2, 0.0, 1.0))
+    shape = (line1 - line0, grid.pixels)
+    return np.broadcast_to(cos_inc / sin_inc, shape).copy(), np.broadcast_to(sin_inc, shape).copy()
+
+
+def block_footprint(orbit, grid, line0: int, line1: int, margins_px: Tuple[int, int],
+                    margin_lines: int = 6) -> Tuple[float, float, float, float]:
+    """(south, west, north, east) in degrees of the ellipsoid area a block's mesh covers (with margins)."""
+    lines = np.linspace(line0 - margin_lines, line1 - 1 + margin_lines, 9)
+    pixels = np.linspace(-margins_px[0], grid.pixels - 1 + margins_px[1], 17)
+    edge_l = np.concatenate([lines, lines, np.full(17, lines[0]), np.full(17, lines[-1])])
+    edge_p = np.concatenate([np.full(9, pixels[0]), np.full(9, pixels[-1]), pixels, pixels])
+    lat, lon = geolocate(orbit, grid.time_of_line(edge_l), grid.range_of_pixel(edge_p), 0.0, grid.look_side)
+    return float(np.nanmin(lat)), float(np.nanmin(lon)), float(np.nanmax(lat)), float(np.nanmax(lon))
+
+
 def calibration_scale(calibration_factor_db: float = CALIBRATION_FACTOR_DB) -> float:
     """K in sigma0 = K <|z|^2> for L1.1 (linear): 10^((CF - 32) / 10)."""
     return 10.0 ** ((calibration_factor_db - CALIBRATION_OFFSET_DB) / 10.0)
@@ -167,5 +197,5 @@ def speckle(power: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def block_rng(seed: int, beam: int, polarisation_index: int, line0: int) -> np.random.Generator:
     """The random generator of one block: depends only on (seed, beam, polarisation, first line),
-    so a product is reproducible whatever order or block size it is written in... per block start."""
+    so a product of the same size is reproducible whatever order its files are written in."""
     return np.random.default_rng([int(seed) & 0xFFFFFFFF, int(beam), int(polarisation_index), int(line0)])

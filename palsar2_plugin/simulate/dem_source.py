@@ -58,12 +58,13 @@ class DemHeights:
         lon, lat = self._to_geo.transform(x, y)
         return float(lat), float(lon)
 
-    def bounds_lat_lon(self) -> Tuple[float, float, float, float]:
-        """(south, west, north, east) in degrees of the DEM's extent (from its edges)."""
-        cols = np.concatenate([np.linspace(0, self.width, 21), np.full(21, self.width),
-                               np.linspace(0, self.width, 21), np.zeros(21)])
-        rows = np.concatenate([np.zeros(21), np.linspace(0, self.height, 21),
-                               np.full(21, self.height), np.linspace(0, self.height, 21)])
+    def bounds_lat_lon(self, margin_cells: float = 0.0) -> Tuple[float, float, float, float]:
+        """(south, west, north, east) in degrees of the DEM's extent (from its edges), grown by
+        ``margin_cells`` DEM cells on every side."""
+        m = float(margin_cells)
+        c0, c1, r0, r1 = -m, self.width + m, -m, self.height + m
+        cols = np.concatenate([np.linspace(c0, c1, 21), np.full(21, c1), np.linspace(c0, c1, 21), np.full(21, c0)])
+        rows = np.concatenate([np.full(21, r0), np.linspace(r0, r1, 21), np.full(21, r1), np.linspace(r0, r1, 21)])
         xs, ys = self._ds.transform * (cols, rows)
         lon, lat = self._to_geo.transform(np.asarray(xs), np.asarray(ys))
         return float(np.min(lat)), float(np.min(lon)), float(np.max(lat)), float(np.max(lon))

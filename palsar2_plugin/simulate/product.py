@@ -28,7 +28,8 @@ from ..geoid import normalise_height_reference
 from ..geometry.ellipsoid import geodetic_to_ecef
 from ..geometry.range_doppler import ellipsoid_incidence_deg, geo_to_radar, radar_to_geo
 from ..progress import CancelCheck, ProgressCallback, SubProgress, check_cancelled, report
-from .backscatter import (block_rng, calibration_scale, range_margins_px, speckle, terrain_ratio_block)
+from .backscatter import (block_footprint, block_rng, calibration_scale, flat_ratio_block, range_margins_px, speckle,
+                          terrain_ratio_block)
 from .dem_source import DemHeights
 from .modes import CALIBRATION_FACTOR_DB, ModeSpec, mode_spec
 from .scene import SimulatedScene, plan_scene
@@ -78,8 +79,10 @@ class _BeamTerrain:
     """sigma0 per unit gamma0 of one beam, computed block by block once and cached on disk."""
 
     def __init__(self, scene: SimulatedScene, beam_index: int, heights, margins_px, block_lines,
-                 cache_dir: Path, oversample_range: int, oversample_azimuth: int):
+                 cache_dir: Path, oversample_range: int, oversample_azimuth: int,
+                 dem_bounds: Optional[Tuple[float, float, float, float]]):
         self.scene, self.beam = scene, scene.beams[beam_index]
+        self.dem_bounds = dem_bounds
         self.heights, self.margins_px, self.block_lines = heights, margins_px, block_lines
         self.oversample_range, self.oversample_azimuth = oversample_range, oversample_azimuth
         grid = self.beam.grid
@@ -91,13 +94,25 @@ class _BeamTerrain:
         grid = self.beam.grid
         l0, l1 = k * self.block_lines, min((k + 1) * self.block_lines, grid.lines)
         if not self.done[k]:
-            ratio, sin_inc = terrain_ratio_block(self.scene.orbit, grid, self.heights, l0, l1,
-                                                 margins_px=self.margins_px,
-                                                 oversample_range=self.oversample_range,
-                                                 oversample_azimuth=self.oversample_azimuth)
+            if self._outside_dem(l0, l1):
+                ratio, sin_inc = flat_ratio_block(self.scene.orbit, grid, l0, l1)
+            else:
+                ratio, sin_inc = terrain_ratio_block(self.scene.orbit, grid, self.heights, l0, l1,
+                                                     margins_px=self.margins_px,
+                                                     oversample_range=self.oversample_range,
+                                                     oversample_azimuth=self.oversample_azimuth)
             self.cache[l0:l1] = (ratio * sin_inc).astype(np.float32)
             self.done[k] = True
         return np.asarray(self.cache[l0:l1])
+
+    def _outside_dem(self, l0: int, l1: int) -> bool:
+        """True when the block's whole mesh (with margins) lies on the bare ellipsoid (no DEM there)."""
+        if self.dem_bounds is None:
+            return True
+        south, west, north, east = block_footprint(self.scene.orbit, self.beam.grid, l0, l1, self.margins_px)
+        d_south, d_west, d_north, d_east = self.dem_bounds
+        pad = 0.001  # degrees; the bounds already include one DEM cell (the bilinear ramp to 0)
+        return south > d_north + pad or north < d_south - pad or west > d_east + pad or east < d_west - pad
 
 
 def _point_target_positions(scene: SimulatedScene, targets: Sequence[PointTarget], heights):
@@ -255,6 +270,7 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
             centre_lat_lon = dem.centre_lat_lon()
         heights = dem.ellipsoid_heights if dem is not None else (lambda la, lo: np.zeros(np.shape(la)))
         height_range = dem.ellipsoid_height_range() if dem is not None else (0.0, 0.0)
+        dem_bounds = dem.bounds_lat_lon(margin_cells=1.0) if dem is not None else None
         scene = plan_scene(spec, float(centre_lat_lon[0]), float(centre_lat_lon[1]),
                            pass_direction=pass_direction, look_side=look_side,
                            centre_time_utc=centre_time_utc, lines=lines, pixels=pixels)
@@ -273,7 +289,7 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
                 margins = range_margins_px(height_range, inc, beam.grid.range_spacing_m)
                 block = _block_lines(beam.grid, margins, oversample_range, oversample_azimuth)
                 terrains[beam.number] = _BeamTerrain(scene, index, heights, margins, block, cache_dir,
-                                                     oversample_range, oversample_azimuth)
+                                                     oversample_range, oversample_azimuth, dem_bounds)
             beam_index = {b.number: i for i, b in enumerate(scene.beams)}
 
             def line_blocks(beam_number: int, polarisation: str) -> Iterator[np.ndarray]:
