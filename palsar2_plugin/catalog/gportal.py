@@ -174,6 +174,9 @@ def record_from_feature(feature: Mapping[str, Any]) -> SceneRecord:
     pass_dir = str(_first(gpp, "orbitDirection", "PassDirection") or names.get("pass_direction") or "").lower()
     look = str(_first(gpp, "lookDirection", "AntennaPointing", "observationDirection")
                or names.get("look_side") or "").lower()
+    start, end = parse_time(props.get("beginPosition")), parse_time(props.get("endPosition"))
+    if start is not None and (end is None or end < start):
+        end = start
     size = _first(product, "size")
     files = (RemoteFile(url=file_name, size=int(size) if size is not None else None),) if file_name else ()
     return SceneRecord(
@@ -185,7 +188,7 @@ def record_from_feature(feature: Mapping[str, Any]) -> SceneRecord:
         path=_as_int(_first(gpp, "startPathNumber", "pathNumber", "RSP_Path_Number")),
         frame=_as_int(_first(gpp, "sceneNumber", "frameNumber", "RSP_Frame_Number")) or names.get("frame"),
         orbit=_as_int(_first(props, "orbitNumber")) or names.get("orbit"),
-        start_time=parse_time(props.get("beginPosition")), end_time=parse_time(props.get("endPosition")),
+        start_time=start, end_time=end,
         footprint=footprint, size_bytes=_as_int(size), download_path=file_name, quicklook_url=quicklook,
         source=SOURCE, files=files)
 

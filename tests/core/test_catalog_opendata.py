@@ -1,9 +1,7 @@
 """Open-data bucket crawl against a loopback S3-like server: paging, STAC items, flat L1.1, incremental refresh."""
 
-import copy
 import json
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
@@ -13,43 +11,10 @@ from palsar2_plugin.catalog.opendata import OpenDataBucket
 from palsar2_plugin.catalog.query import SearchQuery
 from palsar2_plugin.catalog.s3 import parse_list_page
 from palsar2_plugin.download.session import make_session
+from servers.bucket_samples import fill_bucket as _fill_bucket, make_item as _item
 from servers.fixtures import http_server  # noqa: F401
 
-SHARED = Path("/work/shared/data")
-ITEM = json.loads((SHARED / "l22/stactools_example_item_ALOS2437590500-220630_WWDR2.2GUA.json").read_text())
-SUMMARY = next((SHARED / "ceos").glob("*/summary.txt")).read_text()
 UTC = timezone.utc
-
-
-def _item(scene: str, product: str, when: str, lon0: float) -> dict:
-    item = copy.deepcopy(ITEM)
-    rid = f"{scene}_{product}"
-    item["id"] = rid
-    item["properties"]["datetime"] = when
-    item["geometry"]["coordinates"] = [[[lon0, 10.0], [lon0 + 2, 10.0], [lon0 + 2, 12.0], [lon0, 12.0], [lon0, 10.0]]]
-    for name, asset in item["assets"].items():
-        suffix = {"summary": "_summary.xml", "kml": ".kml"}.get(name, f"_{name}.tif")
-        asset["href"] = f"./{rid}{suffix}"
-    return item
-
-
-def _fill_bucket(server, n_items=5):
-    prefix = "palsar2/L2.2/2025/"
-    for i in range(n_items):
-        scene = f"ALOS24375905{i:02d}-2206{10 + i:02d}"
-        item = _item(scene, "WWDR2.2GUA", f"2022-06-{10 + i:02d}T15:58:28.26Z", lon0=100.0 + 3 * i)
-        server.put(prefix + item["id"] + ".json", json.dumps(item).encode())
-        for asset in item["assets"].values():
-            server.put(prefix + asset["href"][2:], bytes([i]) * (100 + i))
-    server.put(prefix + "collection.json", b"{}")
-    folder = "palsar2-scansar/Turkey-Syria-earthquake/L1.1/"
-    stem = "ALOS2471852900-230217-WBSR1.1__D"
-    summary = SUMMARY.replace("20140909 04:33:42.052", "20230217 09:21:10.500").replace(
-        "20140909 04:33:52.052", "20230217 09:22:05.000")
-    server.put(folder + f"summary_{stem}.txt", summary.encode())
-    for name in [f"IMG-HH-{stem}-F{k}" for k in range(1, 6)] + [f"LED-{stem}", f"TRL-{stem}", f"VOL-{stem}"]:
-        server.put(folder + name, name.encode() * 10)
-    return prefix, folder
 
 
 def test_s3_error_document_is_a_clear_error():

@@ -1,0 +1,118 @@
+"""``palsar2:searchscenes`` through processing.run and qgis_process, against a loopback bucket and CSW."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import processing
+import pytest
+from qgis.core import (QgsFeature, QgsGeometry, QgsProcessingException, QgsRectangle, QgsVectorLayer,
+                       QgsWkbTypes)
+
+from servers.bucket_samples import fill_bucket
+from servers.fixtures import http_server  # noqa: F401
+
+EXAMPLE = json.loads(Path("/work/shared/data/catalog/gportal_csw_getrecords_example_GCOM-C_abridged.json").read_text())
+
+
+def params(server, tmp_path, **kw):
+    base = {"EXTENT": "102.5,104.5,10.5,11.0 [EPSG:4326]", "START_DATE": "2022-06-01", "END_DATE": "2022-06-30",
+            "PRODUCT_LEVEL": [], "SOURCE": 0, "SERVICE_URL": server.base_url,
+            "INDEX_PATH": str(tmp_path / "index.gpkg"), "OUTPUT": "memory:"}
+    base.update(kw)
+    return base
+
+
+def test_open_data_search_writes_sorted_footprints_with_records(http_server, tmp_path):
+    fill_bucket(http_server)
+    result = processing.run("palsar2:searchscenes", params(http_server, tmp_path))
+    layer = result["OUTPUT"]
+    # footprints at lon 100+3i .. 102+3i: the extent 102.5..104.5 touches scenes 1 only... and scene 0 ends at 102
+    ids = [f["record_id"] for f in layer.getFeatures()]
+    assert ids == ["ALOS2437590501-220611_WWDR2.2GUA"] and result["SCENE_COUNT"] == 1
+    assert layer.wkbType() in (QgsWkbTypes.Polygon, QgsWkbTypes.MultiPolygon)
+    f = next(layer.getFeatures())
+    assert f["level"] == "L2.2" and f["polarisations"] == "HH HV" and f["start_time"] == "2022-06-11T15:58:28.260000Z"
+    assert f["credit"] == "Data provided by JAXA (提供:JAXA)"
+    assert len(json.loads(f["files"])) == 6 and f["size_bytes"] == 6 * 101
+    assert f.geometry().boundingBox() == QgsRectangle(103.0, 10.0, 105.0, 12.0)
+
+    wide = processing.run("palsar2:searchscenes", params(http_server, tmp_path, EXTENT="95,120,0,20 [EPSG:4326]",
+                                                         SOURCE=1))["OUTPUT"]
+    assert [f["start_time"][:10] for f in wide.getFeatures()] == [f"2022-06-{d}" for d in range(10, 15)]
+    l11 = processing.run("palsar2:searchscenes", params(
+        http_server, tmp_path, EXTENT="-63,-62,-11.5,-10.5 [EPSG:4326]", START_DATE="2023-02-17",
+        END_DATE="2023-02-17", PRODUCT_LEVEL=[0], SOURCE=0))["OUTPUT"]
+    assert [f["record_id"] for f in l11.getFeatures()] == ["ALOS2471852900-230217_WBSR1.1__D"]
+
+
+def test_extent_in_another_crs_and_aoi_layer(http_server, tmp_path):
+    fill_bucket(http_server)
+    # about lon 103.6..103.9 / lat 10.6..10.9 in UTM 48N
+    utm = "350000,380000,1172000,1205000 [EPSG:32648]"
+    layer = processing.run("palsar2:searchscenes", params(http_server, tmp_path, EXTENT=utm))["OUTPUT"]
+    assert [f["record_id"][:14] for f in layer.getFeatures()] == ["ALOS2437590501"]
+    aoi = QgsVectorLayer("Polygon?crs=EPSG:4326", "aoi", "memory")
+    feat = QgsFeature()
+    feat.setGeometry(QgsGeometry.fromWkt("POLYGON((106.5 10.5, 107.5 10.5, 107.5 11, 106.5 10.5))"))
+    aoi.dataProvider().addFeatures([feat])
+    layer = processing.run("palsar2:searchscenes", params(http_server, tmp_path, EXTENT=None, AOI=aoi))["OUTPUT"]
+    assert [f["record_id"][:14] for f in layer.getFeatures()] == ["ALOS2437590502"]
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"EXTENT": "103,103,10,12 [EPSG:4326]"}, "zero area"),
+    ({"START_DATE": "2022-07-01"}, "before the start date"),
+    ({"EXTENT": None}, "search area"),
+])
+def test_bad_input_is_a_clear_error(http_server, tmp_path, change, message):
+    with pytest.raises(QgsProcessingException, match=message):
+        processing.run("palsar2:searchscenes", params(http_server, tmp_path, **change))
+
+
+def test_unreachable_endpoint_and_empty_offline_index(tmp_path):
+    from servers.sshd import free_port
+    url = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(QgsProcessingException, match="Cannot connect"):
+        processing.run("palsar2:searchscenes", {"EXTENT": "1,2,1,2 [EPSG:4326]", "START_DATE": "2022-06-01",
+                                                "END_DATE": "2022-06-30", "SERVICE_URL": url,
+                                                "INDEX_PATH": str(tmp_path / "i.gpkg"), "OUTPUT": "memory:"})
+    with pytest.raises(QgsProcessingException, match="empty"):
+        processing.run("palsar2:searchscenes", {"EXTENT": "1,2,1,2 [EPSG:4326]", "START_DATE": "2022-06-01",
+                                                "END_DATE": "2022-06-30", "SOURCE": 1,
+                                                "INDEX_PATH": str(tmp_path / "j.gpkg"), "OUTPUT": "memory:"})
+
+
+def test_gportal_source_with_dataset_ids(http_server, tmp_path):
+    feats = []
+    for i in range(3):
+        f = copy.deepcopy(EXAMPLE["features"][0])
+        f["properties"]["identifier"] = f"ALOS24718529{i:02d}-23021{i}_WBDR2.2GUD"
+        f["properties"]["processingLevel"] = "L2.2"
+        f["properties"]["beginPosition"] = f"2023-02-1{3 - i}T09:21:10Z"
+        f["properties"]["endPosition"] = f"2023-02-1{3 - i}T09:22:05Z"
+        f["geometry"]["coordinates"] = [[[36, 36], [38, 36], [38, 38], [36, 38], [36, 36]]]
+        feats.append(f)
+    http_server.csw_features = feats
+    p = {"EXTENT": "36.5,37,36.5,37 [EPSG:4326]", "START_DATE": "2023-02-01", "END_DATE": "2023-02-28",
+         "SOURCE": 2, "SERVICE_URL": http_server.base_url + "/csw", "DATASET_IDS": "L2.2=4242", "OUTPUT": "memory:"}
+    layer = processing.run("palsar2:searchscenes", p)["OUTPUT"]
+    assert [f["start_time"][:10] for f in layer.getFeatures()] == ["2023-02-11", "2023-02-12", "2023-02-13"]
+    assert "datasetId=4242" in http_server.requests[0]["query"]
+    with pytest.raises(QgsProcessingException, match="dataset id"):
+        processing.run("palsar2:searchscenes", dict(p, DATASET_IDS="L1.1=1"))
+
+
+def test_through_qgis_process(http_server, tmp_path, qgis_process_run):
+    fill_bucket(http_server)
+    out = tmp_path / "scenes.gpkg"
+    run = qgis_process_run("palsar2:searchscenes", {
+        "EXTENT": "95,120,0,20 [EPSG:4326]", "START_DATE": "2022-06-01", "END_DATE": "2022-06-30",
+        "PRODUCT_LEVEL": 2, "SOURCE": 0, "SERVICE_URL": http_server.base_url,
+        "INDEX_PATH": str(tmp_path / "idx.gpkg"), "OUTPUT": str(out)})
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.results["SCENE_COUNT"] == 5
+    layer = QgsVectorLayer(str(out), "scenes", "ogr")
+    assert layer.featureCount() == 5
