@@ -9,6 +9,7 @@ from typing import List, Tuple, Type
 #: dependency of one algorithm does not hide the others (the error is logged instead).
 ALGORITHM_CLASSES: List[tuple] = [
     ("alg_eventscenes", "EventScenesAlgorithm"),
+    ("alg_searchscenes", "SearchScenesAlgorithm"),
 ]
 
 
