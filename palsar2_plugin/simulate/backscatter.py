@@ -18,7 +18,7 @@ For lines [line0, line1) of one beam (0-based, pixel/line centres at integer ind
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence, Tuple
+from typing import Callable, Tuple
 
 import numpy as np
 

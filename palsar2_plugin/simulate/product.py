@@ -27,7 +27,7 @@ from ..errors import Palsar2Error
 from ..geoid import normalise_height_reference
 from ..geometry.ellipsoid import geodetic_to_ecef
 from ..geometry.range_doppler import ellipsoid_incidence_deg, geo_to_radar, radar_to_geo
-from ..progress import CancelCheck, ProgressCallback, SubProgress, check_cancelled, report
+from ..progress import CancelCheck, ProgressCallback, check_cancelled, report
 from .backscatter import (block_footprint, block_rng, calibration_scale, flat_ratio_block, range_margins_px, speckle,
                           terrain_ratio_block)
 from .dem_source import DemHeights
@@ -76,34 +76,52 @@ def _block_lines(grid, margins_px, oversample_range, oversample_azimuth, azimuth
 
 
 class _BeamTerrain:
-    """sigma0 per unit gamma0 of one beam, computed block by block once and cached on disk."""
+    """sigma0 per unit gamma0 (sigma0 / gamma0_true, float32) of one beam, block by block.
+
+    Blocks whose mesh touches the DEM are computed once and, when the product has more than one
+    polarisation, kept in a sparse temporary ``.npy`` memory map for the next polarisation.
+    Blocks on the bare ellipsoid are cheap and simply recomputed.
+    """
 
     def __init__(self, scene: SimulatedScene, beam_index: int, heights, margins_px, block_lines,
                  cache_dir: Path, oversample_range: int, oversample_azimuth: int,
-                 dem_bounds: Optional[Tuple[float, float, float, float]]):
+                 dem_bounds: Optional[Tuple[float, float, float, float]], reuse: bool):
         self.scene, self.beam = scene, scene.beams[beam_index]
         self.dem_bounds = dem_bounds
         self.heights, self.margins_px, self.block_lines = heights, margins_px, block_lines
         self.oversample_range, self.oversample_azimuth = oversample_range, oversample_azimuth
-        grid = self.beam.grid
-        self.cache = np.lib.format.open_memmap(cache_dir / f"beam{self.beam.number}.npy", mode="w+",
-                                               dtype=np.float32, shape=(grid.lines, grid.pixels))
-        self.done = np.zeros((grid.lines + block_lines - 1) // block_lines, dtype=bool)
+        self.cache_path = cache_dir / f"beam{self.beam.number}.npy"
+        self.reuse = reuse
+        self.cache = None
+        self.cached = np.zeros(self.n_blocks, dtype=bool)
+
+    @property
+    def n_blocks(self) -> int:
+        return (self.beam.grid.lines + self.block_lines - 1) // self.block_lines
 
     def block(self, k: int) -> np.ndarray:
         grid = self.beam.grid
         l0, l1 = k * self.block_lines, min((k + 1) * self.block_lines, grid.lines)
-        if not self.done[k]:
-            if self._outside_dem(l0, l1):
-                ratio, sin_inc = flat_ratio_block(self.scene.orbit, grid, l0, l1)
-            else:
-                ratio, sin_inc = terrain_ratio_block(self.scene.orbit, grid, self.heights, l0, l1,
-                                                     margins_px=self.margins_px,
-                                                     oversample_range=self.oversample_range,
-                                                     oversample_azimuth=self.oversample_azimuth)
-            self.cache[l0:l1] = (ratio * sin_inc).astype(np.float32)
-            self.done[k] = True
-        return np.asarray(self.cache[l0:l1])
+        if self.cached[k]:
+            return np.asarray(self.cache[l0:l1])
+        if self._outside_dem(l0, l1):
+            ratio, sin_inc = flat_ratio_block(self.scene.orbit, grid, l0, l1)
+            return (ratio * sin_inc).astype(np.float32)
+        ratio, sin_inc = terrain_ratio_block(self.scene.orbit, grid, self.heights, l0, l1,
+                                             margins_px=self.margins_px,
+                                             oversample_range=self.oversample_range,
+                                             oversample_azimuth=self.oversample_azimuth)
+        values = (ratio * sin_inc).astype(np.float32)
+        if self.reuse:
+            if self.cache is None:  # sparse file: only blocks written take disk space
+                self.cache = np.lib.format.open_memmap(self.cache_path, mode="w+", dtype=np.float32,
+                                                       shape=(grid.lines, grid.pixels))
+            self.cache[l0:l1] = values
+            self.cached[k] = True
+        return values
+
+    def close(self) -> None:
+        self.cache = None
 
     def _outside_dem(self, l0: int, l1: int) -> bool:
         """True when the block's whole mesh (with margins) lies on the bare ellipsoid (no DEM there)."""
@@ -282,22 +300,22 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
 
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         cache_dir = Path(tempfile.mkdtemp(prefix=".simcache-", dir=str(Path(out_dir).absolute())))
+        terrains = {}
         try:
-            terrains = {}
             for index, beam in enumerate(scene.beams):
                 inc = (beam.spec.incidence_near_deg - 10.0, beam.spec.incidence_far_deg + 10.0)
                 margins = range_margins_px(height_range, inc, beam.grid.range_spacing_m)
                 block = _block_lines(beam.grid, margins, oversample_range, oversample_azimuth)
                 terrains[beam.number] = _BeamTerrain(scene, index, heights, margins, block, cache_dir,
-                                                     oversample_range, oversample_azimuth, dem_bounds)
+                                                     oversample_range, oversample_azimuth, dem_bounds,
+                                                     reuse=len(spec.polarisations) > 1)
             beam_index = {b.number: i for i, b in enumerate(scene.beams)}
 
             def line_blocks(beam_number: int, polarisation: str) -> Iterator[np.ndarray]:
                 terrain = terrains[beam_number]
-                grid = terrain.beam.grid
                 g0 = 10.0 ** (gamma0[polarisation] / 10.0)
                 pol_index = spec.polarisations.index(polarisation)
-                for k in range(len(terrain.done)):
+                for k in range(terrain.n_blocks):
                     check_cancelled(is_cancelled)
                     l0 = k * terrain.block_lines
                     sigma_per_gamma = terrain.block(k)
@@ -305,14 +323,14 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
                     samples = speckle(power, block_rng(seed, beam_number, pol_index, l0))
                     _add_point_targets(samples, l0, targets[beam_index[beam_number]], cal)
                     yield samples
-                del grid
 
             from ..ceos.writer import write_product
 
             write_product(folder, description, line_blocks, pixel_geolocation=_pixel_geolocation(scene),
                           progress=progress, is_cancelled=is_cancelled)
         finally:
-            terrains = None
+            for terrain in terrains.values():
+                terrain.close()
             shutil.rmtree(cache_dir, ignore_errors=True)
 
         truth = {
