@@ -94,3 +94,22 @@ def test_cli_rejects_bad_input(tmp_path):
     assert done.returncode == 2 and "Cannot open the DEM" in done.stderr
     done = run_cli("--mode", "FBD", "--out", tmp_path)
     assert done.returncode == 2 and "--centre" in done.stderr
+
+
+@pytest.mark.parametrize("mode", sorted(
+    ["WBD", "WBS", "WWD", "WWS", "VBD", "VBS", "FBD", "FBS", "HBD", "HBS", "UBS", "UBD"]))
+def test_every_mode_writes_a_product_the_reader_opens(tmp_path, mode):
+    from palsar2_plugin.simulate import simulate_product
+
+    spec = mode_spec(mode)
+    folder = simulate_product(None, mode, tmp_path, lines=24, pixels=40, centre_lat_lon=(-10.0, -62.5),
+                              pass_direction="ascending", look_side="left", seed=1)
+    scene = open_product(folder)
+    assert scene.mode == mode and scene.look_side == "left" and scene.pass_direction == "ascending"
+    assert scene.polarisations == spec.polarisations
+    assert len(scene.beams) == len(spec.beams)
+    assert scene.range_sampling_rate_hz == pytest.approx(spec.range_sampling_rate_hz, rel=1e-12)
+    prfs = [scene.image(b, spec.polarisations[0]).prf_hz for b in scene.beams]
+    assert prfs == pytest.approx([b.prf_hz for b in spec.beams], abs=1e-9)
+    assert all(scene.image(b, p).lines == 24 and scene.image(b, p).pixels == 40
+               for b in scene.beams for p in spec.polarisations)
