@@ -208,6 +208,43 @@ def incidence_polynomial(scene: SimulatedScene, degree: int = 3) -> Tuple[float,
     return tuple(float(c) for c in coeffs[:6])
 
 
+def _fit_poly_5x5(x: np.ndarray, y: np.ndarray, values: np.ndarray) -> Tuple[float, ...]:
+    """25 coefficients c[(4-i)*5 + (4-j)] of sum c x^i y^j (i, j <= 4) fitted by least squares
+    (the facility-5 ordering); variables are scaled for the solve, coefficients unscaled."""
+    sx = float(np.max(np.abs(x))) or 1.0
+    sy = float(np.max(np.abs(y))) or 1.0
+    u, v = x / sx, y / sy
+    columns, scales = [], []
+    for k in range(25):
+        i, j = 4 - k // 5, 4 - k % 5
+        columns.append(u ** i * v ** j)
+        scales.append(sx ** i * sy ** j)
+    solution, *_ = np.linalg.lstsq(np.stack(columns, axis=1), values, rcond=None)
+    return tuple(float(c / sc) for c, sc in zip(solution, scales))
+
+
+def coordinate_polynomials(scene: SimulatedScene):
+    """Facility-5 polynomials (pixel, line) <-> (lat, lon) of a stripmap scene on the ellipsoid (h = 0),
+    fitted on a 15 x 15 grid over the image; None for ScanSAR (left as zeros: which beam JAXA's
+    coefficients refer to is not documented)."""
+    from ..ceos.scene import CoordinatePolynomials
+
+    if scene.mode.is_scansar:
+        return None
+    grid = scene.beams[0].grid
+    p0, l0 = float(grid.pixels // 2), float(grid.lines // 2)
+    pixels, lines = np.meshgrid(np.linspace(0, grid.pixels - 1, 15), np.linspace(0, grid.lines - 1, 15))
+    lat, lon = radar_to_geo(grid, scene.orbit, lines.ravel(), pixels.ravel(), 0.0)
+    lat0, lon0 = scene.centre_lat_deg, scene.centre_lon_deg
+    x, y = pixels.ravel() - p0, lines.ravel() - l0
+    return CoordinatePolynomials(
+        to_latitude=_fit_poly_5x5(x, y, lat), to_longitude=_fit_poly_5x5(x, y, lon),
+        origin_pixel=p0, origin_line=l0,
+        to_pixel=_fit_poly_5x5(lat - lat0, lon - lon0, pixels.ravel()),
+        to_line=_fit_poly_5x5(lat - lat0, lon - lon0, lines.ravel()),
+        origin_latitude=lat0, origin_longitude=lon0)
+
+
 def build_description(scene: SimulatedScene, calibration_factor_db: float = CALIBRATION_FACTOR_DB):
     """The writer's :class:`~palsar2_plugin.ceos.writer.ProductDescription` of a simulated scene."""
     from ..ceos.scene import StateVector
@@ -237,7 +274,7 @@ def build_description(scene: SimulatedScene, calibration_factor_db: float = CALI
         scene_centre_time_utc=scene.centre_time_utc,
         scene_centre_lat_lon=(scene.centre_lat_deg, scene.centre_lon_deg), corners=_corners(scene),
         beams=beams, calibration_factor_db=calibration_factor_db,
-        incidence_polynomial=incidence_polynomial(scene),
+        incidence_polynomial=incidence_polynomial(scene), coordinate_polynomials=coordinate_polynomials(scene),
         centre_incidence_deg=float(ellipsoid_incidence_deg(orbit, tc, centre_xyz)),
         off_nadir_deg=float(look_angle_deg(orbit, tc, centre_xyz)), centre_heading_deg=heading)
 

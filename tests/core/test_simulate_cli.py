@@ -113,3 +113,20 @@ def test_every_mode_writes_a_product_the_reader_opens(tmp_path, mode):
     assert prfs == pytest.approx([b.prf_hz for b in spec.beams], abs=1e-9)
     assert all(scene.image(b, p).lines == 24 and scene.image(b, p).pixels == 40
                for b in scene.beams for p in spec.polarisations)
+
+
+def test_stripmap_leader_polynomials_match_the_geometry(tmp_path):
+    from palsar2_plugin.geometry.range_doppler import radar_to_geo
+    from palsar2_plugin.simulate import simulate_product
+
+    folder = simulate_product(None, "FBD", tmp_path, lines=2000, pixels=1200, centre_lat_lon=(36.2, 138.1))
+    scene = open_product(folder)
+    poly = scene.coordinate_polynomials
+    grid = scene.radar_grid(1)
+    rng = np.random.default_rng(0)
+    line, pixel = rng.uniform(0, 1999, 50), rng.uniform(0, 1199, 50)
+    lat, lon = radar_to_geo(grid, scene.orbit(), line, pixel, 0.0)
+    plat, plon = poly.pixel_line_to_lat_lon(pixel, line)
+    assert np.abs(plat - lat).max() < 1e-6 and np.abs(plon - lon).max() < 1e-6  # < 0.1 m
+    ppix, pline = poly.lat_lon_to_pixel_line(lat, lon)
+    assert np.abs(ppix - pixel).max() < 0.01 and np.abs(pline - line).max() < 0.01
