@@ -1,0 +1,179 @@
+"""``palsar2:downloadscenes`` (HTTP from a loopback bucket, SFTP from a real sshd) and a search -> download model."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import processing
+import pytest
+from qgis.core import (QgsApplication, QgsAuthMethodConfig, QgsProcessingContext, QgsProcessingException,
+                       QgsProcessingFeatureSourceDefinition, QgsProcessingFeedback, QgsProcessingModelAlgorithm,
+                       QgsProcessingModelChildAlgorithm, QgsProcessingModelChildParameterSource,
+                       QgsProcessingModelOutput, QgsProcessingModelParameter, QgsProcessingParameterString,
+                       QgsProject)
+
+from servers.bucket_samples import L22_PREFIX, fill_bucket
+from servers.fixtures import http_server, sshd_server  # noqa: F401
+from servers.http_server import Fault
+
+EXAMPLE = json.loads(Path("/work/shared/data/catalog/gportal_csw_getrecords_example_GCOM-C_abridged.json").read_text())
+SCENE1 = "ALOS2437590501-220611_WWDR2.2GUA"
+
+
+def search(server, tmp_path, output="memory:", extent="95,120,0,20 [EPSG:4326]"):
+    return processing.run("palsar2:searchscenes", {
+        "EXTENT": extent, "START_DATE": "2022-06-01", "END_DATE": "2022-06-30", "SOURCE": 0,
+        "SERVICE_URL": server.base_url, "INDEX_PATH": str(tmp_path / "index.gpkg"), "OUTPUT": output})["OUTPUT"]
+
+
+def master_password():
+    manager = QgsApplication.authManager()
+    if not manager.masterPasswordIsSet():
+        assert manager.setMasterPassword("palsar2-test-master", True)
+    return manager
+
+
+def store_auth(method: str, name: str, values: dict) -> str:
+    manager = master_password()
+    config = QgsAuthMethodConfig(method)
+    config.setName(name)
+    for key, value in values.items():
+        config.setConfig(key, value)
+    assert manager.storeAuthenticationConfig(config)[0]
+    return config.id()
+
+
+def test_downloads_selected_scenes_byte_identical(http_server, tmp_path):
+    fill_bucket(http_server)
+    layer = search(http_server, tmp_path)
+    assert layer.featureCount() == 5
+    QgsProject.instance().addMapLayer(layer)
+    try:
+        layer.selectByExpression(f"\"record_id\" = '{SCENE1}'")
+        http_server.add_fault(L22_PREFIX + SCENE1 + "_HH_SLP.tif", Fault("status", code=503, retry_after="0"))
+        result = processing.run("palsar2:downloadscenes", {
+            "SCENES": QgsProcessingFeatureSourceDefinition(layer.id(), True),
+            "DESTINATION": str(tmp_path / "out")})
+    finally:
+        QgsProject.instance().removeMapLayer(layer.id())
+    folder = tmp_path / "out" / SCENE1
+    assert result["FILES"] == [str(folder)] and result["FILE_COUNT"] == 1
+    assert result["FIRST_PRODUCT"] == str(folder) and result["OUTPUT_FOLDER"] == str(tmp_path / "out")
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(SCENE1 + s for s in ("_HH_SLP.tif", "_HV_SLP.tif", "_LIN.tif", "_MSK.tif",
+                                                "_summary.xml", ".kml"))
+    for name in names:
+        assert (folder / name).read_bytes() == http_server.objects[L22_PREFIX + name]
+    assert [d.name for d in (tmp_path / "out").iterdir()] == [SCENE1]
+
+
+def test_service_url_redirects_the_files(http_server, tmp_path):
+    fill_bucket(http_server)
+    layer = search(http_server, tmp_path, extent="103.5,104,10.5,11 [EPSG:4326]")
+    other = type(http_server)().start()
+    try:
+        fill_bucket(other)
+        result = processing.run("palsar2:downloadscenes", {"SCENES": layer, "DESTINATION": str(tmp_path / "o"),
+                                                           "SERVICE_URL": other.base_url, "TRANSPORT": 1})
+        assert len(other.requests_for(L22_PREFIX + SCENE1 + "_MSK.tif")) == 1
+        assert result["FILE_COUNT"] == 1
+    finally:
+        other.stop()
+
+
+def test_http_credentials_never_leak(http_server, tmp_path):
+    fill_bucket(http_server)
+    layer = search(http_server, tmp_path, extent="103.5,104,10.5,11 [EPSG:4326]")
+    for f in layer.getFeatures():
+        for value in f.attributes():
+            assert "s3cret" not in str(value)
+    http_server.add_fault(L22_PREFIX + SCENE1 + "_HH_SLP.tif", Fault("status", code=403))
+    authcfg = store_auth("Basic", "palsar2 http test", {"username": "alice", "password": "s3cret-pw"})
+    with pytest.raises(QgsProcessingException) as error:
+        processing.run("palsar2:downloadscenes", {"SCENES": layer, "DESTINATION": str(tmp_path / "o"),
+                                                  "AUTH_CONFIG": authcfg, "MAX_PARALLEL": 1})
+    assert "refused" in str(error.value) and "s3cret" not in str(error.value) and "alice" not in str(error.value)
+    sent = [r["headers"].get("Authorization", "") for r in http_server.requests_for(L22_PREFIX + SCENE1 + "_HH_SLP.tif")]
+    assert sent and all(h.startswith("Basic ") for h in sent)  # the credentials did reach the server
+
+
+def test_sftp_with_a_key_from_the_auth_manager(http_server, sshd_server, tmp_path):
+    remote_dir = sshd_server.data / "product" / "Standard" / "ALOS-2" / "2023" / "02" / "17"
+    remote_dir.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("ALOS2471852900-230217_WBDR2.2GUD/ALOS2471852900-230217_WBDR2.2GUD_HH_SLP.tif",
+                         bytes(range(256)) * 4000)
+    payload = buf.getvalue()
+    (remote_dir / "ALOS2471852900-230217_WBDR2.2GUD.zip").write_bytes(payload)
+    feature = copy.deepcopy(EXAMPLE["features"][0])
+    props = feature["properties"]
+    props.update(identifier="ALOS2471852900-230217_WBDR2.2GUD", processingLevel="L2.2",
+                 beginPosition="2023-02-17T09:21:10Z", endPosition="2023-02-17T09:22:05Z")
+    props["product"]["fileName"] = ("product.gportal.jaxa.jp:/products/Standard/ALOS-2/2023/02/17/"
+                                    "ALOS2471852900-230217_WBDR2.2GUD.zip")
+    props["product"]["size"] = len(payload)
+    feature["geometry"]["coordinates"] = [[[36, 36], [38, 36], [38, 38], [36, 38], [36, 36]]]
+    http_server.csw_features = [feature]
+    layer = processing.run("palsar2:searchscenes", {
+        "EXTENT": "36.5,37,36.5,37 [EPSG:4326]", "START_DATE": "2023-02-17", "END_DATE": "2023-02-17", "SOURCE": 2,
+        "SERVICE_URL": http_server.base_url + "/csw", "DATASET_IDS": "L2.2=1", "OUTPUT": "memory:"})["OUTPUT"]
+    assert layer.featureCount() == 1
+    authcfg = store_auth("PKI-Paths", "palsar2 sftp key", {"certpath": "", "keypath": str(sshd_server.user_key),
+                                                          "keypass": ""})
+    params = {"SCENES": layer, "DESTINATION": str(tmp_path / "sftp"), "AUTH_CONFIG": authcfg,
+              "SERVICE_URL": f"sftp://127.0.0.1:{sshd_server.port}", "SFTP_USER": sshd_server.user,
+              "SFTP_PATH_RULE": f"^.*?/Standard/ => {sshd_server.data}/product/Standard/"}
+    result = processing.run("palsar2:downloadscenes", params)
+    folder = Path(result["FIRST_PRODUCT"])
+    assert folder.name == "ALOS2471852900-230217_WBDR2.2GUD"
+    assert (folder / "ALOS2471852900-230217_WBDR2.2GUD.zip").read_bytes() == payload
+    extracted = folder / "ALOS2471852900-230217_WBDR2.2GUD" / "ALOS2471852900-230217_WBDR2.2GUD_HH_SLP.tif"
+    assert extracted.read_bytes() == bytes(range(256)) * 4000
+    with pytest.raises(QgsProcessingException, match="authentication configuration"):
+        processing.run("palsar2:downloadscenes", dict(params, AUTH_CONFIG=None, DESTINATION=str(tmp_path / "x")))
+
+
+def test_search_then_download_model(http_server, tmp_path):
+    fill_bucket(http_server)
+    model = QgsProcessingModelAlgorithm("search and download", "palsar2 tests")
+    model.addModelParameter(QgsProcessingParameterString("url", "url"), QgsProcessingModelParameter("url"))
+    model.addModelParameter(QgsProcessingParameterString("index", "index"), QgsProcessingModelParameter("index"))
+    s = QgsProcessingModelChildAlgorithm("palsar2:searchscenes")
+    s.setChildId("search")
+    for key, value in {"EXTENT": "103.5,104,10.5,11 [EPSG:4326]", "START_DATE": "2022-06-01",
+                       "END_DATE": "2022-06-30", "SOURCE": 0}.items():
+        s.addParameterSources(key, [QgsProcessingModelChildParameterSource.fromStaticValue(value)])
+    s.addParameterSources("SERVICE_URL", [QgsProcessingModelChildParameterSource.fromModelParameter("url")])
+    s.addParameterSources("INDEX_PATH", [QgsProcessingModelChildParameterSource.fromModelParameter("index")])
+    s.addParameterSources("OUTPUT", [QgsProcessingModelChildParameterSource.fromStaticValue("TEMPORARY_OUTPUT")])
+    model.addChildAlgorithm(s)
+    d = QgsProcessingModelChildAlgorithm("palsar2:downloadscenes")
+    d.setChildId("download")
+    d.addParameterSources("SCENES", [QgsProcessingModelChildParameterSource.fromChildOutput("search", "OUTPUT")])
+    d.addParameterSources("DESTINATION", [QgsProcessingModelChildParameterSource.fromStaticValue(str(tmp_path / "m"))])
+    out = QgsProcessingModelOutput("products")
+    out.setChildId("download")
+    out.setChildOutputName("FIRST_PRODUCT")
+    d.setModelOutputs({"products": out})
+    model.addChildAlgorithm(d)
+    result = processing.run(model, {"url": http_server.base_url, "index": str(tmp_path / "idx.gpkg")},
+                            context=QgsProcessingContext(), feedback=QgsProcessingFeedback())
+    first = Path(result["download:products"])
+    assert first == tmp_path / "m" / SCENE1 and len(list(first.iterdir())) == 6
+
+
+def test_through_qgis_process(http_server, tmp_path, qgis_process_run):
+    fill_bucket(http_server)
+    gpkg = tmp_path / "scenes.gpkg"
+    search(http_server, tmp_path, output=str(gpkg), extent="106.5,107,10.5,11 [EPSG:4326]")
+    run = qgis_process_run("palsar2:downloadscenes", {"SCENES": str(gpkg), "DESTINATION": str(tmp_path / "q")})
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.results["FILE_COUNT"] == 1
+    folder = Path(run.results["FIRST_PRODUCT"])
+    assert folder.name == "ALOS2437590502-220612_WWDR2.2GUA"
+    assert (folder / "ALOS2437590502-220612_WWDR2.2GUA_MSK.tif").read_bytes() == bytes([2]) * 102
