@@ -10,6 +10,7 @@ from typing import List, Tuple, Type
 ALGORITHM_CLASSES: List[tuple] = [
     ("alg_eventscenes", "EventScenesAlgorithm"),
     ("alg_searchscenes", "SearchScenesAlgorithm"),
+    ("alg_downloadscenes", "DownloadScenesAlgorithm"),
 ]
 
 
