@@ -11,6 +11,7 @@ ALGORITHM_CLASSES: List[tuple] = [
     ("alg_eventscenes", "EventScenesAlgorithm"),
     ("alg_searchscenes", "SearchScenesAlgorithm"),
     ("alg_downloadscenes", "DownloadScenesAlgorithm"),
+    ("alg_loadnrb", "LoadNrbAlgorithm"),
 ]
 
 
