@@ -40,8 +40,10 @@ DEM_HEIGHT_REFERENCE = "egm96"
 #: Default true gamma0 (dB) per polarisation.
 DEFAULT_GAMMA0_DB = {"HH": -8.0, "HV": -15.0, "VH": -15.0, "VV": -8.0}
 
-#: Mesh vertices per block (bounds memory: about 1 kB of temporaries per vertex).
-_VERTICES_PER_BLOCK = 300_000
+#: Mesh vertices per range chunk of a block (bounds memory: about 1 kB of temporaries per vertex).
+_VERTICES_PER_CHUNK = 250_000
+#: Pixels per block of lines (bounds the per-block arrays: a few tens of bytes per pixel).
+_PIXELS_PER_BLOCK = 2_000_000
 #: Half-width (samples) of the sinc response of a point target.
 _POINT_HALF_WIDTH = 16
 
@@ -69,10 +71,9 @@ def _parse_gamma0(gamma0_db: Optional[Mapping[str, float]], polarisations: Seque
     return {p: values[p] for p in polarisations}
 
 
-def _block_lines(grid, margins_px, oversample_range, oversample_azimuth, azimuth_margin=6) -> int:
-    cols = (grid.pixels + sum(margins_px)) * oversample_range
-    rows = _VERTICES_PER_BLOCK // max(cols, 1) // oversample_azimuth - 2 * azimuth_margin
-    return int(max(16, min(rows, grid.lines)))
+def _block_lines(grid) -> int:
+    """Lines per block: at most 256, and about 2 M pixels per block for very wide beams."""
+    return int(max(16, min(256, _PIXELS_PER_BLOCK // grid.pixels, grid.lines)))
 
 
 class _BeamTerrain:
@@ -110,7 +111,8 @@ class _BeamTerrain:
         ratio, sin_inc = terrain_ratio_block(self.scene.orbit, grid, self.heights, l0, l1,
                                              margins_px=self.margins_px,
                                              oversample_range=self.oversample_range,
-                                             oversample_azimuth=self.oversample_azimuth)
+                                             oversample_azimuth=self.oversample_azimuth,
+                                             max_vertices=_VERTICES_PER_CHUNK)
         values = (ratio * sin_inc).astype(np.float32)
         if self.reuse:
             if self.cache is None:  # sparse file: only blocks written take disk space
@@ -342,7 +344,7 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
             for index, beam in enumerate(scene.beams):
                 inc = (beam.spec.incidence_near_deg - 10.0, beam.spec.incidence_far_deg + 10.0)
                 margins = range_margins_px(height_range, inc, beam.grid.range_spacing_m)
-                block = _block_lines(beam.grid, margins, oversample_range, oversample_azimuth)
+                block = _block_lines(beam.grid)
                 terrains[beam.number] = _BeamTerrain(scene, index, heights, margins, block, cache_dir,
                                                      oversample_range, oversample_azimuth, dem_bounds,
                                                      reuse=len(spec.polarisations) > 1)

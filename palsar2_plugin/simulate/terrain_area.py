@@ -14,7 +14,7 @@ centres at integer values.
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Optional, Tuple
 
 import numpy as np
 
@@ -54,12 +54,15 @@ def facet_any(vertex_flags: np.ndarray) -> np.ndarray:
     return np.stack([p00 | p01 | p11, p00 | p11 | p10], axis=2)
 
 
-def shadow_vertices(vertices: np.ndarray, sensor_positions: np.ndarray) -> np.ndarray:
-    """Radar shadow of each mesh vertex along its row (range line): bool (rows, cols).
+def shadow_vertices(vertices: np.ndarray, sensor_positions: np.ndarray,
+                    horizon_in: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
+    """Radar shadow of each mesh vertex along its row (range line): (bool (rows, cols), horizon (rows,)).
 
     ``sensor_positions`` (rows, 3) is the sensor (ECEF, m) seen from each row. A vertex is in
     shadow when its look angle (angle at the sensor between nadir and the vertex, radians) is
     smaller than that of some vertex nearer in range on the same row: the ray to it is blocked.
+    ``horizon_in`` (rows,): the largest look angle met so far on each row (from a nearer chunk of
+    the same rows; default none); the returned horizon continues it over this chunk.
     """
     v = np.asarray(vertices, dtype=np.float64)
     s = np.asarray(sensor_positions, dtype=np.float64)[:, None, :]
@@ -68,10 +71,12 @@ def shadow_vertices(vertices: np.ndarray, sensor_positions: np.ndarray) -> np.nd
     cos_look = np.einsum("rck,rck->rc", to_target, np.broadcast_to(nadir, to_target.shape))
     cos_look /= np.linalg.norm(to_target, axis=-1)
     look = np.arccos(np.clip(cos_look, -1.0, 1.0))
-    horizon = np.maximum.accumulate(look, axis=1)
-    shadow = np.zeros(look.shape, dtype=bool)
-    shadow[:, 1:] = look[:, 1:] < horizon[:, :-1] - 1e-12
-    return shadow
+    if horizon_in is None:
+        horizon_in = np.full(look.shape[0], -np.inf)
+    horizon = np.maximum.accumulate(np.concatenate([np.asarray(horizon_in, dtype=np.float64)[:, None], look],
+                                                   axis=1), axis=1)
+    shadow = look < horizon[:, :-1] - 1e-12
+    return shadow, horizon[:, -1]
 
 
 def illuminated_areas(area_vectors: np.ndarray, facet_positions: np.ndarray,

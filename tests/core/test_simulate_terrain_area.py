@@ -54,11 +54,16 @@ def test_shadow_behind_a_wall():
     mesh = _local_mesh(h)
     theta = np.radians(40.0)
     sensor = np.array([[R_EARTH + 7e5, 0.0, -7e5 * np.tan(theta)]])
-    shadow = shadow_vertices(mesh, sensor)
+    shadow, horizon = shadow_vertices(mesh, sensor)
     # the wall hides the ground behind it for 500*tan(40 deg) = 420 m > the 80 m shown
     assert shadow[0].tolist() == [False] * 4 + [True] * 8
-    flat = shadow_vertices(_local_mesh(np.zeros((1, 12))), sensor)
+    flat, _ = shadow_vertices(_local_mesh(np.zeros((1, 12))), sensor)
     assert not flat.any()
+    # the same row cut in two chunks, carrying the horizon, gives the same shadow
+    first, h1 = shadow_vertices(mesh[:, :6], sensor)
+    second, h2 = shadow_vertices(mesh[:, 5:], sensor, h1)
+    assert np.concatenate([first, second[:, 1:]], axis=1).tolist() == shadow.tolist()
+    assert h2 == pytest.approx(horizon)
     assert facet_any(np.array([[True, False], [False, False]])).tolist() == [[[True, True]]]
 
 
