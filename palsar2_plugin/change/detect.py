@@ -75,11 +75,6 @@ def detect_changes(before: PowerSource, after: PowerSource, output: str, speckle
     ``speckle_filter``: ``none``, ``boxcar`` or ``refined_lee`` with ``window`` (odd) and ``looks``.
     ``min_pixels``: changed regions smaller than this (8-connected) are dropped. Returns a summary.
     """
-    import rasterio
-    from rasterio.enums import Resampling
-    from rasterio.vrt import WarpedVRT
-    from rasterio.windows import Window
-
     if speckle_filter not in filters.FILTERS:
         raise ChangeInputError(f"Unknown speckle filter {speckle_filter!r}; use one of {', '.join(filters.FILTERS)}.")
     if speckle_filter != filters.FILTER_NONE:
@@ -92,6 +87,28 @@ def detect_changes(before: PowerSource, after: PowerSource, output: str, speckle
         raise ChangeInputError(f"BEFORE is {before.polarisation} but AFTER is {after.polarisation}: compare the "
                                "same polarisation.")
     pad = filters.halo(window) if speckle_filter != filters.FILTER_NONE else 0
+    os.makedirs(os.path.dirname(os.path.abspath(output)) or ".", exist_ok=True)
+    workdir = tempfile.mkdtemp(prefix="palsar2_change_", dir=os.path.dirname(os.path.abspath(output)))
+    try:
+        return _detect(before, after, output, speckle_filter, window, looks, threshold_db, changes, min_pixels,
+                       tile_size, pad, workdir, progress, is_cancelled)
+    except BaseException:
+        for path in (output, changes):      # nothing half-written is left behind
+            if path and os.path.exists(path):
+                os.remove(path)
+        raise
+    finally:
+        _remove_tree(workdir)
+
+
+def _detect(before: PowerSource, after: PowerSource, output: str, speckle_filter: str, window: int, looks: float,
+            threshold_db: Optional[float], changes: Optional[str], min_pixels: int, tile_size: int, pad: int,
+            workdir: str, progress: Optional[ProgressCallback], is_cancelled: Optional[CancelCheck]) -> ChangeResult:
+    import rasterio
+    from rasterio.enums import Resampling
+    from rasterio.vrt import WarpedVRT
+    from rasterio.windows import Window
+
     with rasterio.open(before.path) as reference, rasterio.open(after.path) as after_raw:
         if reference.crs is None or after_raw.crs is None:
             raise ChangeInputError("BEFORE and AFTER must both be georeferenced rasters with a CRS.")
@@ -106,8 +123,6 @@ def detect_changes(before: PowerSource, after: PowerSource, output: str, speckle
         profile = dict(driver="GTiff", width=reference.width, height=reference.height, count=1, dtype="float32",
                        crs=reference.crs, transform=reference.transform, nodata=np.nan, tiled=True,
                        blockxsize=256, blockysize=256, compress="deflate", predictor=3, BIGTIFF="IF_SAFER")
-        os.makedirs(os.path.dirname(os.path.abspath(output)) or ".", exist_ok=True)
-        workdir = tempfile.mkdtemp(prefix="palsar2_change_", dir=os.path.dirname(os.path.abspath(output)))
         classes_path = os.path.join(workdir, "classes.tif")
         want_classes = threshold_db is not None and changes is not None
         counts = np.zeros(3, dtype=np.int64)
@@ -150,7 +165,6 @@ def detect_changes(before: PowerSource, after: PowerSource, output: str, speckle
 
         polygon_count = polygonize_changes(classes_path, output, changes, min_pixels=min_pixels,
                                            progress=SubProgress(progress, 0.8, 1.0), is_cancelled=is_cancelled)
-    _remove_tree(workdir)
     report(progress, 1.0, "Change detection done")
     return ChangeResult(output, changes if want_classes else None, valid_total, int(counts[logratio.INCREASE]),
                         int(counts[logratio.DECREASE]), polygon_count)

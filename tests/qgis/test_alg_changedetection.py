@@ -1,0 +1,149 @@
+"""``palsar2:changedetection`` in QGIS: products and layers, styles, bad inputs, qgis_process."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsProcessingException,
+    QgsProject,
+    QgsRasterLayer,
+    QgsSingleBandPseudoColorRenderer,
+    QgsVectorLayer,
+)
+
+SUMMARY = Path("/work/shared/data/l22/ALOS2437590500-220630_WWDR2.2GUA_summary.xml")
+PRE_STEM = "ALOS2437590500-220630_WWDR2.2GUA"
+POST_STEM = "ALOS2449990500-220922_WWDR2.2GUA"
+ROWS, COLS = 200, 240
+PATCH = (slice(60, 120), slice(80, 160))          # 60 x 80 px
+PATCH_AREA = 60 * 80 * 625.0
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory, plugin_package):
+    synthetic = importlib.import_module(f"{plugin_package.__name__}.palsar2_plugin.nrb.jaxa_synthetic")
+    base = tmp_path_factory.mktemp("pair")
+    rng = np.random.default_rng(21)
+
+    def dn(db):
+        power = 10 ** (db / 10) * rng.gamma(4.0, 0.25, db.shape)
+        return np.clip(np.round(np.sqrt(power) * 10 ** (83 / 20)), 1, 65535).astype(np.uint16)
+
+    before_db = np.full((ROWS, COLS), -12.0)
+    after_db = before_db.copy()
+    after_db[PATCH] += 8.0                        # brighter after: increase
+    mask = np.ones((ROWS, COLS), np.uint8)
+    mask[:, :6] = 0
+    synthetic.write_l22_product(str(base / "pre"), {"HH": dn(before_db), "HV": dn(before_db - 7)}, mask, None,
+                                str(SUMMARY), stem=PRE_STEM)
+    synthetic.write_l22_product(str(base / "post"), {"HH": dn(after_db), "HV": dn(after_db - 7)}, mask, None,
+                                stem=POST_STEM)
+    return base
+
+
+@pytest.fixture()
+def clean_project():
+    QgsProject.instance().clear()
+    yield QgsProject.instance()
+    QgsProject.instance().clear()
+
+
+def _check_changes(path):
+    layer = QgsVectorLayer(str(path), "changes", "ogr")
+    assert layer.isValid()
+    features = list(layer.getFeatures())
+    assert len(features) == 1
+    feature = features[0]
+    assert feature["change"] == "increase"
+    assert abs(feature["area_m2"] - PATCH_AREA) / PATCH_AREA < 0.10
+    assert feature["mean_db"] == pytest.approx(8.0, abs=1.0)
+    return layer
+
+
+def test_products_to_ratio_and_polygons(pair, tmp_path, clean_project):
+    import processing
+
+    result = processing.run("palsar2:changedetection", {
+        "BEFORE": str(pair / "pre"), "AFTER": str(pair / "post" / f"{POST_STEM}_HH_SLP.tif"), "POLARISATION": 0,
+        "SPECKLE_FILTER": 2, "WINDOW": 7, "THRESHOLD_DB": 3.0, "MIN_PIXELS": 20,
+        "OUTPUT": str(tmp_path / "ratio.tif"), "OUTPUT_CHANGES": str(tmp_path / "changes.gpkg")})
+    assert result["POLYGON_COUNT"] == 1
+    assert result["INCREASE_PIXELS"] > 0.9 * 60 * 80
+    _check_changes(result["OUTPUT_CHANGES"])
+    ratio = QgsRasterLayer(result["OUTPUT"], "ratio", "gdal")
+    assert ratio.isValid() and ratio.extent().xMinimum() == 374612.5
+    stats = ratio.dataProvider().bandStatistics(1)
+    assert stats.maximumValue > 6.0
+    assert QgsProject.instance().count() == 0
+
+
+def test_loaded_layers_compared_and_styled(pair, tmp_path, clean_project):
+    import processing
+
+    loaded = []
+    for name in ("pre", "post"):
+        result = processing.run("palsar2:loadnrb", {"INPUT": str(pair / name), "SCALE": 0, "STYLE": 0,
+                                                    "POLARISATIONS": [1], "OUTPUT_FOLDER": str(tmp_path / name)})
+        loaded.append(QgsRasterLayer(result["BACKSCATTER"], name, "gdal"))
+    for layer in loaded:
+        QgsProject.instance().addMapLayer(layer)
+    processing.runAndLoadResults("palsar2:changedetection", {
+        "BEFORE_LAYER": loaded[0].id(), "AFTER_LAYER": loaded[1].id(), "SPECKLE_FILTER": 1, "WINDOW": 5,
+        "THRESHOLD_DB": 3.0, "MIN_PIXELS": 20, "OUTPUT": "TEMPORARY_OUTPUT", "OUTPUT_CHANGES": "TEMPORARY_OUTPUT"})
+    layers = [layer for layer in QgsProject.instance().mapLayers().values() if layer not in loaded]
+    rasters = [layer for layer in layers if isinstance(layer, QgsRasterLayer)]
+    vectors = [layer for layer in layers if isinstance(layer, QgsVectorLayer)]
+    assert len(rasters) == 1 and len(vectors) == 1
+    renderer = rasters[0].renderer()
+    assert isinstance(renderer, QgsSingleBandPseudoColorRenderer)
+    assert (renderer.classificationMin(), renderer.classificationMax()) == (-6.0, 6.0)
+    assert isinstance(vectors[0].renderer(), QgsCategorizedSymbolRenderer)
+    assert "JAXA" in " ".join(rasters[0].metadata().rights())
+    _check_changes(vectors[0].source().split("|")[0])
+
+
+def test_without_threshold_no_polygons(pair, tmp_path):
+    import processing
+
+    result = processing.run("palsar2:changedetection", {
+        "BEFORE": str(pair / "pre"), "AFTER": str(pair / "post"), "SPECKLE_FILTER": 0,
+        "OUTPUT": str(tmp_path / "r.tif"), "OUTPUT_CHANGES": "TEMPORARY_OUTPUT"})
+    assert result["OUTPUT_CHANGES"] is None and result["POLYGON_COUNT"] == 0
+    assert Path(result["OUTPUT"]).exists()
+
+
+@pytest.mark.parametrize("case,message", [
+    ("missing", "Give the BEFORE product"),
+    ("nothing", "neither a readable raster nor"),
+    ("pol", "no VV backscatter file"),
+])
+def test_bad_inputs(pair, tmp_path, clean_project, case, message):
+    import processing
+
+    params = {"BEFORE": str(pair / "pre"), "AFTER": str(pair / "post"), "OUTPUT": str(tmp_path / "r.tif")}
+    if case == "missing":
+        del params["BEFORE"]
+    elif case == "nothing":
+        (tmp_path / "empty").mkdir()
+        params["AFTER"] = str(tmp_path / "empty")
+    else:
+        params["POLARISATION"] = 2
+    with pytest.raises(QgsProcessingException, match=message):
+        processing.runAndLoadResults("palsar2:changedetection", params)
+    assert not (tmp_path / "r.tif").exists()
+    assert QgsProject.instance().count() == 0
+
+
+def test_qgis_process_changedetection(pair, tmp_path, qgis_process_run):
+    result = qgis_process_run("palsar2:changedetection", {
+        "BEFORE": str(pair / "pre"), "AFTER": str(pair / "post"), "SPECKLE_FILTER": 1, "WINDOW": 5,
+        "THRESHOLD_DB": 3, "MIN_PIXELS": 20, "OUTPUT": str(tmp_path / "qp.tif"),
+        "OUTPUT_CHANGES": str(tmp_path / "qp.gpkg")})
+    outputs = result.results
+    assert outputs["POLYGON_COUNT"] == 1
+    _check_changes(outputs["OUTPUT_CHANGES"])
