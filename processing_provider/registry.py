@@ -12,6 +12,7 @@ ALGORITHM_CLASSES: List[tuple] = [
     ("alg_searchscenes", "SearchScenesAlgorithm"),
     ("alg_downloadscenes", "DownloadScenesAlgorithm"),
     ("alg_loadnrb", "LoadNrbAlgorithm"),
+    ("alg_changedetection", "ChangeDetectionAlgorithm"),
 ]
 
 
