@@ -13,6 +13,7 @@ ALGORITHM_CLASSES: List[tuple] = [
     ("alg_downloadscenes", "DownloadScenesAlgorithm"),
     ("alg_loadnrb", "LoadNrbAlgorithm"),
     ("alg_changedetection", "ChangeDetectionAlgorithm"),
+    ("alg_readceos", "ReadCeosAlgorithm"),
 ]
 
 
