@@ -147,3 +147,55 @@ def test_qgis_process_changedetection(pair, tmp_path, qgis_process_run):
     outputs = result.results
     assert outputs["POLYGON_COUNT"] == 1
     _check_changes(outputs["OUTPUT_CHANGES"])
+
+
+def test_event_dock_load_action_loads_and_compares(tmp_path, clean_project, plugin, plugin_package):
+    """The dock's "load" action: event scene + archive scene loaded in one group, then compared."""
+    from pytest_qgis.utils import wait_until
+
+    root = plugin_package.__name__
+    events = importlib.import_module(f"{root}.palsar2_plugin.events")
+    synthetic = importlib.import_module(f"{root}.palsar2_plugin.nrb.jaxa_synthetic")
+    actions = importlib.import_module(f"{root}.palsar2_plugin.gui.event_actions_load")
+    event, scene = next((e, s) for e, s in events.scenes_for("taiwan2024") if s.frame and s.archive)
+    frame = f"{scene.frame:04d}"
+    post_date = scene.obs_date.strftime("%y%m%d")
+    pre_date = scene.archive[0].date.strftime("%y%m%d")
+    rng = np.random.default_rng(5)
+    base = np.full((ROWS, COLS), -10.0)
+    changed = base.copy()
+    changed[PATCH] -= 8.0
+
+    def dn(db):
+        power = 10 ** (db / 10) * rng.gamma(4.0, 0.25, db.shape)
+        return np.clip(np.round(np.sqrt(power) * 10 ** (83 / 20)), 1, 65535).astype(np.uint16)
+
+    data = tmp_path / "data"
+    mask = np.ones((ROWS, COLS), np.uint8)
+    synthetic.write_l22_product(str(data / "pre"), {"HH": dn(base)}, mask, None,
+                                stem=f"ALOS250000{frame}-{pre_date}_WWDR2.2GUD", origin=(250000.0, 2600000.0))
+    synthetic.write_l22_product(str(data / "post"), {"HH": dn(changed)}, mask, None,
+                                stem=f"ALOS251000{frame}-{post_date}_WWDR2.2GUD", origin=(250000.0, 2600000.0))
+    synthetic.write_l22_product(str(data / "other"), {"HH": dn(base)}, mask, None,   # another frame: ignored
+                                stem=f"ALOS2510009990-{post_date}_WWDR2.2GUD", origin=(250000.0, 2600000.0))
+    dock = plugin.event_dock()
+    assert dock is not None
+    action = actions.register(dock, None, folder_provider=lambda: str(data))
+    assert "load" in dock.available_actions()
+    dock.set_event("all")
+    assert dock.select_scene(scene.scene_id)
+    assert dock.trigger_action("load")
+    wait_until(lambda: not action.tasks, timeout_milliseconds=60000)
+    project = QgsProject.instance()
+    group = project.layerTreeRoot().findGroup(f"{event.name()} — {scene.scene_id}")
+    assert group is not None
+    names = [layer.name() for layer in project.mapLayers().values()]
+    assert any(name.startswith(f"{scene.obs_date.isoformat()} HH") for name in names)
+    assert any(name.startswith(f"{scene.archive[0].date.isoformat()} HH") for name in names)
+    assert not any("9990" in name for name in names)
+    changes = [layer for layer in project.mapLayers().values() if isinstance(layer, QgsVectorLayer)]
+    assert len(changes) == 1
+    feature = next(changes[0].getFeatures())
+    assert feature["change"] == "decrease"
+    assert abs(feature["area_m2"] - PATCH_AREA) / PATCH_AREA < 0.10
+    dock.set_actions_available({"load": None})

@@ -1,0 +1,190 @@
+"""The event dock's "load" action: load an event scene and its paired archive scene, and compare them.
+
+The products are looked for in the data folder (setting ``palsar2/data_folder``; asked once if
+unset): JAXA L2.2 / L2.1 products or NRB products made by the plugin, downloaded or processed
+beforehand. Both scenes are loaded styled in a group named after the event and scene; when the
+archive scene is there too, ``palsar2:changedetection`` runs in the background (boxcar 5×5,
+±3 dB) and its log-ratio and change polygons are added to the same group.
+
+Call :func:`register` with the dock (``EventDock.set_actions_available`` is used). Main thread.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable, List, Optional
+
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsProcessingAlgRunnerTask,
+    QgsProcessingContext,
+    QgsProcessingFeedback,
+    QgsProcessingUtils,
+    QgsProject,
+    QgsRasterLayer,
+    QgsSettings,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+
+from ..errors import Palsar2Error
+from ..nrb.reader_events import common_polarisation, find_event_products
+from ..nrb.reader_layers import build_product_layers
+from ..nrb.vrt import product_file
+from . import styles
+from .layer_metadata import apply_attribution
+
+SETTING_DATA_FOLDER = "palsar2/data_folder"
+#: Change detection settings of the one-step comparison.
+COMPARE_FILTER = 1          # boxcar
+COMPARE_WINDOW = 5
+COMPARE_THRESHOLD_DB = 3.0
+POLARISATIONS = ("HH", "HV", "VV", "VH")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("EventActionsLoad", text)
+
+
+def ask_data_folder(parent=None) -> str:
+    """Ask the user for the data folder (and remember it)."""
+    from qgis.PyQt.QtWidgets import QFileDialog
+
+    folder = QFileDialog.getExistingDirectory(parent, tr("Folder with downloaded or processed PALSAR-2 products"))
+    if folder:
+        QgsSettings().setValue(SETTING_DATA_FOLDER, folder)
+    return folder
+
+
+class EventLoadAction:
+    """Callable (event, scene) handler for the dock; keeps the running comparison tasks alive."""
+
+    def __init__(self, iface=None, folder_provider: Optional[Callable[[], str]] = None,
+                 project: Optional[QgsProject] = None):
+        self.iface = iface
+        self.folder_provider = folder_provider
+        self.project = project
+        self.tasks: List[QgsProcessingAlgRunnerTask] = []
+        self.last_layers: List[object] = []
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _project(self) -> QgsProject:
+        return self.project or QgsProject.instance()
+
+    def _message(self, text: str, level=Qgis.Info) -> None:
+        bar = self.iface.messageBar() if self.iface is not None else None
+        if bar is not None:
+            bar.pushMessage("PALSAR-2", text, level, 8)
+
+    def data_folder(self) -> str:
+        if self.folder_provider is not None:
+            return self.folder_provider()
+        folder = QgsSettings().value(SETTING_DATA_FOLDER, "", type=str)
+        if folder and os.path.isdir(folder):
+            return folder
+        return ask_data_folder(self.iface.mainWindow() if self.iface is not None else None)
+
+    # -- the action ----------------------------------------------------------------------------
+    def __call__(self, event, scene) -> Optional[QgsProcessingAlgRunnerTask]:
+        """Load the scene (and archive) and start the comparison; returns the task, if any."""
+        folder = self.data_folder()
+        if not folder:
+            return None
+        try:
+            return self._load_and_compare(event, scene, folder)
+        except Palsar2Error as error:
+            self._message(str(error), Qgis.Critical)
+            return None
+
+    def _load_and_compare(self, event, scene, folder: str) -> Optional[QgsProcessingAlgRunnerTask]:
+        found = find_event_products(folder, scene)
+        if not found.event:
+            self._message(tr("No product of scene {} ({}) in {}: download or process it first.").format(
+                scene.scene_id, scene.obs_date.isoformat(), folder), Qgis.Warning)
+            return None
+        chosen = [found.event[0]] + ([found.archive[0]] if found.archive else [])
+        layer_folder = os.path.join(QgsProcessingUtils.tempFolder(), "palsar2_event_layers")
+        built = []
+        for product in chosen:
+            built.extend(build_product_layers(product_file(product), layer_folder, None, "dB", "grey", True, False))
+        built = [b for b in built if b.product.name in {p.name for p in chosen}]
+        project = self._project()
+        group_name = f"{event.name()} — {scene.scene_id}"
+        group = styles.scene_group(project, group_name)
+        self.last_layers = styles.add_product_layers(built, project, group)
+        if not found.comparable:
+            self._message(tr("Loaded {}; no archive product found for the dates {}.").format(
+                chosen[0].name, ", ".join(d.isoformat() for d in scene.archive_dates) or "-"), Qgis.Info)
+            return None
+        archive, post = found.archive[0], found.event[0]
+        pol = common_polarisation(archive, post)
+        if pol is None:
+            self._message(tr("{} and {} share no polarisation; cannot compare.").format(archive.name, post.name),
+                          Qgis.Warning)
+            return None
+        return self.compare(archive, post, pol, group_name)
+
+    def compare(self, archive, post, pol: str, group_name: str) -> QgsProcessingAlgRunnerTask:
+        """Start ``palsar2:changedetection`` of ``archive`` → ``post`` in the background."""
+        algorithm = QgsApplication.processingRegistry().createAlgorithmById("palsar2:changedetection")
+        if algorithm is None:
+            raise Palsar2Error("The algorithm palsar2:changedetection is not available; reinstall the plugin.")
+        out_folder = os.path.join(QgsProcessingUtils.tempFolder(), "palsar2_event_changes")
+        os.makedirs(out_folder, exist_ok=True)
+        stem = f"{archive.info.scene_id}_to_{post.info.scene_id}_{pol}"
+        params = {"BEFORE": product_file(archive), "AFTER": product_file(post),
+                  "POLARISATION": POLARISATIONS.index(pol), "SPECKLE_FILTER": COMPARE_FILTER,
+                  "WINDOW": COMPARE_WINDOW, "THRESHOLD_DB": COMPARE_THRESHOLD_DB,
+                  "OUTPUT": os.path.join(out_folder, stem + "_logratio.tif"),
+                  "OUTPUT_CHANGES": os.path.join(out_folder, stem + "_changes.gpkg")}
+        context = QgsProcessingContext()
+        context.setProject(self._project())
+        feedback = QgsProcessingFeedback()
+        task = QgsProcessingAlgRunnerTask(algorithm, params, context, feedback)
+        task._palsar2_keep = (context, feedback, algorithm)  # the task does not own them
+
+        def executed(ok: bool, results: dict) -> None:
+            if task in self.tasks:
+                self.tasks.remove(task)
+            if not ok:
+                self._message(tr("Change detection failed: {}").format(feedback.textLog()[-300:]), Qgis.Critical)
+                return
+            self._add_change_layers(results, group_name, f"{archive.info.observation_date} → "
+                                                         f"{post.info.observation_date} {pol}")
+
+        task.executed.connect(executed)
+        self.tasks.append(task)
+        QgsApplication.taskManager().addTask(task)
+        self._message(tr("Comparing {} with {} in the background…").format(archive.name, post.name))
+        return task
+
+    def _add_change_layers(self, results: dict, group_name: str, label: str) -> None:
+        project = self._project()
+        group = styles.scene_group(project, group_name)
+        ratio = QgsRasterLayer(results["OUTPUT"], tr("log-ratio {} [dB]").format(label), "gdal")
+        layers = [ratio]
+        styles.style_change(ratio)
+        if results.get("OUTPUT_CHANGES"):
+            changes = QgsVectorLayer(results["OUTPUT_CHANGES"], tr("changes {} (±{:g} dB)").format(
+                label, COMPARE_THRESHOLD_DB), "ogr")
+            if changes.isValid():
+                styles.style_change_polygons(changes)
+                layers.insert(0, changes)
+        for order, layer in enumerate(layers):
+            apply_attribution(layer)
+            project.addMapLayer(layer, False)
+            group.insertLayer(order, layer)
+        self.last_layers = layers + list(self.last_layers)
+        self._message(tr("Change detection done: {}").format(label), Qgis.Success)
+
+
+def register(dock, iface=None, folder_provider: Optional[Callable[[], str]] = None) -> EventLoadAction:
+    """Give the dock its "load" action (load + compare with the archive scene); returns the handler."""
+    action = EventLoadAction(iface, folder_provider)
+    handlers = {"load": action}
+    names = getattr(__import__(type(dock).__module__, fromlist=["ACTION_NAMES"]), "ACTION_NAMES", ())
+    if "compare" in names:
+        handlers["compare"] = action
+    dock.set_actions_available(handlers)
+    return action

@@ -1,0 +1,37 @@
+"""Matching local products to a disaster-event scene and its archive pairing (no QGIS)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import numpy as np
+
+from palsar2_plugin.nrb import jaxa_synthetic, reader_events
+
+
+def _scene(**extra):
+    values = dict(scene_id="taiwan2024-x", obs_date=dt.date(2024, 4, 4), frame=3150, scene_names=(),
+                  archive_scene_names=(), archive=(SimpleNamespace(product="L1.1", date=dt.date(2024, 2, 8)),))
+    values.update(extra)
+    return SimpleNamespace(**values)
+
+
+def test_event_and_archive_matched_by_date_and_frame(tmp_path):
+    dn = np.full((20, 30), 1000, np.uint16)
+    for stem in ("ALOS2500003150-240208_WWDR2.2GUD",        # archive
+                 "ALOS2510003150-240405_WWDR2.2GUD",        # event, next UTC day (JST date in the table)
+                 "ALOS2510009990-240404_WWDR2.2GUD",        # other frame
+                 "ALOS2510003150-240410_WWDR2.2GUD"):       # other date
+        jaxa_synthetic.write_l22_product(str(tmp_path / stem), {"HH": dn, "HV": dn}, None, None, stem=stem)
+    jaxa_synthetic.write_l21_product(str(tmp_path / "l21"), {"HH": dn}, scene="ALOS2510003150-240404",
+                                     product_id="WBSR2.1GUD")
+    found = reader_events.find_event_products(str(tmp_path), _scene())
+    assert [p.name for p in found.event] == ["ALOS2510003150-240405_WWDR2.2GUD", "ALOS2510003150-240404-WBSR2.1GUD"]
+    assert [p.name for p in found.archive] == ["ALOS2500003150-240208_WWDR2.2GUD"]
+    assert found.comparable
+    assert reader_events.common_polarisation(found.archive[0], found.event[1]) == "HH"
+    by_name = reader_events.find_event_products(
+        str(tmp_path), _scene(scene_names=("ALOS2510003150-240410-WBSR1.1__D",), archive=()))
+    assert [p.name for p in by_name.event] == ["ALOS2510003150-240410_WWDR2.2GUD"] and not by_name.comparable
+    assert reader_events.find_event_products(str(tmp_path / "l21"), _scene()).archive == ()
