@@ -135,16 +135,15 @@ class _BeamTerrain:
         return south > d_north + pad or north < d_south - pad or west > d_east + pad or east < d_west - pad
 
 
-def _point_target_positions(scene: SimulatedScene, targets: Sequence[PointTarget], heights):
-    """Per beam: list of (line, pixel, peak power factor) with the factor = rcs * sin(theta) / A_beta."""
+def _point_target_positions(scene: SimulatedScene, targets: Sequence[PointTarget]):
+    """Per beam, per target: (line, pixel, peak power factor), factor = rcs * sin(theta_ell) / A_beta,
+    or None when the target is not in that beam. Targets must have their heights set."""
     out = []
     for beam in scene.beams:
         grid = beam.grid
         rows = []
         for target in targets:
             h = target.height_m
-            if h is None:
-                h = float(heights(np.array([target.lat_deg]), np.array([target.lon_deg]))[0])
             t, r, line, pixel = geo_to_radar(grid, scene.orbit, target.lat_deg, target.lon_deg, h)
             line, pixel = float(line), float(pixel)
             if not (-_POINT_HALF_WIDTH < line < grid.lines + _POINT_HALF_WIDTH
@@ -334,7 +333,11 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
         description = build_description(scene, calibration_factor_db)
         stem = f"{scene.scene_id}-{scene.product_id}"
         folder = Path(out_dir) / stem
-        targets = _point_target_positions(scene, point_targets, heights)
+        # point targets without a height sit on the simulated terrain (ellipsoid height there)
+        point_targets = [t if t.height_m is not None else PointTarget(
+            t.lat_deg, t.lon_deg, float(heights(np.array([t.lat_deg]), np.array([t.lon_deg]))[0]), t.rcs_db)
+            for t in point_targets]
+        targets = _point_target_positions(scene, point_targets)
         cal = calibration_scale(calibration_factor_db)
 
         Path(out_dir).mkdir(parents=True, exist_ok=True)
@@ -383,7 +386,7 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
             "scene_centre_time_utc": scene.centre_time_utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             "oversample_range": oversample_range, "oversample_azimuth": oversample_azimuth,
             "point_targets": [
-                {"lat_deg": t.lat_deg, "lon_deg": t.lon_deg, "height_m": t.height_m, "rcs_db": t.rcs_db,
+                {"lat_deg": t.lat_deg, "lon_deg": t.lon_deg, "ellipsoid_height_m": t.height_m, "rcs_db": t.rcs_db,
                  "radar_positions": [
                      {"beam": b.number, "line": pos[0], "pixel": pos[1]}
                      for b, beam_targets in zip(scene.beams, targets)

@@ -15,7 +15,7 @@ from rasterio.transform import from_origin
 
 from palsar2_plugin.errors import Cancelled
 from palsar2_plugin.geometry.ellipsoid import enu_basis, geodetic_to_ecef
-from palsar2_plugin.geometry.range_doppler import ellipsoid_incidence_deg, geo_to_radar, geolocate
+from palsar2_plugin.geometry.range_doppler import ellipsoid_incidence_deg, geo_to_radar, geolocate, radar_to_geo
 from palsar2_plugin.simulate import PointTarget, mode_spec, simulate_product
 from palsar2_plugin.simulate.scene import plan_scene
 
@@ -224,3 +224,20 @@ def test_same_seed_same_bytes_other_seed_other_speckle(tmp_path, flat_dem):
         paths.append(image_path(folder, "HH").read_bytes())
     assert paths[0] == paths[1]
     assert paths[0] != paths[2]
+
+
+def test_point_target_without_height_sits_on_the_terrain(tmp_path):
+    dem = plane_dem(tmp_path / "plateau.tif", 0.0)
+    with rasterio.open(dem, "r+") as ds:  # an 800 m plateau (ellipsoid heights)
+        ds.write(np.full((ds.height, ds.width), 800.0, dtype=np.float32), 1)
+    scene = plan_scene(mode_spec("FBS"), *CENTRE, lines=128, pixels=128)
+    grid = scene.beams[0].grid
+    lat, lon = (float(v) for v in radar_to_geo(grid, scene.orbit, 60.3, 70.6, 800.0))
+    folder = simulate_product(dem, "FBS", tmp_path / "out", lines=128, pixels=128, dem_height_reference="ellipsoid",
+                              point_targets=[PointTarget(lat, lon, None, rcs_db=60.0)])
+    truth = json.loads(next((tmp_path / "out").glob("*.simulation.json")).read_text())
+    assert truth["point_targets"][0]["ellipsoid_height_m"] == pytest.approx(800.0)
+    position = truth["point_targets"][0]["radar_positions"][0]
+    assert (position["line"], position["pixel"]) == pytest.approx((60.3, 70.6), abs=1e-3)
+    power = np.abs(read_img(image_path(folder, "HH"))[0].astype(np.complex128)) ** 2
+    assert np.unravel_index(np.argmax(power), power.shape) == (60, 71)
