@@ -55,14 +55,14 @@ class TiledLayer:
 
 
 def to_cog(src_path: str, dst_path: str, resampling: str = "AVERAGE", remove_source: bool = True) -> str:
-    """Copy a GeoTIFF to a COG (DEFLATE, 512 blocks, overviews down to < 512 px, ``resampling`` for them)."""
+    """Copy a GeoTIFF to a COG (DEFLATE, 256 blocks, overviews down to < 256 px, ``resampling`` for them)."""
     import rasterio
     from rasterio.shutil import copy as rio_copy
 
     with rasterio.open(src_path) as src:
         is_float = np.dtype(src.dtypes[0]).kind == "f"
     rio_copy(src_path, dst_path, driver="COG", COMPRESS="DEFLATE", PREDICTOR="FLOATING_POINT" if is_float else "YES",
-             BLOCKSIZE=512, OVERVIEWS="IGNORE_EXISTING", RESAMPLING=resampling, BIGTIFF="IF_SAFER",
+             BLOCKSIZE=256, OVERVIEWS="IGNORE_EXISTING", RESAMPLING=resampling, BIGTIFF="IF_SAFER",
              NUM_THREADS="ALL_CPUS")
     if remove_source:
         os.remove(src_path)

@@ -27,24 +27,38 @@ def _corners(line: np.ndarray, pixel: np.ndarray, line0: int, pixel0: int):
     return li.astype(np.int64), pi.astype(np.int64), fl, fp
 
 
-def distribute_bilinear(line: np.ndarray, pixel: np.ndarray, weights: np.ndarray, line0: int, pixel0: int,
-                        shape: Tuple[int, int]) -> np.ndarray:
+def distribute_bilinear(line: np.ndarray, pixel: np.ndarray, weights, line0: int, pixel0: int,
+                        shape: Tuple[int, int]):
     """Sum of ``weights`` spread bilinearly over a (n_lines, n_pixels) float64 window.
 
-    NaN coordinates or weights are ignored.
+    ``weights``: one array, or a tuple of arrays (then a tuple of windows is returned; the
+    indices are computed once). NaN coordinates are ignored (NaN weights count as 0).
     """
+    single = isinstance(weights, np.ndarray)
+    wlist = (weights,) if single else tuple(weights)
     n_l, n_p = shape
-    ok = np.isfinite(line) & np.isfinite(pixel) & np.isfinite(weights)
-    l, p, w = line[ok], pixel[ok], weights[ok]
-    li, pi, fl, fp = _corners(l, p, line0, pixel0)
-    out = np.zeros(n_l * n_p, dtype=np.float64)
-    for dl, dp, wk in ((0, 0, (1 - fl) * (1 - fp)), (0, 1, (1 - fl) * fp),
-                       (1, 0, fl * (1 - fp)), (1, 1, fl * fp)):
-        ll = li + dl
-        pp = pi + dp
-        inside = (ll >= 0) & (ll < n_l) & (pp >= 0) & (pp < n_p)
-        out += np.bincount((ll[inside] * n_p + pp[inside]), weights=(w * wk)[inside], minlength=n_l * n_p)
-    return out.reshape(n_l, n_p)
+    width = n_p + 2
+    size = (n_l + 2) * width
+    l = line - (line0 - 1)   # padded window: one extra cell on every side
+    p = pixel - (pixel0 - 1)
+    ok = (l >= 0) & (l < n_l + 1) & (p >= 0) & (p < n_p + 1)   # False for NaN
+    l, p = l[ok], p[ok]
+    li = l.astype(np.int64)
+    pi = p.astype(np.int64)
+    fl = l - li
+    fp = p - pi
+    base = li * width + pi
+    idx = np.concatenate([base, base + 1, base + width, base + width + 1])
+    w00 = (1 - fl) * (1 - fp)
+    w01 = (1 - fl) * fp
+    w10 = fl * (1 - fp)
+    w11 = fl * fp
+    outs = []
+    for w in wlist:
+        wv = np.nan_to_num(w[ok], nan=0.0)
+        acc = np.bincount(idx, weights=np.concatenate([wv * w00, wv * w01, wv * w10, wv * w11]), minlength=size)
+        outs.append(acc.reshape(n_l + 2, width)[1:-1, 1:-1].copy())
+    return outs[0] if single else tuple(outs)
 
 
 def read_bilinear(image: np.ndarray, line: np.ndarray, pixel: np.ndarray, line0: int, pixel0: int,

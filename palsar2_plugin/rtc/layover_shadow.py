@@ -1,17 +1,21 @@
 """Layover and shadow from the acquisition geometry, along each range line (pure function).
 
-Facets are grouped into narrow azimuth strips (one "range line" each, ``azimuth_bin_s`` seconds of
-zero-Doppler time wide) and ordered by ground range g (distance from the sensor to the facet's
-foot on the ellipsoid, m). Along a range line, for flat or gentle terrain:
+Facets are binned on a (range line, ground range) raster: range lines are azimuth strips
+``azimuth_bin_s`` seconds of zero-Doppler time wide, ground-range bins ``ground_bin_m`` wide (g is
+the distance from the sensor to the facet's foot on the ellipsoid). Per bin we keep the largest
+look angle and the largest and smallest slant range. Along a range line, for gentle terrain:
 
-- the slant range R grows with g; a facet whose R is not above every R nearer the sensor, or not
-  below every R farther away, shares its slant range with another part of the line: **layover**
-  (active layover on the fore-slope and the passive layover it folds onto);
+- the slant range R grows with g; a facet whose R is below the largest R of the bins nearer the
+  sensor, or above the smallest R of the bins farther away, shares its slant range with another
+  part of the line: **layover** (active layover on the fore-slope and the passive layover it
+  folds onto);
 - the off-nadir look angle grows with g; a facet whose look angle is below the largest look angle
-  of the terrain nearer the sensor is hidden from it: **shadow** (active and passive).
+  of the bins nearer the sensor is hidden: **shadow** (active and passive).
 
-``tolerance_m`` (default: half a facet) absorbs the small differences between facets of one
-strip that lie at slightly different azimuths; layover or shadow shorter than that is not flagged.
+The running extremes are taken over the facet's strip and its two neighbours, so that a crest
+falling between facet centres of one strip is still seen (strips are narrower than a facet).
+``tolerance_m`` (for R, and divided by R for the look angle) absorbs the differences between
+facets of neighbouring strips; layover or shadow shorter than it is not flagged.
 """
 
 from __future__ import annotations
@@ -21,32 +25,31 @@ from typing import Tuple
 import numpy as np
 
 
-def _segmented_cummax_exclusive(values: np.ndarray, segment: np.ndarray, offset: float) -> np.ndarray:
-    """Running maximum of earlier elements of the same segment (-inf for a segment's first element).
+def _bin_extremes(key: np.ndarray, values: np.ndarray, size: int, reduce, fill: float) -> np.ndarray:
+    """Dense array of ``reduce`` (np.maximum / np.minimum) of ``values`` per integer ``key`` in [0, size)."""
+    order = np.argsort(key, kind="stable")
+    k = key[order]
+    starts = np.r_[0, np.nonzero(np.diff(k))[0] + 1]
+    out = np.full(size, fill)
+    out[k[starts]] = reduce.reduceat(values[order], starts)
+    return out
 
-    ``values`` sorted by (segment, position), ``segment`` non-decreasing non-negative integers,
-    ``offset`` larger than the range of ``values`` (segments are separated by adding offset*segment).
-    """
-    shifted = values + segment * offset
-    running = np.maximum.accumulate(shifted)
-    prev = np.empty_like(running)
-    prev[0] = -np.inf
-    prev[1:] = running[:-1]
-    prev -= segment * offset
-    first = np.ones(segment.size, dtype=bool)
-    first[1:] = segment[1:] != segment[:-1]
-    prev[first] = -np.inf
-    return prev
+
+def _neighbour_strips(a: np.ndarray, reduce) -> np.ndarray:
+    """Element-wise ``reduce`` of rows s-1, s, s+1 of ``a`` (strips x bins)."""
+    out = a.copy()
+    reduce(out[1:], a[:-1], out=out[1:])
+    reduce(out[:-1], a[1:], out=out[:-1])
+    return out
 
 
 def layover_shadow(azimuth_time_s: np.ndarray, ground_range_m: np.ndarray, slant_range_m: np.ndarray,
-                   look_angle_rad: np.ndarray, azimuth_bin_s: float, tolerance_m: float
-                   ) -> Tuple[np.ndarray, np.ndarray]:
+                   look_angle_rad: np.ndarray, azimuth_bin_s: float, tolerance_m: float,
+                   ground_bin_m: float = None) -> Tuple[np.ndarray, np.ndarray]:
     """Boolean (layover, shadow) arrays shaped like the inputs (NaN inputs give False).
 
     Inputs per facet: zero-Doppler time (s), ground range (m), slant range (m), off-nadir look
-    angle (radians). ``tolerance_m`` is used for slant range and, divided by the slant range, for
-    the look angle.
+    angle (radians). ``ground_bin_m`` defaults to 2 x ``tolerance_m`` (one facet).
     """
     shape = slant_range_m.shape
     t = azimuth_time_s.ravel()
@@ -58,31 +61,32 @@ def layover_shadow(azimuth_time_s: np.ndarray, ground_range_m: np.ndarray, slant
     shadow = np.zeros(t.size, dtype=bool)
     if ok.sum() < 2:
         return layover.reshape(shape), shadow.reshape(shape)
+    gb_m = ground_bin_m if ground_bin_m else max(2.0 * tolerance_m, 1e-3)
     idx = np.nonzero(ok)[0]
     tt, gg, rr, aa = t[idx], g[idx], r[idx], a[idx]
     strip = np.floor((tt - tt.min()) / azimuth_bin_s).astype(np.int64)
-    g0 = gg.min()
-    g_span = gg.max() - g0 + 1.0
-    order = np.argsort(strip * g_span + (gg - g0), kind="stable")
-    strip_s, r_s, a_s = strip[order], rr[order], aa[order]
+    gbin = np.floor((gg - gg.min()) / gb_m).astype(np.int64)
+    n_s, n_g = int(strip.max()) + 1, int(gbin.max()) + 1
+    key = strip * n_g + gbin
+    size = n_s * n_g
+    a_max = _bin_extremes(key, aa, size, np.maximum, -np.inf).reshape(n_s, n_g)
+    r_max = _bin_extremes(key, rr, size, np.maximum, -np.inf).reshape(n_s, n_g)
+    r_min = _bin_extremes(key, rr, size, np.minimum, np.inf).reshape(n_s, n_g)
 
-    r0 = r_s.min()
-    r_rel = r_s - r0
-    r_off = r_rel.max() + 10.0 * tolerance_m + 1.0
-    before_max = _segmented_cummax_exclusive(r_rel, strip_s, r_off)
-    # running minimum of later elements = - running maximum of the negated, reversed sequence
-    rev_strip = strip_s.max() - strip_s[::-1]
-    after_min = -_segmented_cummax_exclusive(-r_rel[::-1] + r_off, rev_strip, 3.0 * r_off)[::-1] + r_off
-    lay_s = (r_rel < before_max - tolerance_m) | (r_rel > after_min + tolerance_m)
+    # running extremes of the bins strictly nearer (or farther) along each strip
+    a_before = np.full((n_s, n_g), -np.inf)
+    a_before[:, 1:] = np.maximum.accumulate(a_max, axis=1)[:, :-1]
+    r_before = np.full((n_s, n_g), -np.inf)
+    r_before[:, 1:] = np.maximum.accumulate(r_max, axis=1)[:, :-1]
+    r_after = np.full((n_s, n_g), np.inf)
+    r_after[:, :-1] = np.minimum.accumulate(r_min[:, ::-1], axis=1)[:, ::-1][:, 1:]
+    a_before = _neighbour_strips(a_before, np.maximum)
+    r_before = _neighbour_strips(r_before, np.maximum)
+    r_after = _neighbour_strips(r_after, np.minimum)
 
-    tol_angle = tolerance_m / r_s
-    a_max_before = _segmented_cummax_exclusive(a_s, strip_s, 4.0)
-    sha_s = a_s < a_max_before - tol_angle
-
-    lay = np.empty_like(lay_s)
-    sha = np.empty_like(sha_s)
-    lay[order] = lay_s
-    sha[order] = sha_s
+    a_ref = a_before[strip, gbin]
+    sha = aa < a_ref - tolerance_m / rr
+    lay = (rr < r_before[strip, gbin] - tolerance_m) | (rr > r_after[strip, gbin] + tolerance_m)
     layover[idx] = lay
     shadow[idx] = sha
     return layover.reshape(shape), shadow.reshape(shape)

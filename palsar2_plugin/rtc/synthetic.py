@@ -72,3 +72,48 @@ def gaussian_hills(shape: Tuple[int, int], pixel_m: float, peaks: Sequence[Tuple
         cy, cx = rf * rows * pixel_m, cf * cols * pixel_m
         h += amp * np.exp(-((y[:, None] - cy) ** 2 + (x[None, :] - cx) ** 2) / (2 * sigma ** 2))
     return h
+
+
+def synthetic_case(folder: str, heights: np.ndarray, pixel_m: float = 30.0, lat_deg: float = 36.0,
+                   lon_deg: float = 138.5, beams: int = 2, overlap_px: int = 40, line_spacing_m: float = 25.0,
+                   range_spacing_m: float = 15.0, beta0: float = 1.0, incidence_deg: float = 35.0):
+    """A DEM GeoTIFF (UTM, ellipsoidal heights ``heights`` centred on lat/lon) and an
+    :class:`~.radar_input.ArrayRadarInput` of ``beams`` beams splitting the range extent with
+    ``overlap_px`` pixels of overlap, constant ``beta0``. Returns (dem_path, radar_input)."""
+    import os
+    from dataclasses import replace
+
+    import rasterio
+    from pyproj import Transformer
+    from rasterio.transform import from_origin
+
+    from .grid import utm_epsg
+    from .radar_input import ArrayRadarInput, RadarBeam
+
+    epsg = utm_epsg(lon_deg, lat_deg)
+    crs = f"EPSG:{epsg}"
+    x0, y0 = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon_deg, lat_deg)
+    rows, cols = heights.shape
+    left, top = x0 - cols * pixel_m / 2, y0 + rows * pixel_m / 2
+    os.makedirs(folder, exist_ok=True)
+    dem_path = os.path.join(folder, "dem_ellipsoid.tif")
+    profile = dict(driver="GTiff", width=cols, height=rows, count=1, dtype="float32", crs=crs,
+                   transform=from_origin(left, top, pixel_m, pixel_m), nodata=-9999.0)
+    with rasterio.open(dem_path, "w", **profile) as ds:
+        ds.write(heights.astype(np.float32), 1)
+    orbit = circular_orbit(lat_deg, lon_deg, incidence_deg)
+    xs = left + np.array([0, cols, cols, 0]) * pixel_m
+    ys = top - np.array([0, 0, rows, rows]) * pixel_m
+    lon, lat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(xs, ys)
+    finite = heights[np.isfinite(heights)]
+    full = radar_grid_covering(orbit, np.asarray(lat), np.asarray(lon), np.full(4, float(np.median(finite))),
+                               line_interval_s=line_spacing_m / 6800.0, range_spacing_m=range_spacing_m)
+    step = full.pixels // beams
+    beam_list, images = [], {}
+    for b in range(beams):
+        p0 = max(0, b * step - overlap_px // 2)
+        p1 = min(full.pixels, (b + 1) * step + overlap_px // 2) if b < beams - 1 else full.pixels
+        grid = replace(full, slant_range_first_m=full.slant_range_first_m + p0 * full.range_spacing_m, pixels=p1 - p0)
+        beam_list.append(RadarBeam(b + 1, grid, 4.0))
+        images[(b + 1, "HH")] = np.full((grid.lines, grid.pixels), beta0, dtype=np.float32)
+    return dem_path, ArrayRadarInput(orbit, beam_list, images)

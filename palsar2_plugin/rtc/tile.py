@@ -20,7 +20,8 @@ sum(ANF) < 5 % of the flat-ellipsoid value (Small 2011) the pixel is not normali
 
 Mask values (JAXA L2.2): 0 no data (no beam, or no DEM), 1 valid, 2 layover (any facet of the
 pixel; gamma0 kept), 3 shadow (any facet; gamma0 from the unshadowed facets, NaN if none),
-5 invalid (area below the floor, or no valid beta0). Layover wins over shadow.
+5 invalid (area below the floor, or no valid beta0). Shadow wins over layover (a shadowed facet
+sends nothing back, even where its slant range coincides with a fore-slope's).
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def _distribute_subsampled(line, pixel, weights, line0, pixel0, shape, subsample
     """Bilinear distribution of several weight arrays from s x s sub-points of every facet."""
     s = max(1, int(subsamples))
     if s == 1:
-        return tuple(distribute_bilinear(line, pixel, w, line0, pixel0, shape) for w in weights)
+        return distribute_bilinear(line, pixel, tuple(weights), line0, pixel0, shape)
     with np.errstate(invalid="ignore"):
         dl_i, dl_j = np.gradient(line) if min(line.shape) > 1 else (np.zeros_like(line),) * 2
         dp_i, dp_j = np.gradient(pixel) if min(pixel.shape) > 1 else (np.zeros_like(pixel),) * 2
@@ -135,13 +136,14 @@ def _distribute_subsampled(line, pixel, weights, line0, pixel0, shape, subsample
     for g in (dl_i, dl_j, dp_i, dp_j):
         g[~np.isfinite(g)] = 0.0
     offsets = (np.arange(s) + 0.5) / s - 0.5
+    parts = [w / (s * s) for w in weights]
     outs = [np.zeros(shape) for _ in weights]
     for a in offsets:
         for b in offsets:
-            ls = line + a * dl_i + b * dl_j
-            ps = pixel + a * dp_i + b * dp_j
-            for out, w in zip(outs, weights):
-                out += distribute_bilinear(ls, ps, w / (s * s), line0, pixel0, shape)
+            sums = distribute_bilinear(line + a * dl_i + b * dl_j, pixel + a * dp_i + b * dp_j, tuple(parts),
+                                       line0, pixel0, shape)
+            for out, add in zip(outs, sums):
+                out += add
     return tuple(outs)
 
 
@@ -273,8 +275,8 @@ def mosaic_beams(geom: TileGeometry, sums: Sequence[BeamTileSums], n_pols: int, 
     sha = pixel_sums(geom.shadow.astype(np.float64), k, halo, out_shape) > 0
     mask = np.full(out_shape, MASK_VALID, dtype=np.uint8)
     mask[~has] = MASK_INVALID
-    mask[sha & ~lay] = MASK_SHADOW
-    mask[lay] = MASK_LAYOVER
+    mask[lay & ~sha] = MASK_LAYOVER
+    mask[sha] = MASK_SHADOW
     nodata = (covered == 0) | (n_valid < n_f)
     if dem_gap_facets is not None:
         nodata |= pixel_sums(dem_gap_facets.astype(np.float64), k, halo, out_shape) > 0

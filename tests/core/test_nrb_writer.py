@@ -1,0 +1,84 @@
+"""NRB writer pieces: product names, atomic folder handling, XML fields (no QGIS)."""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+import rasterio
+
+from palsar2_plugin.errors import Palsar2Error
+from palsar2_plugin.nrb import naming
+from palsar2_plugin.nrb.metadata_xml import build_summary_xml
+from palsar2_plugin.nrb.writer import NrbWriter
+from palsar2_plugin.rtc.grid import snapped_grid
+from palsar2_plugin.rtc.tile import TileLayers
+
+
+def test_product_names_follow_the_l22_pattern_with_our_tag():
+    name = naming.product_name("ALOS2471852900-230217", "wbs", "right", "descending")
+    assert name == "ALOS2471852900-230217_WBSRNRBD"
+    assert naming.product_name("ALOS2437590500-220630", "WWD", "left", "ascending").endswith("_WWDLNRBA")
+    assert naming.gamma0_file(name, "hv") == f"{name}_HV.tif"
+    assert naming.layer_file(name, "mask") == f"{name}_MSK.tif"
+    assert naming.is_jaxa_scene_id("ALOS2471852900-230217") and not naming.is_jaxa_scene_id("x")
+    with pytest.raises(Palsar2Error):
+        naming.product_name("../evil", "WBS", "right", "descending")
+
+
+def _layers(shape, value):
+    f = np.full(shape, value, dtype=np.float32)
+    return TileLayers([f], np.ones(shape, np.uint8), f, f, f, f, f, f)
+
+
+def _info(grid):
+    return {"start_time": "2024-01-01T00:00:00Z", "end_time": "2024-01-01T00:00:10Z",
+            "centre_time": "2024-01-01T00:00:05Z", "mode": "WBS", "polarisations": ["HH"], "look_side": "right",
+            "pass_direction": "descending", "beams": [1, 2], "source_product_id": "X_WBSR1.1__D",
+            "processing_time": "2024-01-02T00:00:00Z", "software_version": "test", "pixel_size_m": 25.0,
+            "epsg": 32654, "crs_wkt": "", "bounds": grid.bounds,
+            "footprint_wkt": "Polygon ((138 36, 139 36, 139 37, 138 36))",
+            "footprint_lon_lat": [(138, 36), (139, 36), (139, 37)], "lon_lat_bbox": (138, 36, 139, 37),
+            "centre_lon_lat": (138.5, 36.5), "shape": (grid.height, grid.width),
+            "transform": tuple(grid.transform)[:6], "dem_path": "/x/dem.tif", "dem_height_reference": "egm2008",
+            "oversampling": 2, "incidence_near_far": (25.0, 48.0)}
+
+
+def test_writer_replaces_an_old_product_only_when_complete(tmp_path):
+    grid = snapped_grid("EPSG:32654", (0, 0, 25 * 40, 25 * 30), 25.0)
+    w1 = NrbWriter(str(tmp_path), "P", grid, ["HH"])
+    w1.write_tile(_layers((30, 40), 0.5), 0, 0)
+    first = w1.finish(_info(grid))
+    with rasterio.open(first["gamma0"]["HH"]) as ds:
+        assert float(ds.read(1).mean()) == 0.5
+    # a second run that fails leaves the first product untouched and no partial folder
+    w2 = NrbWriter(str(tmp_path), "P", grid, ["HH"])
+    w2.write_tile(_layers((30, 40), 0.25), 0, 0)
+    w2.abort()
+    assert sorted(os.listdir(tmp_path)) == ["P"]
+    with rasterio.open(first["gamma0"]["HH"]) as ds:
+        assert float(ds.read(1).mean()) == 0.5
+    w3 = NrbWriter(str(tmp_path), "P", grid, ["HH"])
+    w3.write_tile(_layers((30, 40), 0.25), 0, 0)
+    w3.finish(_info(grid))
+    assert sorted(os.listdir(tmp_path)) == ["P"]
+    with rasterio.open(first["gamma0"]["HH"]) as ds:
+        assert float(ds.read(1).mean()) == 0.25
+
+
+def test_summary_xml_fields(tmp_path):
+    grid = snapped_grid("EPSG:32654", (0, 0, 25 * 40, 25 * 30), 25.0)
+    files = {k: naming.layer_file("P", k) for k in naming.LAYER_SUFFIXES}
+    root = build_summary_xml(_info(grid), files, {"HH": "P_HH.tif"}).getroot()
+    assert root.find(".//EGMReference").get("model") == "egm2008"
+    assert root.find(".//EGMReference").text == "https://doi.org/10.1029/2011JB008916"
+    assert root.find(".//BeamID").text == "F1 F2"
+    assert root.find(".//IncAngleNearRange").text == "25.000"
+    assert root.find(".//PerPixelMetadata/LocalIncAngle/FileName").text == "P_LIA.tif"
+    assert root.find(".//EllipsoidIncAngle/ReferenceEllipsoid").text == "WGS84"
+    assert root.find(".//ProductImageSize/NumberLines").text == "30"
+    assert root.find(".//ProductImageSize/NumPixelsPerLine").text == "40"
+    text = ET.tostring(root, encoding="unicode")
+    assert "提供:JAXA" in text
