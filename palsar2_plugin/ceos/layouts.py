@@ -315,25 +315,34 @@ PLATFORM_POSITION = Layout("platform position", CODES_PLATFORM, PLATFORM_LENGTH,
     F(387 + 132 * NUMBER_OF_STATE_VECTORS + 18, "I1", "leap_second_flag"),
 ))
 
-#: Attitude points written by the writer (isce3 accepts 22 or 62).
+#: Attitude points written by the writer (isce3 accepts 22 or 62); a 16384-byte record holds up to 136.
 ATTITUDE_POINTS = 22
-ATTITUDE = Layout("attitude", CODES_ATTITUDE, ATTITUDE_LENGTH, (
-    F(13, "I4", "number_of_points"),
-    F(17, "I4", "day_of_year", "1-based", count=ATTITUDE_POINTS, step=120),
-    F(21, "I8", "milliseconds_of_day", "ms UTC", count=ATTITUDE_POINTS, step=120),
-    F(29, "I4", "pitch_flag", count=ATTITUDE_POINTS, step=120),
-    F(33, "I4", "roll_flag", count=ATTITUDE_POINTS, step=120),
-    F(37, "I4", "yaw_flag", count=ATTITUDE_POINTS, step=120),
-    F(41, "E14.6", "pitch", "deg", count=ATTITUDE_POINTS, step=120),
-    F(55, "E14.6", "roll", "deg", count=ATTITUDE_POINTS, step=120),
-    F(69, "E14.6", "yaw", "deg", count=ATTITUDE_POINTS, step=120),
-    F(83, "I4", "pitch_rate_flag", count=ATTITUDE_POINTS, step=120),
-    F(87, "I4", "roll_rate_flag", count=ATTITUDE_POINTS, step=120),
-    F(91, "I4", "yaw_rate_flag", count=ATTITUDE_POINTS, step=120),
-    F(95, "E14.6", "pitch_rate", "deg/s", count=ATTITUDE_POINTS, step=120),
-    F(109, "E14.6", "roll_rate", "deg/s", count=ATTITUDE_POINTS, step=120),
-    F(123, "E14.6", "yaw_rate", "deg/s", count=ATTITUDE_POINTS, step=120),
-))
+MAX_ATTITUDE_POINTS = (ATTITUDE_LENGTH - 16) // 120
+
+
+def attitude_layout(points: int = ATTITUDE_POINTS) -> Layout:
+    """Attitude record with ``points`` points of 120 bytes from byte 17."""
+    n = points
+    return Layout("attitude", CODES_ATTITUDE, ATTITUDE_LENGTH, (
+        F(13, "I4", "number_of_points"),
+        F(17, "I4", "day_of_year", "1-based", count=n, step=120),
+        F(21, "I8", "milliseconds_of_day", "ms UTC", count=n, step=120),
+        F(29, "I4", "pitch_flag", count=n, step=120),
+        F(33, "I4", "roll_flag", count=n, step=120),
+        F(37, "I4", "yaw_flag", count=n, step=120),
+        F(41, "E14.6", "pitch", "deg", count=n, step=120),
+        F(55, "E14.6", "roll", "deg", count=n, step=120),
+        F(69, "E14.6", "yaw", "deg", count=n, step=120),
+        F(83, "I4", "pitch_rate_flag", count=n, step=120),
+        F(87, "I4", "roll_rate_flag", count=n, step=120),
+        F(91, "I4", "yaw_rate_flag", count=n, step=120),
+        F(95, "E14.6", "pitch_rate", "deg/s", count=n, step=120),
+        F(109, "E14.6", "roll_rate", "deg/s", count=n, step=120),
+        F(123, "E14.6", "yaw_rate", "deg/s", count=n, step=120),
+    ))
+
+
+ATTITUDE = attitude_layout()
 
 RADIOMETRIC = Layout("radiometric", CODES_RADIOMETRIC, RADIOMETRIC_LENGTH, (
     F(13, "I4", "sar_channel_id"),

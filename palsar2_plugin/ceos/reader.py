@@ -76,15 +76,27 @@ _LEADER_KINDS = {
     L.CODES_DSS: ("dss", L.DATA_SET_SUMMARY),
     L.CODES_MAP: ("map_projection", L.MAP_PROJECTION),
     L.CODES_PLATFORM: ("platform_position", L.PLATFORM_POSITION),
-    L.CODES_ATTITUDE: ("attitude", None),
+    L.CODES_ATTITUDE: ("attitude", "attitude"),
     L.CODES_RADIOMETRIC: ("radiometric", L.RADIOMETRIC),
     L.CODES_DATA_QUALITY: ("data_quality", L.DATA_QUALITY),
 }
 
 
+def _parse_attitude(data: bytes, h: RecordHeader, path: str) -> Dict[str, Any]:
+    record = data[h.offset:h.offset + h.length]
+    head = L.Layout("attitude", L.CODES_ATTITUDE, None, (L.ATTITUDE.by_name["number_of_points"],))
+    n = head.parse(record, path, h.offset)["number_of_points"]
+    if n is None or not 0 <= n <= L.MAX_ATTITUDE_POINTS or 16 + 120 * n > h.length:
+        raise CeosFormatError(f"attitude record announces {n} points, at most "
+                              f"{min(L.MAX_ATTITUDE_POINTS, (h.length - 16) // 120)} fit", path=path,
+                              record="attitude", offset=h.offset + 12)
+    return L.attitude_layout(n).parse(record, path, h.offset, check_header=False)
+
+
 def parse_leader(data: bytes, path: str) -> Dict[str, Any]:
-    """Parse a LED file: 'fdr', 'dss', 'map_projection' (L1.5), 'platform_position',
-    'radiometric', 'data_quality', 'facility5' (dicts of field values); 'facility_lengths'."""
+    """Parse a LED file: 'fdr', 'dss', 'map_projection' (L1.5), 'platform_position', 'attitude',
+    'radiometric', 'data_quality', 'facility5' (dicts of field values); 'facility_lengths';
+    'facility_raw' (bytes of facility records 1-4 after their 16-byte header and sequence number)."""
     headers = walk_records(data, path)
     fdr = _parse(L.LEADER_FDR, data, headers[0], path)
     out: Dict[str, Any] = {"fdr": fdr}
@@ -103,7 +115,9 @@ def parse_leader(data: bytes, path: str) -> Dict[str, Any]:
         if expected and h.length != expected:
             raise CeosFormatError(f"{name.replace('_', ' ')} record is {h.length} bytes, the leader file "
                                   f"descriptor says {expected}", path=path, record=name, offset=h.offset + 8)
-        if layout is not None and name not in out:
+        if layout == "attitude" and name not in out:
+            out[name] = _parse_attitude(data, h, path)
+        elif layout is not None and name not in out:
             if layout.length is not None and h.length != layout.length:
                 raise CeosFormatError(f"{layout.name} record is {h.length} bytes, not {layout.length}",
                                       path=path, record=layout.name, offset=h.offset + 8)
@@ -124,6 +138,7 @@ def parse_leader(data: bytes, path: str) -> Dict[str, Any]:
         raise CeosFormatError(f"leader file descriptor announces {sum(counts)} facility records, the file holds "
                               f"{len(facility)}", path=path, record="leader file descriptor", offset=420)
     k = 0
+    raw: List[bytes] = []
     for number, (count, length) in enumerate(zip(counts, lengths), start=1):
         for _ in range(count):
             h = facility[k]
@@ -133,7 +148,10 @@ def parse_leader(data: bytes, path: str) -> Dict[str, Any]:
                                       f"says {length}", path=path, record=f"facility {number}", offset=h.offset + 8)
             if number == 5 and h.length == L.FACILITY_LENGTHS[4] and "facility5" not in out:
                 out["facility5"] = _parse(L.FACILITY_COORDINATES, data, h, path)
+            elif number < 5:
+                raw.append(data[h.offset + 16:h.offset + h.length])
     out["facility_lengths"] = tuple(h.length for h in facility)
+    out["facility_raw"] = tuple(raw)
     return out
 
 
@@ -273,6 +291,10 @@ def _corners(summary: Dict[str, str], prefix: str) -> Optional[Corners]:
 
 
 def _map_georeference(mp: Dict[str, Any], lines: int, pixels: int) -> MapGeoreference:
+    """Georeference of the L1.5 grid from the map projection record (its own pixel/line counts
+    when given, else the image's). Corners are pixel centres; the geotransform is of pixel edges."""
+    lines = mp.get("lines") or lines
+    pixels = mp.get("pixels") or pixels
     ne = mp["corner_northing_easting"]
     ll = mp["corner_lat_lon"]
     corners_en = tuple((ne[2 * k + 1] * 1000.0, ne[2 * k] * 1000.0) for k in range(4))
