@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
                    metavar="LAT,LON[,H[,RCS_DB]]",
                    help="bright point target (height above the ellipsoid, default the terrain; RCS default 50 dBm2); "
                         "repeat for several")
+    p.add_argument("--no-speckle", action="store_true",
+                   help="write the expected amplitude without speckle (noise-free image for exact tests)")
+    p.add_argument("--nesz-db", type=float, help="add thermal noise of this noise-equivalent sigma0 (dB), e.g. -28")
     p.add_argument("--oversample", type=int, default=2, help="terrain mesh vertices per range pixel (default 2)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return p
@@ -100,7 +103,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                                   gamma0_db=gamma0, pass_direction=args.pass_direction, look_side=args.look_side,
                                   seed=args.seed, dem_height_reference=args.dem_height_reference,
                                   centre_lat_lon=centre, point_targets=args.point_target,
-                                  oversample_range=args.oversample, progress=progress)
+                                  oversample_range=args.oversample, speckle_noise=not args.no_speckle,
+                                  noise_equivalent_sigma0_db=args.nesz_db, progress=progress)
     except Palsar2Error as err:
         if not args.quiet:
             print(file=sys.stderr)

@@ -301,6 +301,7 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
                      centre_time_utc: Optional[datetime] = None,
                      point_targets: Sequence[PointTarget] = (), oversample_range: int = 2,
                      oversample_azimuth: int = 1, calibration_factor_db: float = CALIBRATION_FACTOR_DB,
+                     speckle_noise: bool = True, noise_equivalent_sigma0_db: Optional[float] = None,
                      progress: Optional[ProgressCallback] = None,
                      is_cancelled: Optional[CancelCheck] = None) -> Path:
     """Simulate an L1.1 product of ``mode`` over the DEM at ``dem_path``; returns the product folder.
@@ -312,6 +313,9 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
     full size, see :mod:`.scene`). ``gamma0_db``: true gamma0 per polarisation in dB (default
     HH/VV -8, HV/VH -15). ``seed``: speckle seed (reproducible). ``point_targets``: bright points.
     ``oversample_range``/``oversample_azimuth``: terrain mesh vertices per pixel/line.
+    ``speckle_noise=False`` writes the expected amplitude itself (|z|^2 = mean power, phase 0): a
+    noise-free image for exact tests. ``noise_equivalent_sigma0_db`` (e.g. -28) adds thermal noise
+    of that sigma0 (dB) to every pixel's mean power (default: none, shadow is exactly 0).
     """
     spec: ModeSpec = mode_spec(mode)
     dem_height_reference = normalise_height_reference(dem_height_reference)
@@ -339,6 +343,7 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
             for t in point_targets]
         targets = _point_target_positions(scene, point_targets)
         cal = calibration_scale(calibration_factor_db)
+        noise_sigma0 = 0.0 if noise_equivalent_sigma0_db is None else 10.0 ** (noise_equivalent_sigma0_db / 10.0)
 
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         cache_dir = Path(tempfile.mkdtemp(prefix=".simcache-", dir=str(Path(out_dir).absolute())))
@@ -361,8 +366,11 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
                     check_cancelled(is_cancelled)
                     l0 = k * terrain.block_lines
                     sigma_per_gamma = terrain.block(k)
-                    power = g0 * sigma_per_gamma.astype(np.float64) / cal
-                    samples = speckle(power, block_rng(seed, beam_number, pol_index, l0))
+                    power = (g0 * sigma_per_gamma.astype(np.float64) + noise_sigma0) / cal
+                    if speckle_noise:
+                        samples = speckle(power, block_rng(seed, beam_number, pol_index, l0))
+                    else:
+                        samples = np.sqrt(power).astype(np.complex64)
                     _add_point_targets(samples, l0, targets[beam_index[beam_number]], cal)
                     yield samples
 
@@ -378,7 +386,8 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
         truth = {
             "product_folder": str(folder), "scene_id": scene.scene_id, "product_id": scene.product_id,
             "mode": spec.code, "pass_direction": pass_direction, "look_side": look_side,
-            "gamma0_db": gamma0, "seed": int(seed),
+            "gamma0_db": gamma0, "seed": int(seed), "speckle": bool(speckle_noise),
+            "noise_equivalent_sigma0_db": noise_equivalent_sigma0_db,
             "dem": None if dem_path is None else str(dem_path), "dem_height_reference": dem_height_reference,
             "dem_ellipsoid_height_range_m": list(height_range),
             "outside_dem_height_m": 0.0, "calibration_factor_db": calibration_factor_db,

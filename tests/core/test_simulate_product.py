@@ -241,3 +241,20 @@ def test_point_target_without_height_sits_on_the_terrain(tmp_path):
     assert (position["line"], position["pixel"]) == pytest.approx((60.3, 70.6), abs=1e-3)
     power = np.abs(read_img(image_path(folder, "HH"))[0].astype(np.complex128)) ** 2
     assert np.unravel_index(np.argmax(power), power.shape) == (60, 71)
+
+
+def test_noise_free_image_and_thermal_noise(tmp_path, flat_dem):
+    scene = plan_scene(mode_spec("FBS"), *CENTRE, lines=32, pixels=64)
+    cos_inc = np.cos(ellipsoid_incidence_columns(scene, 0))
+    clean = simulate_product(flat_dem, "FBS", tmp_path / "clean", lines=32, pixels=64,
+                             dem_height_reference="ellipsoid", speckle_noise=False, gamma0_db={"HH": -6.0})
+    z = read_img(image_path(clean, "HH"))[0]
+    assert np.all(z.imag == 0)
+    gamma0 = K * np.abs(z.astype(np.complex128)) ** 2 / cos_inc[None, :]
+    assert np.allclose(10 * np.log10(gamma0), -6.0, atol=0.001)  # every pixel, no speckle
+    noisy = simulate_product(flat_dem, "FBS", tmp_path / "noisy", lines=32, pixels=64,
+                             dem_height_reference="ellipsoid", speckle_noise=False, gamma0_db={"HH": -6.0},
+                             noise_equivalent_sigma0_db=-10.0)
+    sigma0 = K * np.abs(read_img(image_path(noisy, "HH"))[0].astype(np.complex128)) ** 2
+    expected = 10 ** -0.6 * cos_inc + 0.1
+    assert np.allclose(sigma0, expected[None, :], rtol=1e-4)
