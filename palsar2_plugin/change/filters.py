@@ -13,6 +13,7 @@ same result as on the whole image; pad with NaN beyond the image edge.
 
 from __future__ import annotations
 
+import functools
 from typing import Dict, Tuple
 
 import numpy as np
@@ -82,6 +83,19 @@ def _edge_windows(size: int) -> Dict[str, np.ndarray]:
     }
 
 
+@functools.lru_cache(maxsize=16)
+def _window_counts(size: int, name: str, h: int, w: int) -> np.ndarray:
+    """Number of in-image pixels of edge window ``name`` around each pixel of an h×w image (read-only)."""
+    window = _edge_windows(size)[name]
+    c = size // 2
+    inside = np.pad(np.ones((h, w)), c)
+    count = np.zeros((h, w))
+    for dy, dx in zip(*np.nonzero(window)):
+        count += inside[dy:dy + h, dx:dx + w]
+    count.setflags(write=False)
+    return count
+
+
 #: Order of the 8 windows as indexed by the direction choice.
 _WINDOW_ORDER = ("left", "right", "up", "down", "upper_right", "lower_left", "upper_left", "lower_right")
 
@@ -123,18 +137,28 @@ def refined_lee(tile: np.ndarray, size: int = 7, looks: float = 1.0) -> np.ndarr
 
     # mean and variance over each edge-aligned window, then pick the chosen one per pixel
     c = size // 2
+    h, w = values.shape
     windows = _edge_windows(size)
-    squares = values * values
+    padded = np.pad(values, c)
+    padded_sq = padded * padded
+    padded_valid = np.pad(valid, c)
+    all_valid = bool(valid.all())
     means = np.empty((8,) + values.shape)
     variances = np.empty((8,) + values.shape)
+    total = np.empty_like(values)
+    total_sq = np.empty_like(values)
+    count = np.empty_like(values)
     for k, name in enumerate(_WINDOW_ORDER):
-        total = np.zeros_like(values)
-        total_sq = np.zeros_like(values)
-        count = np.zeros_like(values)
+        total.fill(0.0)
+        total_sq.fill(0.0)
+        count.fill(0.0)
         for dy, dx in zip(*np.nonzero(windows[name])):
-            total += _shift(values, dy - c, dx - c)
-            total_sq += _shift(squares, dy - c, dx - c)
-            count += _shift(valid, dy - c, dx - c)
+            np.add(total, padded[dy:dy + h, dx:dx + w], out=total)
+            np.add(total_sq, padded_sq[dy:dy + h, dx:dx + w], out=total_sq)
+            if not all_valid:
+                np.add(count, padded_valid[dy:dy + h, dx:dx + w], out=count)
+        if all_valid:   # only the image border (zero padding) reduces the count
+            count[:] = _window_counts(size, name, h, w)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = total / count
             means[k] = mean
