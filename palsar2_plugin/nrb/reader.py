@@ -18,7 +18,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..errors import Palsar2Error
 from . import jaxa_l21, jaxa_l22
-from .reader_model import (KIND_JAXA_L21, KIND_JAXA_L22, KIND_OWN_NRB, Calibration, NrbProduct,
+from .reader_model import (KIND_JAXA_L21, KIND_JAXA_L22, Calibration, NrbProduct,
                            ProductInfo)
 
 #: Folder depth searched below a given folder (products are often unpacked into a sub-folder).
