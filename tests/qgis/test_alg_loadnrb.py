@@ -219,3 +219,36 @@ def test_qgis_process_loadnrb(product, tmp_path, qgis_process_run):
     bad = qgis_process_run("palsar2:loadnrb", {"INPUT": str(tmp_path / "none"), "OUTPUT_FOLDER": str(tmp_path / "qp2")})
     assert bad.json is None or "results" not in bad.json or not bad.json.get("results")
     assert "No PALSAR-2 NRB product found" in bad.stdout + bad.stderr
+
+
+def test_l21_and_own_products_load_with_their_formulas(tmp_path, clean_project, plugin_package):
+    import importlib
+    import zipfile
+
+    import processing
+
+    root = plugin_package.__name__
+    synthetic = importlib.import_module(f"{root}.palsar2_plugin.nrb.jaxa_synthetic")
+    naming = importlib.import_module(f"{root}.palsar2_plugin.nrb.naming")
+    rng = np.random.default_rng(9)
+    dn = rng.integers(1, 9000, (40, 60)).astype(np.uint16)
+    synthetic.write_l21_product(str(tmp_path / "l21"), {"HH": dn})
+    archive = tmp_path / "l21.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for file in (tmp_path / "l21").iterdir():
+            zipped.write(file, f"l21/{file.name}")
+    result = processing.run("palsar2:loadnrb", {"INPUT": str(archive), "OUTPUT_FOLDER": str(tmp_path / "v21")})
+    layer = QgsRasterLayer(result["BACKSCATTER"], "l21", "gdal")
+    assert "sigma0" in result["BACKSCATTER"] and layer.isValid()
+    assert _value(layer, 7, 9) == pytest.approx(_expected_db(dn[7, 9]), abs=0.01)
+
+    name = naming.product_name("ALOS2471852900-230217", "WBS", "right", "descending")
+    power = rng.uniform(0.001, 0.5, (40, 60)).astype(np.float32)
+    synthetic.write_cog(str(tmp_path / name / naming.gamma0_file(name, "HV")), power, (300000.0, 4100000.0),
+                        epsg=32637)
+    processing.runAndLoadResults("palsar2:loadnrb", {"INPUT": str(tmp_path / name), "SCALE": 0,
+                                                     "OUTPUT_FOLDER": str(tmp_path / "vown")})
+    layers = list(QgsProject.instance().mapLayers().values())
+    assert len(layers) == 1 and layers[0].name() == "2023-02-17 HV γ⁰ [dB]"
+    assert _value(layers[0], 5, 6) == pytest.approx(10 * np.log10(float(power[5, 6])), abs=0.01)
+    assert "NRB" in layers[0].metadata().title()
