@@ -199,3 +199,45 @@ def test_event_dock_load_action_loads_and_compares(tmp_path, clean_project, plug
     assert feature["change"] == "decrease"
     assert abs(feature["area_m2"] - PATCH_AREA) / PATCH_AREA < 0.10
     dock.set_actions_available({"load": None})
+
+
+def test_model_load_then_compare(pair, tmp_path, clean_project):
+    """loadnrb's BACKSCATTER output feeds changedetection in a model (saved as .model3 and run)."""
+    import processing
+    from qgis.core import (QgsProcessingModelAlgorithm, QgsProcessingModelChildAlgorithm,
+                           QgsProcessingModelChildParameterSource, QgsProcessingModelOutput,
+                           QgsProcessingModelParameter, QgsProcessingParameterFile)
+
+    model = QgsProcessingModelAlgorithm("load and compare", "palsar2 tests")
+    for name in ("pre", "post"):
+        model.addModelParameter(QgsProcessingParameterFile(name, name, behavior=QgsProcessingParameterFile.File,
+                                                           fileFilter="All files (*)"),
+                                QgsProcessingModelParameter(name))
+        child = QgsProcessingModelChildAlgorithm("palsar2:loadnrb")
+        child.setChildId(f"load_{name}")
+        child.addParameterSources("INPUT", [QgsProcessingModelChildParameterSource.fromModelParameter(name)])
+        child.addParameterSources("STYLE", [QgsProcessingModelChildParameterSource.fromStaticValue(0)])
+        child.addParameterSources("OUTPUT_FOLDER", [QgsProcessingModelChildParameterSource.fromStaticValue(
+            str(tmp_path / f"vrt_{name}"))])
+        model.addChildAlgorithm(child)
+    compare = QgsProcessingModelChildAlgorithm("palsar2:changedetection")
+    compare.setChildId("compare")
+    compare.addParameterSources("BEFORE_LAYER", [QgsProcessingModelChildParameterSource.fromChildOutput(
+        "load_pre", "BACKSCATTER")])
+    compare.addParameterSources("AFTER_LAYER", [QgsProcessingModelChildParameterSource.fromChildOutput(
+        "load_post", "BACKSCATTER")])
+    compare.addParameterSources("THRESHOLD_DB", [QgsProcessingModelChildParameterSource.fromStaticValue(3.0)])
+    compare.addParameterSources("MIN_PIXELS", [QgsProcessingModelChildParameterSource.fromStaticValue(20)])
+    compare.addParameterSources("OUTPUT", [QgsProcessingModelChildParameterSource.fromStaticValue(
+        str(tmp_path / "model_ratio.tif"))])
+    compare.addParameterSources("OUTPUT_CHANGES", [QgsProcessingModelChildParameterSource.fromStaticValue(
+        str(tmp_path / "model_changes.gpkg"))])
+    compare.setModelOutputs({"changes": QgsProcessingModelOutput("changes", "compare")})
+    compare.modelOutput("changes").setChildOutputName("POLYGON_COUNT")
+    model.addChildAlgorithm(compare)
+    path = tmp_path / "compare.model3"
+    assert model.toFile(str(path))
+    loaded = QgsProcessingModelAlgorithm()
+    assert loaded.fromFile(str(path))
+    processing.run(loaded, {"pre": str(pair / "pre"), "post": str(pair / "post")})
+    _check_changes(tmp_path / "model_changes.gpkg")
