@@ -202,3 +202,22 @@ def test_bad_change_inputs(pair, tmp_path):
         detect.detect_changes(before, sources.resolve_input(far, None, str(tmp_path), "AFTER"),
                               str(tmp_path / "r.tif"))
     assert not (tmp_path / "r.tif").exists()
+
+
+def test_cancel_leaves_nothing(pair, tmp_path):
+    from palsar2_plugin.errors import Cancelled
+
+    before = sources.resolve_input(str(pair / "pre"), "HH", str(tmp_path / "w"), "BEFORE")
+    after = sources.resolve_input(str(pair / "post"), "HH", str(tmp_path / "w"), "AFTER")
+    calls = []
+
+    def cancel_on_third_tile():
+        calls.append(1)
+        return len(calls) >= 3
+
+    out = tmp_path / "out"
+    with pytest.raises(Cancelled):
+        detect.detect_changes(before, after, str(out / "r.tif"), threshold_db=3.0, changes=str(out / "c.gpkg"),
+                              tile_size=64, is_cancelled=cancel_on_third_tile)
+    assert len(calls) == 3
+    assert list(out.iterdir()) == []          # no output, no temporary folder
