@@ -14,6 +14,7 @@ ALGORITHM_CLASSES: List[tuple] = [
     ("alg_loadnrb", "LoadNrbAlgorithm"),
     ("alg_changedetection", "ChangeDetectionAlgorithm"),
     ("alg_readceos", "ReadCeosAlgorithm"),
+    ("alg_terraincorrection", "TerrainCorrectionAlgorithm"),
 ]
 
 

@@ -8,6 +8,7 @@ written into the PNG text chunks.
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Sequence
 
 import numpy as np
@@ -28,7 +29,8 @@ def _read_small(path: str, max_size: int) -> np.ndarray:
 
 
 def _stretch(db: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    return (np.clip((db - lo) / (hi - lo), 0.0, 1.0) * 254 + 1).astype(np.uint8)
+    scaled = np.clip(np.nan_to_num((db - lo) / (hi - lo), nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
+    return (scaled * 254 + 1).astype(np.uint8)
 
 
 def write_quicklook(path: str, gamma0_paths: Sequence[str], max_size: int = 1024) -> str:
@@ -47,16 +49,24 @@ def write_quicklook(path: str, gamma0_paths: Sequence[str], max_size: int = 1024
     rgb = [np.where(valid, c, 0).astype(np.uint8) for c in rgb]
     h, w = alpha.shape
     tmp_profile = dict(driver="MEM", width=w, height=h, count=4, dtype="uint8")
-    with rasterio.open("", "w", **tmp_profile) as mem:
-        for i, band in enumerate(rgb + [alpha], start=1):
-            mem.write(band, i)
-        credits = attribution.product_metadata()
-        mem.update_tags(Copyright=attribution.COPYRIGHT, Source=f"{credits['credit']} / {credits['credit_ja']}",
-                        Description=credits["statement"])
-        from rasterio.shutil import copy as rio_copy
-
-        rio_copy(mem, path, driver="PNG", WRITE_METADATA_AS_TEXT="YES")
+    with warnings.catch_warnings():
+        # an in-memory image without georeferencing is what we want here
+        warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)
+        _write_png(path, tmp_profile, rgb + [alpha])
     aux = path + ".aux.xml"
     if os.path.exists(aux):
         os.remove(aux)
     return path
+
+
+def _write_png(path, tmp_profile, bands) -> None:
+    import rasterio
+    from rasterio.shutil import copy as rio_copy
+
+    with rasterio.open("", "w", **tmp_profile) as mem:
+        for i, band in enumerate(bands, start=1):
+            mem.write(band, i)
+        credits = attribution.product_metadata()
+        mem.update_tags(Copyright=attribution.COPYRIGHT, Source=f"{credits['credit']} / {credits['credit_ja']}",
+                        Description=credits["statement"])
+        rio_copy(mem, path, driver="PNG", WRITE_METADATA_AS_TEXT="YES")

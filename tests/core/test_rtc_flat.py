@@ -108,6 +108,7 @@ def test_product_files_are_cogs_with_nodata_and_attribution(flat_run):
     assert any("Tile" in m for _, m in messages)
 
 
+@pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")
 def test_metadata_xml_stac_and_quicklook(flat_run):
     result, _, _ = flat_run
     root = ET.parse(result["metadata"]).getroot()

@@ -1,0 +1,197 @@
+"""``palsar2:terraincorrection``: a PALSAR-2 L1.1 product + a DEM -> terrain-flattened gamma0 (CEOS-ARD NRB)."""
+
+from __future__ import annotations
+
+import os
+
+from qgis.core import (
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingOutputFile,
+    QgsProcessingOutputFolder,
+    QgsProcessingOutputMultipleLayers,
+    QgsProcessingOutputRasterLayer,
+    QgsProcessingParameterCrs,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+)
+
+from .base import Palsar2Algorithm, core_callbacks, make_advanced
+
+#: PERMANENT enum values (models store the index): append only.
+HEIGHT_REFERENCE_VALUES = ("egm96", "egm2008", "ellipsoid")
+POLARISATION_VALUES = ("HH", "HV", "VH", "VV")
+
+
+class TerrainCorrectionAlgorithm(Palsar2Algorithm):
+    """Radiometric terrain correction (flattening gamma, Small 2011) of an L1.1 product into an NRB folder."""
+
+    NAME = "terraincorrection"
+    DISPLAY_NAME = "Terrain correction (gamma0 NRB)"
+    GROUP_ID = "correct"
+    TAGS = ("RTC", "terrain flattening", "gamma0", "NRB", "CEOS-ARD", "L1.1", "ScanSAR", "DEM", "layover", "shadow",
+            "local incidence angle")
+    HELP_EN = (
+        "Radiometric terrain correction of an ALOS-2/PALSAR-2 L1.1 product (ScanSAR: all beams, mosaicked; or "
+        "stripmap) against a DEM, as JAXA's L2.2: terrain-flattened γ⁰ (Small 2011) on a map grid, written as a "
+        "CEOS-ARD Normalised Radar Backscatter product folder.\n\n"
+        "INPUT: the L1.1 product folder, its zip or any one of its files.\n"
+        "DEM: any raster layer (any CRS) covering the scene; heights are resampled bilinearly to the output "
+        "grid oversampled ×2. Where the DEM has no data the product is masked (no data), never filled with 0.\n"
+        "DEM_HEIGHT_REFERENCE: what the DEM heights refer to: the EGM96 geoid (SRTM, ASTER, Copernicus GLO-30 "
+        "as distributed by some), EGM2008 (Copernicus GLO-30, AW3D30 needs EGM96/EGM2008 per its documentation) "
+        "or the WGS84 ellipsoid. Geoid heights are converted with PROJ's geoid grids.\n"
+        "POLARISATIONS: γ⁰ layers to make (none selected = all the product has).\n"
+        "CRS: output CRS (empty = UTM zone of the scene centre). PIXEL_SIZE: metres (25 = JAXA L2.2); the upper "
+        "left corner is snapped to a multiple of it. EXTENT: optional area of interest (empty = the whole scene).\n"
+        "OUTPUT_FOLDER: the product folder <scene>_<mode><R|L>NRB<A|D> is created inside it; it appears only "
+        "when complete (a cancelled run leaves nothing).\n\n"
+        "Files: γ⁰ per polarisation (float32, linear power, NaN = no data), MSK (JAXA L2.2 values: 0 no data, "
+        "1 valid, 2 layover, 3 shadow, 5 invalid: illuminated area below 5 % of flat), LIA local incidence and "
+        "EIA ellipsoid incidence (degrees), AREA scattering area (m²), GTS σ⁰/γ⁰ ratio, NLK number of looks, "
+        "DEM (ellipsoidal heights), all cloud-optimised GeoTIFFs; summary.xml (CEOS-ARD NRB metadata as "
+        "JAXA's), a STAC item and a quick-look PNG. Beam overlaps: looks-weighted mean in linear power.\n"
+        "Results: OUTPUT_FOLDER, GAMMA0 (one path per polarisation), MASK, LOCAL_INCIDENCE_ANGLE, METADATA."
+    )
+    HELP_JA = (
+        "ALOS-2/PALSAR-2のレベル1.1プロダクト(ScanSARは全ビームをモザイク、または高分解能モード)をDEMで"
+        "放射量地形補正し、JAXAのレベル2.2と同様に地形補正済みのγ⁰(Small 2011のフラットニング)を地図座標の"
+        "格子に出力し、CEOS-ARDのNRB(規格化後方散乱係数)プロダクトのフォルダとして書き出します。\n\n"
+        "INPUT: レベル1.1プロダクトのフォルダ、zip、またはプロダクト内の任意の1ファイル。\n"
+        "DEM: シーンを覆う任意のラスタレイヤ(座標参照系は問いません)。標高は出力格子の2倍の細かさに"
+        "バイリニアで再サンプリングします。DEMの無いところは「データなし」としてマスクし、0で埋めることはしません。\n"
+        "DEM_HEIGHT_REFERENCE: DEMの標高の基準: EGM96ジオイド(SRTM、ASTERなど)、EGM2008ジオイド、"
+        "WGS84楕円体。ジオイド高はPROJのジオイドグリッドで楕円体高に変換します。\n"
+        "POLARISATIONS: 作成するγ⁰の偏波(未選択 = プロダクトのすべて)。\n"
+        "CRS: 出力の座標参照系(空 = シーン中心のUTMゾーン)。PIXEL_SIZE: 画素サイズ(m、25 = JAXAの"
+        "レベル2.2)。左上隅は画素サイズの整数倍に合わせます。EXTENT: 任意の対象範囲(空 = シーン全体)。\n"
+        "OUTPUT_FOLDER: この中にプロダクトのフォルダ <シーン>_<モード><R|L>NRB<A|D> を作ります。"
+        "完成したときにだけ現れます(キャンセルした場合は何も残りません)。\n\n"
+        "ファイル: 偏波ごとのγ⁰(float32、線形の電力値、NaN = データなし)、MSK(JAXAのレベル2.2と同じ値: "
+        "0 データなし、1 有効、2 レイオーバ、3 シャドウ、5 無効: 照射面積が平地の5 %未満)、LIA 局所入射角と"
+        "EIA 楕円体入射角(度)、AREA 散乱面積(m²)、GTS σ⁰/γ⁰比、NLK ルック数、DEM(楕円体高)。"
+        "すべてクラウド最適化GeoTIFFです。ほかにsummary.xml(JAXAと同形式のCEOS-ARD NRBメタデータ)、"
+        "STACアイテム、クイックルックPNG。ビームの重なりはルック数で重み付けした線形電力の平均です。\n"
+        "結果: OUTPUT_FOLDER、GAMMA0(偏波ごとのパス)、MASK、LOCAL_INCIDENCE_ANGLE、METADATA。"
+    )
+
+    INPUT = "INPUT"
+    DEM = "DEM"
+    DEM_HEIGHT_REFERENCE = "DEM_HEIGHT_REFERENCE"
+    POLARISATIONS = "POLARISATIONS"
+    CRS = "CRS"
+    PIXEL_SIZE = "PIXEL_SIZE"
+    EXTENT = "EXTENT"
+    OVERSAMPLING = "OVERSAMPLING"
+    OUTPUT_FOLDER = "OUTPUT_FOLDER"
+    GAMMA0 = "GAMMA0"
+    MASK = "MASK"
+    LOCAL_INCIDENCE_ANGLE = "LOCAL_INCIDENCE_ANGLE"
+    METADATA = "METADATA"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
+        source = QgsProcessingParameterFile(self.INPUT, self.tr("L1.1 product (folder, zip or any of its files)"),
+                                            behavior=QgsProcessingParameterFile.File,
+                                            fileFilter=self.tr("All files (*)"))
+        source.setHelp(self.tr("The L1.1 product folder, its zip, or any one of its files."))
+        self.addParameter(source)
+        dem = QgsProcessingParameterRasterLayer(self.DEM, self.tr("DEM"))
+        dem.setHelp(self.tr("A raster of terrain heights covering the scene, in any CRS."))
+        self.addParameter(dem)
+        ref = QgsProcessingParameterEnum(self.DEM_HEIGHT_REFERENCE, self.tr("DEM height reference"),
+                                         options=[self.tr("EGM96 geoid"), self.tr("EGM2008 geoid"),
+                                                  self.tr("WGS84 ellipsoid")], defaultValue=0)
+        ref.setHelp(self.tr("What the DEM heights are measured from (SRTM/ASTER: EGM96)."))
+        self.addParameter(ref)
+        pols = QgsProcessingParameterEnum(self.POLARISATIONS, self.tr("Polarisations (none = all)"),
+                                          options=list(POLARISATION_VALUES), allowMultiple=True, optional=True,
+                                          defaultValue=[])
+        pols.setHelp(self.tr("gamma0 layers to make; leave empty for all the product has."))
+        self.addParameter(pols)
+        crs = QgsProcessingParameterCrs(self.CRS, self.tr("Output CRS (empty = UTM of the scene centre)"),
+                                        optional=True)
+        crs.setHelp(self.tr("A projected CRS in metres; empty chooses the UTM zone of the scene centre."))
+        self.addParameter(crs)
+        pixel = QgsProcessingParameterNumber(self.PIXEL_SIZE, self.tr("Pixel size (m)"),
+                                             type=QgsProcessingParameterNumber.Double, defaultValue=25.0,
+                                             minValue=1.0, maxValue=10000.0)
+        pixel.setHelp(self.tr("Output pixel size in metres (JAXA L2.2: 25 m)."))
+        self.addParameter(pixel)
+        extent = QgsProcessingParameterExtent(self.EXTENT, self.tr("Area of interest (empty = whole scene)"),
+                                              optional=True)
+        extent.setHelp(self.tr("Limit the product to this extent (clipped to the scene)."))
+        self.addParameter(extent)
+        over = QgsProcessingParameterNumber(self.OVERSAMPLING, self.tr("DEM oversampling for the area computation"),
+                                            type=QgsProcessingParameterNumber.Integer, defaultValue=2, minValue=1,
+                                            maxValue=8)
+        over.setHelp(self.tr("DEM facets per output pixel side (2 = 12.5 m facets for 25 m pixels)."))
+        self.addParameter(make_advanced(over))
+        folder = QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, self.tr("Output folder"))
+        folder.setHelp(self.tr("The NRB product folder is created inside this folder."))
+        self.addParameter(folder)
+        self.addOutput(QgsProcessingOutputMultipleLayers(self.GAMMA0, self.tr("gamma0 layers")))
+        self.addOutput(QgsProcessingOutputRasterLayer(self.MASK, self.tr("Data mask")))
+        self.addOutput(QgsProcessingOutputRasterLayer(self.LOCAL_INCIDENCE_ANGLE, self.tr("Local incidence angle")))
+        self.addOutput(QgsProcessingOutputFile(self.METADATA, self.tr("NRB metadata XML")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+        from ..palsar2_plugin.rtc.scene_input import terrain_correct_product
+
+        path = self.parameterAsFile(parameters, self.INPUT, context)
+        if not path:
+            raise QgsProcessingException(self.tr("Give an L1.1 product folder, zip or file as INPUT."))
+        dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
+        if dem_layer is None or not dem_layer.isValid():
+            raise QgsProcessingException(self.tr("Choose a DEM raster layer."))
+        dem_path = dem_layer.source()
+        if dem_layer.providerType() != "gdal":
+            raise QgsProcessingException(self.tr("The DEM must be a raster file GDAL reads (not a web service); "
+                                                 "save it as a GeoTIFF first."))
+        reference = HEIGHT_REFERENCE_VALUES[self.parameterAsEnum(parameters, self.DEM_HEIGHT_REFERENCE, context)]
+        pols = [POLARISATION_VALUES[i] for i in self.parameterAsEnums(parameters, self.POLARISATIONS, context)]
+        crs = self.parameterAsCrs(parameters, self.CRS, context)
+        crs_text = None
+        if crs.isValid():
+            if crs.isGeographic():
+                raise QgsProcessingException(self.tr("Choose a projected CRS in metres (e.g. UTM), or leave CRS empty."))
+            crs_text = crs.authid() or crs.toWkt()
+        pixel = self.parameterAsDouble(parameters, self.PIXEL_SIZE, context)
+        extent = None
+        extent_crs = None
+        if parameters.get(self.EXTENT) not in (None, ""):
+            rect = self.parameterAsExtent(parameters, self.EXTENT, context)
+            if not rect.isNull() and not rect.isEmpty():
+                e_crs = self.parameterAsExtentCrs(parameters, self.EXTENT, context)
+                extent = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
+                extent_crs = (e_crs.authid() or e_crs.toWkt()) if e_crs.isValid() else "EPSG:4326"
+        oversampling = self.parameterAsInt(parameters, self.OVERSAMPLING, context)
+        folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
+        progress, is_cancelled = core_callbacks(feedback)
+        workers = max(1, min(os.cpu_count() or 1, 4))
+        with self.core_errors():
+            result = terrain_correct_product(path, dem_path, folder, height_reference=reference,
+                                             polarisations=pols or None, crs=crs_text, pixel_size_m=pixel,
+                                             extent=extent, extent_crs=extent_crs, oversampling=oversampling,
+                                             workers=workers, progress=progress, is_cancelled=is_cancelled)
+        gamma0 = list(result["gamma0"].values())
+        feedback.pushInfo(self.tr("NRB product written to {}").format(result["folder"]))
+        self._load_on_completion(context, result)
+        return {self.OUTPUT_FOLDER: result["folder"], self.GAMMA0: gamma0, self.MASK: result["mask"],
+                self.LOCAL_INCIDENCE_ANGLE: result["local_incidence"], self.METADATA: result["metadata"]}
+
+    @staticmethod
+    def _load_on_completion(context, result) -> None:
+        """Ask QGIS to add the gamma0 layers (with JAXA attribution) when the algorithm finishes."""
+        project = context.project()
+        if project is None:
+            return
+        from ..palsar2_plugin.gui.layer_metadata import AttributionPostProcessor
+
+        for pol, path in result["gamma0"].items():
+            name = f"{os.path.basename(result['folder'])} γ⁰ {pol}"
+            context.addLayerToLoadOnCompletion(path, QgsProcessingContext.LayerDetails(name, project, name))
+            AttributionPostProcessor.attach(context, path)
