@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import http.client
 import os
+import queue
 import re
+import socket
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,11 +102,12 @@ def download_http(url: str, dest, *, session: requests.Session, expected_size: O
                   md5: Optional[str] = None, etag: Optional[str] = None, retry: RetryPolicy = RetryPolicy(),
                   timeout=DEFAULT_TIMEOUT, chunk_size: int = 1 << 20,
                   on_bytes: Optional[Callable[[int], None]] = None, is_cancelled: Optional[CancelCheck] = None,
-                  sleep: Callable[[float], None] = time.sleep) -> DownloadResult:
+                  sleep: Callable[[float], None] = time.sleep, etag_md5: bool = True) -> DownloadResult:
     """Download ``url`` to ``dest`` (a path), verified, resuming a previous ``.part`` if any.
 
     ``expected_size`` in bytes, ``md5`` lowercase hex and ``etag`` (from a catalogue listing)
-    are checked when given; an MD5-shaped ETag (S3 single-part upload) is checked as an MD5.
+    are checked when given; an MD5-shaped ETag (S3 single-part upload) is checked as an MD5
+    (computed while downloading, in a second thread) unless ``etag_md5`` is False.
     Raises :class:`VerificationError` (bad bytes; nothing kept), :class:`TransferError` (gave up
     after retries; ``.part`` kept), :class:`DiskFullError`, :class:`AuthenticationError`,
     :class:`DownloadError` (e.g. 404) or :class:`~..errors.Cancelled` (``.part`` kept).
@@ -136,9 +141,9 @@ def download_http(url: str, dest, *, session: requests.Session, expected_size: O
             if offset:
                 emit(offset)
         try:
-            size, etag_seen = _attempt(url, part, session, offset, expected_size, etag, timeout, chunk_size,
-                                       emit, is_cancelled)
-            _verify(part, size, expected_size, md5, etag_seen=etag_seen, expected_etag=etag)
+            size, digest = _attempt(url, part, session, offset, expected_size, md5, etag, timeout, chunk_size,
+                                    emit, is_cancelled, etag_md5)
+            _verify(part, size, expected_size, digest)
         except _Retry as exc:
             failures += 1
             if exc.verification and part.exists():
@@ -180,9 +185,10 @@ def _already_complete(dest: Path, session, url, expected_size, md5, etag, timeou
     return head.status_code == 200 and length is not None and int(length) == size
 
 
-def _attempt(url, part: Path, session, offset, expected_size, etag, timeout, chunk_size, emit,
-             is_cancelled):
-    """One GET. Returns (size of the complete ``.part``, server ETag); raises _Retry for retryable trouble."""
+def _attempt(url, part: Path, session, offset, expected_size, md5, etag, timeout, chunk_size, emit,
+             is_cancelled, etag_md5=True):
+    """One GET. Returns (size of the complete ``.part``, (wanted MD5, MD5 of the .part) or Nones);
+    raises _Retry for retryable trouble."""
     headers = {"Accept-Encoding": "identity"}
     if offset:
         headers["Range"] = f"bytes={offset}-"
@@ -207,8 +213,9 @@ def _attempt(url, part: Path, session, offset, expected_size, etag, timeout, chu
         resp_etag = clean_etag(response.headers.get("ETag"))
         if status == 416:
             m = re.search(r"/(\d+)", response.headers.get("Content-Range", ""))
-            if m and int(m.group(1)) == offset:
-                return offset, resp_etag  # the .part was already complete
+            if m and int(m.group(1)) == offset:  # the .part was already complete
+                want = md5 or next((e for e in (etag, resp_etag) if etag_md5 and e and _MD5_RE.match(e)), None)
+                return offset, (want, md5_of_file(part).hexdigest() if want else None)
             emit(-offset)
             part.unlink(missing_ok=True)
             raise _Retry("the partial file did not fit the server's file; restarting from zero")
@@ -233,36 +240,95 @@ def _attempt(url, part: Path, session, offset, expected_size, etag, timeout, chu
         if expected_size is not None and total is not None and total != expected_size:
             raise _Retry(f"the server announces {total} bytes but the catalogue says {expected_size}",
                          verification=True)
-        written = 0
-        limit = None if total is None else total - offset
-        with open(part, "ab" if offset else "wb") as out:
-            try:
-                for chunk in response.iter_content(chunk_size=chunk_size):
-                    if limit is not None and written + len(chunk) > limit:
-                        raise _Retry("the server sent more bytes than announced", verification=True)
-                    out.write(chunk)
-                    written += len(chunk)
-                    emit(len(chunk))
-                    if is_cancelled is not None and is_cancelled():
-                        raise Cancelled(f"Download cancelled; {part.name} is kept and will resume.")
-            except (requests.exceptions.RequestException, Urllib3Error, ConnectionError) as exc:
-                out.flush()
-                raise _Retry(f"the connection broke after {offset + written} bytes ({type(exc).__name__})") from None
-            out.flush()
-            os.fsync(out.fileno())
+        want_md5 = md5 or next((e for e in (etag, resp_etag) if etag_md5 and e and _MD5_RE.match(e)), None)
+        hasher = None
+        if want_md5:
+            hasher = BackgroundHasher(md5_of_file(part, upto=offset) if offset else hashlib.md5())
+        try:
+            written = _stream_body(response, part, offset, total, hasher, chunk_size, emit, is_cancelled)
+        finally:
+            digest = hasher.hexdigest() if hasher is not None else None  # always stops the thread
         size = offset + written
         if total is not None and size < total:
             raise _Retry(f"the body ended early ({size} of {total} bytes)")
-        return size, resp_etag
+        return size, (want_md5, digest)
 
 
-def _verify(part: Path, size: int, expected_size, md5, etag_seen, expected_etag) -> None:
-    """Check the finished ``.part`` against the expected size and MD5 / MD5-shaped ETag."""
+class BackgroundHasher:
+    """Feeds a hashlib object from a worker thread, so hashing overlaps receiving and writing.
+
+    ``update`` takes immutable ``bytes`` (no copy); at most ``depth`` chunks wait in the queue.
+    ``hexdigest`` waits for the queue to drain and stops the thread.
+    """
+
+    def __init__(self, hasher, depth: int = 32):
+        self._hasher = hasher
+        self._queue: "queue.Queue[Optional[bytes]]" = queue.Queue(maxsize=depth)
+        self._thread = threading.Thread(target=self._run, name="md5", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            chunk = self._queue.get()
+            if chunk is None:
+                return
+            self._hasher.update(chunk)
+
+    def update(self, chunk: bytes) -> None:
+        self._queue.put(bytes(chunk) if not isinstance(chunk, bytes) else chunk)
+
+    def hexdigest(self) -> str:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        return self._hasher.hexdigest()
+
+
+def _stream_body(response, part: Path, offset: int, total: Optional[int], hasher, chunk_size: int, emit,
+                 is_cancelled) -> int:
+    """Append the response body to ``part`` (hashing it if ``hasher``); returns the bytes written.
+
+    Reads with ``read1`` of the underlying http.client response when possible (whatever the
+    socket has, no extra copies), else through ``iter_content``.
+    """
+    written = 0
+    limit = None if total is None else total - offset
+    raw_fp = getattr(response.raw, "_fp", None)
+    direct = (raw_fp is not None and hasattr(raw_fp, "read1") and not response.headers.get("Content-Encoding")
+              and not getattr(response, "_content_consumed", False))
+    with open(part, "ab" if offset else "wb", buffering=1 << 20) as out:
+        try:
+            if direct:  # what the socket has, up to chunk_size, without urllib3's extra copies
+                chunks = iter(lambda: raw_fp.read1(chunk_size), b"")
+            else:
+                chunks = response.iter_content(chunk_size=chunk_size)
+            for chunk in chunks:
+                n = len(chunk)
+                if n == 0:
+                    break
+                if limit is not None and written + n > limit:
+                    raise _Retry("the server sent more bytes than announced", verification=True)
+                out.write(chunk)
+                if hasher is not None:
+                    hasher.update(chunk)
+                written += n
+                emit(n)
+                if is_cancelled is not None and is_cancelled():
+                    raise Cancelled(f"Download cancelled; {part.name} is kept and will resume.")
+        except (requests.exceptions.RequestException, Urllib3Error, http.client.HTTPException, ConnectionError,
+                socket.timeout) as exc:
+            raise _Retry(f"the connection broke after {offset + written} bytes ({type(exc).__name__})") from None
+        out.flush()
+        getattr(os, "fdatasync", os.fsync)(out.fileno())  # on disk before the rename makes it "complete"
+    return written
+
+
+def _verify(part: Path, size: int, expected_size, digest) -> None:
+    """Check the finished ``.part`` against the expected size and, if known, the MD5 computed while streaming."""
     actual = part.stat().st_size
     if actual != size or (expected_size is not None and actual != expected_size):
         raise _Retry(f"size {actual} bytes differs from the expected {expected_size if expected_size is not None else size}",
                      verification=True)
-    candidates = [md5] + [e for e in (expected_etag, etag_seen) if e and _MD5_RE.match(e)]
-    want = next((c for c in candidates if c), None)
-    if want and md5_of_file(part).hexdigest() != want:
+    want, got = digest
+    if want and got != want:
         raise _Retry("checksum (MD5) mismatch", verification=True)

@@ -45,31 +45,10 @@ def test_parallel_limit_progress_and_fault_survival(http_server, tmp_path):
         http_server.add_fault(k, Fault("slow", delay=0.02))
     http_server.add_fault("d/f1.bin", Fault("status", code=503, retry_after="0"))
     http_server.faults["d/f1.bin"].rotate(1)  # the 503 comes first
-    active, peak, lock = [0], [0], threading.Lock()
-
-    def factory():
-        s = make_session()
-        original = s.get
-
-        def counting_get(*a, **kw):
-            with lock:
-                active[0] += 1
-                peak[0] = max(peak[0], active[0])
-            try:
-                r = original(*a, **kw)
-                r.content  # read the body inside the counted window
-                return r
-            finally:
-                with lock:
-                    active[0] -= 1
-        s.get = counting_get
-        return s
-
     jobs = [TransferJob("http", http_server.url_of(k), tmp_path / Path(k).name, size=len(v)) for k, v in blobs.items()]
     reports = []
-    result = download_jobs(jobs, session_factory=factory, max_parallel=2, retry=FAST,
-                           progress=lambda f, m: reports.append((f, m)))
-    assert peak[0] == 2
+    result = download_jobs(jobs, max_parallel=2, retry=FAST, progress=lambda f, m: reports.append((f, m)))
+    assert http_server.peak_active_bodies == 2
     assert all((tmp_path / Path(k).name).read_bytes() == v for k, v in blobs.items())
     assert [r.size for r in result.results] == [len(v) for v in blobs.values()]
     assert reports[-1][0] == 1.0 and "of 1.9 MiB" in reports[-1][1] and "/s" in reports[-1][1]

@@ -57,6 +57,8 @@ class LoopbackHttpServer:
         self.requests: List[dict] = []
         self.csw_features: List[dict] = []
         self.csw_mode = "ok"
+        self.active_bodies = 0   # file bodies being sent right now
+        self.peak_active_bodies = 0
         self.lifetime = lifetime
         self._lock = threading.Lock()
         self._httpd: Optional[_Server] = None
@@ -252,9 +254,16 @@ def _make_handler(server: LoopbackHttpServer):
                 return
             delay = fault.delay if fault is not None and fault.kind == "slow" else 0.0
             view = memoryview(body)
-            for i in range(0, len(view), CHUNK if delay else 1 << 20):
-                self.wfile.write(view[i:i + (CHUNK if delay else 1 << 20)])
-                if delay:
-                    time.sleep(delay)
+            with server._lock:
+                server.active_bodies += 1
+                server.peak_active_bodies = max(server.peak_active_bodies, server.active_bodies)
+            try:
+                for i in range(0, len(view), CHUNK if delay else 1 << 20):
+                    if delay and i:
+                        time.sleep(delay)
+                    self.wfile.write(view[i:i + (CHUNK if delay else 1 << 20)])
+            finally:
+                with server._lock:
+                    server.active_bodies -= 1
 
     return Handler
