@@ -13,4 +13,5 @@ Modules: ``modes`` (beam table), ``scene`` (orbit, grids, names), ``dem_source``
 """
 
 from .modes import MODES, mode_spec  # noqa: F401
-from .product import DEM_HEIGHT_REFERENCE, DEFAULT_GAMMA0_DB, PointTarget, simulate_product  # noqa: F401
+from .point_targets import PointTarget  # noqa: F401
+from .product import DEM_HEIGHT_REFERENCE, DEFAULT_GAMMA0_DB, simulate_product  # noqa: F401

@@ -6,9 +6,9 @@ Next to it, ``<scene id>-<product id>.simulation.json`` records the truth (gamma
 polarisation, DEM, height reference, seed, point targets with their radar positions).
 
 Image lines are produced block by block (:mod:`.backscatter`): memory stays bounded whatever
-the product size. The terrain term (sigma0 per unit gamma0, float32) of each block is computed
-once per beam and kept in a temporary memory-mapped file, so the second polarisation of a dual-pol
-product reuses it; the temporary files are removed at the end.
+the product size. The terrain term (sigma0 per unit gamma0, float32) of a block that touches the
+DEM is computed once and, for dual-pol products, kept in a sparse temporary memory-mapped file
+for the second polarisation (removed at the end); blocks on the bare ellipsoid are recomputed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Dict, Iterator, Mapping, Optional, Sequence, Tuple
@@ -25,13 +24,13 @@ import numpy as np
 
 from ..errors import Palsar2Error
 from ..geoid import normalise_height_reference
-from ..geometry.ellipsoid import geodetic_to_ecef
-from ..geometry.range_doppler import ellipsoid_incidence_deg, geo_to_radar, radar_to_geo
 from ..progress import CancelCheck, ProgressCallback, check_cancelled, report
 from .backscatter import (block_footprint, block_rng, calibration_scale, flat_ratio_block, range_margins_px, speckle,
                           terrain_ratio_block)
 from .dem_source import DemHeights
+from .description import build_description, pixel_geolocation
 from .modes import CALIBRATION_FACTOR_DB, ModeSpec, mode_spec
+from .point_targets import PointTarget, add_point_targets, point_target_positions
 from .scene import SimulatedScene, plan_scene
 
 #: Default vertical datum of DEM heights, shared with terrain correction's DEM_HEIGHT_REFERENCE.
@@ -44,21 +43,6 @@ DEFAULT_GAMMA0_DB = {"HH": -8.0, "HV": -15.0, "VH": -15.0, "VV": -8.0}
 _VERTICES_PER_CHUNK = 250_000
 #: Pixels per block of lines (bounds the per-block arrays: a few tens of bytes per pixel).
 _PIXELS_PER_BLOCK = 2_000_000
-#: Half-width (samples) of the sinc response of a point target.
-_POINT_HALF_WIDTH = 16
-
-
-@dataclass(frozen=True)
-class PointTarget:
-    """A bright point scatterer at ``lat_deg``, ``lon_deg`` (degrees, WGS84) and ``height_m``
-    (metres above the WGS84 ellipsoid; None = the simulated terrain height there), with radar
-    cross-section ``rcs_db`` (dB m^2). It is added coherently to the image as a 2-D sinc
-    response centred at its exact fractional (line, pixel)."""
-
-    lat_deg: float
-    lon_deg: float
-    height_m: Optional[float] = None
-    rcs_db: float = 50.0
 
 
 def _parse_gamma0(gamma0_db: Optional[Mapping[str, float]], polarisations: Sequence[str]) -> Dict[str, float]:
@@ -135,165 +119,6 @@ class _BeamTerrain:
         return south > d_north + pad or north < d_south - pad or west > d_east + pad or east < d_west - pad
 
 
-def _point_target_positions(scene: SimulatedScene, targets: Sequence[PointTarget]):
-    """Per beam, per target: (line, pixel, peak power factor), factor = rcs * sin(theta_ell) / A_beta,
-    or None when the target is not in that beam. Targets must have their heights set."""
-    out = []
-    for beam in scene.beams:
-        grid = beam.grid
-        rows = []
-        for target in targets:
-            h = target.height_m
-            t, r, line, pixel = geo_to_radar(grid, scene.orbit, target.lat_deg, target.lon_deg, h)
-            line, pixel = float(line), float(pixel)
-            if not (-_POINT_HALF_WIDTH < line < grid.lines + _POINT_HALF_WIDTH
-                    and -_POINT_HALF_WIDTH < pixel < grid.pixels + _POINT_HALF_WIDTH):
-                rows.append(None)
-                continue
-            xyz = geodetic_to_ecef(target.lat_deg, target.lon_deg, h)
-            inc = np.radians(float(ellipsoid_incidence_deg(scene.orbit, float(t), xyz)))
-            lat2, lon2 = radar_to_geo(grid, scene.orbit, np.array([line, line + 1.0]), pixel, h)
-            along = np.linalg.norm(np.diff(geodetic_to_ecef(lat2, lon2, h), axis=0))
-            a_beta = grid.range_spacing_m * along
-            rows.append((line, pixel, 10.0 ** (target.rcs_db / 10.0) * np.sin(inc) / a_beta))
-        out.append(rows)
-    return out
-
-
-def _add_point_targets(samples: np.ndarray, line0: int, positions, cal_scale: float) -> None:
-    """Add each target's sinc response (peak |z|^2 = factor / K) into ``samples`` (lines from line0)."""
-    n_lines, n_pix = samples.shape
-    for pos in positions:
-        if pos is None:
-            continue
-        line, pixel, factor = pos
-        lo = max(int(np.floor(line)) - _POINT_HALF_WIDTH, line0)
-        hi = min(int(np.floor(line)) + _POINT_HALF_WIDTH + 1, line0 + n_lines)
-        if lo >= hi:
-            continue
-        p_lo = max(int(np.floor(pixel)) - _POINT_HALF_WIDTH, 0)
-        p_hi = min(int(np.floor(pixel)) + _POINT_HALF_WIDTH + 1, n_pix)
-        if p_lo >= p_hi:
-            continue
-        amp = np.sqrt(factor / cal_scale)
-        resp = np.outer(np.sinc(np.arange(lo, hi) - line), np.sinc(np.arange(p_lo, p_hi) - pixel))
-        samples[lo - line0:hi - line0, p_lo:p_hi] += (amp * resp).astype(np.complex64)
-
-
-def _corners(scene: SimulatedScene):
-    from ..ceos.scene import Corners
-
-    first, last = scene.beams[0].grid, scene.beams[-1].grid
-
-    def at(grid, line, pixel):
-        lat, lon = radar_to_geo(grid, scene.orbit, line, pixel, 0.0)
-        return float(lat), float(lon)
-
-    return Corners(left_top=at(first, 0, 0), right_top=at(last, 0, last.pixels - 1),
-                   left_bottom=at(first, first.lines - 1, 0),
-                   right_bottom=at(last, last.lines - 1, last.pixels - 1),
-                   centre=(scene.centre_lat_deg, scene.centre_lon_deg))
-
-
-def incidence_polynomial(scene: SimulatedScene, degree: int = 3) -> Tuple[float, ...]:
-    """6 coefficients a_k with theta_ell[rad] = sum a_k (R / 1000)^k over the whole swath (DSS 1887)."""
-    grid_near, grid_far = scene.beams[0].grid, scene.beams[-1].grid
-    tc = scene.orbit.seconds_from_datetime(scene.centre_time_utc)
-    ranges = np.linspace(grid_near.slant_range_first_m, grid_far.slant_range_last_m, 64)
-    from ..geometry.range_doppler import geolocate
-
-    lat, lon = geolocate(scene.orbit, tc, ranges, 0.0, scene.look_side)
-    inc = np.radians(ellipsoid_incidence_deg(scene.orbit, tc, geodetic_to_ecef(lat, lon, 0.0)))
-    poly = np.polynomial.Polynomial.fit(ranges / 1000.0, inc, degree).convert()
-    coeffs = list(poly.coef) + [0.0] * (6 - len(poly.coef))
-    return tuple(float(c) for c in coeffs[:6])
-
-
-def _fit_poly_5x5(x: np.ndarray, y: np.ndarray, values: np.ndarray) -> Tuple[float, ...]:
-    """25 coefficients c[(4-i)*5 + (4-j)] of sum c x^i y^j (i, j <= 4) fitted by least squares
-    (the facility-5 ordering); variables are scaled for the solve, coefficients unscaled."""
-    sx = float(np.max(np.abs(x))) or 1.0
-    sy = float(np.max(np.abs(y))) or 1.0
-    u, v = x / sx, y / sy
-    columns, scales = [], []
-    for k in range(25):
-        i, j = 4 - k // 5, 4 - k % 5
-        columns.append(u ** i * v ** j)
-        scales.append(sx ** i * sy ** j)
-    solution, *_ = np.linalg.lstsq(np.stack(columns, axis=1), values, rcond=None)
-    return tuple(float(c / sc) for c, sc in zip(solution, scales))
-
-
-def coordinate_polynomials(scene: SimulatedScene):
-    """Facility-5 polynomials (pixel, line) <-> (lat, lon) of a stripmap scene on the ellipsoid (h = 0),
-    fitted on a 15 x 15 grid over the image; None for ScanSAR (left as zeros: which beam JAXA's
-    coefficients refer to is not documented)."""
-    from ..ceos.scene import CoordinatePolynomials
-
-    if scene.mode.is_scansar:
-        return None
-    grid = scene.beams[0].grid
-    p0, l0 = float(grid.pixels // 2), float(grid.lines // 2)
-    pixels, lines = np.meshgrid(np.linspace(0, grid.pixels - 1, 15), np.linspace(0, grid.lines - 1, 15))
-    lat, lon = radar_to_geo(grid, scene.orbit, lines.ravel(), pixels.ravel(), 0.0)
-    lat0, lon0 = scene.centre_lat_deg, scene.centre_lon_deg
-    x, y = pixels.ravel() - p0, lines.ravel() - l0
-    return CoordinatePolynomials(
-        to_latitude=_fit_poly_5x5(x, y, lat), to_longitude=_fit_poly_5x5(x, y, lon),
-        origin_pixel=p0, origin_line=l0,
-        to_pixel=_fit_poly_5x5(lat - lat0, lon - lon0, pixels.ravel()),
-        to_line=_fit_poly_5x5(lat - lat0, lon - lon0, lines.ravel()),
-        origin_latitude=lat0, origin_longitude=lon0)
-
-
-def build_description(scene: SimulatedScene, calibration_factor_db: float = CALIBRATION_FACTOR_DB):
-    """The writer's :class:`~palsar2_plugin.ceos.writer.ProductDescription` of a simulated scene."""
-    from ..ceos.scene import StateVector
-    from ..ceos.writer import BeamGrid, ProductDescription
-    from ..geometry.range_doppler import look_angle_deg
-
-    orbit = scene.orbit
-    vectors = tuple(StateVector(t, tuple(float(x) for x in p), tuple(float(x) for x in v))
-                    for t, p, v in orbit.state_vectors())
-    mode = scene.mode
-    beams = tuple(BeamGrid(beam=b.number, lines=b.grid.lines, pixels=b.grid.pixels, prf_hz=b.spec.prf_hz,
-                           first_line_time_utc=b.first_line_time_utc, near_range_m=b.grid.slant_range_first_m,
-                           range_sampling_rate_hz=mode.range_sampling_rate_hz)
-                  for b in scene.beams)
-    tc = orbit.seconds_from_datetime(scene.centre_time_utc)
-    centre_xyz = geodetic_to_ecef(scene.centre_lat_deg, scene.centre_lon_deg, 0.0)
-    pos, vel = orbit.position_velocity(np.array([tc]))
-    # heading: azimuth of the ground track (deg from north, clockwise)
-    from ..geometry.ellipsoid import enu_basis, ecef_to_geodetic
-    lat_s, lon_s, _ = ecef_to_geodetic(pos[0])
-    east, north, _ = enu_basis(lat_s, lon_s)
-    heading = float(np.degrees(np.arctan2(vel[0] @ east, vel[0] @ north)))
-    return ProductDescription(
-        mode=mode.code, look_side=scene.look_side, pass_direction=scene.pass_direction,
-        orbit_number=scene.orbit_number, frame_number=scene.frame_number,
-        polarisations=tuple(mode.polarisations), state_vectors=vectors,
-        scene_centre_time_utc=scene.centre_time_utc,
-        scene_centre_lat_lon=(scene.centre_lat_deg, scene.centre_lon_deg), corners=_corners(scene),
-        beams=beams, calibration_factor_db=calibration_factor_db,
-        incidence_polynomial=incidence_polynomial(scene), coordinate_polynomials=coordinate_polynomials(scene),
-        centre_incidence_deg=float(ellipsoid_incidence_deg(orbit, tc, centre_xyz)),
-        off_nadir_deg=float(look_angle_deg(orbit, tc, centre_xyz)), centre_heading_deg=heading)
-
-
-def _pixel_geolocation(scene: SimulatedScene):
-    """Line-prefix geolocation: (lat, lon) of the first, centre and last pixel of given lines, h = 0."""
-    by_number = {b.number: b.grid for b in scene.beams}
-
-    def locate(beam: int, lines: np.ndarray):
-        grid = by_number[beam]
-        pixels = np.array([0.0, (grid.pixels - 1) / 2.0, grid.pixels - 1.0])
-        lat, lon = radar_to_geo(grid, scene.orbit, np.asarray(lines, dtype=np.float64)[:, None],
-                                pixels[None, :], 0.0)
-        return lat, lon
-
-    return locate
-
-
 def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = None, pixels: Optional[int] = None,
                      gamma0_db: Optional[Mapping[str, float]] = None, pass_direction: str = "descending",
                      look_side: str = "right", seed: int = 0, dem_height_reference: str = DEM_HEIGHT_REFERENCE,
@@ -341,7 +166,7 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
         point_targets = [t if t.height_m is not None else PointTarget(
             t.lat_deg, t.lon_deg, float(heights(np.array([t.lat_deg]), np.array([t.lon_deg]))[0]), t.rcs_db)
             for t in point_targets]
-        targets = _point_target_positions(scene, point_targets)
+        targets = point_target_positions(scene, point_targets)
         cal = calibration_scale(calibration_factor_db)
         noise_sigma0 = 0.0 if noise_equivalent_sigma0_db is None else 10.0 ** (noise_equivalent_sigma0_db / 10.0)
 
@@ -371,12 +196,12 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
                         samples = speckle(power, block_rng(seed, beam_number, pol_index, l0))
                     else:
                         samples = np.sqrt(power).astype(np.complex64)
-                    _add_point_targets(samples, l0, targets[beam_index[beam_number]], cal)
+                    add_point_targets(samples, l0, targets[beam_index[beam_number]], cal)
                     yield samples
 
             from ..ceos.writer import write_product
 
-            write_product(folder, description, line_blocks, pixel_geolocation=_pixel_geolocation(scene),
+            write_product(folder, description, line_blocks, pixel_geolocation=pixel_geolocation(scene),
                           progress=progress, is_cancelled=is_cancelled)
         finally:
             for terrain in terrains.values():

@@ -130,3 +130,23 @@ def test_stripmap_leader_polynomials_match_the_geometry(tmp_path):
     assert np.abs(plat - lat).max() < 1e-6 and np.abs(plon - lon).max() < 1e-6  # < 0.1 m
     ppix, pline = poly.lat_lon_to_pixel_line(lat, lon)
     assert np.abs(ppix - pixel).max() < 0.01 and np.abs(pline - line).max() < 0.01
+
+
+def test_dss_incidence_polynomial_matches_the_geometry(tmp_path):
+    from palsar2_plugin.geometry.ellipsoid import geodetic_to_ecef
+    from palsar2_plugin.geometry.range_doppler import ellipsoid_incidence_deg, geolocate
+    from palsar2_plugin.radiometry import incidence_from_polynomial_deg
+    from palsar2_plugin.simulate import simulate_product
+
+    folder = simulate_product(None, "WWS", tmp_path, lines=16, centre_lat_lon=(40.0, 30.0))  # full-width beams
+    scene = open_product(folder)
+    orbit = scene.orbit()
+    t = orbit.seconds_from_datetime(scene.scene_centre_time_utc)
+    first = scene.image(1, "HH")
+    last = scene.image(5, "HH")
+    ranges = np.linspace(first.slant_range_first_pixel_m,
+                         last.slant_range_first_pixel_m + (last.pixels - 1) * last.range_pixel_spacing_m, 50)
+    lat, lon = geolocate(orbit, t, ranges, 0.0, scene.look_side)
+    truth = ellipsoid_incidence_deg(orbit, t, geodetic_to_ecef(lat, lon, 0.0))
+    assert truth.min() == pytest.approx(25.0, abs=0.01) and truth.max() == pytest.approx(48.5, abs=0.05)
+    assert np.abs(incidence_from_polynomial_deg(scene.incidence_polynomial, ranges) - truth).max() < 0.01
