@@ -210,18 +210,33 @@ def _fdr_common(file_id: str) -> dict:
                 length_location=9, length_length=4)
 
 
+def _orbit(d: ProductDescription):
+    """The geometry module's Orbit of the description (None if that module is unavailable)."""
+    try:
+        from ..geometry.orbit import Orbit
+    except ImportError:
+        return None
+    return Orbit.from_state_vectors((sv.time_utc, sv.position_m, sv.velocity_m_s) for sv in d.state_vectors)
+
+
 def _centre_state(d: ProductDescription) -> Tuple[float, ...]:
     """Position and velocity at the scene centre time (geometry's Hermite orbit, else nearest vector)."""
     try:
-        from ..geometry.orbit import Orbit
-        orbit = Orbit.from_state_vectors((sv.time_utc, sv.position_m, sv.velocity_m_s)
-                                         for sv in d.state_vectors)
+        orbit = _orbit(d)
         t = orbit.seconds_from_datetime(d.scene_centre_time_utc)
         pos, vel = orbit.position_velocity(np.array([t]))
         return tuple(float(v) for v in np.concatenate([np.ravel(pos), np.ravel(vel)]))
     except Exception:  # noqa: BLE001 - the geometry module is optional for the writer
         sv = min(d.state_vectors, key=lambda s: abs((s.time_utc - d.scene_centre_time_utc).total_seconds()))
         return tuple(sv.position_m) + tuple(sv.velocity_m_s)
+
+
+def _line_spacing_m(d: ProductDescription, beam: BeamGrid) -> Optional[float]:
+    """Azimuth line spacing on the ground (m): orbital speed x R_earth / |position| / PRF."""
+    state = _centre_state(d)
+    r = math.sqrt(sum(v * v for v in state[:3]))
+    v = math.sqrt(sum(x * x for x in state[3:]))
+    return v * 6371000.0 / r / beam.prf_hz if r > 0 else None
 
 
 # ---------------------------------------------------------------------------------- leader
@@ -270,7 +285,8 @@ def build_leader(d: ProductDescription) -> bytes:
         time_direction_line="ASCEND" if d.pass_direction == "ascending" else "DESCEND",
         doppler_rate_along_track=(0.0, 0.0, 0.0), doppler_rate_cross_track=(0.0, 0.0, 0.0),
         line_content="RANGE", clutter_lock="NO", autofocus="NO",
-        pixel_spacing=first.range_pixel_spacing_m, range_compression_designator="EXTRACTED CHIRP",
+        line_spacing=_line_spacing_m(d, first), pixel_spacing=first.range_pixel_spacing_m,
+        range_compression_designator="EXTRACTED CHIRP",
         doppler_centroid_constant=d.doppler_centroid_hz[0], doppler_centroid_linear=d.doppler_centroid_hz[1],
         calibration_data_indicator=0, calibration_start_line_upper=0, calibration_end_line_upper=0,
         calibration_start_line_bottom=0, calibration_end_line_bottom=0, prf_switching_flag=0,
@@ -369,9 +385,13 @@ def build_volume_directory(d: ProductDescription) -> bytes:
         ascii_flag="A", product_type=f"PRODUCT:{d.product_id}",
         process=f"PROCESS:JAPAN-JAXA-ALOS2-{FACILITY}  {when:%Y%m%d %H%M%S}", tape_id="TAPE ID:",
         orbit=f"ORBIT :{d.scene_id}",
-        frame_centre=f"FRAME CENTRE: {'N' if lat >= 0 else 'S'}{abs(lat):06.2f}  "
-                     f"{'E' if lon >= 0 else 'W'}{abs(lon):06.2f}"), sequence=seq))
+        frame_centre=f"FRAME CENTRE: N{_signed_degrees(lat)}  E{_signed_degrees(lon)}"), sequence=seq))
     return b"".join(recs)
+
+
+def _signed_degrees(value: float) -> str:
+    """JAXA's text-record style: ``-011.05`` for negative, ``037.20`` for positive degrees."""
+    return f"{value:07.2f}" if value < 0 else f"{value:06.2f}"
 
 
 def build_trailer() -> bytes:
@@ -454,9 +474,27 @@ def line_record_dtype(pixels: int) -> np.dtype:
     return line_dtype(L.SIGNAL_PREFIX, LINE_PREFIX_BYTES, pixels, "C*8")
 
 
+def _platform_fields(rec: np.ndarray, orbit, t_s: np.ndarray) -> None:
+    """Prefix platform position (133-144: lat/lon udeg, altitude m), ground speed (145, cm/s),
+    velocity (149-160, ECEF cm/s) and acceleration (161-172, cm/s2) at the line times."""
+    from ..geometry.ellipsoid import ecef_to_geodetic
+    pos, vel, acc = orbit.position_velocity_acceleration(t_s, check=False)
+    lat, lon, h = ecef_to_geodetic(pos)
+    r = np.linalg.norm(pos, axis=-1)
+    rec["platform_latitude"] = np.rint(np.asarray(lat) * 1e6).astype(np.int32)
+    rec["platform_longitude"] = np.rint(np.asarray(lon) * 1e6).astype(np.int32)
+    rec["platform_altitude"] = np.rint(h).astype(np.int32)
+    rec["ground_speed"] = np.rint(np.linalg.norm(vel, axis=-1) * 6371000.0 / r * 100.0).astype(np.int32)
+    rec["velocity"] = np.rint(vel * 100.0).astype(np.int32)
+    rec["acceleration"] = np.rint(acc * 100.0).astype(np.int32)
+
+
 def build_line_records(d: ProductDescription, beam: BeamGrid, polarisation: str, first_line: int,
-                       samples: np.ndarray, geolocation: Optional[PixelGeolocation] = None) -> np.ndarray:
-    """Line records for lines ``first_line .. first_line + len(samples) - 1`` (0-based) of one file."""
+                       samples: np.ndarray, geolocation: Optional[PixelGeolocation] = None,
+                       orbit=None) -> np.ndarray:
+    """Line records for lines ``first_line .. first_line + len(samples) - 1`` (0-based) of one file.
+
+    ``orbit`` (geometry Orbit of the state vectors), when given, fills the platform fields."""
     n = samples.shape[0]
     rec = np.zeros(n, dtype=line_record_dtype(beam.pixels))
     k = np.arange(first_line, first_line + n, dtype=np.int64)
@@ -491,6 +529,8 @@ def build_line_records(d: ProductDescription, beam: BeamGrid, polarisation: str,
         rec["burst_number"] = k // beam.lines_per_burst + 1
         rec["line_in_burst"] = k % beam.lines_per_burst + 1
     rec["frame_number"] = d.frame_number
+    if orbit is not None:
+        _platform_fields(rec, orbit, orbit.seconds_from_datetime(t0) + k / beam.prf_hz)
     if geolocation is not None:
         lat, lon = geolocation(beam.beam, k)
         rec["latitudes"] = np.rint(np.asarray(lat, dtype=np.float64) * 1e6).astype(np.int32)
@@ -502,6 +542,7 @@ def build_line_records(d: ProductDescription, beam: BeamGrid, polarisation: str,
 def _write_image(path: Path, d: ProductDescription, beam: BeamGrid, polarisation: str,
                  blocks: Iterable[np.ndarray], geolocation, progress, is_cancelled) -> None:
     written = 0
+    orbit = _orbit(d)
     with open(path, "wb") as f:
         f.write(build_image_descriptor(d, beam))
         for block in blocks:
@@ -512,7 +553,7 @@ def _write_image(path: Path, d: ProductDescription, beam: BeamGrid, polarisation
                                  f"expected (n, {beam.pixels})")
             if written + block.shape[0] > beam.lines:
                 raise ValueError(f"beam {beam.beam} {polarisation}: more than {beam.lines} lines given")
-            f.write(build_line_records(d, beam, polarisation, written, block, geolocation).tobytes())
+            f.write(build_line_records(d, beam, polarisation, written, block, geolocation, orbit).tobytes())
             written += block.shape[0]
             report(progress, written / beam.lines, f"beam {beam.beam} {polarisation}")
     if written != beam.lines:

@@ -125,12 +125,22 @@ def test_bytes_match_the_format_notes(tmp_path):
     assert struct.unpack(">Q", line0[84:92])[0] == us                          # 85 us of day
     assert struct.unpack(">I", line0[40:44])[0] == t0.timetuple().tm_yday
     assert struct.unpack(">HH", line0[52:56]) == (0, 1)                        # HV: transmit H, receive V
+    alt = struct.unpack(">i", line0[140:144])[0]                               # 141 platform altitude (m)
+    assert 600_000 < alt < 720_000
+    from palsar2_plugin.ceos.scene import StateVector  # noqa: F401
+    from palsar2_plugin.geometry.orbit import Orbit
+    orbit = Orbit.from_state_vectors((sv.time_utc, sv.position_m, sv.velocity_m_s) for sv in desc.state_vectors)
+    _, vel = orbit.position_velocity(np.array([orbit.seconds_from_datetime(t0)]))
+    assert np.abs(np.array(struct.unpack(">3i", line0[148:160])) - vel[0] * 100).max() <= 0.5   # 149 cm/s
     i, q = struct.unpack(">ff", line0[544:552])
     first = next(iter(_blocks_for(desc)(3, "HV")))[0, 0]
     assert (i, q) == (float(first.real), float(first.imag))
     vol = (folder / f"VOL-{stem}").read_bytes()
     vheads = walk_records(vol, "VOL")
     assert len(vheads) == 1 + 12 + 1 and int(vol[160:164]) == 12
+    text = vol[vheads[-1].offset:vheads[-1].offset + 360]
+    assert text[196:226] == b"FRAME CENTRE: N037.20  E037.00"                 # sample style: N-011.05  E-062.53
+    assert text[16:34] == f"PRODUCT:{desc.product_id}".encode()
     trl = (folder / f"TRL-{stem}").read_bytes()
     assert len(trl) == 720 and trl[490:496] == b"     0"
     summary = dict(parse_summary((folder / "summary.txt").read_bytes()))
