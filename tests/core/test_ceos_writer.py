@@ -34,7 +34,8 @@ def _write(tmp_path, desc):
 
 @pytest.mark.parametrize("mode,look,direction", [("FBD", "right", "ascending"), ("HBD", "left", "descending"),
                                                  ("UBS", "right", "descending"), ("WBD", "right", "descending"),
-                                                 ("WBS", "left", "ascending"), ("WWD", "right", "ascending")])
+                                                 ("WBS", "left", "ascending"), ("WWD", "right", "ascending"),
+                                                 ("VBD", "left", "descending"), ("HBQ", "right", "ascending")])
 def test_round_trip_every_field(tmp_path, mode, look, direction):
     desc = example_description(mode, lines=40, pixels=24, look_side=look, pass_direction=direction)
     written = _write(tmp_path, desc)
