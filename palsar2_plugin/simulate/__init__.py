@@ -7,9 +7,18 @@ Public API:
   as terrain correction's DEM_HEIGHT_REFERENCE.
 - :data:`MODES` / :func:`mode_spec` (``modes.py``): modes and beams (WBD, WBS, WWD, WWS, VBD, VBS,
   FBD, FBS, HBD, HBS, UBS, UBD).
-- :class:`PointTarget`.
+- :class:`PointTarget` (``point_targets.py``): bright points at known lat/lon/height.
 Modules: ``modes`` (beam table), ``scene`` (orbit, grids, names), ``dem_source`` (DEM heights),
-``terrain_area`` and ``backscatter`` (pure tile functions), ``product`` (driver), ``__main__`` (CLI).
+``terrain_area`` and ``backscatter`` (pure tile functions), ``point_targets``, ``description``
+(the CEOS writer's product description), ``product`` (driver), ``__main__`` (CLI).
+
+Physics in one paragraph: each radar pixel's mean power comes from the terrain's illuminated
+area (Small 2011): beta0 = gamma0_true x A_gamma / A_beta, with A_gamma the sum of DEM facet
+areas projected perpendicular to the look direction (0 when facing away or in shadow along the
+range line), accumulated with bilinear weights at each facet's exact (line, pixel), and A_beta =
+slant-range spacing x along-track ground spacing. Then JAXA's L1.1 calibration is inverted
+(sigma0 = beta0 sin(theta_ell), <|z|^2> = sigma0 / 10^((CF - 32)/10), CF = -83 dB) and circular
+complex Gaussian speckle of that mean power is drawn.
 """
 
 from .modes import MODES, mode_spec  # noqa: F401
