@@ -22,6 +22,7 @@ import math
 import re
 import struct
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
 
 from ..errors import CeosFormatError
@@ -45,31 +46,35 @@ class Field:
     signed: bool = False
     justify: str = "left"
 
-    @property
+    @cached_property
     def kind(self) -> str:
         return self.fmt[0]
 
-    @property
+    @cached_property
     def width(self) -> int:
         return int(_FORMAT.match(self.fmt).group(2))
 
-    @property
+    @cached_property
     def decimals(self) -> int:
         d = _FORMAT.match(self.fmt).group(3)
         return int(d) if d is not None else 7
 
-    @property
+    @cached_property
     def stride(self) -> int:
         return self.step if self.step is not None else self.width
 
-    @property
+    @cached_property
     def end(self) -> int:
         """0-based exclusive end offset of the last repetition."""
         return self.offset - 1 + (self.count - 1) * self.stride + self.width
 
+    @cached_property
+    def _positions(self) -> Tuple[int, ...]:
+        return tuple(self.offset - 1 + k * self.stride for k in range(self.count))
+
     def positions(self) -> Iterable[int]:
         """0-based start offsets of each repetition within the record."""
-        return (self.offset - 1 + k * self.stride for k in range(self.count))
+        return self._positions
 
     # --- decoding -----------------------------------------------------------------------
     def decode_one(self, raw: bytes, where) -> Any:
@@ -140,10 +145,7 @@ class Layout:
                 raise ValueError(f"{name}: field {f.name} ends beyond the record ({f.end} > {length})")
         if len(self.by_name) != len(self.fields):
             raise ValueError(f"{name}: duplicate field names")
-
-    @property
-    def min_length(self) -> int:
-        return max((f.end for f in self.fields), default=HEADER_BYTES)
+        self.min_length: int = max((f.end for f in self.fields), default=HEADER_BYTES)
 
     def parse(self, record: bytes, path: Optional[str] = None, file_offset: int = 0,
               check_header: bool = True) -> Dict[str, Any]:
@@ -164,10 +166,12 @@ class Layout:
             check_header_codes(record, self, path, file_offset)
         out: Dict[str, Any] = {}
         for f in self.fields:
-            vals = []
-            for pos in f.positions():
-                vals.append(f.decode_one(record[pos:pos + f.width], where_at(pos)))
-            out[f.name] = vals[0] if f.count == 1 else tuple(vals)
+            w = f.width
+            if f.count == 1:
+                pos = f.offset - 1
+                out[f.name] = f.decode_one(record[pos:pos + w], where_at(pos))
+            else:
+                out[f.name] = tuple(f.decode_one(record[pos:pos + w], where_at(pos)) for pos in f._positions)
         return out
 
     def build(self, values: Mapping[str, Any], sequence: int = 1, length: Optional[int] = None) -> bytes:

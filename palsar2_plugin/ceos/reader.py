@@ -8,6 +8,7 @@ codes and lengths of ``layouts`` and the leader's own file descriptor table.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional, Tuple
@@ -237,14 +238,17 @@ def parse_line_prefix(pf: ProductFile, desc: ImageDescriptor, line: int) -> Dict
     return layout.parse(raw, pf.display, offset, check_header=False)
 
 
-def prefix_time(prefix: Dict[str, Any]) -> datetime:
+def prefix_time(prefix: Dict[str, Any], path: str = "", line: int = 0, offset: int = 0) -> datetime:
     """UTC time of a line from its prefix: Jan 1 of the year + (day of year - 1) + microseconds of
     day (milliseconds x 1000 when the microsecond field is 0)."""
     us = prefix.get("microseconds_of_day") or 0
     if not us:
         us = (prefix.get("milliseconds_of_day") or 0) * 1000
-    return datetime(prefix["year"], 1, 1, tzinfo=timezone.utc) + timedelta(days=prefix["day_of_year"] - 1,
-                                                                           microseconds=us)
+    year, doy = prefix["year"], prefix["day_of_year"]
+    if not (1990 <= year <= 2200 and 1 <= doy <= 366 and 0 <= us < 86_401_000_000):
+        raise CeosFormatError(f"line time year {year}, day {doy}, {us} us of day is not a valid UTC time",
+                              path=path, record=f"line {line + 1}", offset=offset + 36)
+    return datetime(year, 1, 1, tzinfo=timezone.utc) + timedelta(days=doy - 1, microseconds=us)
 
 
 # ------------------------------------------------------------------------------ scene
@@ -356,7 +360,7 @@ def scene_from_files(files: ProductFiles) -> Scene:
     mode = product_id[:3]
     level = dss["product_level"] or product_id[4:7]
     clock = dss["clock_angle"]
-    if clock is None:
+    if clock is None or not math.isfinite(clock):
         look_side = "right" if product_id[3:4] == "R" else "left"
         clock = 90.0 if look_side == "right" else -90.0
     else:
@@ -368,14 +372,16 @@ def scene_from_files(files: ProductFiles) -> Scene:
         pass_direction = "descending"
     else:
         pass_direction = "ascending" if product_id.endswith("A") else "descending"
-    if dss["range_sampling_rate"] is None or dss["wavelength"] is None:
-        raise CeosFormatError("data set summary gives no range sampling rate or wavelength", path=led_path,
-                              record="data set summary", offset=720 + 710)
+    for key, offset in (("range_sampling_rate", 710), ("wavelength", 500)):
+        value = dss[key]
+        if value is None or not math.isfinite(value) or value <= 0:
+            raise CeosFormatError(f"data set summary gives no valid {key.replace('_', ' ')} ({value})",
+                                  path=led_path, record="data set summary", offset=720 + offset)
     fs = exact_range_sampling_rate_hz(dss["range_sampling_rate"])
     spacing = range_pixel_spacing_m(fs)
     dss_prf_hz = (dss["prf"] or 0.0) / 1000.0
     cf = leader["radiometric"]["calibration_factor"]
-    if cf is None:
+    if cf is None or not math.isfinite(cf):
         raise CeosFormatError("radiometric record gives no calibration factor", path=led_path,
                               record="radiometric", offset=20)
 
@@ -392,12 +398,12 @@ def scene_from_files(files: ProductFiles) -> Scene:
         if desc.lines_present:
             prefix = parse_line_prefix(pf, desc, 0)
             parse_line_prefix(pf, desc, desc.lines - 1)
-            t_first = prefix_time(prefix)
+            t_first = prefix_time(prefix, pf.display, 0, L.FDR_LENGTH)
             scan_id = prefix.get("scan_id")
             r0 = float(prefix["slant_range"] if desc.sample_format == "C*8" else prefix["slant_range_first"])
             if mode in SCANSAR_MODES and prefix.get("prf"):
                 prf_hz = prefix["prf"] / 1000.0
-        if not prf_hz:
+        if not (math.isfinite(prf_hz) and prf_hz > 0):
             raise CeosFormatError("no PRF in the data set summary or line prefix", path=pf.display,
                                   record="line 1", offset=L.FDR_LENGTH + 56)
         f = desc.fields

@@ -1,6 +1,7 @@
 """Bad input: truncated or altered files, non-CEOS files, missing leader, unsafe zips, and a fuzz
 test over the record parsers (only CeosFormatError may come out)."""
 
+import io
 import os
 import shutil
 import struct
@@ -184,6 +185,9 @@ class BytesFile(ProductFile):
     def read(self, offset, size):
         return self.data[offset:offset + size]
 
+    def open_stream(self):
+        return io.BytesIO(self.data)
+
 
 def _mutate(data: bytes, edits, cut):
     buf = bytearray(data)
@@ -227,7 +231,8 @@ def test_fuzz_leader_and_scene(raw, edits, cut, data):
 
 
 @settings(max_examples=1000, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-@given(edits=_edits(list(range(0, 12)) + list(range(176, 460)) + list(range(720, 720 + 300))),
+@given(edits=_edits(list(range(0, 12)) + list(range(176, 460)) + list(range(720, 720 + 300))
+                   + list(range(720 + 15 * 608, 720 + 15 * 608 + 300))),
        cut=st.one_of(st.none(), st.integers(0, 3000)))
 def test_fuzz_image_descriptor_and_prefixes(raw, edits, cut):
     img = BytesFile("IMG", _mutate(raw["IMG"], edits, cut))
@@ -236,6 +241,14 @@ def test_fuzz_image_descriptor_and_prefixes(raw, edits, cut):
         if desc.lines_present:
             parse_line_prefix(img, desc, 0)
             parse_line_prefix(img, desc, desc.lines - 1)
+    except CeosFormatError:
+        pass
+    files = ProductFiles("ALOS2449082850-220916-FBDR1.1__D", "fuzz", None, BytesFile("LED", raw["LED"]), None,
+                         None, {(None, "HH"): img})
+    try:
+        scene = scene_from_files(files)
+        with ImageReader(scene.images[0], source=img) as reader:
+            reader.records(0, scene.images[0].lines)
     except CeosFormatError:
         pass
 
