@@ -61,12 +61,12 @@ def polygonize_changes(classes_path: str, ratio_path: str, out_path: str, min_pi
     labels_ds.SetGeoTransform(classes_ds.GetGeoTransform())
     labels_ds.SetProjection(classes_ds.GetProjection())
     layer.CreateField(ogr.FieldDefn("label", ogr.OFTInteger))
-    features = []
+    code_index = layer.GetLayerDefn().GetFieldIndex("code")
+    label_index = layer.GetLayerDefn().GetFieldIndex("label")
     layer.ResetReading()
     for number, feature in enumerate(layer, start=1):
-        feature.SetField("label", number)
+        feature.SetField(label_index, number)
         layer.SetFeature(feature)
-        features.append(feature.GetFID())
     if count:
         gdal.RasterizeLayer(labels_ds, [1], layer, options=["ATTRIBUTE=label"])
     labels_ds.FlushCache()
@@ -103,16 +103,19 @@ def polygonize_changes(classes_path: str, ratio_path: str, out_path: str, min_pi
                        ("pixels", ogr.OFTInteger64)):
         out_layer.CreateField(ogr.FieldDefn(name, kind))
     out_layer.StartTransaction()
+    out_defn = out_layer.GetLayerDefn()
+    change_i, mean_i, area_i, pixels_i = (out_defn.GetFieldIndex(n) for n in ("change", "mean_db", "area_m2", "pixels"))
     layer.ResetReading()
     for feature in layer:
-        number = feature.GetField("label")
+        number = feature.GetFieldAsInteger(label_index)
         geometry = feature.GetGeometryRef()
-        out_feature = ogr.Feature(out_layer.GetLayerDefn())
+        out_feature = ogr.Feature(out_defn)
         out_feature.SetGeometry(geometry)
-        out_feature.SetField("change", CLASS_NAMES.get(feature.GetField("code"), "unknown"))
-        out_feature.SetField("mean_db", float(sums[number] / pixels[number]) if pixels[number] else None)
-        out_feature.SetField("area_m2", _area_m2(geometry, geographic, unit))
-        out_feature.SetField("pixels", int(pixels[number]))
+        out_feature.SetField(change_i, CLASS_NAMES.get(feature.GetFieldAsInteger(code_index), "unknown"))
+        if pixels[number]:
+            out_feature.SetField(mean_i, float(sums[number] / pixels[number]))
+        out_feature.SetField(area_i, _area_m2(geometry, geographic, unit))
+        out_feature.SetField(pixels_i, int(pixels[number]))
         out_layer.CreateFeature(out_feature)
     out_layer.CommitTransaction()
     out_ds = None
