@@ -3,7 +3,10 @@ calibrated float32 GeoTIFFs (radar geometry with GCPs), beam footprints and a me
 
 from __future__ import annotations
 
+import os
+
 from qgis.core import (
+    QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingOutputFile,
     QgsProcessingOutputMultipleLayers,
@@ -114,6 +117,19 @@ class ReadCeosAlgorithm(Palsar2Algorithm):
         self.addOutput(QgsProcessingOutputMultipleLayers(self.RASTERS, self.tr("Calibrated rasters")))
         self.addOutput(QgsProcessingOutputVectorLayer(self.FOOTPRINTS, self.tr("Beam footprints")))
 
+    @staticmethod
+    def _load_on_completion(context, result) -> None:
+        """Ask QGIS to add the rasters (placed through their GCPs) and the footprints, with JAXA's credit."""
+        project = context.project()
+        if project is None:
+            return
+        from ..palsar2_plugin.gui.layer_metadata import AttributionPostProcessor
+
+        for path in list(result.rasters) + [result.footprints]:
+            name = os.path.splitext(os.path.basename(path))[0]
+            context.addLayerToLoadOnCompletion(path, QgsProcessingContext.LayerDetails(name, project, name))
+            AttributionPostProcessor.attach(context, path)
+
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
         from ..palsar2_plugin.ceos import open_product
         from ..palsar2_plugin.ceos.export import export_product
@@ -140,5 +156,6 @@ class ReadCeosAlgorithm(Palsar2Algorithm):
                                     progress=progress, is_cancelled=is_cancelled)
         for raster in result.rasters:
             feedback.pushInfo(raster)
+        self._load_on_completion(context, result)
         return {self.METADATA: result.metadata, self.RASTERS: list(result.rasters),
                 self.FOOTPRINTS: result.footprints, self.OUTPUT_FOLDER: folder}

@@ -9,3 +9,4 @@
 
 from .reader import open_product  # noqa: F401
 from .scene import BeamImage, Corners, CoordinatePolynomials, MapGeoreference, Scene, StateVector  # noqa: F401
+from .writer import BeamGrid, ProductDescription, write_product  # noqa: F401

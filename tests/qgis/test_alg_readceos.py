@@ -82,6 +82,19 @@ def test_processing_run_automatic_looks_gamma0_from_zip(wbd, tmp_path):
     assert 10 * math.log10(mean) == pytest.approx(-10 * math.log10(math.cos(math.radians(35))), abs=0.5)
 
 
+def test_layers_load_on_completion_with_attribution(wbd, tmp_path):
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
+    folder, desc = wbd
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    processing.run("palsar2:readceos", {"INPUT": str(folder), "BEAMS": [2], "POLARISATIONS": [0],
+                                        "LOOKS_AZIMUTH": 4, "LOOKS_RANGE": 2, "OUTPUT_FOLDER": str(tmp_path / "o")},
+                   context=context, feedback=QgsProcessingFeedback())
+    loading = context.layersToLoadOnCompletion()
+    assert sorted(Path(p).suffix for p in loading) == [".geojson", ".tif"]
+    assert all(context.layerToLoadOnCompletionDetails(p).postProcessor() is not None for p in loading)
+
+
 def test_processing_run_from_folder(wbd, tmp_path):
     folder, desc = wbd
     result = processing.run("palsar2:readceos", {"INPUT": str(folder), "BEAMS": [0], "POLARISATIONS": [0],
