@@ -260,3 +260,30 @@ def test_noise_free_image_and_thermal_noise(tmp_path, flat_dem):
     sigma0 = K * np.abs(read_img(image_path(noisy, "HH"))[0].astype(np.complex128)) ** 2
     expected = 10 ** -0.6 * cos_inc + 0.1
     assert np.allclose(sigma0, expected[None, :], rtol=1e-4)
+
+
+def test_slope_along_track_follows_the_projection_angle(tmp_path):
+    """A plane tilted 15 deg towards the north (mostly along track): A_gamma / A_beta = cos(theta_loc)
+    / cos(psi) with psi against the image-plane normal, not the range-only 1 / tan(theta_loc)."""
+    scene = plan_scene(mode_spec("FBS"), *CENTRE, lines=400, pixels=300)
+    tc = scene.orbit.seconds_from_datetime(scene.centre_time_utc)
+    centre_xyz = geodetic_to_ecef(*CENTRE, 0.0)
+    s, v = scene.orbit.position_velocity(np.array([tc]))
+    look = (s[0] - centre_xyz) / np.linalg.norm(s[0] - centre_xyz)
+    along = v[0] / np.linalg.norm(v[0])
+    _, north, up = enu_basis(*CENTRE)
+    slope = np.radians(15.0)
+    nx, ny = 400, 400
+    y = 4000.0 - (np.arange(ny) + 0.5) * 20.0
+    h = np.tile((np.tan(slope) * y)[:, None], (1, nx)).astype(np.float32)
+    dem = write_dem(tmp_path / "north.tif", h, from_origin(-4000.0, 4000.0, 20.0, 20.0), local_tm(*CENTRE))
+    folder = simulate_product(dem, "FBS", tmp_path / "out", lines=400, pixels=300, gamma0_db={"HH": -8.0},
+                              dem_height_reference="ellipsoid", speckle_noise=False)
+    z = read_img(image_path(folder, "HH"))[0].astype(np.complex128)
+    beta0 = K * np.mean(np.abs(z) ** 2) / np.sin(np.arccos(look @ up))
+    normal = up - np.tan(slope) * north
+    normal /= np.linalg.norm(normal)
+    predicted = (normal @ look) / abs(normal @ np.cross(look, along))
+    assert 10 * np.log10(beta0 / predicted) == pytest.approx(-8.0, abs=0.05)
+    theta_loc = np.arccos(normal @ look)
+    assert abs(10 * np.log10(predicted * np.tan(theta_loc))) > 0.1  # the range-only formula would be wrong
