@@ -40,7 +40,7 @@ from qgis.PyQt.QtCore import QVariant
 from ..palsar2_plugin import attribution
 from ..palsar2_plugin.catalog import endpoints
 from ..palsar2_plugin.catalog.errors import SearchInputError
-from ..palsar2_plugin.catalog.gportal import GPortalCatalog
+from ..palsar2_plugin.catalog.gportal import GPortalCatalog, discover_datasets
 from ..palsar2_plugin.catalog.index import SceneIndex, default_index_path
 from ..palsar2_plugin.catalog.opendata import OpenDataBucket
 from ..palsar2_plugin.catalog.query import LEVELS, SearchQuery
@@ -144,7 +144,8 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
         "period, then searched locally), 1 = local scene index only (offline), 2 = JAXA G-Portal catalogue. "
         "G-Portal needs dataset ids: JAXA does not publish those of the open-and-free ScanSAR L1.1/L2.2 "
         "products, so set them (advanced DATASET_IDS, e.g. 'L1.1=123; L2.2=456', or the setting "
-        "palsar2/gportal/dataset_ids); they can be read from G-Portal's dataset tree while online.\n"
+        "palsar2/gportal/dataset_ids), or give DATASET_IDS 'discover' to read them from G-Portal's dataset "
+        "tree while online (the ids found are listed in the log).\n"
         "SERVICE_URL (advanced) replaces the source's address (bucket or CSW endpoint). The network goes "
         "through the QGIS proxy settings."
     )
@@ -160,7 +161,7 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
         "1 = ローカルのシーン索引のみ(オフライン)、2 = JAXA G-Portalカタログ。G-PortalにはデータセットIDが"
         "必要です。無償公開のScanSAR L1.1/L2.2のIDは公表されていないため、詳細設定のDATASET_IDS"
         "(例 'L1.1=123; L2.2=456')か設定 palsar2/gportal/dataset_ids で指定してください"
-        "(オンライン時にG-Portalのデータセット一覧から調べられます)。\n"
+        "。DATASET_IDSに 'discover' と指定すると、オンラインでG-Portalのデータセット一覧から読み取り、ログに表示します。\n"
         "SERVICE_URL(詳細設定)は検索先のアドレスを置き換えます。通信にはQGISのプロキシ設定が使われます。"
     )
 
@@ -221,7 +222,8 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
                                        extension="gpkg", optional=True),
             "The local scene index; default: palsar2/scene_index.gpkg in the QGIS profile folder.", True)
         add(QgsProcessingParameterString(self.DATASET_IDS, self.tr("G-Portal dataset ids"), optional=True),
-            "Per level, e.g. 'L1.1=123,124; L2.2=456'. Default: the setting palsar2/gportal/dataset_ids.", True)
+            "Per level, e.g. 'L1.1=123,124; L2.2=456', or 'discover' to read them from G-Portal's dataset tree "
+            "(online). Default: the setting palsar2/gportal/dataset_ids.", True)
         add(QgsProcessingParameterString(self.PREFIXES, self.tr("Bucket prefixes to list"), optional=True),
             "Comma-separated prefixes of the open-data bucket to list. Default: "
             + ", ".join(endpoints.OPEN_DATA_DEFAULT_PREFIXES) + ".", True)
@@ -294,8 +296,12 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
             if source == "gportal":
                 ids_text = self.parameterAsString(parameters, self.DATASET_IDS, context) or setting(
                     "gportal/dataset_ids", "")
+                if ids_text.strip().lower() == "discover":
+                    dataset_ids = self._discover(feedback, session)
+                else:
+                    dataset_ids = parse_dataset_ids(ids_text)
                 catalog = GPortalCatalog(service_url or setting("gportal/csw_url", endpoints.GPORTAL_CSW_URL),
-                                         dataset_ids=parse_dataset_ids(ids_text), session=session)
+                                         dataset_ids=dataset_ids, session=session)
                 records = catalog.search(query, progress=progress, is_cancelled=is_cancelled)
             else:
                 records = self._search_index(parameters, context, feedback, source, service_url, query, session,
@@ -305,6 +311,22 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
         dest_id, count = self._write(parameters, context, feedback, records)
         feedback.pushInfo(self.tr("{} scenes found. Data provided by JAXA.").format(count))
         return {self.OUTPUT: dest_id, self.SCENE_COUNT: count}
+
+    def _discover(self, feedback, session) -> Dict[str, List[str]]:
+        """Dataset ids per level read from G-Portal's dataset tree (PALSAR-2 ScanSAR entries)."""
+        url = setting("gportal/dataset_tree_url", endpoints.GPORTAL_DATASET_TREE_URL)
+        entries = discover_datasets(session, url=url, must_contain=("PALSAR-2", "ScanSAR"))
+        found: Dict[str, List[str]] = {}
+        for entry in entries:
+            level = entry.guess_level()
+            feedback.pushInfo(self.tr("G-Portal dataset {}: {}{}").format(
+                entry.dataset_id, entry.label, f" ({level})" if level else ""))
+            if level:
+                found.setdefault(level, []).append(entry.dataset_id)
+        if found:
+            feedback.pushInfo(self.tr("To keep these, set DATASET_IDS or the setting palsar2/gportal/dataset_ids "
+                                      "to: {}").format("; ".join(f"{k}={','.join(v)}" for k, v in found.items())))
+        return found
 
     def _search_index(self, parameters, context, feedback, source, service_url, query, session, progress,
                       is_cancelled) -> List[SceneRecord]:

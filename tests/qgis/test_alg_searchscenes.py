@@ -116,3 +116,47 @@ def test_through_qgis_process(http_server, tmp_path, qgis_process_run):
     assert run.results["SCENE_COUNT"] == 5
     layer = QgsVectorLayer(str(out), "scenes", "ogr")
     assert layer.featureCount() == 5
+
+
+@pytest.fixture
+def qgis_settings():
+    """QgsSettings changed by a test are restored afterwards."""
+    from qgis.core import QgsSettings
+    settings = QgsSettings()
+    keys = ["proxy/proxyEnabled", "proxy/proxyHost", "proxy/proxyPort", "proxy/proxyType",
+            "palsar2/gportal/dataset_tree_url"]
+    saved = {k: settings.value(k) for k in keys}
+    yield settings
+    for k, v in saved.items():
+        if v is None:
+            settings.remove(k)
+        else:
+            settings.setValue(k, v)
+
+
+def test_qgis_proxy_settings_are_used(http_server, tmp_path, qgis_settings):
+    """The loopback server acts as the HTTP proxy: requests for an unresolvable host reach it."""
+    fill_bucket(http_server)
+    qgis_settings.setValue("proxy/proxyEnabled", True)
+    qgis_settings.setValue("proxy/proxyHost", "127.0.0.1")
+    qgis_settings.setValue("proxy/proxyPort", str(http_server.port))
+    qgis_settings.setValue("proxy/proxyType", "HttpProxy")
+    layer = processing.run("palsar2:searchscenes", params(http_server, tmp_path,
+                                                          SERVICE_URL="http://jaxa-bucket.invalid"))["OUTPUT"]
+    assert [f["record_id"] for f in layer.getFeatures()] == ["ALOS2437590501-220611_WWDR2.2GUA"]
+    assert all(r["headers"].get("Host") == "jaxa-bucket.invalid" for r in http_server.requests)
+
+
+def test_dataset_ids_can_be_discovered(http_server, tmp_path, qgis_settings):
+    tree = [{"name": "ALOS-2", "children": [{"name": "PALSAR-2", "children": [
+        {"name": "ScanSAR L2.2 (open and free)", "datasetId": "27006002"},
+        {"name": "Stripmap L1.1", "datasetId": "27000001"}]}]}]
+    http_server.put("tree.json", json.dumps(tree).encode())
+    qgis_settings.setValue("palsar2/gportal/dataset_tree_url", http_server.url_of("tree.json"))
+    http_server.csw_features = []
+    result = processing.run("palsar2:searchscenes", {
+        "EXTENT": "36.5,37,36.5,37 [EPSG:4326]", "START_DATE": "2023-02-01", "END_DATE": "2023-02-28",
+        "SOURCE": 2, "SERVICE_URL": http_server.base_url + "/csw", "DATASET_IDS": "discover", "OUTPUT": "memory:"})
+    assert result["SCENE_COUNT"] == 0
+    csw = [r for r in http_server.requests if r["path"] == "/csw"]
+    assert len(csw) == 1 and "datasetId=27006002&" in csw[0]["query"]
