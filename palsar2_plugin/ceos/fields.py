@@ -178,7 +178,8 @@ class Layout:
         """Bytes of a whole record: header (sequence number, codes, length) then the fields.
 
         Fields missing from ``values`` are written blank (ASCII) or zero (binary); bytes not
-        covered by any field are the layout's fill (blanks; zeros in binary line prefixes). Unknown names raise ``KeyError`` (a programming error).
+        covered by any field are the layout's fill (blanks; zeros in binary line prefixes).
+        Unknown names raise ``KeyError`` (a programming error).
         """
         length = length or self.length
         if length is None:

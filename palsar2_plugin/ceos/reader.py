@@ -19,7 +19,7 @@ from .fields import HEADER_BYTES, Layout, RecordHeader, check_header_codes, unpa
 from .files import ProductFile, ProductFiles, locate_product
 from .scene import (POLARISATION_ORDER, SCANSAR_MODES, BeamImage, CoordinatePolynomials, Corners,
                     MapGeoreference, Scene, StateVector, exact_range_sampling_rate_hz, range_pixel_spacing_m)
-from .summary import parse_summary, parse_summary_time, summary_float
+from .summary import parse_summary, summary_float
 
 
 # ------------------------------------------------------------------------------ record walking

@@ -7,7 +7,6 @@ import shutil
 import struct
 import zipfile
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +15,7 @@ from palsar2_plugin.ceos import open_product
 from palsar2_plugin.ceos import layouts as L
 from palsar2_plugin.ceos.files import ProductFile, ProductFiles
 from palsar2_plugin.ceos.image import ImageReader
-from palsar2_plugin.ceos.reader import (parse_image_descriptor, parse_leader, parse_line_prefix,
+from palsar2_plugin.ceos.reader import (parse_image_descriptor, parse_line_prefix,
                                         parse_volume_directory, scene_from_files)
 from palsar2_plugin.ceos.summary import parse_summary
 from palsar2_plugin.ceos.synthetic import example_description, random_blocks

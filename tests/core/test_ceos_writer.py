@@ -128,7 +128,6 @@ def test_bytes_match_the_format_notes(tmp_path):
     assert struct.unpack(">HH", line0[52:56]) == (0, 1)                        # HV: transmit H, receive V
     alt = struct.unpack(">i", line0[140:144])[0]                               # 141 platform altitude (m)
     assert 600_000 < alt < 720_000
-    from palsar2_plugin.ceos.scene import StateVector  # noqa: F401
     from palsar2_plugin.geometry.orbit import Orbit
     orbit = Orbit.from_state_vectors((sv.time_utc, sv.position_m, sv.velocity_m_s) for sv in desc.state_vectors)
     _, vel = orbit.position_velocity(np.array([orbit.seconds_from_datetime(t0)]))
