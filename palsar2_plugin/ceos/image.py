@@ -76,6 +76,8 @@ class ImageReader:
         return rec
 
     def _read_stream(self, start: int, stop: int) -> np.ndarray:
+        """Records [start, stop) of a compressed zip member, read sequentially (forward seeks
+        decompress and skip; a backward request reopens the member)."""
         reclen = self.image.record_length
         want = L.FDR_LENGTH + start * reclen
         if self._stream is None or self._stream_pos > want:
@@ -84,7 +86,7 @@ class ImageReader:
             self._stream = self.source.open_stream()
             self._stream_pos = 0
         if want > self._stream_pos:
-            self._stream.seek(want) if hasattr(self._stream, "seek") else self._stream.read(want - self._stream_pos)
+            self._stream.seek(want)
             self._stream_pos = want
         raw = self._stream.read((stop - start) * reclen)
         self._stream_pos += len(raw)
