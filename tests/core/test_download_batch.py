@@ -1,11 +1,8 @@
 """Batches of downloads: parallel limit, one progress with bytes/rate/ETA, full disk, scene planning."""
 
-import json
 import os
 import subprocess
 import sys
-import threading
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
