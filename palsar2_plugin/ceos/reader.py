@@ -397,7 +397,8 @@ def scene_from_files(files: ProductFiles) -> Scene:
         scan_id = None
         if desc.lines_present:
             prefix = parse_line_prefix(pf, desc, 0)
-            parse_line_prefix(pf, desc, desc.lines - 1)
+            if pf.mappable_path is not None:  # a compressed zip member would be inflated to its end
+                parse_line_prefix(pf, desc, desc.lines - 1)
             t_first = prefix_time(prefix, pf.display, 0, L.FDR_LENGTH)
             scan_id = prefix.get("scan_id")
             r0 = float(prefix["slant_range"] if desc.sample_format == "C*8" else prefix["slant_range_first"])
