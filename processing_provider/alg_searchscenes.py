@@ -51,7 +51,7 @@ from ..palsar2_plugin.progress import SubProgress
 from .base import Palsar2Algorithm, core_callbacks, make_advanced
 
 #: Enum values by index. PERMANENT (models store the index): append only.
-SOURCE_VALUES = ("opendata", "index", "gportal")
+SOURCE_VALUES = ("opendata", "index", "gportal", "gportal_legacy")
 MODE_VALUES = ("WBS", "WBD", "WWS", "WWD", "VBS", "VBD")
 POLARISATION_VALUES = ("HH", "HV", "VV", "VH")
 PASS_VALUES = (None, "ascending", "descending")
@@ -141,7 +141,8 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
         "the period, UTC, both days included. PRODUCT_LEVEL, MODE, POLARISATIONS (all listed must be "
         "present), PASS_DIRECTION: filters (empty = any).\n"
         "SOURCE: 0 = JAXA open-data bucket (the listing is kept in a local scene index, refreshed for the "
-        "period, then searched locally), 1 = local scene index only (offline), 2 = JAXA G-Portal catalogue. "
+        "period, then searched locally), 1 = local scene index only (offline), 2 = JAXA G-Portal catalogue "
+        "(the system opened in October 2026), 3 = the legacy G-Portal catalogue. "
         "G-Portal needs dataset ids: JAXA does not publish those of the open-and-free ScanSAR L1.1/L2.2 "
         "products, so set them (advanced DATASET_IDS, e.g. 'L1.1=123; L2.2=456', or the setting "
         "palsar2/gportal/dataset_ids), or give DATASET_IDS 'discover' to read them from G-Portal's dataset "
@@ -158,7 +159,8 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
         "両日を含む)。PRODUCT_LEVEL、MODE、POLARISATIONS(指定した偏波をすべて含むもの)、PASS_DIRECTION: "
         "絞り込み(空欄は指定なし)。\n"
         "SOURCE: 0 = JAXAオープンデータ(一覧をローカルのシーン索引に保存・更新してから検索)、"
-        "1 = ローカルのシーン索引のみ(オフライン)、2 = JAXA G-Portalカタログ。G-PortalにはデータセットIDが"
+        "1 = ローカルのシーン索引のみ(オフライン)、2 = JAXA G-Portalカタログ(2026年10月からの新システム)、"
+        "3 = 旧G-Portalカタログ。G-PortalにはデータセットIDが"
         "必要です。無償公開のScanSAR L1.1/L2.2のIDは公表されていないため、詳細設定のDATASET_IDS"
         "(例 'L1.1=123; L2.2=456')か設定 palsar2/gportal/dataset_ids で指定してください"
         "。DATASET_IDSに 'discover' と指定すると、オンラインでG-Portalのデータセット一覧から読み取り、ログに表示します。\n"
@@ -213,8 +215,10 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
         add(QgsProcessingParameterEnum(self.SOURCE, self.tr("Source"), options=[
             self.tr("JAXA open-data bucket (refresh the local index, then search it)"),
             self.tr("Local scene index only (offline)"),
-            self.tr("JAXA G-Portal catalogue")], defaultValue=0),
-            "0 = open-data bucket (opendata), 1 = local index (index), 2 = G-Portal (gportal).")
+            self.tr("JAXA G-Portal catalogue"),
+            self.tr("JAXA G-Portal catalogue, legacy system (until October 2026)")], defaultValue=0),
+            "0 = open-data bucket (opendata), 1 = local index (index), 2 = G-Portal (gportal), "
+            "3 = legacy G-Portal (gportal_legacy).")
         add(QgsProcessingParameterString(self.SERVICE_URL, self.tr("Service URL (overrides the source's)"),
                                          optional=True),
             "Bucket endpoint (open data) or CSW endpoint (G-Portal) to use instead of the default.", True)
@@ -293,15 +297,16 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
                                       "UTC in {}.").format(w, s, e, n, query.start.isoformat(), query.end.isoformat(),
                                                            source))
             session = make_session(proxies=qgis_proxies())
-            if source == "gportal":
+            if source in ("gportal", "gportal_legacy"):
                 ids_text = self.parameterAsString(parameters, self.DATASET_IDS, context) or setting(
                     "gportal/dataset_ids", "")
                 if ids_text.strip().lower() == "discover":
                     dataset_ids = self._discover(feedback, session)
                 else:
                     dataset_ids = parse_dataset_ids(ids_text)
-                catalog = GPortalCatalog(service_url or setting("gportal/csw_url", endpoints.GPORTAL_CSW_URL),
-                                         dataset_ids=dataset_ids, session=session)
+                default_url = (setting("gportal/csw_url", endpoints.GPORTAL_CSW_URL) if source == "gportal"
+                               else endpoints.GPORTAL_CSW_URL_LEGACY)
+                catalog = GPortalCatalog(service_url or default_url, dataset_ids=dataset_ids, session=session)
                 records = catalog.search(query, progress=progress, is_cancelled=is_cancelled)
             else:
                 records = self._search_index(parameters, context, feedback, source, service_url, query, session,

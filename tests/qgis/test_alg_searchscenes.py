@@ -160,3 +160,21 @@ def test_dataset_ids_can_be_discovered(http_server, tmp_path, qgis_settings):
     assert result["SCENE_COUNT"] == 0
     csw = [r for r in http_server.requests if r["path"] == "/csw"]
     assert len(csw) == 1 and "datasetId=27006002&" in csw[0]["query"]
+
+
+def test_enum_orders_are_permanent(plugin_package):
+    module = plugin_package.processing_provider.alg_searchscenes
+    assert module.SOURCE_VALUES == ("opendata", "index", "gportal", "gportal_legacy")
+    assert module.MODE_VALUES == ("WBS", "WBD", "WWS", "WWD", "VBS", "VBD")
+    assert module.POLARISATION_VALUES == ("HH", "HV", "VV", "VH")
+    assert module.PASS_VALUES == (None, "ascending", "descending")
+    down = plugin_package.processing_provider.alg_downloadscenes
+    assert down.TRANSPORT_VALUES == ("auto", "http", "sftp")
+
+
+def test_legacy_gportal_source_with_service_url(http_server, tmp_path):
+    http_server.csw_features = []
+    result = processing.run("palsar2:searchscenes", {
+        "EXTENT": "36.5,37,36.5,37 [EPSG:4326]", "START_DATE": "2023-02-01", "END_DATE": "2023-02-28",
+        "SOURCE": 3, "SERVICE_URL": http_server.base_url + "/csw", "DATASET_IDS": "L2.2=1", "OUTPUT": "memory:"})
+    assert result["SCENE_COUNT"] == 0 and http_server.requests[0]["path"] == "/csw"
