@@ -177,3 +177,31 @@ def test_through_qgis_process(http_server, tmp_path, qgis_process_run):
     folder = Path(run.results["FIRST_PRODUCT"])
     assert folder.name == "ALOS2437590502-220612_WWDR2.2GUA"
     assert (folder / "ALOS2437590502-220612_WWDR2.2GUA_MSK.tif").read_bytes() == bytes([2]) * 102
+
+
+def test_url_and_path_rule_helpers(plugin_package):
+    module = plugin_package.processing_provider.alg_downloadscenes
+    assert module.rebase_url("https://jaxaalos2.s3.us-west-2.amazonaws.com/palsar2/a.tif",
+                             "http://127.0.0.1:8080/mirror/") == "http://127.0.0.1:8080/mirror/palsar2/a.tif"
+    assert module.rebase_url("/product/Standard/x.zip", "http://h") == "/product/Standard/x.zip"
+    rule = module.parse_path_rule(r"^.*?/Standard/ => /data/Standard/")
+    assert rule.apply("product.gportal.jaxa.jp:/products/Standard/A/b.zip") == "/data/Standard/A/b.zip"
+    assert module.parse_path_rule("") is None
+    with pytest.raises(QgsProcessingException, match="must look like"):
+        module.parse_path_rule("no arrow")
+    with pytest.raises(QgsProcessingException, match="invalid"):
+        module.parse_path_rule("([ => x")
+    search = plugin_package.processing_provider.alg_searchscenes
+    assert search.parse_dataset_ids("L1.1=1, 2; 2.2=3\nbad") == {"L1.1": ["1", "2"], "L2.2": ["3"]}
+
+
+def test_scenes_layer_without_records_is_refused(tmp_path):
+    from qgis.core import QgsVectorLayer
+    layer = QgsVectorLayer("Polygon?crs=EPSG:4326&field=name:string", "x", "memory")
+    from qgis.core import QgsFeature, QgsGeometry
+    f = QgsFeature(layer.fields())
+    f.setAttributes(["a"])
+    f.setGeometry(QgsGeometry.fromWkt("POLYGON((0 0,1 0,1 1,0 0))"))
+    layer.dataProvider().addFeatures([f])
+    with pytest.raises(QgsProcessingException, match="lacks the field"):
+        processing.run("palsar2:downloadscenes", {"SCENES": layer, "DESTINATION": str(tmp_path / "d")})
