@@ -55,16 +55,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pixels", type=int, help="pixels of every beam (default: full beam width)")
     p.add_argument("--gamma0-db", nargs="+", default=[], metavar="POL=DB",
                    help="true gamma0 per polarisation in dB, e.g. HH=-8 HV=-15 (defaults)")
-    p.add_argument("--pass", dest="pass_direction", choices=("ascending", "descending"), default="descending")
-    p.add_argument("--look-side", choices=("right", "left"), default="right")
+    p.add_argument("--pass", dest="pass_direction", choices=("ascending", "descending"), default="descending",
+                   help="orbit pass (default descending)")
+    p.add_argument("--look-side", choices=("right", "left"), default="right",
+                   help="antenna look side (default right)")
     p.add_argument("--seed", type=int, default=0, help="speckle random seed")
     p.add_argument("--dem-height-reference", choices=DEM_HEIGHT_REFERENCES, default=DEM_HEIGHT_REFERENCE,
                    help=f"vertical datum of the DEM heights (default {DEM_HEIGHT_REFERENCE})")
-    p.add_argument("--centre", help="scene centre LAT,LON in degrees (default: the DEM's centre)")
+    p.add_argument("--centre", help="scene centre LAT,LON in degrees (default: the DEM's centre); "
+                                    "write --centre=-10.5,-62.5 when the latitude is negative")
     p.add_argument("--point-target", action="append", default=[], type=_point_target,
                    metavar="LAT,LON[,H[,RCS_DB]]",
                    help="bright point target (height above the ellipsoid, default the terrain; RCS default 50 dBm2); "
-                        "repeat for several")
+                        "repeat for several; --point-target=-10.5,-62.5 when the latitude is negative")
     p.add_argument("--no-speckle", action="store_true",
                    help="write the expected amplitude without speckle (noise-free image for exact tests)")
     p.add_argument("--nesz-db", type=float, help="add thermal noise of this noise-equivalent sigma0 (dB), e.g. -28")

@@ -150,3 +150,15 @@ def test_dss_incidence_polynomial_matches_the_geometry(tmp_path):
     truth = ellipsoid_incidence_deg(orbit, t, geodetic_to_ecef(lat, lon, 0.0))
     assert truth.min() == pytest.approx(25.0, abs=0.01) and truth.max() == pytest.approx(48.5, abs=0.05)
     assert np.abs(incidence_from_polynomial_deg(scene.incidence_polynomial, ranges) - truth).max() < 0.01
+
+
+def test_cli_flat_southern_scene_with_point_target(tmp_path):
+    done = run_cli("--centre=-10.5,-62.5", "--mode", "FBS", "--out", tmp_path, "--lines", 64, "--pixels", 64,
+                   "--point-target=-10.5,-62.5,0,55", "--pass", "ascending", "--look-side", "left", "--no-speckle")
+    assert done.returncode == 0, done.stderr
+    folder = Path(done.stdout.strip())
+    truth = json.loads((folder.parent / f"{folder.name}.simulation.json").read_text())
+    assert truth["point_targets"][0]["rcs_db"] == 55.0 and truth["speckle"] is False
+    (position,) = truth["point_targets"][0]["radar_positions"]
+    # the scene centre is the middle of the 64 x 64 image
+    assert position["line"] == pytest.approx(31.5, abs=0.01) and position["pixel"] == pytest.approx(31.5, abs=1.0)
