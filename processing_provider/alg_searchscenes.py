@@ -24,6 +24,7 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterDateTime,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
@@ -147,8 +148,8 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
         "products, so set them (advanced DATASET_IDS, e.g. 'L1.1=123; L2.2=456', or the setting "
         "palsar2/gportal/dataset_ids), or give DATASET_IDS 'discover' to read them from G-Portal's dataset "
         "tree while online (the ids found are listed in the log).\n"
-        "SERVICE_URL (advanced) replaces the source's address (bucket or CSW endpoint). The network goes "
-        "through the QGIS proxy settings."
+        "SERVICE_URL (advanced) replaces the source's address (bucket or CSW endpoint). The bucket listing is "
+        "reused for a day (FORCE_REFRESH lists it again). The network goes through the QGIS proxy settings."
     )
     HELP_JA = (
         "指定した範囲と期間を観測したALOS-2/PALSAR-2 ScanSARのシーンを検索し、観測範囲(フットプリント、"
@@ -164,7 +165,8 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
         "必要です。無償公開のScanSAR L1.1/L2.2のIDは公表されていないため、詳細設定のDATASET_IDS"
         "(例 'L1.1=123; L2.2=456')か設定 palsar2/gportal/dataset_ids で指定してください"
         "。DATASET_IDSに 'discover' と指定すると、オンラインでG-Portalのデータセット一覧から読み取り、ログに表示します。\n"
-        "SERVICE_URL(詳細設定)は検索先のアドレスを置き換えます。通信にはQGISのプロキシ設定が使われます。"
+        "SERVICE_URL(詳細設定)は検索先のアドレスを置き換えます。バケットの一覧は1日間再利用します"
+        "(FORCE_REFRESHで取り直し)。通信にはQGISのプロキシ設定が使われます。"
     )
 
     EXTENT = "EXTENT"
@@ -180,6 +182,7 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
     INDEX_PATH = "INDEX_PATH"
     DATASET_IDS = "DATASET_IDS"
     PREFIXES = "PREFIXES"
+    FORCE_REFRESH = "FORCE_REFRESH"
     OUTPUT = "OUTPUT"
     SCENE_COUNT = "SCENE_COUNT"
 
@@ -231,6 +234,9 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
         add(QgsProcessingParameterString(self.PREFIXES, self.tr("Bucket prefixes to list"), optional=True),
             "Comma-separated prefixes of the open-data bucket to list. Default: "
             + ", ".join(endpoints.OPEN_DATA_DEFAULT_PREFIXES) + ".", True)
+        add(QgsProcessingParameterBoolean(self.FORCE_REFRESH, self.tr("List the bucket again now"), defaultValue=False),
+            "The bucket listing is reused for a day (setting palsar2/opendata/max_age_hours); tick to list it again.",
+            True)
         output = QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Scene footprints"),
                                                    QgsProcessing.TypeVectorPolygon)
         output.setHelp(self.tr("Footprints with the scene record as attributes, sorted by time."))
@@ -344,10 +350,14 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
                     endpoints.OPEN_DATA_DEFAULT_PREFIXES)
                 bucket = OpenDataBucket(service_url or setting("opendata/bucket_url", endpoints.OPEN_DATA_BUCKET_URL),
                                         session=session)
+                force = self.parameterAsBoolean(parameters, self.FORCE_REFRESH, context)
+                max_age = _dt.timedelta(hours=0 if force else float(setting("opendata/max_age_hours", 24)))
                 stats = bucket.refresh(index, prefixes=prefixes, start=query.start, end=query.end,
-                                       progress=SubProgress(progress, 0.0, 0.9), is_cancelled=is_cancelled)
-                feedback.pushInfo(self.tr("Index {}: {} objects listed, {} items read, {} unchanged.").format(
-                    path, stats.listed, stats.fetched, stats.unchanged))
+                                       progress=SubProgress(progress, 0.0, 0.9), is_cancelled=is_cancelled,
+                                       max_age=max_age)
+                feedback.pushInfo(self.tr("Index {}: {} objects listed ({} from a recent listing), {} items read, "
+                                          "{} unchanged.").format(path, stats.listed + stats.reused, stats.reused,
+                                                                  stats.fetched, stats.unchanged))
                 for failure in stats.failures[:20]:
                     feedback.pushWarning(failure)
             elif index.count() == 0:

@@ -35,11 +35,12 @@ def link_status(scene) -> str:
 
 def event_scene_records(scene, index: SceneIndex, bucket: Optional[OpenDataBucket] = None,
                         include_archive: bool = False, progress: Optional[ProgressCallback] = None,
-                        is_cancelled: Optional[CancelCheck] = None) -> List[SceneRecord]:
+                        is_cancelled: Optional[CancelCheck] = None,
+                        max_age: Optional[timedelta] = timedelta(hours=24)) -> List[SceneRecord]:
     """The index records of an event row (``palsar2_plugin.events.EventScene``), refreshing first.
 
-    With ``bucket``, the folders of the row's keys are listed and read into ``index`` for the
-    observation date (and the archive dates if ``include_archive``). Returns the records found,
+    With ``bucket``, the folders of the row's keys are listed (unless listed less than ``max_age``
+    ago) and read into ``index`` for the observation date (and the archive dates if ``include_archive``). Returns the records found,
     in the order of the row's scene names; [] when the row has no source.
     """
     if link_status(scene) == "none":
@@ -53,6 +54,6 @@ def event_scene_records(scene, index: SceneIndex, bucket: Optional[OpenDataBucke
         start = min(dates) if dates else datetime.combine(scene.obs_date, time(0), tzinfo=timezone.utc)
         end = max(dates) if dates else start
         bucket.refresh(index, prefixes=prefixes, start=start, end=end + timedelta(days=1), progress=progress,
-                       is_cancelled=is_cancelled)
+                       is_cancelled=is_cancelled, max_age=max_age)
     records = [index.get(i) for i in ids]
     return [r for r in records if r is not None]

@@ -3,8 +3,9 @@
 A search is a local spatial + temporal query; the network is only used to refresh the index.
 The file is a valid GeoPackage 1.3 (QGIS/GDAL open table ``scenes`` as a polygon layer in
 EPSG:4326). The R-tree ``rtree_scenes_geom`` is maintained by this module (no SpatiaLite
-triggers). Table ``listing_state`` remembers each listed object's ETag so that a refresh only
-fetches new or changed items.
+triggers). Table ``listing_state`` remembers the ETag of each item already read, so that a refresh
+only fetches new or changed items; tables ``listing_objects``/``listing_runs`` keep the last bucket
+listing of each prefix and when it was made, so that a recent listing is not repeated.
 
 Times are stored as fixed-width UTC text (``YYYY-MM-DDTHH:MM:SS.ffffffZ``) so that text
 comparison equals time comparison.
@@ -15,12 +16,14 @@ from __future__ import annotations
 import os
 import sqlite3
 from contextlib import contextmanager
-from typing import Dict, Iterable, Iterator, List, Optional
+from datetime import datetime
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from .errors import CatalogError
 from .geometry import gpkg_polygon_blob, ring_bbox, ring_from_gpkg_blob
 from .query import SearchQuery
-from .record import ATTRIBUTE_TYPES, SceneRecord, format_time
+from .record import ATTRIBUTE_TYPES, SceneRecord, format_time, parse_time
+from .s3 import S3Object
 
 TABLE = "scenes"
 RTREE = "rtree_scenes_geom"
@@ -64,6 +67,14 @@ class SceneIndex:
 
     def _create_schema(self) -> None:
         db = self._db
+        with db:
+            db.executescript("""
+            CREATE TABLE IF NOT EXISTS listing_objects (
+              source TEXT NOT NULL, prefix TEXT NOT NULL, key TEXT NOT NULL, size INTEGER, etag TEXT,
+              last_modified TEXT, PRIMARY KEY (source, prefix, key));
+            CREATE TABLE IF NOT EXISTS listing_runs (
+              source TEXT NOT NULL, prefix TEXT NOT NULL, listed_at TEXT NOT NULL, PRIMARY KEY (source, prefix));
+            """)
         exists = db.execute("SELECT name FROM sqlite_master WHERE name=?", (TABLE,)).fetchone()
         if exists:
             return
@@ -147,6 +158,25 @@ class SceneIndex:
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO listing_state VALUES (?,?,?,?)",
                                  [(source, k, e, r) for k, e, r in entries])
+
+    def store_listing(self, source: str, prefix: str, objects: Iterable[S3Object], listed_at: datetime) -> None:
+        """Replace the stored listing of ``prefix`` by ``objects`` (listed at ``listed_at``, UTC)."""
+        with self._db:
+            self._db.execute("DELETE FROM listing_objects WHERE source=? AND prefix=?", (source, prefix))
+            self._db.executemany("INSERT INTO listing_objects VALUES (?,?,?,?,?,?)",
+                                 [(source, prefix, o.key, o.size, o.etag, o.last_modified) for o in objects])
+            self._db.execute("INSERT OR REPLACE INTO listing_runs VALUES (?,?,?)",
+                             (source, prefix, format_time(listed_at)))
+
+    def stored_listing(self, source: str, prefix: str) -> Optional[Tuple[datetime, Dict[str, S3Object]]]:
+        """(listed_at, {key: object}) of the last stored listing of ``prefix``, or None."""
+        row = self._db.execute("SELECT listed_at FROM listing_runs WHERE source=? AND prefix=?",
+                               (source, prefix)).fetchone()
+        if row is None:
+            return None
+        objects = {k: S3Object(k, int(size or 0), etag or "", lm or "") for k, size, etag, lm in self._db.execute(
+            "SELECT key, size, etag, last_modified FROM listing_objects WHERE source=? AND prefix=?", (source, prefix))}
+        return parse_time(row[0]), objects
 
     # ------------------------------------------------------------------ reading
     def count(self) -> int:

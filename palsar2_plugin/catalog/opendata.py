@@ -18,7 +18,7 @@ import posixpath
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import requests
@@ -38,9 +38,11 @@ SOURCE = "opendata"
 
 @dataclass
 class RefreshStats:
-    """What a refresh did: objects listed, items fetched, records written, unchanged, failures (messages)."""
+    """What a refresh did: objects listed (and taken from a recent stored listing), items fetched,
+    records written, items unchanged, failures (messages)."""
 
     listed: int = 0
+    reused: int = 0
     fetched: int = 0
     written: int = 0
     unchanged: int = 0
@@ -81,8 +83,11 @@ class OpenDataBucket:
     def refresh(self, index: SceneIndex, prefixes: Sequence[str] = OPEN_DATA_DEFAULT_PREFIXES,
                 start: Optional[datetime] = None, end: Optional[datetime] = None,
                 progress: Optional[ProgressCallback] = None,
-                is_cancelled: Optional[CancelCheck] = None) -> RefreshStats:
+                is_cancelled: Optional[CancelCheck] = None, max_age: Optional[timedelta] = None) -> RefreshStats:
         """List ``prefixes`` and bring ``index`` up to date; only new/changed items are fetched.
+
+        With ``max_age``, a prefix listed less than ``max_age`` ago is not listed again: its stored
+        listing is used (so a repeated search of an already-read period makes no request at all).
 
         ``start``/``end`` (UTC) restrict which items are fetched by the date in their name
         (a day of margin each side), which keeps a first refresh of a small period short.
@@ -93,15 +98,22 @@ class OpenDataBucket:
         known = index.known_listing(SOURCE)
         tasks: List[Tuple[str, str, callable]] = []  # (marker key, etag, fetch function)
         for i, prefix in enumerate(prefixes):
-            report(progress, 0.3 * i / max(1, len(prefixes)), f"Listing {prefix}")
-            objects = self.list_all(prefix, is_cancelled)
-            stats.listed += len(objects)
+            stored = index.stored_listing(SOURCE, prefix) if max_age is not None else None
+            now = datetime.now(timezone.utc)
+            if stored is not None and now - stored[0] <= max_age:
+                objects = stored[1]
+                stats.reused += len(objects)
+            else:
+                report(progress, 0.3 * i / max(1, len(prefixes)), f"Listing {prefix}")
+                objects = self.list_all(prefix, is_cancelled)
+                index.store_listing(SOURCE, prefix, objects.values(), now)
+                stats.listed += len(objects)
             for marker, etag, fetch in self._plan(objects, start, end):
                 if known.get(marker) == etag:
                     stats.unchanged += 1
                 else:
                     tasks.append((marker, etag, fetch))
-        report(progress, 0.3, f"{stats.listed} objects listed, {len(tasks)} items to read")
+        report(progress, 0.3, f"{stats.listed + stats.reused} objects listed, {len(tasks)} items to read")
         batch: List[SceneRecord] = []
         state: List[tuple] = []
         pool = ThreadPoolExecutor(max_workers=self.workers)

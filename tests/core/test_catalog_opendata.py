@@ -100,3 +100,26 @@ def test_unreachable_bucket_is_a_clear_error(tmp_path):
     with SceneIndex(str(tmp_path / "idx.gpkg")) as idx:
         with pytest.raises(CatalogError, match="Cannot connect to http://127.0.0.1"):
             bucket.refresh(idx, prefixes=("palsar2/",))
+
+
+def test_recent_listing_is_reused_and_new_window_reads_only_new_items(http_server, tmp_path):
+    from datetime import timedelta
+    prefix, _ = _fill_bucket(http_server)
+    bucket = OpenDataBucket(http_server.base_url)
+    day = timedelta(days=1)
+    with SceneIndex(str(tmp_path / "idx.gpkg")) as idx:
+        first = bucket.refresh(idx, prefixes=(prefix,), start=datetime(2022, 6, 10, tzinfo=UTC),
+                               end=datetime(2022, 6, 10, tzinfo=UTC), max_age=day)
+        assert (first.listed, first.reused, first.fetched) == (36, 0, 2)  # 10 and 11 June (1 day margin)
+        n = len(http_server.requests)
+        again = bucket.refresh(idx, prefixes=(prefix,), start=datetime(2022, 6, 10, tzinfo=UTC),
+                               end=datetime(2022, 6, 10, tzinfo=UTC), max_age=day)
+        assert (again.listed, again.reused, again.fetched) == (0, 36, 0)
+        assert len(http_server.requests) == n  # no request at all
+        later = bucket.refresh(idx, prefixes=(prefix,), start=datetime(2022, 6, 13, tzinfo=UTC),
+                               end=datetime(2022, 6, 14, tzinfo=UTC), max_age=day)
+        assert (later.listed, later.fetched) == (0, 3)  # 12, 13, 14 June; the listing is reused
+        assert sorted(r["path"].rsplit("/", 1)[-1][:21] for r in http_server.requests[n:]) == [
+            "ALOS2437590502-220612", "ALOS2437590503-220613", "ALOS2437590504-220614"]
+        forced = bucket.refresh(idx, prefixes=(prefix,), max_age=timedelta(0))
+        assert forced.listed == 36 and forced.fetched == 0

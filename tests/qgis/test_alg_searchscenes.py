@@ -178,3 +178,15 @@ def test_legacy_gportal_source_with_service_url(http_server, tmp_path):
         "EXTENT": "36.5,37,36.5,37 [EPSG:4326]", "START_DATE": "2023-02-01", "END_DATE": "2023-02-28",
         "SOURCE": 3, "SERVICE_URL": http_server.base_url + "/csw", "DATASET_IDS": "L2.2=1", "OUTPUT": "memory:"})
     assert result["SCENE_COUNT"] == 0 and http_server.requests[0]["path"] == "/csw"
+
+
+def test_second_search_reuses_the_listing_unless_forced(http_server, tmp_path):
+    fill_bucket(http_server)
+    processing.run("palsar2:searchscenes", params(http_server, tmp_path))
+    listings = lambda: len([r for r in http_server.requests if "list-type=2" in r["query"]])  # noqa: E731
+    first = listings()
+    assert first == 2  # the two default prefixes
+    again = processing.run("palsar2:searchscenes", params(http_server, tmp_path))
+    assert again["SCENE_COUNT"] == 1 and listings() == first
+    processing.run("palsar2:searchscenes", params(http_server, tmp_path, FORCE_REFRESH=True))
+    assert listings() == 2 * first
