@@ -7,9 +7,12 @@ hands its layers to the :class:`..nrb.writer.NrbWriter`. Memory is bounded by ti
 workers, whatever the output size. Progress is reported per tile, cancel is checked between tiles
 and between the stages of a tile.
 
-Halo: facets within (relief / tan(near incidence)) and (relief x tan(far incidence)) of a tile can
-share radar cells with it (layover) or shade it (shadow); the halo is that distance plus three
-radar cells, capped at ``max_halo_facets``.
+Halo: along the range direction, facets within (relief / tan(near incidence)) and (relief x
+tan(far incidence)) of a tile can share radar cells with it (layover) or shade it (shadow); along
+azimuth only the spread of the bilinear area distribution matters. The halo is therefore
+anisotropic - range reach plus three radar cells along range, three radar cells along azimuth -
+projected on the map axes, the range part capped at ``max_halo_facets``; tiles are made long in the
+map axis closest to range so that the halo costs little.
 """
 
 from __future__ import annotations
@@ -39,9 +42,12 @@ OVERLAP_RULE = "looks-weighted mean of the beams' gamma0 in linear power"
 
 @dataclass(frozen=True)
 class RunSettings:
+    """How a run is tiled: facets per pixel side, halo (rows, cols) in facets, tile size in pixels."""
+
     oversampling: int
-    halo_facets: int
-    tile_size: int
+    halo_facets: Tuple[int, int]
+    tile_rows: int
+    tile_cols: int
     facet_size_m: float
     gap_dilation_facets: int
 
@@ -110,9 +116,28 @@ def _relief_m(dem: DemSource, grid: OutputGrid) -> Tuple[float, float]:
     return float(np.nanmin(h)), float(np.nanmax(h))
 
 
+def range_direction(radar: RadarInput, grid: OutputGrid) -> Tuple[float, float]:
+    """Unit vector (dx, dy) on the map of increasing ground range at the scene middle."""
+    from pyproj import Transformer
+
+    from ..geometry.range_doppler import geolocate
+
+    t0, t1 = radar.time_span_s()
+    beam = radar.beams[len(radar.beams) // 2].grid
+    tm = 0.5 * (t0 + t1)
+    r = beam.slant_range_mid_m
+    lat, lon = geolocate(radar.orbit, np.array([tm, tm]), np.array([r, r + 1000.0]), np.zeros(2), beam.look_side)
+    x, y = Transformer.from_crs("EPSG:4326", grid.crs, always_xy=True).transform(lon, lat)
+    dx, dy = float(x[1] - x[0]), float(y[1] - y[0])
+    n = math.hypot(dx, dy)
+    if not (n > 0 and math.isfinite(n)):
+        return (1.0, 0.0)
+    return dx / n, dy / n
+
+
 def plan_settings(grid: OutputGrid, dem: DemSource, radar: RadarInput, oversampling: int, tile_size: int,
-                  max_halo_facets: int = 384) -> RunSettings:
-    """Facet size, halo and gap dilation for a run (see the module docstring)."""
+                  max_halo_facets: int = 512) -> RunSettings:
+    """Facet size, halo, tile shape and gap dilation for a run (see the module docstring)."""
     k = max(1, int(oversampling))
     facet = grid.pixel_size_m / k
     hmin, hmax = _relief_m(dem, grid)
@@ -122,9 +147,20 @@ def plan_settings(grid: OutputGrid, dem: DemSource, radar: RadarInput, oversampl
     reach = relief * max(1.0 / math.tan(math.radians(near)), math.tan(math.radians(far)))
     cell = max(max(b.grid.range_spacing_m / math.sin(math.radians(near)),
                    b.grid.line_interval_s * 7000.0) for b in radar.beams)
-    halo = int(math.ceil((reach + 3.0 * cell) / facet))
+    range_halo = min(int(math.ceil((reach + 3.0 * cell) / facet)), max_halo_facets)
+    azimuth_halo = int(math.ceil(3.0 * cell / facet)) + 2
+    rx, ry = range_direction(radar, grid)
+    halo_cols = int(math.ceil(range_halo * abs(rx) + azimuth_halo * abs(ry)))
+    halo_rows = int(math.ceil(range_halo * abs(ry) + azimuth_halo * abs(rx)))
+    # long tiles along the map axis nearer to range, long enough that the range halo costs at most
+    # half of the core (up to 8 x tile_size), short across so a tile holds about 2 x tile_size^2 pixels
+    range_is_x = abs(rx) >= abs(ry)
+    along_halo = halo_cols if range_is_x else halo_rows
+    long_side = int(min(8 * tile_size, max(2 * tile_size, math.ceil(4.0 * along_halo / k))))
+    short_side = int(max(16, (2 * tile_size * tile_size) // long_side))
+    tile_rows, tile_cols = (short_side, long_side) if range_is_x else (long_side, short_side)
     gap = int(math.ceil(2.0 * cell / facet)) + 1
-    return RunSettings(k, min(halo, max_halo_facets), int(tile_size), facet, gap)
+    return RunSettings(k, (halo_rows, halo_cols), tile_rows, tile_cols, facet, gap)
 
 
 def _wkt_polygon(points: Sequence[Tuple[float, float]]) -> str:
@@ -163,7 +199,7 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
     meta = radar.metadata
     name = product_name(meta["scene_id"], meta["mode"], meta["look_side"], meta["pass_direction"])
     writer = NrbWriter(output_folder, name, grid, pols)
-    tiles = list(iter_tiles(grid, settings.tile_size))
+    tiles = list(iter_tiles(grid, settings.tile_rows, settings.tile_cols))
     n_tiles = len(tiles)
     tile_progress = SubProgress(progress, 0.02, 0.85)
     finish_progress = SubProgress(progress, 0.85, 1.0)
@@ -184,7 +220,7 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
     counts = np.zeros(6, dtype=np.int64)
     try:
         done = 0
-        report(tile_progress, 0.0, f"Terrain correction: {n_tiles} tiles of {settings.tile_size} px")
+        report(tile_progress, 0.0, f"Terrain correction: {n_tiles} tiles of {settings.tile_rows} x {settings.tile_cols} px")
         if workers <= 1:
             for tile in tiles:
                 check_cancelled(is_cancelled)

@@ -145,14 +145,16 @@ class Tile:
         return (self.row1 - self.row0, self.col1 - self.col0)
 
 
-def iter_tiles(grid: OutputGrid, tile_size: int = 256) -> Iterator[Tile]:
-    """Tiles of ``tile_size`` x ``tile_size`` pixels (smaller at the right/bottom edges), row-major."""
+def iter_tiles(grid: OutputGrid, tile_rows: int = 256, tile_cols: Optional[int] = None) -> Iterator[Tile]:
+    """Tiles of ``tile_rows`` x ``tile_cols`` (default square) pixels, smaller at the right/bottom
+    edges, row-major."""
+    tile_cols = tile_cols or tile_rows
     index = 0
-    for r in range(0, grid.height, tile_size):
-        for c in range(0, grid.width, tile_size):
-            yield Tile(index, r, min(r + tile_size, grid.height), c, min(c + tile_size, grid.width))
+    for r in range(0, grid.height, tile_rows):
+        for c in range(0, grid.width, tile_cols):
+            yield Tile(index, r, min(r + tile_rows, grid.height), c, min(c + tile_cols, grid.width))
             index += 1
 
 
-def tile_count(grid: OutputGrid, tile_size: int = 256) -> int:
-    return math.ceil(grid.height / tile_size) * math.ceil(grid.width / tile_size)
+def tile_count(grid: OutputGrid, tile_rows: int = 256, tile_cols: Optional[int] = None) -> int:
+    return math.ceil(grid.height / tile_rows) * math.ceil(grid.width / (tile_cols or tile_rows))

@@ -56,8 +56,11 @@ class OrbitPolynomial:
         """(position, velocity, acceleration) as arrays of shape ``t_s.shape + (3,)`` (for :meth:`fit`)."""
         return tuple(np.stack(v, axis=-1) for v in self.state(t_s))
 
-    def local(self, t_start_s: float, t_stop_s: float, degree: int = 5) -> "OrbitPolynomial":
-        """A lower-degree polynomial of this one over a short span (a tile's few seconds): cheaper to evaluate."""
+    def local(self, t_start_s: float, t_stop_s: float, degree: int = 3) -> "OrbitPolynomial":
+        """A lower-degree polynomial of this one over a short span (a tile's few seconds): cheaper to
+        evaluate. Degree 3 over +-5 s: the neglected 4th-order term of an orbit is ~1e-4 m."""
+        if t_stop_s - t_start_s > 20.0:
+            degree = max(degree, 5)
         return OrbitPolynomial.fit(self.arrays, t_start_s, t_stop_s, degree=degree, margin_s=0.5)
 
     def state(self, t_s) -> Tuple[Vec3, Vec3, Vec3]:

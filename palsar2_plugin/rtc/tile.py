@@ -1,8 +1,8 @@
 """Terrain correction of one output tile: pure functions, arrays in and arrays out.
 
-The stages, for a tile of ny x nx output pixels with oversampling k and a halo of h facets:
+The stages, for a tile of ny x nx output pixels with oversampling k and a halo of (hy, hx) facets:
 
-1. :func:`tile_geometry` - from DEM vertex heights (ellipsoidal, (k*ny + 2h + 1, k*nx + 2h + 1)
+1. :func:`tile_geometry` - from DEM vertex heights (ellipsoidal, (k*ny + 2hy + 1, k*nx + 2hx + 1)
    samples at facet corners) to per-facet geometry: zero-Doppler time, slant range, illuminated
    areas, local and ellipsoid incidence, layover and shadow. Beam independent.
 2. :func:`beam_window` - the part of one beam's radar grid the tile's facets fall in.
@@ -31,7 +31,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ..geometry.ellipsoid import enu_basis, geodetic_to_ecef
+from ..geometry.ellipsoid import WGS84_E2, geodetic_to_ecef
 from .area import distribute_bilinear, read_bilinear
 from .facets import cos_angle_to, facet_area_vectors, facet_centres, illuminated_areas
 from .geocode import azimuth_spacing_factor, look_angle_rad, seed_times, unit_to_sensor, zero_doppler
@@ -42,6 +42,16 @@ MASK_NODATA, MASK_VALID, MASK_LAYOVER, MASK_SHADOW, MASK_OCEAN, MASK_INVALID = 0
 
 #: Small (2011): do not normalise where the illuminated area is below 5 % of the flat-land area.
 AREA_FLOOR_FRACTION = 0.05
+
+
+def ellipsoid_normal(points):
+    """Unit outward ellipsoid normal (x, y, z) at ECEF points: the gradient of the WGS84 ellipsoid
+    equation, (x, y, z / (1 - e^2)) normalised; exact on the ellipsoid, within ~1e-6 rad of the
+    geodetic vertical at heights of a few km (no trigonometry)."""
+    x, y, z = points
+    zz = z / (1.0 - WGS84_E2)
+    norm = np.sqrt(x * x + y * y + zz * zz)
+    return x / norm, y / norm, zz / norm
 
 
 @dataclass
@@ -74,11 +84,9 @@ def tile_geometry(lat_deg: np.ndarray, lon_deg: np.ndarray, height_m: np.ndarray
     vx, vy, vz = vert[..., 0], vert[..., 1], vert[..., 2]
     del vert
     centre = (facet_centres(vx), facet_centres(vy), facet_centres(vz))
-    lat_c, lon_c = facet_centres(lat_deg), facet_centres(lon_deg)
     h_c = facet_centres(height_m)
     valid = np.isfinite(centre[0])
-    _, _, up = enu_basis(lat_c, lon_c)
-    up = (up[..., 0], up[..., 1], up[..., 2])
+    up = ellipsoid_normal(centre)
     area = facet_area_vectors((vx, vy, vz), up)
     del vx, vy, vz
 
@@ -94,10 +102,10 @@ def tile_geometry(lat_deg: np.ndarray, lon_deg: np.ndarray, height_m: np.ndarray
     cos_ell = cos_angle_to(up, to_sensor)
     along = azimuth_spacing_factor(centre, sol)
     look = look_angle_rad(centre, sol)
-    foot = geodetic_to_ecef(lat_c, lon_c, 0.0)
+    # the facet's foot on the ellipsoid: P - h * up (exact along the normal, to ~1e-6 rad of its tilt)
     sx, sy, sz = sol.sat_position
-    ground = np.sqrt((foot[..., 0] - sx) ** 2 + (foot[..., 1] - sy) ** 2 + (foot[..., 2] - sz) ** 2)
-    del foot
+    ground = np.sqrt((centre[0] - h_c * up[0] - sx) ** 2 + (centre[1] - h_c * up[1] - sy) ** 2
+                     + (centre[2] - h_c * up[2] - sz) ** 2)
     v_mean = float(np.nanmedian(along)) if valid.any() else 7000.0
     tol = 0.5 * facet_size_m if layover_tolerance_m is None else layover_tolerance_m
     layover, shadow = layover_shadow(sol.time_s, ground, sol.slant_range_m, look,
@@ -157,20 +165,29 @@ class BeamTileSums:
     anf: np.ndarray            # sum of A_gamma / A_beta
     anf_flat: np.ndarray       # sum of the flat-ellipsoid ANF = cot(ellipsoid incidence)
     area_gamma: np.ndarray     # sum of the read-back A_gamma of the radar cells (m^2)
-    ratio_sigma: np.ndarray    # sum of A_gamma / A_sigma read back (sigma0/gamma0)
     looks: float
 
 
-def pixel_sums(facet_values: np.ndarray, oversampling: int, halo: int, shape: Tuple[int, int]) -> np.ndarray:
-    """Sum the k x k core facets of each output pixel: (ny_f, nx_f) -> shape (ny, nx)."""
+def _halo(halo) -> Tuple[int, int]:
+    """(rows, cols) from an int or a pair."""
+    if isinstance(halo, (tuple, list)):
+        return int(halo[0]), int(halo[1])
+    return int(halo), int(halo)
+
+
+def pixel_sums(facet_values: np.ndarray, oversampling: int, halo, shape: Tuple[int, int]) -> np.ndarray:
+    """Sum the k x k core facets of each output pixel: (ny_f, nx_f) -> shape (ny, nx).
+
+    ``halo``: facets around the core, an int or (rows, cols)."""
     ny, nx = shape
     k = oversampling
-    core = facet_values[halo:halo + k * ny, halo:halo + k * nx]
+    hy, hx = _halo(halo)
+    core = facet_values[hy:hy + k * ny, hx:hx + k * nx]
     return core.reshape(ny, k, nx, k).sum(axis=(1, 3))
 
 
 def flatten_beam(geom: TileGeometry, grid, window: Tuple[int, int, int, int], beta0_windows: Sequence[np.ndarray],
-                 oversampling: int, halo: int, out_shape: Tuple[int, int], looks: float = 1.0,
+                 oversampling: int, halo, out_shape: Tuple[int, int], looks: float = 1.0,
                  subsamples: int = 2) -> BeamTileSums:
     """Flatten one beam over a tile.
 
@@ -190,10 +207,8 @@ def flatten_beam(geom: TileGeometry, grid, window: Tuple[int, int, int, int], be
     a_beta = grid.range_spacing_m * grid.line_interval_s * geom.along_track_m_per_s
     lv = np.where(geom.valid, line, np.nan)
     pv = np.where(geom.valid, pixel, np.nan)
-    acc_gamma, acc_sigma = _distribute_subsampled(lv, pv, (geom.area_gamma_m2, geom.area_sigma_m2), l0, p0, shape,
-                                                  subsamples)
+    (acc_gamma,) = _distribute_subsampled(lv, pv, (geom.area_gamma_m2,), l0, p0, shape, subsamples)
     read_gamma = read_bilinear(acc_gamma, lv, pv, l0, p0)
-    read_sigma = read_bilinear(acc_sigma, lv, pv, l0, p0)
     anf = read_gamma / a_beta
     betas = [read_bilinear(b, lv, pv, l0, p0, nodata_zero=True) for b in beta0_windows]
     good = inside & ~geom.shadow & np.isfinite(anf)
@@ -201,7 +216,6 @@ def flatten_beam(geom: TileGeometry, grid, window: Tuple[int, int, int, int], be
         good &= np.isfinite(b)
     with np.errstate(invalid="ignore", divide="ignore"):
         cot_ell = geom.cos_ellipsoid_incidence / np.sqrt(np.maximum(1.0 - geom.cos_ellipsoid_incidence ** 2, 1e-12))
-        ratio = np.where(read_sigma > 0, read_gamma / read_sigma, 0.0)
     g = good.astype(np.float64)
 
     def psum(values):
@@ -214,7 +228,6 @@ def flatten_beam(geom: TileGeometry, grid, window: Tuple[int, int, int, int], be
         anf=psum(anf),
         anf_flat=psum(cot_ell),
         area_gamma=psum(read_gamma),
-        ratio_sigma=psum(ratio),
         looks=float(looks),
     )
 
@@ -234,7 +247,7 @@ class TileLayers:
     extras: Dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def mosaic_beams(geom: TileGeometry, sums: Sequence[BeamTileSums], n_pols: int, oversampling: int, halo: int,
+def mosaic_beams(geom: TileGeometry, sums: Sequence[BeamTileSums], n_pols: int, oversampling: int, halo,
                  out_shape: Tuple[int, int], dem_gap_facets: Optional[np.ndarray] = None) -> TileLayers:
     """Combine the beams of a tile into the output layers.
 
@@ -249,7 +262,6 @@ def mosaic_beams(geom: TileGeometry, sums: Sequence[BeamTileSums], n_pols: int, 
     w_total = np.zeros(out_shape)
     g_sum = [np.zeros(out_shape) for _ in range(n_pols)]
     area_sum = np.zeros(out_shape)
-    ratio_sum = np.zeros(out_shape)
     looks = np.zeros(out_shape)
     covered = np.zeros(out_shape)
     for s in sums:
@@ -260,14 +272,16 @@ def mosaic_beams(geom: TileGeometry, sums: Sequence[BeamTileSums], n_pols: int, 
             for i in range(n_pols):
                 g_sum[i] += np.where(ok, w * s.beta0[i] / np.where(ok, s.anf, 1.0), 0.0)
             area_sum += np.where(ok, w * s.area_gamma / np.maximum(s.count, 1), 0.0)
-            ratio_sum += np.where(ok, w * s.ratio_sigma / np.maximum(s.count, 1), 0.0)
         looks += np.where(ok, s.looks * s.count / n_f, 0.0)
         w_total += w
     has = w_total > 0
     with np.errstate(invalid="ignore", divide="ignore"):
         gamma0 = [np.where(has, g / w_total, np.nan).astype(np.float32) for g in g_sum]
         area = np.where(has, area_sum / w_total, np.nan).astype(np.float32)
-        ratio = np.where(has, ratio_sum / w_total, np.nan).astype(np.float32)
+        # sigma0_T / gamma0_T = A_gamma / A_sigma of the pixel's own illuminated facets
+        lit_gamma = pixel_sums(geom.area_gamma_m2, k, halo, out_shape)
+        lit_sigma = pixel_sums(geom.area_sigma_m2, k, halo, out_shape)
+        ratio = np.where(has & (lit_sigma > 0), lit_gamma / lit_sigma, np.nan).astype(np.float32)
 
     valid_f = geom.valid.astype(np.float64)
     n_valid = pixel_sums(valid_f, k, halo, out_shape)
