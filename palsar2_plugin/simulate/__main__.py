@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write the expected amplitude without speckle (noise-free image for exact tests)")
     p.add_argument("--nesz-db", type=float, help="add thermal noise of this noise-equivalent sigma0 (dB), e.g. -28")
     p.add_argument("--oversample", type=int, default=2, help="terrain mesh vertices per range pixel (default 2)")
+    p.add_argument("--workers", type=int, default=2, help="threads computing the terrain ahead (default 2)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return p
 
@@ -107,7 +108,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                                   seed=args.seed, dem_height_reference=args.dem_height_reference,
                                   centre_lat_lon=centre, point_targets=args.point_target,
                                   oversample_range=args.oversample, speckle_noise=not args.no_speckle,
-                                  noise_equivalent_sigma0_db=args.nesz_db, progress=progress)
+                                  noise_equivalent_sigma0_db=args.nesz_db, workers=args.workers, progress=progress)
     except Palsar2Error as err:
         if not args.quiet:
             print(file=sys.stderr)

@@ -10,6 +10,7 @@ is read, so the DEM is never held in memory whole.
 
 from __future__ import annotations
 
+import threading
 from typing import Tuple
 
 import numpy as np
@@ -41,6 +42,7 @@ class DemHeights:
         self._inverse = ~self._ds.transform
         self.width, self.height = self._ds.width, self._ds.height
         self.nodata = self._ds.nodata
+        self._read_lock = threading.Lock()  # a rasterio dataset must not be read by two threads at once
 
     def close(self) -> None:
         self._ds.close()
@@ -79,7 +81,8 @@ class DemHeights:
         c0, c1 = max(col0, 0), min(col1, self.width)
         if r0 >= r1 or c0 >= c1:
             return out
-        raw = self._ds.read(1, window=Window(c0, r0, c1 - c0, r1 - r0), masked=True)
+        with self._read_lock:
+            raw = self._ds.read(1, window=Window(c0, r0, c1 - c0, r1 - r0), masked=True)
         values = np.ma.filled(raw.astype(np.float64), np.nan)
         rr, cc = np.meshgrid(np.arange(r0, r1) + 0.5, np.arange(c0, c1) + 0.5, indexing="ij")
         xs, ys = self._ds.transform * (cc, rr)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Dict, Iterator, Mapping, Optional, Sequence, Tuple
@@ -79,6 +81,7 @@ class _BeamTerrain:
         self.reuse = reuse
         self.cache = None
         self.cached = np.zeros(self.n_blocks, dtype=bool)
+        self._lock = threading.Lock()  # blocks may be computed in several threads
 
     @property
     def n_blocks(self) -> int:
@@ -99,11 +102,12 @@ class _BeamTerrain:
                                              max_vertices=_VERTICES_PER_CHUNK)
         values = (ratio * sin_inc).astype(np.float32)
         if self.reuse:
-            if self.cache is None:  # sparse file: only blocks written take disk space
-                self.cache = np.lib.format.open_memmap(self.cache_path, mode="w+", dtype=np.float32,
-                                                       shape=(grid.lines, grid.pixels))
-            self.cache[l0:l1] = values
-            self.cached[k] = True
+            with self._lock:
+                if self.cache is None:  # sparse file: only blocks written take disk space
+                    self.cache = np.lib.format.open_memmap(self.cache_path, mode="w+", dtype=np.float32,
+                                                           shape=(grid.lines, grid.pixels))
+                self.cache[l0:l1] = values
+                self.cached[k] = True
         return values
 
     def close(self) -> None:
@@ -119,6 +123,20 @@ class _BeamTerrain:
         return south > d_north + pad or north < d_south - pad or west > d_east + pad or east < d_west - pad
 
 
+def _prefetched(terrain: _BeamTerrain, pool: ThreadPoolExecutor, ahead: int) -> Iterator[Tuple[int, np.ndarray]]:
+    """(k, terrain block k) in order, the next ``ahead`` blocks computed in ``pool`` meanwhile."""
+    pending = {}
+    try:
+        for k in range(terrain.n_blocks):
+            for j in range(k, min(k + ahead, terrain.n_blocks)):
+                if j not in pending:
+                    pending[j] = pool.submit(terrain.block, j)
+            yield k, pending.pop(k).result()
+    finally:
+        for future in pending.values():
+            future.cancel()
+
+
 def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = None, pixels: Optional[int] = None,
                      gamma0_db: Optional[Mapping[str, float]] = None, pass_direction: str = "descending",
                      look_side: str = "right", seed: int = 0, dem_height_reference: str = DEM_HEIGHT_REFERENCE,
@@ -127,7 +145,7 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
                      point_targets: Sequence[PointTarget] = (), oversample_range: int = 2,
                      oversample_azimuth: int = 1, calibration_factor_db: float = CALIBRATION_FACTOR_DB,
                      speckle_noise: bool = True, noise_equivalent_sigma0_db: Optional[float] = None,
-                     progress: Optional[ProgressCallback] = None,
+                     workers: int = 2, progress: Optional[ProgressCallback] = None,
                      is_cancelled: Optional[CancelCheck] = None) -> Path:
     """Simulate an L1.1 product of ``mode`` over the DEM at ``dem_path``; returns the product folder.
 
@@ -141,6 +159,7 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
     ``speckle_noise=False`` writes the expected amplitude itself (|z|^2 = mean power, phase 0): a
     noise-free image for exact tests. ``noise_equivalent_sigma0_db`` (e.g. -28) adds thermal noise
     of that sigma0 (dB) to every pixel's mean power (default: none, shadow is exactly 0).
+    ``workers``: threads computing terrain blocks ahead of the writer (the output does not depend on it).
     """
     spec: ModeSpec = mode_spec(mode)
     dem_height_reference = normalise_height_reference(dem_height_reference)
@@ -187,10 +206,9 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
                 terrain = terrains[beam_number]
                 g0 = 10.0 ** (gamma0[polarisation] / 10.0)
                 pol_index = spec.polarisations.index(polarisation)
-                for k in range(terrain.n_blocks):
+                for k, sigma_per_gamma in _prefetched(terrain, pool, max(1, int(workers))):
                     check_cancelled(is_cancelled)
                     l0 = k * terrain.block_lines
-                    sigma_per_gamma = terrain.block(k)
                     power = (g0 * sigma_per_gamma.astype(np.float64) + noise_sigma0) / cal
                     if speckle_noise:
                         samples = speckle(power, block_rng(seed, beam_number, pol_index, l0))
@@ -201,8 +219,9 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
 
             from ..ceos.writer import write_product
 
-            write_product(folder, description, line_blocks, pixel_geolocation=pixel_geolocation(scene),
-                          progress=progress, is_cancelled=is_cancelled)
+            with ThreadPoolExecutor(max_workers=max(1, int(workers))) as pool:
+                write_product(folder, description, line_blocks, pixel_geolocation=pixel_geolocation(scene),
+                              progress=progress, is_cancelled=is_cancelled)
         finally:
             for terrain in terrains.values():
                 terrain.close()

@@ -287,3 +287,15 @@ def test_slope_along_track_follows_the_projection_angle(tmp_path):
     assert 10 * np.log10(beta0 / predicted) == pytest.approx(-8.0, abs=0.05)
     theta_loc = np.arccos(normal @ look)
     assert abs(10 * np.log10(predicted * np.tan(theta_loc))) > 0.1  # the range-only formula would be wrong
+
+
+def test_threads_do_not_change_the_image(tmp_path):
+    dem = plane_dem(tmp_path / "slope.tif", 8.0)
+    images = []
+    for workers in (1, 3):
+        folder = simulate_product(dem, "FBD", tmp_path / str(workers), lines=300, pixels=40, seed=4, workers=workers,
+                                  dem_height_reference="ellipsoid")
+        images.append([read_img(image_path(folder, pol))[0] for pol in ("HH", "HV")])
+    for a, b in zip(*images):
+        assert np.allclose(a, b, rtol=1e-6, atol=0)
+    assert not list(tmp_path.rglob(".simcache*"))
