@@ -238,6 +238,15 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
             "scene_centre_lat_lon": [scene.centre_lat_deg, scene.centre_lon_deg],
             "scene_centre_time_utc": scene.centre_time_utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             "oversample_range": oversample_range, "oversample_azimuth": oversample_azimuth,
+            "model": ("beta0 = gamma0 * A_gamma / A_beta; A_gamma: DEM facet areas projected perpendicular to the "
+                      "look (0 facing away or shadowed), bilinear in (line, pixel); A_beta = slant-range spacing x "
+                      "along-track ground spacing on the ellipsoid; sigma0 = beta0 * sin(ellipsoid incidence); "
+                      "<|z|^2> = sigma0 / 10^((CF - 32) / 10)"),
+            "beams": [{"beam": b.number, "lines": b.grid.lines, "pixels": b.grid.pixels, "prf_hz": b.spec.prf_hz,
+                       "slant_range_first_pixel_m": b.grid.slant_range_first_m,
+                       "range_pixel_spacing_m": b.grid.range_spacing_m,
+                       "first_line_time_utc": b.first_line_time_utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
+                      for b in scene.beams],
             "point_targets": [
                 {"lat_deg": t.lat_deg, "lon_deg": t.lon_deg, "ellipsoid_height_m": t.height_m, "rcs_db": t.rcs_db,
                  "radar_positions": [
