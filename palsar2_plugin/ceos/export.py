@@ -283,6 +283,14 @@ def export_product(scene: Scene, out_folder, *, beams: Optional[Sequence[int]] =
     for b in sel_beams:
         auto = default_looks(scene, b) if (looks_az < 1 or looks_rg < 1) else (0, 0)
         looks[b] = (looks_az if looks_az >= 1 else auto[0], looks_rg if looks_rg >= 1 else auto[1])
+    for b, p in jobs:  # check every job before writing anything
+        im = scene.image(b, p)
+        if im.lines // looks[b][0] < 1 or im.pixels // looks[b][1] < 1:
+            raise Palsar2Error(f"beam {b} ({im.lines} x {im.pixels}) is smaller than {looks[b][0]} x {looks[b][1]} "
+                               f"looks; choose fewer looks")
+        if scene.level.startswith("1.5") and calibration != "sigma0":
+            raise Palsar2Error(f"{calibration} needs the ellipsoid incidence in radar geometry; L1.5 products give "
+                               f"sigma0 only - choose sigma0")
     rasters: List[str] = []
     base = f"{scene.scene_id}-{scene.product_id}"
     for k, (b, p) in enumerate(jobs):
