@@ -195,7 +195,14 @@ def locate_product(path) -> ProductFiles:
     if not p.exists():
         raise CeosFormatError("no such file or folder", path=str(p))
     if p.is_dir():
-        return _group(list_folder(str(p)), str(p), None)
+        files = list_folder(str(p))
+        if not any(classify_name(f.name) for f in files):
+            # e.g. the folder a zip was extracted into: use its one sub-folder holding a product
+            subs = [d for d in sorted(p.iterdir()) if d.is_dir()
+                    and any(classify_name(e.name) for e in os.scandir(d) if e.is_file())]
+            if len(subs) == 1:
+                return _group(list_folder(str(subs[0])), str(subs[0]), None)
+        return _group(files, str(p), None)
     if p.suffix.lower() == ".zip" or zipfile.is_zipfile(p):
         return _group(list_zip(str(p)), str(p), None)
     info = classify_name(p.name)

@@ -80,6 +80,13 @@ def test_flat_bucket_layout(tmp_path):
         open_product(flat)
 
 
+def test_folder_holding_the_product_folder(wbd, tmp_path):
+    folder, desc = wbd
+    shutil.copytree(folder, tmp_path / "downloads" / "0000022708_001001_ALOS2")
+    (tmp_path / "downloads" / "notes.txt").write_text("x")
+    assert open_product(tmp_path / "downloads").scene_id == desc.scene_id
+
+
 def test_folder_without_product(tmp_path):
     (tmp_path / "readme.txt").write_text("nothing here")
     with pytest.raises(CeosFormatError, match="no ALOS-2 CEOS product files"):
