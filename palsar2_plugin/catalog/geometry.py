@@ -1,8 +1,9 @@
 """Small planar geometry on (longitude, latitude) degrees: enough to test footprints against an AOI.
 
 Footprints are single closed rings in EPSG:4326. Tests are planar in degrees (footprints of
-ScanSAR scenes are a few degrees wide; fine for selection). Rings crossing the antimeridian
-are not split (see :func:`ring_crosses_antimeridian`).
+ScanSAR scenes are a few degrees wide; fine for selection). A ring crossing the antimeridian is
+unwrapped by :func:`close_ring` (its negative longitudes get +360, so it spans e.g. 179..181
+degrees); area tests then also try the AOI shifted by +360 degrees.
 """
 
 from __future__ import annotations
@@ -16,11 +17,23 @@ Ring = Tuple[Tuple[float, float], ...]
 
 
 def close_ring(points: Iterable[Sequence[float]]) -> Ring:
-    """The points as a tuple of (lon, lat) floats with the first point repeated at the end."""
+    """The points as a tuple of (lon, lat) floats, first point repeated at the end, unwrapped
+    across the antimeridian (see :func:`unwrap_ring`)."""
     ring = tuple((float(p[0]), float(p[1])) for p in points)
     if ring and ring[0] != ring[-1]:
         ring = ring + (ring[0],)
-    return ring
+    return unwrap_ring(ring)
+
+
+def unwrap_ring(ring: Ring) -> Ring:
+    """A ring crossing the antimeridian with its negative longitudes moved by +360 degrees."""
+    if not ring_crosses_antimeridian(ring):
+        return ring
+    return tuple((x + 360.0 if x < 0 else x, y) for x, y in ring)
+
+
+def shift_ring(ring: Ring, dx: float) -> Ring:
+    return tuple((x + dx, y) for x, y in ring)
 
 
 def ring_bbox(ring: Ring) -> BBox:

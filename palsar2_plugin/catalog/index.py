@@ -195,25 +195,28 @@ class SceneIndex:
         q = query.validated()
         w, s, e, n = q.bbox
         earliest = format_time(q.start)
-        sql = (f"JOIN {RTREE} r ON r.id = s.fid WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ? "
-               f"AND s.start_time <= ? AND (CASE WHEN s.end_time = '' THEN s.start_time ELSE s.end_time END) >= ?")
-        args: list = [e, w, n, s, format_time(q.end), earliest]
+        # two R-tree windows: the AOI, and the AOI + 360 degrees for footprints unwrapped across the antimeridian
+        where = (f"JOIN {RTREE} r ON r.id = s.fid WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ? "
+                 f"AND s.start_time <= ? AND (CASE WHEN s.end_time = '' THEN s.start_time ELSE s.end_time END) >= ?")
+        filters, extra = "", []
         if q.levels:
-            sql += f" AND s.level IN ({','.join('?' for _ in q.levels)})"
-            args += list(q.levels)
+            filters += f" AND s.level IN ({','.join('?' for _ in q.levels)})"
+            extra += list(q.levels)
         if q.modes:
-            sql += f" AND s.mode IN ({','.join('?' for _ in q.modes)})"
-            args += list(q.modes)
+            filters += f" AND s.mode IN ({','.join('?' for _ in q.modes)})"
+            extra += list(q.modes)
         if q.pass_direction:
-            sql += " AND s.pass_direction = ?"
-            args.append(q.pass_direction)
-        sql += " ORDER BY s.start_time, s.record_id"
-        out = []
-        for rec in self._select(sql, args):
-            if q.matches_filters(rec) and q.matches_area(rec):
-                out.append(rec)
-                if limit is not None and len(out) >= limit:
-                    break
+            filters += " AND s.pass_direction = ?"
+            extra.append(q.pass_direction)
+        found: Dict[str, SceneRecord] = {}
+        for dx in (0.0, 360.0):
+            args = [e + dx, w + dx, n, s, format_time(q.end), earliest] + extra
+            for rec in self._select(where + filters, args):
+                if rec.record_id not in found and q.matches_filters(rec) and q.matches_area(rec):
+                    found[rec.record_id] = rec
+        out = sorted(found.values(), key=lambda r: (format_time(r.start_time), r.record_id))
+        if limit is not None:
+            out = out[:limit]
         return out
 
     def _select(self, tail: str, args) -> List[SceneRecord]:

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from typing import Optional, Tuple
 
 from .errors import SearchInputError
-from .geometry import BBox, Ring, bbox_ring, rings_intersect
+from .geometry import BBox, Ring, bbox_ring, rings_intersect, shift_ring
 from .record import SceneRecord
 
 LEVELS = ("L1.1", "L2.1", "L2.2")
@@ -85,9 +85,14 @@ class SearchQuery:
         return True
 
     def matches_area(self, record: SceneRecord) -> bool:
+        """Exact test of the footprint against the AOI (and the AOI +360 degrees for unwrapped footprints)."""
         if not record.footprint:
             return False
-        return rings_intersect(self.aoi or bbox_ring(self.bbox), record.footprint)
+        area = self.aoi or bbox_ring(self.bbox)
+        if rings_intersect(area, record.footprint):
+            return True
+        return max(x for x, _ in record.footprint) > 180.0 and rings_intersect(shift_ring(area, 360.0),
+                                                                                record.footprint)
 
 
 def _utc(t: datetime) -> datetime:

@@ -75,3 +75,17 @@ def test_gdal_reads_the_index_as_a_polygon_layer(tmp_path):
     assert feat.GetGeometryRef().GetEnvelope() == (0.0, 3.0, 0.0, 3.0)
     layer.SetSpatialFilterRect(1.5, 0.5, 1.6, 0.6)  # uses our R-tree: scenes at lon 0 and 1 cover x=1.5
     assert sorted(f.GetField("record_id") for f in layer) == ["S00000", "S00001"]
+
+
+def test_footprint_across_the_antimeridian(tmp_path):
+    from palsar2_plugin.catalog.geometry import close_ring
+    ring = close_ring([(179.0, -17.0), (-178.5, -17.0), (-178.5, -14.0), (179.0, -14.0)])  # Fiji
+    assert ring[1] == (181.5, -17.0)
+    rec = SceneRecord(record_id="FIJI", level="L2.2", start_time=datetime(2024, 1, 1, tzinfo=UTC), footprint=ring)
+    with SceneIndex(str(tmp_path / "idx.gpkg")) as idx:
+        idx.upsert([rec, _scene(2, 100.0, -16.0, 0)])
+        when = dict(start=datetime(2023, 12, 31), end=datetime(2024, 1, 2))
+        assert [r.record_id for r in idx.search(SearchQuery(bbox=(-179.0, -16.0, -178.8, -15.0), **when))] == ["FIJI"]
+        assert [r.record_id for r in idx.search(SearchQuery(bbox=(179.5, -16.0, 180.0, -15.0), **when))] == ["FIJI"]
+        assert idx.search(SearchQuery(bbox=(-170.0, -16.0, -160.0, -15.0), **when)) == []
+        assert idx.search(SearchQuery(bbox=(170.0, -16.0, 178.0, -15.0), **when)) == []
