@@ -144,3 +144,24 @@ def test_full_tmpfs_is_a_clear_error(http_server, tmp_path):
         assert not (mnt / "big.bin").exists() and (mnt / "existing.bin").read_bytes() == b"keep me" * 1000
     finally:
         subprocess.run(["umount", str(mnt)], check=False)
+
+
+def test_cancel_stops_every_transfer_and_a_rerun_resumes(http_server, tmp_path):
+    from palsar2_plugin.errors import Cancelled
+    blobs = {f"c/f{i}.bin": os.urandom(600_000) for i in range(3)}
+    for k, v in blobs.items():
+        http_server.put(k, v)
+        http_server.add_fault(k, Fault("slow", delay=0.03))
+    jobs = [TransferJob("http", http_server.url_of(k), tmp_path / Path(k).name, size=len(v)) for k, v in blobs.items()]
+    seen = []
+    with pytest.raises(Cancelled):
+        download_jobs(jobs, max_parallel=2, retry=FAST, progress=lambda f, m: seen.append(f),
+                      is_cancelled=lambda: bool(seen) and seen[-1] > 0.2)
+    for k, v in blobs.items():  # whatever has its final name is complete and verified
+        final = tmp_path / Path(k).name
+        assert not final.exists() or final.read_bytes() == v
+    parts = list(tmp_path.glob("*.part"))
+    assert parts and all(p.stat().st_size < 600_000 for p in parts) and any(p.stat().st_size for p in parts)
+    result = download_jobs(jobs, max_parallel=2, retry=FAST)
+    assert any(r.resumed_from > 0 for r in result.results)
+    assert all((tmp_path / Path(k).name).read_bytes() == v for k, v in blobs.items())
