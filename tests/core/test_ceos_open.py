@@ -107,3 +107,17 @@ def test_scene_helpers(wbd):
     assert grid.lines == desc.beams[1].lines and grid.slant_range_first_m == desc.beams[1].near_range_m
     assert grid.line_interval_s == pytest.approx(1 / desc.beams[1].prf_hz)
     assert orbit.datetime_from_seconds(grid.first_line_time_s) == desc.beams[1].first_line_time_utc
+
+
+def test_radar_grid_is_zero_doppler_unless_the_centroid_is_asked_for(tmp_path):
+    """JAXA focuses to zero Doppler: the leader's centroid is metadata, not the image geometry."""
+    import dataclasses
+
+    desc = dataclasses.replace(example_description("FBD", lines=20, pixels=12),
+                               doppler_centroid_hz=(-18.5767897, -0.0243354))
+    write_product(tmp_path / "p", desc, lambda b, p: random_blocks(20, 12, seed=1))
+    scene = open_product(tmp_path / "p")
+    assert scene.doppler_centroid_hz == pytest.approx((-18.5767897, -0.0243354))
+    assert scene.radar_grid(1).is_zero_doppler
+    with_centroid = scene.radar_grid(1, use_doppler_centroid=True)
+    assert with_centroid.doppler_hz(800e3) == pytest.approx(-18.5767897 - 0.0243354 * 800, rel=1e-6)
