@@ -160,6 +160,7 @@ def run_ours(workdir: str, workers: int, tile_size: int, oversampling: int = 2) 
     dt = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return dict(seconds=dt, peak_rss_mib=peak, gamma0=result["gamma0"]["HH"], mask=result["mask"],
+                timings={k: round(v, 1) for k, v in result["timings"].items()},
                 eia=result["ellipsoid_incidence"], looks=[la, lr], settings=str(result["settings"]))
 
 
@@ -270,6 +271,9 @@ def main() -> None:
         runs.append((k, rate, g_ours, m_ours))
         print(f"ours k={k}: {ours['seconds']:.1f} s -> {rate:,.0f} DEM px/s, peak RSS {ours['peak_rss_mib']:,.0f} MiB "
               f"(looks {ours['looks']}, {ours['settings']})")
+        tiles_rate = npix / ours["timings"]["tiles_s"]
+        print(f"         of which tiles {ours['timings']['tiles_s']} s ({tiles_rate:,.0f} px/s), writing COGs/XML/STAC/"
+              f"quick-look of the 9 layers {ours['timings']['finish_s']} s")
         print(f"         {_flat_stats(g_ours, setup['inc_flat_deg'], args.size)}; valid {np.mean(m_ours == 1):.3f}, "
               f"layover {np.mean(m_ours == 2):.4f}, shadow {np.mean(m_ours == 3):.4f}")
     if args.sarsen_python:

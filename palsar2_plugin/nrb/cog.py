@@ -19,11 +19,12 @@ from .. import attribution
 class TiledLayer:
     """A single-band GeoTIFF open for windowed writing.
 
-    ``dtype``: numpy dtype name; ``nodata``: the no-data value (NaN for floats).
+    ``dtype``: numpy dtype name; ``nodata``: the no-data value (NaN for floats); ``compress``: GDAL
+    compression of this (intermediate) file, "NONE" for speed when disk space allows.
     """
 
     def __init__(self, path: str, grid, dtype: str, nodata, description: str = "",
-                 tags: Optional[Dict[str, str]] = None, block: int = 256):
+                 tags: Optional[Dict[str, str]] = None, block: int = 256, compress: str = "DEFLATE"):
         import rasterio
 
         self.path = path
@@ -32,8 +33,9 @@ class TiledLayer:
         is_float = np.dtype(dtype).kind == "f"
         profile = dict(driver="GTiff", width=grid.width, height=grid.height, count=1, dtype=dtype,
                        crs=grid.crs, transform=grid.transform, nodata=nodata, tiled=True,
-                       blockxsize=block, blockysize=block, compress="DEFLATE", predictor=3 if is_float else 2,
-                       BIGTIFF="IF_SAFER")
+                       blockxsize=block, blockysize=block, BIGTIFF="IF_SAFER")
+        if compress and compress.upper() != "NONE":
+            profile.update(compress=compress, predictor=3 if is_float else 2)
         self._ds = rasterio.open(path, "w", **profile)
         all_tags = dict(attribution.geotiff_tags())
         if tags:

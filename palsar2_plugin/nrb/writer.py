@@ -34,6 +34,10 @@ LAYER_TYPES = {
 }
 
 
+#: Intermediate layers are written uncompressed below this total size (bytes).
+INTERMEDIATE_UNCOMPRESSED_BYTES = 2 * 2**30
+
+
 class NrbWriter:
     """Writes the layers of one product; see the module docstring.
 
@@ -53,14 +57,18 @@ class NrbWriter:
         self.final_path = os.path.join(output_folder, name)
         self.tmp_path = os.path.join(output_folder, f".{name}.partial-{uuid.uuid4().hex[:8]}")
         os.makedirs(self.tmp_path)
+        # intermediate layers (rewritten as COGs at the end): uncompressed when small, for speed
+        bytes_per_pixel = 4 * len(self.polarisations) + 1 + 4 * (len(LAYER_TYPES) - 1)
+        compress = "NONE" if grid.width * grid.height * bytes_per_pixel < INTERMEDIATE_UNCOMPRESSED_BYTES else "DEFLATE"
         self._layers: Dict[str, TiledLayer] = {}
         for pol in self.polarisations:
             self._layers[pol] = TiledLayer(self._part(naming.gamma0_file(name, pol)), grid, "float32", float("nan"),
                                            f"gamma0 {pol} (terrain-flattened, linear power)",
-                                           tags={"POLARISATION": pol, "UNITS": "linear power"}, block=block)
+                                           tags={"POLARISATION": pol, "UNITS": "linear power"}, block=block,
+                                           compress=compress)
         for key, (dtype, nodata, _) in LAYER_TYPES.items():
             self._layers[key] = TiledLayer(self._part(naming.layer_file(name, key)), grid, dtype, nodata,
-                                           naming.LAYER_SUFFIXES[key][1], block=block)
+                                           naming.LAYER_SUFFIXES[key][1], block=block, compress=compress)
 
     def _part(self, file_name: str) -> str:
         return os.path.join(self.tmp_path, file_name[:-4] + ".part.tif")

@@ -1,0 +1,22 @@
+"""Radiometric terrain correction (flattening gamma, Small 2011) of PALSAR-2 L1.1 into NRB products.
+
+Public API:
+
+- :func:`terrain_correct_product` (``scene_input``): CEOS L1.1 product + DEM -> NRB product folder.
+- :func:`terrain_correct` (``driver``): any :class:`RadarInput` + DEM -> NRB product folder.
+- :class:`RadarInput`, :class:`ArrayRadarInput`, :class:`RadarBeam` (``radar_input``),
+  :class:`SceneRadarInput` (``scene_input``): what the correction reads.
+- :func:`make_output_grid`, :class:`OutputGrid`, :func:`utm_epsg` (``grid``); :class:`DemSource` (``dem``).
+- Pure tile functions (arrays in, arrays out): ``tile.tile_geometry``, ``tile.beam_window``,
+  ``tile.flatten_beam``, ``tile.mosaic_beams``; below them ``geocode``, ``facets``, ``area``,
+  ``layover_shadow``, ``orbit_poly``.
+
+Command line: ``python -m palsar2_plugin.rtc PRODUCT DEM OUTPUT_FOLDER`` (see ``__main__``).
+"""
+
+from .driver import terrain_correct  # noqa: F401
+from .grid import OutputGrid, make_output_grid, utm_epsg  # noqa: F401
+from .dem import DemSource  # noqa: F401
+from .radar_input import ArrayRadarInput, RadarBeam, RadarInput  # noqa: F401
+from .scene_input import SceneRadarInput, terrain_correct_product  # noqa: F401
+from .tile import MASK_INVALID, MASK_LAYOVER, MASK_NODATA, MASK_SHADOW, MASK_VALID  # noqa: F401

@@ -113,7 +113,10 @@ class DemSource:
         # destination pixels centred on the vertices
         dst_transform = vertices.transform * Affine.translation(-0.5, -0.5)
         src_nodata = self.nodata
-        window, window_transform = self._source_window(vertices)
+        found = self._source_window(vertices)
+        if found is None:                       # the tile lies outside the DEM
+            return out.astype(np.float64)
+        window, window_transform = found
         reproject(source=ds.read(self.band, window=window, masked=False, out_dtype="float32"),
                   destination=out, src_transform=window_transform, src_crs=self.crs,
                   src_nodata=src_nodata, dst_transform=dst_transform, dst_crs=vertices.crs, dst_nodata=np.nan,
@@ -124,7 +127,7 @@ class DemSource:
         return heights
 
     def _source_window(self, vertices: VertexGrid):
-        """(window, its transform): the DEM window (2-pixel margin) covering the vertex lattice."""
+        """(window, its transform): the DEM window (2-pixel margin) covering the vertex lattice, or None."""
         from rasterio.warp import transform_bounds
         from rasterio.windows import Window, from_bounds
 
@@ -142,8 +145,7 @@ class DemSource:
         col0, row0 = max(col0, 0), max(row0, 0)
         col1, row1 = min(col1, ds.width), min(row1, ds.height)
         if col1 <= col0 or row1 <= row0:
-            # outside the DEM: read one pixel and place it far away, so the warp gives NaN
-            return Window(0, 0, 1, 1), ds.transform * Affine.translation(-1e7, -1e7)
+            return None
         window = Window(col0, row0, col1 - col0, row1 - row0)
         return window, ds.window_transform(window)
 

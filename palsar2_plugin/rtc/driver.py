@@ -153,11 +153,11 @@ def plan_settings(grid: OutputGrid, dem: DemSource, radar: RadarInput, oversampl
     halo_cols = int(math.ceil(range_halo * abs(rx) + azimuth_halo * abs(ry)))
     halo_rows = int(math.ceil(range_halo * abs(ry) + azimuth_halo * abs(rx)))
     # long tiles along the map axis nearer to range, long enough that the range halo costs at most
-    # half of the core (up to 8 x tile_size), short across so a tile holds about 2 x tile_size^2 pixels
+    # half of the core (up to 8 x tile_size), short across so a tile holds about tile_size^2 pixels
     range_is_x = abs(rx) >= abs(ry)
     along_halo = halo_cols if range_is_x else halo_rows
     long_side = int(min(8 * tile_size, max(2 * tile_size, math.ceil(4.0 * along_halo / k))))
-    short_side = int(max(16, (2 * tile_size * tile_size) // long_side))
+    short_side = int(max(16, (tile_size * tile_size) // long_side))
     tile_rows, tile_cols = (short_side, long_side) if range_is_x else (long_side, short_side)
     gap = int(math.ceil(2.0 * cell / facet)) + 1
     return RunSettings(k, (halo_rows, halo_cols), tile_rows, tile_cols, facet, gap)
@@ -217,7 +217,10 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
             writer.write_tile(layers, tile.row0, tile.col0)
         return tile
 
-    counts = np.zeros(6, dtype=np.int64)
+    import time as _time
+
+    timings = {}
+    started = _time.perf_counter()
     try:
         done = 0
         report(tile_progress, 0.0, f"Terrain correction: {n_tiles} tiles of {settings.tile_rows} x {settings.tile_cols} px")
@@ -254,6 +257,7 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
                     for fut in pending:
                         fut.cancel()
                     raise
+        timings["tiles_s"] = _time.perf_counter() - started
         near, far = radar.incidence_range_deg()
         lons = [p[0] for p in footprint]
         lats = [p[1] for p in footprint]
@@ -281,7 +285,9 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
             "oversampling": settings.oversampling, "incidence_near_far": (near, far),
             "overlap_rule": OVERLAP_RULE, "area_floor": AREA_FLOOR_FRACTION,
         }
+        finishing = _time.perf_counter()
         result = writer.finish(info, finish_progress, is_cancelled)
+        timings["finish_s"] = _time.perf_counter() - finishing
     except BaseException:
         writer.abort()
         raise
@@ -289,4 +295,5 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
         dem.close()
     result["grid"] = grid
     result["settings"] = settings
+    result["timings"] = timings
     return result

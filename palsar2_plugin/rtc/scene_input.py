@@ -124,6 +124,29 @@ class SceneRadarInput(RadarInput):
         self.close()
 
 
+def _check_before_calibrating(scene, dem_path, height_reference, crs, pixel_size_m, extent, extent_crs) -> None:
+    """Fail early (before the long calibration pass) on a DEM or extent that cannot work."""
+    from ..geoid import normalise_height_reference
+    from .dem import DemSource, check_dem_covers
+    from .grid import make_output_grid
+
+    normalise_height_reference(height_reference)
+
+    class _Geometry(RadarInput):
+        pass
+
+    probe = _Geometry()
+    probe.orbit = scene.orbit()
+    probe.beams = tuple(RadarBeam(b, scene.radar_grid(b, probe.orbit)) for b in scene.beams)
+    grid = make_output_grid(probe.footprint_lon_lat(), crs=crs, pixel_size_m=pixel_size_m, extent=extent,
+                            extent_crs=extent_crs)
+    dem = DemSource(dem_path, height_reference)
+    try:
+        check_dem_covers(dem, grid)
+    finally:
+        dem.close()
+
+
 def terrain_correct_product(product_path, dem_path: str, output_folder: str, *, height_reference: str = "egm96",
                             polarisations: Optional[Sequence[str]] = None, crs: Optional[str] = None,
                             pixel_size_m: float = 25.0, extent=None, extent_crs: Optional[str] = None,
@@ -136,6 +159,7 @@ def terrain_correct_product(product_path, dem_path: str, output_folder: str, *, 
     from .driver import terrain_correct
 
     scene = open_product(product_path)
+    _check_before_calibrating(scene, dem_path, height_reference, crs, pixel_size_m, extent, extent_crs)
     os.makedirs(output_folder, exist_ok=True)
     report(progress, 0.0, "Calibrating and multilooking the radar images")
     with SceneRadarInput(scene, polarisations, pixel_size_m, looks, cache_dir=output_folder,

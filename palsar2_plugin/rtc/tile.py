@@ -132,22 +132,37 @@ def beam_window(geom: TileGeometry, grid, margin: int = 2) -> Optional[Tuple[int
     return l0, l1, p0, p1
 
 
-def _distribute_subsampled(line, pixel, weights, line0, pixel0, shape, subsamples):
-    """Bilinear distribution of several weight arrays from s x s sub-points of every facet."""
-    s = max(1, int(subsamples))
-    if s == 1:
-        return distribute_bilinear(line, pixel, tuple(weights), line0, pixel0, shape)
+#: Largest step (radar cells) between the sub-points a facet's area is spread from.
+MAX_SUBPOINT_STEP_CELLS = 0.4
+
+
+def _distribute_subsampled(line, pixel, weights, line0, pixel0, shape, subsamples=None):
+    """Bilinear distribution of several weight arrays from s_i x s_j sub-points of every facet.
+
+    The sub-points split the facet evenly along its two lattice axes, at positions from the local
+    gradient of its radar coordinates. ``subsamples`` None chooses s per axis so that sub-points are
+    at most :data:`MAX_SUBPOINT_STEP_CELLS` radar cells apart (at least 2), which removes the beat
+    between the facet lattice and the radar grid; an int forces s x s.
+    """
     with np.errstate(invalid="ignore"):
         dl_i, dl_j = np.gradient(line) if min(line.shape) > 1 else (np.zeros_like(line),) * 2
         dp_i, dp_j = np.gradient(pixel) if min(pixel.shape) > 1 else (np.zeros_like(pixel),) * 2
     # NaN gradients next to DEM gaps: fall back to the facet centre
     for g in (dl_i, dl_j, dp_i, dp_j):
         g[~np.isfinite(g)] = 0.0
-    offsets = (np.arange(s) + 0.5) / s - 0.5
-    parts = [w / (s * s) for w in weights]
+    if subsamples is None:
+        def count(dl, dp):
+            step = max(float(np.median(np.abs(dl))), float(np.median(np.abs(dp))))
+            return int(min(6, max(2, np.ceil(step / MAX_SUBPOINT_STEP_CELLS))))
+        s_i, s_j = count(dl_i, dp_i), count(dl_j, dp_j)
+    else:
+        s_i = s_j = max(1, int(subsamples))
+    if s_i == 1 and s_j == 1:
+        return distribute_bilinear(line, pixel, tuple(weights), line0, pixel0, shape)
+    parts = [w / (s_i * s_j) for w in weights]
     outs = [np.zeros(shape) for _ in weights]
-    for a in offsets:
-        for b in offsets:
+    for a in (np.arange(s_i) + 0.5) / s_i - 0.5:
+        for b in (np.arange(s_j) + 0.5) / s_j - 0.5:
             sums = distribute_bilinear(line + a * dl_i + b * dl_j, pixel + a * dp_i + b * dp_j, tuple(parts),
                                        line0, pixel0, shape)
             for out, add in zip(outs, sums):
@@ -188,7 +203,7 @@ def pixel_sums(facet_values: np.ndarray, oversampling: int, halo, shape: Tuple[i
 
 def flatten_beam(geom: TileGeometry, grid, window: Tuple[int, int, int, int], beta0_windows: Sequence[np.ndarray],
                  oversampling: int, halo, out_shape: Tuple[int, int], looks: float = 1.0,
-                 subsamples: int = 2) -> BeamTileSums:
+                 subsamples: Optional[int] = None) -> BeamTileSums:
     """Flatten one beam over a tile.
 
     ``grid``: the beam's radar grid (geometry.RadarGrid: line_of_time, pixel_of_range, lines, pixels,
@@ -196,7 +211,8 @@ def flatten_beam(geom: TileGeometry, grid, window: Tuple[int, int, int, int], be
     polarisation, the beam's beta0 (linear power) over ``window``; NaN or 0 is no data.
     ``subsamples``: each facet's area is spread from s x s points inside it (positions from the local
     gradient of its radar coordinates), which removes most of the beat between the facet lattice and
-    the radar grid at the cost of s^2 cheap scatter-adds (no extra geocoding).
+    the radar grid at the cost of s^2 cheap scatter-adds (no extra geocoding); None (default) picks s
+    per axis from the facet size in radar cells (see :func:`_distribute_subsampled`).
     """
     l0, l1, p0, p1 = window
     shape = (l1 - l0, p1 - p0)
