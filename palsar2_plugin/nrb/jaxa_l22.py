@@ -27,7 +27,7 @@ STEM_RE = re.compile(
 
 #: A file of an L2.2 product (group ``suffix`` is e.g. ``HH_SLP.tif``, ``summary.xml``, ``.kml``).
 FILE_RE = re.compile(STEM_RE.pattern + r"(?P<suffix>(?:_(?:HH|HV|VV|VH)_SLP\.tif|_LIN\.tif|_MSK\.tif"
-                     r"|_summary\.xml|\.kml))$", re.IGNORECASE)
+                     r"|_summary\.xml|\.kml|\.json))$", re.IGNORECASE)
 
 
 class SummaryXmlError(Palsar2Error):
@@ -169,4 +169,6 @@ def suffix_role(suffix: str) -> Dict[str, str]:
         return {"role": "mask"}
     if s == "_SUMMARY.XML":
         return {"role": "summary"}
+    if s == ".JSON":
+        return {"role": "stac"}
     return {"role": "kml"}

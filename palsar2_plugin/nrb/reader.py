@@ -191,6 +191,10 @@ def find_products(path: str) -> List[NrbProduct]:
     Raises :class:`ProductNotFoundError` (with what was expected) if there is none.
     """
     path = os.fspath(path)
+    from . import reader_remote
+
+    if reader_remote.is_remote(path):
+        return _recognise_all(reader_remote.remote_entries(path), path)
     if not os.path.exists(path):
         raise ProductNotFoundError(f"{path} does not exist. Give a product folder, its zip, its summary.xml "
                                    "or one of its files.")
@@ -203,14 +207,10 @@ def find_products(path: str) -> List[NrbProduct]:
         entries = _list_folder(os.path.dirname(os.path.abspath(path)) or ".")
         entries = [e for e in entries if e.folder == (os.path.dirname(os.path.abspath(path)) or ".")]
         only = os.path.abspath(path)
-    products: List[NrbProduct] = []
-    claimed = set()
-    for recognise in RECOGNISERS:
-        for product in recognise([e for e in entries if e.gdal_path not in claimed]):
-            products.append(product)
-            claimed.update(_product_files(product))
+    products = _recognise_all(entries, path, raise_if_none=False)
     if only is not None:
-        products = [p for p in products if only in _product_files(p)]
+        stem = os.path.splitext(os.path.basename(only))[0]
+        products = [p for p in products if only in _product_files(p) or p.name == stem]
         if not products and os.path.basename(path).lower().endswith(".xml"):
             # a summary.xml renamed or standing alone: parse it to tell "not XML" from "no rasters"
             with open(path, "rb") as handle:
@@ -219,11 +219,29 @@ def find_products(path: str) -> List[NrbProduct]:
                 f"{path} describes {info.scene_id or 'a product'} but none of its GeoTIFFs are beside it "
                 "(expected e.g. <SceneID>_<ProductID>_HH_SLP.tif in the same folder).")
     if not products:
-        raise ProductNotFoundError(
-            f"No PALSAR-2 NRB product found at {path}. Expected a JAXA L2.2 product "
-            "(<SceneID>_<ProductID>_summary.xml with _HH_SLP.tif/_HV_SLP.tif/_MSK.tif/_LIN.tif), "
-            "a JAXA L2.1 GeoTIFF (IMG-HH-<SceneID>-<ProductID>.tif) or an NRB product made by this plugin.")
+        raise _not_found(path)
     return products
+
+
+def _recognise_all(entries: Sequence[_Entry], path: str, raise_if_none: bool = True) -> List[NrbProduct]:
+    """Run every recogniser over ``entries``; a file belongs to the first product that claims it."""
+    products: List[NrbProduct] = []
+    claimed = set()
+    for recognise in RECOGNISERS:
+        for product in recognise([e for e in entries if e.gdal_path not in claimed]):
+            products.append(product)
+            claimed.update(_product_files(product))
+    if raise_if_none and not products:
+        raise _not_found(path)
+    return products
+
+
+def _not_found(path: str) -> "ProductNotFoundError":
+    return ProductNotFoundError(
+        f"No PALSAR-2 NRB product found at {path}. Expected a JAXA L2.2 product "
+        "(<SceneID>_<ProductID>_summary.xml with _HH_SLP.tif/_HV_SLP.tif/_MSK.tif/_LIN.tif), "
+        "a JAXA L2.1 GeoTIFF (IMG-HH-<SceneID>-<ProductID>.tif) or an NRB product made by this plugin "
+        "(or the URL of a product's STAC item or file).")
 
 
 def open_product(path: str) -> NrbProduct:

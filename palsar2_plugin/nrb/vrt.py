@@ -174,6 +174,10 @@ def quantity_name(product: NrbProduct) -> str:
 def product_file(product: NrbProduct) -> str:
     """A file of ``product`` from which :func:`..reader.find_products` finds it again (a zip for /vsizip/)."""
     path = product.metadata_file or product.raster_paths()[0]
+    if path.startswith("/vsicurl"):
+        from .reader_remote import plain_url
+
+        return plain_url(path)
     if path.startswith("/vsizip/"):
         inner = path[len("/vsizip/"):]
         cut = inner.lower().find(".zip/")
