@@ -252,3 +252,43 @@ def test_l21_and_own_products_load_with_their_formulas(tmp_path, clean_project, 
     assert len(layers) == 1 and layers[0].name() == "2023-02-17 HV γ⁰ [dB]"
     assert _value(layers[0], 5, 6) == pytest.approx(10 * np.log10(float(power[5, 6])), abs=0.01)
     assert "NRB" in layers[0].metadata().title()
+
+
+def test_remote_stac_item_loads_in_place(tmp_path, clean_project, plugin_package):
+    """A product on a (loopback) web server, given by its STAC item URL, is loaded without download."""
+    import importlib
+    import json
+    import subprocess
+    import sys
+
+    import processing
+
+    synthetic = importlib.import_module(f"{plugin_package.__name__}.palsar2_plugin.nrb.jaxa_synthetic")
+    rng = np.random.default_rng(12)
+    hh = rng.integers(1, 9000, (50, 70)).astype(np.uint16)
+    root = tmp_path / "bucket"
+    synthetic.write_l22_product(str(root), {"HH": hh}, np.ones(hh.shape, np.uint8), None, str(SUMMARY))
+    item = {"type": "Feature", "id": STEM, "assets": {
+        "HH_SLP": {"href": f"./{STEM}_HH_SLP.tif"}, "MSK": {"href": f"./{STEM}_MSK.tif"},
+        "summary": {"href": f"./{STEM}_summary.xml"}}}
+    (root / f"{STEM}.json").write_text(json.dumps(item))
+    server = ("import sys\nfrom pathlib import Path\nsys.path.insert(0, sys.argv[1])\n"
+              "from servers.http_server import LoopbackHttpServer\n"
+              "s = LoopbackHttpServer(lifetime=120).start()\n"
+              "[s.put('b/' + f.name, f.read_bytes()) for f in Path(sys.argv[2]).iterdir()]\n"
+              "print(s.base_url, flush=True)\nsys.stdin.read()\n")
+    process = subprocess.Popen([sys.executable, "-c", server, str(Path(__file__).resolve().parents[1]), str(root)],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        base = process.stdout.readline().strip()
+        processing.runAndLoadResults("palsar2:loadnrb", {"INPUT": f"{base}/b/{STEM}.json",
+                                                         "OUTPUT_FOLDER": str(tmp_path / "v")})
+        layers = {layer.name(): layer for layer in QgsProject.instance().mapLayers().values()}
+        layer = layers["2022-06-30 P137 F500 HH γ⁰ [dB]"]
+        assert _value(layer, 25, 35) == pytest.approx(_expected_db(hh[25, 35]), abs=0.01)
+        assert "2022-06-30 P137 F500 data mask" in layers
+        image = _render([layer], tmp_path / "remote.png")
+        assert len(np.unique(image)) > 20
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
