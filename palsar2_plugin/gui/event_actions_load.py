@@ -1,7 +1,7 @@
 """The event dock's "load" action: load an event scene and its paired archive scene, and compare them.
 
-The products are looked for in the data folder (setting ``palsar2/data_folder``; asked once if
-unset): JAXA L2.2 / L2.1 products or NRB products made by the plugin, downloaded or processed
+The products are looked for in the data folder (setting ``palsar2/data_folder``, else the download
+folder ``palsar2/download_folder`` of the "download" action, else asked once): JAXA L2.2 / L2.1 products or NRB products made by the plugin, downloaded or processed
 beforehand. Both scenes are loaded styled in a group named after the event and scene; when the
 archive scene is there too, ``palsar2:changedetection`` runs in the background (boxcar 5×5,
 ±3 dB) and its log-ratio and change polygons are added to the same group.
@@ -36,6 +36,9 @@ from . import styles
 from .layer_metadata import apply_attribution
 
 SETTING_DATA_FOLDER = "palsar2/data_folder"
+#: Where the dock's "download" action puts products (gui/scene_tasks.py); searched when no data folder is set.
+SETTING_DOWNLOAD_FOLDER = "palsar2/download_folder"
+DEFAULT_DOWNLOAD_FOLDER = os.path.join(os.path.expanduser("~"), "PALSAR-2")
 #: Change detection settings of the one-step comparison.
 COMPARE_FILTER = 1          # boxcar
 COMPARE_WINDOW = 5
@@ -80,9 +83,11 @@ class EventLoadAction:
     def data_folder(self) -> str:
         if self.folder_provider is not None:
             return self.folder_provider()
-        folder = QgsSettings().value(SETTING_DATA_FOLDER, "", type=str)
-        if folder and os.path.isdir(folder):
-            return folder
+        settings = QgsSettings()
+        for folder in (settings.value(SETTING_DATA_FOLDER, "", type=str),
+                       settings.value(SETTING_DOWNLOAD_FOLDER, "", type=str) or DEFAULT_DOWNLOAD_FOLDER):
+            if folder and os.path.isdir(folder):
+                return folder
         return ask_data_folder(self.iface.mainWindow() if self.iface is not None else None)
 
     # -- the action ----------------------------------------------------------------------------
