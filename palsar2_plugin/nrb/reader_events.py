@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, List, Optional, Sequence
 
+from ..errors import Palsar2Error
 from .reader import ProductNotFoundError, find_products
 from .reader_model import KIND_JAXA_L21, NrbProduct
 
@@ -73,18 +74,22 @@ def _matches(product: NrbProduct, names: set, dates: Sequence[_dt.date], frame: 
 
 
 def local_products(folder: str) -> List[NrbProduct]:
-    """All products in ``folder`` and its sub-folders (two levels, zips at the top level)."""
+    """All products in ``folder`` and its sub-folders (two levels), including zipped ones."""
     found: List[NrbProduct] = []
     try:
         found.extend(find_products(folder))
     except ProductNotFoundError:
         pass
-    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
-        if name.lower().endswith(".zip"):
-            try:
-                found.extend(find_products(os.path.join(folder, name)))
-            except ProductNotFoundError:
-                continue
+    base_depth = folder.rstrip(os.sep).count(os.sep)
+    for current, dirs, files in os.walk(folder):
+        if current.count(os.sep) - base_depth >= 2:
+            dirs[:] = []
+        for name in sorted(files):
+            if name.lower().endswith(".zip"):
+                try:
+                    found.extend(find_products(os.path.join(current, name)))
+                except Palsar2Error:   # not a product zip, or a broken one: skip it here
+                    continue
     unique = {}
     for product in found:
         unique.setdefault((product.kind, product.name, product.raster_paths()[0] if product.backscatter else ""),

@@ -35,3 +35,22 @@ def test_event_and_archive_matched_by_date_and_frame(tmp_path):
         str(tmp_path), _scene(scene_names=("ALOS2510003150-240410-WBSR1.1__D",), archive=()))
     assert [p.name for p in by_name.event] == ["ALOS2510003150-240410_WWDR2.2GUD"] and not by_name.comparable
     assert reader_events.find_event_products(str(tmp_path / "l21"), _scene()).archive == ()
+
+
+def test_zipped_products_in_sub_folders_are_found(tmp_path):
+    import zipfile
+
+    dn = np.full((10, 10), 500, np.uint16)
+    stem = "ALOS2500003150-240208_WWDR2.2GUD"
+    jaxa_synthetic.write_l22_product(str(tmp_path / "unzipped"), {"HH": dn}, None, None, stem=stem)
+    (tmp_path / "event" / "scene").mkdir(parents=True)
+    with zipfile.ZipFile(tmp_path / "event" / "scene" / f"{stem}.zip", "w") as zipped:
+        for file in (tmp_path / "unzipped").iterdir():
+            zipped.write(file, file.name)
+    (tmp_path / "event" / "broken.zip").write_bytes(b"not a zip")
+    import shutil
+
+    shutil.rmtree(tmp_path / "unzipped")
+    found = reader_events.find_event_products(str(tmp_path), _scene())
+    assert [p.name for p in found.archive] == [stem]
+    assert found.archive[0].backscatter["HH"].startswith("/vsizip/")
