@@ -48,23 +48,6 @@ class Calibration:
         """Factor turning DN into calibrated linear amplitude: 10**(offset_db/20)."""
         return 10.0 ** (self.offset_db / 20.0)
 
-    def to_db(self, value):
-        """Reference formula (numpy): the stored value -> backscatter in dB (NaN for no data)."""
-        import numpy as np
-
-        v = np.asarray(value, dtype="float64")
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if self.encoding == "amplitude_dn":
-                out, bad = 20.0 * np.log10(v) + self.offset_db, v <= 0
-            elif self.encoding == "power":
-                out, bad = 10.0 * np.log10(v), v <= 0
-            else:
-                out, bad = v.copy(), np.zeros(v.shape, dtype=bool)
-        bad = bad | ~np.isfinite(v)
-        if self.nodata is not None:
-            bad = bad | (v == self.nodata)
-        return np.where(bad, np.nan, out)
-
 
 @dataclass(frozen=True)
 class ProductInfo:
