@@ -221,3 +221,28 @@ def test_cancel_leaves_nothing(pair, tmp_path):
                               tile_size=64, is_cancelled=cancel_on_third_tile)
     assert len(calls) == 3
     assert list(out.iterdir()) == []          # no output, no temporary folder
+
+
+def test_after_in_another_crs_is_reprojected(pair, tmp_path):
+    """AFTER given in UTM zone 52 (another CRS) is reprojected onto BEFORE's UTM 51 grid."""
+    from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+    before = sources.resolve_input(str(pair / "pre"), "HH", str(tmp_path), "BEFORE")
+    with rasterio.open(before.path) as src:
+        power = src.read(1)
+        transform, width, height = calculate_default_transform(src.crs, "EPSG:32652", src.width, src.height,
+                                                               *src.bounds, resolution=25.0)
+        moved = np.full((height, width), np.nan, np.float32)
+        reproject(power, moved, src_transform=src.transform, src_crs=src.crs, dst_transform=transform,
+                  dst_crs="EPSG:32652", resampling=Resampling.bilinear, src_nodata=np.nan, dst_nodata=np.nan)
+    path = tmp_path / "after_utm52.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=width, height=height, count=1, dtype="float32",
+                       crs="EPSG:32652", transform=transform, nodata=np.nan) as dst:
+        dst.write(moved * 2.0, 1)                       # +3.01 dB everywhere
+    after = sources.resolve_input(str(path), None, str(tmp_path), "AFTER")
+    result = detect.detect_changes(before, after, str(tmp_path / "r.tif"), "boxcar", 5)
+    with rasterio.open(result.output) as dataset:
+        ratio = dataset.read(1)
+        assert dataset.crs.to_epsg() == 32651
+    assert np.nanmedian(ratio) == pytest.approx(10 * np.log10(2.0), abs=0.15)
+    assert result.valid_pixels > 0.7 * ROWS * COLS
