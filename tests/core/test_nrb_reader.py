@@ -70,9 +70,10 @@ def test_summary_xml_metadata():
     assert info.short_name == "2022-06-30 P137 F500 WWD Asc (ALOS2437590500-220630 L2.2)"
 
 
-@pytest.mark.parametrize("which", ["folder", "summary", "hh", "kml", "zip", "parent"])
+@pytest.mark.parametrize("which", ["folder", "summary", "hh", "kml", "zip", "parent", "stac"])
 def test_l22_recognised_from_any_entry_point(l22_product, tmp_path, which):
     folder = l22_product[0]
+    shutil.copy(L22 / f"stactools_example_item_{STEM}.json", folder / f"{STEM}.json")
     if which == "zip":
         archive = tmp_path / f"{STEM}.zip"
         with zipfile.ZipFile(archive, "w") as zipped:
@@ -81,7 +82,8 @@ def test_l22_recognised_from_any_entry_point(l22_product, tmp_path, which):
         path = archive
     else:
         path = {"folder": folder, "summary": folder / f"{STEM}_summary.xml", "hh": folder / f"{STEM}_HH_SLP.tif",
-                "kml": folder / "ALOS2437590500-220630-WWDR2.2GUA.kml", "parent": tmp_path}[which]
+                "kml": folder / "ALOS2437590500-220630-WWDR2.2GUA.kml", "parent": tmp_path,
+                "stac": folder / f"{STEM}.json"}[which]
     product = reader.open_product(str(path))
     assert product.kind == KIND_JAXA_L22 and product.name == STEM
     assert product.polarisations == ("HH", "HV")
