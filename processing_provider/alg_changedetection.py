@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import replace
 from typing import ClassVar, List
 
 from qgis.core import (
@@ -81,7 +82,9 @@ class ChangeDetectionAlgorithm(Palsar2Algorithm):
         "layover, shadow, ocean, invalid) or a value is missing.\n"
         "THRESHOLD_DB (optional): a change of at least this many dB (up or down) becomes a polygon in "
         "OUTPUT_CHANGES, with its direction (increase/decrease), area in m², mean change in dB and pixel count. "
-        "Regions smaller than MIN_PIXELS are ignored."
+        "Regions smaller than MIN_PIXELS are ignored.\n"
+        "LAYER_SCALE (advanced): how to read rasters that are neither products nor layers of this plugin "
+        "(automatic: dB if the band's unit is dB, else linear power)."
     )
     HELP_JA = (
         "同じ範囲の2時期の観測(災害前 BEFORE と災害後 AFTER)を比較し、対数比 10·log10(γ⁰ 後 / γ⁰ 前) [dB] "
@@ -94,7 +97,9 @@ class ChangeDetectionAlgorithm(Palsar2Algorithm):
         "OUTPUT: 対数比のGeoTIFF(Float32、dB)。いずれかのデータマスクが有効でない画素"
         "(NoData、レイオーバ、レーダシャドウ、海域、無効)はNoDataです。\n"
         "THRESHOLD_DB(任意): この値以上の変化(増加・減少)をポリゴンとして OUTPUT_CHANGES に出力します"
-        "(変化の向き、面積 m²、平均変化 dB、画素数)。MIN_PIXELS 未満の領域は除きます。"
+        "(変化の向き、面積 m²、平均変化 dB、画素数)。MIN_PIXELS 未満の領域は除きます。\n"
+        "LAYER_SCALE(詳細): 本プラグインのプロダクトやレイヤ以外のラスタの値の読み方"
+        "(自動: バンドの単位がdBならdB、それ以外は線形電力)。"
     )
 
     BEFORE = "BEFORE"
@@ -107,6 +112,7 @@ class ChangeDetectionAlgorithm(Palsar2Algorithm):
     LOOKS = "LOOKS"
     THRESHOLD_DB = "THRESHOLD_DB"
     MIN_PIXELS = "MIN_PIXELS"
+    LAYER_SCALE = "LAYER_SCALE"
     OUTPUT = "OUTPUT"
     OUTPUT_CHANGES = "OUTPUT_CHANGES"
     INCREASE_PIXELS = "INCREASE_PIXELS"
@@ -152,6 +158,12 @@ class ChangeDetectionAlgorithm(Palsar2Algorithm):
                                                QgsProcessingParameterNumber.Integer, 9, minValue=1)
         minimum.setHelp(self.tr("Change regions with fewer pixels are ignored."))
         self.addParameter(make_advanced(minimum))
+        layer_scale = QgsProcessingParameterEnum(self.LAYER_SCALE, self.tr("Values of other rasters"),
+                                                 options=[self.tr("Automatic (dB if the band unit is dB)"),
+                                                          self.tr("dB"), self.tr("Linear power")], defaultValue=0)
+        layer_scale.setHelp(self.tr("How to read a BEFORE/AFTER raster that is not a PALSAR-2 product or a layer "
+                                    "made by this plugin: 0 = by its band unit, 1 = dB, 2 = linear power."))
+        self.addParameter(make_advanced(layer_scale))
         output = QgsProcessingParameterRasterDestination(self.OUTPUT, self.tr("Log-ratio (dB)"))
         output.setHelp(self.tr("10·log10(after/before) in dB, NaN where either input is not valid."))
         self.addParameter(output)
@@ -201,6 +213,10 @@ class ChangeDetectionAlgorithm(Palsar2Algorithm):
         with self.core_errors():
             before = sources.resolve_input(before_path, pol, os.path.join(workdir, "before"), "BEFORE")
             after = sources.resolve_input(after_path, pol, os.path.join(workdir, "after"), "AFTER")
+            forced = (None, sources.SCALE_DB, sources.SCALE_LINEAR)[
+                self.parameterAsEnum(parameters, self.LAYER_SCALE, context)]
+            if forced:
+                before, after = (replace(s, scale=forced) if s.product is None else s for s in (before, after))
             feedback.pushInfo(self.tr("Comparing {} with {}").format(before.label, after.label))
             result = detect.detect_changes(before, after, output, speckle, window, looks, threshold, changes,
                                            min_pixels, progress=progress, is_cancelled=is_cancelled)

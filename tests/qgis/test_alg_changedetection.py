@@ -241,3 +241,29 @@ def test_model_load_then_compare(pair, tmp_path, clean_project):
     assert loaded.fromFile(str(path))
     processing.run(loaded, {"pre": str(pair / "pre"), "post": str(pair / "post")})
     _check_changes(tmp_path / "model_changes.gpkg")
+
+
+def test_layer_scale_forces_how_plain_rasters_are_read(pair, tmp_path):
+    """A plain dB raster without a unit is read as linear power unless LAYER_SCALE says dB."""
+    import processing
+    import rasterio
+
+    path = tmp_path / "plain_db.tif"
+    with rasterio.open(str(pair / "pre" / f"{PRE_STEM}_HH_SLP.tif")) as src:
+        profile = dict(src.profile, dtype="float32", nodata=None, driver="GTiff")
+        with rasterio.open(path, "w", **{k: v for k, v in profile.items() if k not in ("blockxsize", "blockysize",
+                                                                                          "tiled", "compress")}) as dst:
+            dst.write(np.full((ROWS, COLS), -12.0, np.float32), 1)
+    after = tmp_path / "plain_db_after.tif"
+    with rasterio.open(path) as src, rasterio.open(after, "w", **src.profile) as dst:
+        dst.write(np.full((ROWS, COLS), -9.0, np.float32), 1)
+    for scale, expected in ((1, 3.0), (2, None)):
+        result = processing.run("palsar2:changedetection", {
+            "BEFORE": str(path), "AFTER": str(after), "SPECKLE_FILTER": 0, "LAYER_SCALE": scale,
+            "OUTPUT": str(tmp_path / f"r{scale}.tif")})
+        with rasterio.open(result["OUTPUT"]) as dataset:
+            ratio = dataset.read(1)
+        if expected is None:       # negative "linear power" is not valid: all no data
+            assert np.isnan(ratio).all()
+        else:
+            assert np.nanmax(np.abs(ratio - expected)) < 1e-4
