@@ -2,7 +2,7 @@
 
 Usage (from the repository root):
 
-    /usr/bin/python3 bench/bench_download.py [--size-mb 512] [--runs 3] [--dir /tmp]
+    /usr/bin/python3 bench/bench_download.py [--size-mb 512] [--runs 3] [--dir /tmp] [--sftp]
 
 A loopback HTTP server (tests/servers/http_server.py) runs in its own process and serves one
 random file of ``--size-mb`` MiB. Each client downloads it ``--runs`` times into ``--dir``
@@ -13,6 +13,9 @@ verification done the usual way). Ours always writes a .part, fdatasyncs it and 
 curl does neither. Each
 download is checked to be byte-identical (MD5). Throughput is MiB/s; the ratio is ours / curl
 (target >= 0.8).
+
+``--sftp`` adds an SFTP comparison on a loopback OpenSSH sshd (tests/servers/sshd.py): our
+``download_sftp`` (paramiko, prefetch) vs OpenSSH's ``sftp`` client fetching the same file.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ def main() -> int:
     parser.add_argument("--size-mb", type=int, default=512)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--dir", default=tempfile.gettempdir())
+    parser.add_argument("--sftp", action="store_true", help="also compare SFTP with OpenSSH's sftp client")
     args = parser.parse_args()
     if shutil.which("curl") is None:
         print("curl is missing: apt-get install -y curl", file=sys.stderr)
@@ -107,6 +111,8 @@ def main() -> int:
                 times[name].append(time.perf_counter() - t0)
                 assert dest.stat().st_size == size and md5(dest) == expected_md5, f"{name}: bad download"
                 dest.unlink()
+        if args.sftp:
+            times.update(sftp_times(source, size, expected_md5, work, args.runs))
     finally:
         server.stdin.close()
         server.wait(timeout=30)
@@ -124,8 +130,45 @@ def main() -> int:
                                    "ratio_vs_curl_md5sum": round(base_md5 / med, 3)}
         print(f"  {name:34s} {med:7.3f} s  {mib / med:8.1f} MiB/s  ratio vs curl {base / med:5.2f}"
               f"  vs curl+md5sum {base_md5 / med:5.2f}")
+    if args.sftp:
+        sbase = statistics.median(times["OpenSSH sftp"])
+        for name in ("OpenSSH sftp", "ours (SFTP, size verified)"):
+            med = statistics.median(times[name])
+            report["clients"][name]["ratio_vs_openssh_sftp"] = round(sbase / med, 3)
+            print(f"  {name:34s} ratio vs OpenSSH sftp {sbase / med:5.2f}")
     print(json.dumps(report))
     return 0
+
+
+def sftp_times(source: Path, size: int, expected_md5: str, work: Path, runs: int) -> dict:
+    """Median-able wall times of OpenSSH's sftp and our download_sftp for the same file."""
+    from palsar2_plugin.download.sftp import SftpConnection, SftpSettings, download_sftp
+    from servers.sshd import LoopbackSshd
+
+    with LoopbackSshd(work / "sshd", lifetime=1800) as sshd:
+        remote = sshd.data / "file.bin"
+        shutil.copyfile(source, remote)
+        times = {"OpenSSH sftp": [], "ours (SFTP, size verified)": []}
+        settings = SftpSettings("127.0.0.1", sshd.port, sshd.user, key_path=str(sshd.user_key),
+                                known_hosts=str(work / "known_hosts"))
+        for _ in range(runs):
+            dest = work / "sftp_dest.bin"
+            dest.unlink(missing_ok=True)
+            t0 = time.perf_counter()
+            subprocess.run(["sftp", "-q", "-i", str(sshd.user_key), "-P", str(sshd.port), "-o", "BatchMode=yes",
+                            "-o", "StrictHostKeyChecking=no", "-o", f"UserKnownHostsFile={work / 'kh_openssh'}",
+                            f"{sshd.user}@127.0.0.1:{remote}", str(dest)], check=True, capture_output=True)
+            times["OpenSSH sftp"].append(time.perf_counter() - t0)
+            assert md5(dest) == expected_md5
+            dest.unlink()
+            conn = SftpConnection(settings)
+            t0 = time.perf_counter()
+            download_sftp(str(remote), dest, connection=conn, expected_size=size)
+            times["ours (SFTP, size verified)"].append(time.perf_counter() - t0)
+            conn.close()
+            assert md5(dest) == expected_md5
+            dest.unlink()
+    return times
 
 
 if __name__ == "__main__":

@@ -65,7 +65,7 @@ def download_jobs(jobs: Sequence[TransferJob], *, session_factory: Callable[[], 
             if connections is None:
                 raise DownloadError("SFTP download requested but no SFTP server is configured.")
             return download_sftp(job.source, job.dest, connection=connections.get(), expected_size=job.size,
-                                 md5=job.md5, retry=retry, chunk_size=chunk_size, on_bytes=meter.add,
+                                 md5=job.md5, retry=retry, on_bytes=meter.add,
                                  is_cancelled=cancelled)
         session = getattr(local, "session", None)
         if session is None:

@@ -59,6 +59,7 @@ def test_resume_from_part_and_after_cancel(sshd_server, remote_file, tmp_path):
         conn.close()
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")  # paramiko's reader thread
 def test_connection_lost_mid_transfer_is_resumed(sshd_server, remote_file, tmp_path):
     """Close the SSH transport under the transfer once: the download reconnects and resumes."""
     conn = SftpConnection(_settings(sshd_server))
