@@ -118,7 +118,8 @@ class DownloadScenesAlgorithm(Palsar2Algorithm):
         "password (legacy G-Portal SFTP, or HTTP basic authentication); 'PKI-Paths' = its key file is your SSH "
         "private key (the new G-Portal, October 2026: key login only, user name in SFTP_USER). The open-data "
         "bucket needs none.\n"
-        "TRANSPORT: 0 = automatic (HTTPS for web addresses, SFTP otherwise), 1 = HTTPS, 2 = SFTP. Advanced: "
+        "TRANSPORT: 0 = automatic (SFTP for G-Portal products, HTTPS for other web addresses), 1 = HTTPS, "
+        "2 = SFTP. Advanced: "
         "SERVICE_URL replaces the server (https://host for web files, sftp://host:port for SFTP), SFTP_USER, "
         "SFTP_PATH_RULE ('<regex> => <replacement>', default turns G-Portal's product location into "
         "/product/Standard/...), MAX_PARALLEL (default 2).\n"
@@ -134,7 +135,8 @@ class DownloadScenesAlgorithm(Palsar2Algorithm):
         "AUTH_CONFIG: QGISの認証設定(パスワードを直接入力するパラメータはありません)。「Basic」= ユーザー名と"
         "パスワード(旧G-PortalのSFTP、HTTPベーシック認証)、「PKI-Paths」= 鍵ファイルにSSH秘密鍵を指定"
         "(2026年10月からの新G-Portalは公開鍵認証のみ。ユーザー名はSFTP_USER)。オープンデータには不要です。\n"
-        "TRANSPORT: 0 = 自動(Webアドレスは HTTPS、それ以外は SFTP)、1 = HTTPS、2 = SFTP。詳細設定: "
+        "TRANSPORT: 0 = 自動(G-Portalのプロダクトは SFTP、その他のWebアドレスは HTTPS)、1 = HTTPS、2 = SFTP。"
+        "詳細設定: "
         "SERVICE_URL(https://ホスト または sftp://ホスト:ポート)、SFTP_USER、SFTP_PATH_RULE"
         "('<正規表現> => <置換>')、MAX_PARALLEL(既定 2)。\n"
         "出力: OUTPUT_FOLDER、FILES(プロダクトのフォルダ。モデルで「CEOSプロダクトの読み込み」等に渡せます)、"
@@ -217,9 +219,10 @@ class DownloadScenesAlgorithm(Palsar2Algorithm):
         records: List[SceneRecord] = [record_from_feature(f) for f in source.getFeatures()]
         if not records:
             raise QgsProcessingException(self.tr("No scenes to download: the layer (or its selection) is empty."))
-        if transport == "auto":
+        if transport == "auto":  # G-Portal products come over SFTP; web addresses of other sources over HTTPS
             first = records[0].files[0].url if records[0].files else records[0].download_path
-            transport = "sftp" if service_url.startswith("sftp://") or not re.match(r"^https?://", first) else "http"
+            transport = ("sftp" if service_url.startswith("sftp://") or records[0].source == "gportal"
+                         or not re.match(r"^https?://", first) else "http")
         user, password, key_path, passphrase = resolve_auth(
             self.parameterAsString(parameters, self.AUTH_CONFIG, context))
         if transport == "http" and service_url and not service_url.startswith("sftp://"):
