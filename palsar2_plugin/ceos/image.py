@@ -11,7 +11,10 @@ Intensity is |z|^2 = I^2 + Q^2 for L1.1 and DN^2 for L1.5 (power, uncalibrated; 
 
 from __future__ import annotations
 
-from typing import Iterator, Optional, Tuple
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
+from typing import Callable, Deque, Iterator, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -45,6 +48,12 @@ class ImageReader:
         self._path = self.source.mappable_path
         self._stream = None
         self._stream_pos = 0
+
+    @property
+    def is_mapped(self) -> bool:
+        """True when blocks are memory-mapped (local file or stored zip member); then
+        :meth:`records` may be called from several threads at once."""
+        return self._path is not None
 
     def close(self) -> None:
         if self._stream is not None:
@@ -147,8 +156,31 @@ def _float_parts(block: np.ndarray) -> np.ndarray:
     return block.view(component).astype(np.float32)
 
 
-#: Scratch size of one multilook step: small enough to stay in the CPU cache.
-_CACHE_CHUNK_BYTES = 1 << 20
+#: Float32 scratch of one multilook step: small enough to stay in the CPU's L2 cache.
+_CACHE_CHUNK_BYTES = 512 * 2**10
+
+
+def _power_source(block: np.ndarray) -> Tuple[np.ndarray, np.dtype, Tuple[int, ...]]:
+    """How to bring ``block`` into a native float32 scratch array, one row per line.
+
+    Returns (source view, scratch dtype, order) where ``np.copyto(scratch, source)`` followed by
+    ``scratch.view(float32)`` gives the values to square, and ``order`` lists, for one pixel, the
+    positions of its components in the order I, Q (complex) or just (0,) (real).
+
+    complex64 of either byte order is copied as 8-byte words: for big-endian samples that one
+    8-byte swap is numpy's fastest byte swap and leaves each sample as (Q, I) in native order
+    (so ``order`` is (1, 0)); I^2 + Q^2 does not care. Other types are cast to float32 value by value.
+    """
+    if block.dtype.kind == "c":
+        if block.dtype.itemsize == 8 and block.strides[-1] == 8:
+            words = block.view(block.dtype.byteorder.replace("|", "=") + "u8")
+            swapped = not block.dtype.isnative
+            return words, np.dtype(np.uint64), ((1, 0) if swapped else (0, 1))
+        if block.strides[-1] != block.dtype.itemsize:
+            block = np.ascontiguousarray(block)
+        component = np.dtype(block.dtype.byteorder.replace("|", "=") + "f" + str(block.dtype.itemsize // 2))
+        return block.view(component), np.dtype(np.float32), (0, 1)
+    return block, np.dtype(np.float32), (0,)
 
 
 def multilook_intensity(block: np.ndarray, looks_az: int, looks_rg: int) -> np.ndarray:
@@ -160,8 +192,10 @@ def multilook_intensity(block: np.ndarray, looks_az: int, looks_rg: int) -> np.n
     [i*looks_az, (i+1)*looks_az) and pixels [j*looks_rg, (j+1)*looks_rg); its centre is at input
     line i*looks_az + (looks_az-1)/2 and pixel j*looks_rg + (looks_rg-1)/2 (0-based, centres).
 
-    Works through the block a few output rows at a time in a cache-sized float32 scratch array
-    (byte swap + square, then azimuth sum, then range sum), so it runs near memory speed.
+    Works through the block a few output rows at a time in an L2-cache-sized scratch array:
+    byte swap (one copy), square in place, sum the ``looks_az`` lines, then the range window's
+    components. Every sum is taken in the same order (lines first, then I, Q of each pixel left
+    to right), so the result does not depend on the byte order or the block size.
     """
     if looks_az < 1 or looks_rg < 1:
         raise ValueError("looks must be >= 1")
@@ -170,24 +204,19 @@ def multilook_intensity(block: np.ndarray, looks_az: int, looks_rg: int) -> np.n
     out = np.empty((na, nr), dtype=np.float32)
     if na == 0 or nr == 0:
         return out
-    block = block[:na * looks_az, :nr * looks_rg]
-    if np.iscomplexobj(block):
-        if block.strides[-1] != block.dtype.itemsize:
-            block = np.ascontiguousarray(block)
-        component = np.dtype(block.dtype.byteorder.replace("|", "=") + "f" + str(block.dtype.itemsize // 2))
-        values = block.view(component)          # (lines, 2 * pixels): I, Q interleaved; no copy
-        group = 2 * looks_rg
-    else:
-        values = block
-        group = looks_rg
-    width = values.shape[1]
+    source, scratch_dtype, order = _power_source(block[:na * looks_az, :nr * looks_rg])
+    width = nr * looks_rg * len(order)                       # float32 values per line
     step = max(1, _CACHE_CHUNK_BYTES // (looks_az * width * 4))
-    scratch = np.empty((min(step, na) * looks_az, width), dtype=np.float32)
+    raw = np.empty((min(step, na) * looks_az, source.shape[1]), dtype=scratch_dtype)
+    values = raw.view(np.float32)
+    group = looks_rg * len(order)
+    # positions within one range window, in summation order: pixel by pixel, I then Q
+    positions = [p * len(order) + c for p in range(looks_rg) for c in order]
     for i0 in range(0, na, step):
         i1 = min(na, i0 + step)
         k = i1 - i0
-        sq = scratch[:k * looks_az]
-        np.copyto(sq, values[i0 * looks_az:i1 * looks_az], casting="unsafe")  # byte swap / to float32
+        np.copyto(raw[:k * looks_az], source[i0 * looks_az:i1 * looks_az], casting="unsafe")
+        sq = values[:k * looks_az]
         np.multiply(sq, sq, out=sq)
         rows = sq.reshape(k, looks_az, width)
         acc = rows[:, 0]
@@ -196,10 +225,10 @@ def multilook_intensity(block: np.ndarray, looks_az: int, looks_rg: int) -> np.n
         o = out[i0:i1]
         if group == 1:
             o[...] = acc
-        else:
-            np.add(acc[:, 0::group], acc[:, 1::group], out=o)
-            for j in range(2, group):
-                o += acc[:, j::group]
+            continue
+        np.add(acc[:, positions[0]::group], acc[:, positions[1]::group], out=o)
+        for p in positions[2:]:
+            np.add(o, acc[:, p::group], out=o)
     out *= np.float32(1.0 / (looks_az * looks_rg))
     return out
 
@@ -207,18 +236,54 @@ def multilook_intensity(block: np.ndarray, looks_az: int, looks_rg: int) -> np.n
 def iter_multilooked_intensity(image: BeamImage, looks_az: int, looks_rg: int, *,
                                block_bytes: int = DEFAULT_BLOCK_BYTES,
                                progress: Optional[ProgressCallback] = None,
-                               is_cancelled: Optional[CancelCheck] = None) -> Iterator[Tuple[int, np.ndarray]]:
+                               is_cancelled: Optional[CancelCheck] = None,
+                               workers: int = 1) -> Iterator[Tuple[int, np.ndarray]]:
     """Stream a beam file as multilooked intensity: yields (first output row, float32 block).
 
     Output rows are ``lines // looks_az``; blocks hold a whole number of azimuth windows, so the
     concatenation equals ``multilook_intensity`` of the whole image. Memory stays bounded by
     ``block_bytes`` (plus the float32 working copy), whatever the file size.
+
+    ``workers`` > 1 multilooks that many blocks at once in threads (numpy releases the GIL in
+    its loops); blocks are still yielded in file order with the same values, and at most
+    ``workers + 1`` blocks are mapped at a time. Compressed zip members are read by one thread.
     """
     with ImageReader(image) as reader:
         n = reader.block_lines(looks_az, block_bytes)
         usable = (image.lines // looks_az) * looks_az
-        for start in range(0, usable, n):
-            check_cancelled(is_cancelled)
-            stop = min(usable, start + n)
-            yield start // looks_az, multilook_intensity(reader.samples(start, stop), looks_az, looks_rg)
-            report(progress, stop / max(usable, 1), f"beam {image.beam} {image.polarisation}")
+        starts = range(0, usable, n)
+
+        def multilooked(start: int) -> np.ndarray:
+            return multilook_intensity(reader.samples(start, min(usable, start + n)), looks_az, looks_rg)
+
+        if workers > 1 and reader.is_mapped and len(starts) > 1:
+            blocks = _ordered_thread_map(multilooked, starts, workers)
+        else:
+            blocks = None
+        try:
+            for start in starts:
+                check_cancelled(is_cancelled)
+                values = multilooked(start) if blocks is None else next(blocks)
+                yield start // looks_az, values
+                report(progress, min(usable, start + n) / max(usable, 1), f"beam {image.beam} {image.polarisation}")
+        finally:
+            if blocks is not None:
+                blocks.close()
+
+
+def _ordered_thread_map(fn: Callable[[int], np.ndarray], items: Sequence[int], workers: int) -> Iterator[np.ndarray]:
+    """``fn(item)`` for each item, computed by ``workers`` threads, yielded in order; ``workers``
+    calls run ahead of the consumer. Closing the generator cancels what has not started and
+    waits for what has (so no thread outlives it)."""
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="palsar2-multilook") as pool:
+        queued = iter(items)
+        pending: Deque[Future] = deque(pool.submit(fn, item) for item in islice(queued, workers))
+        try:
+            while pending:
+                result = pending.popleft().result()
+                for item in islice(queued, 1):
+                    pending.append(pool.submit(fn, item))
+                yield result
+        finally:
+            for future in pending:
+                future.cancel()
