@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import importlib
 import io
 import json
 import zipfile
@@ -205,3 +206,54 @@ def test_scenes_layer_without_records_is_refused(tmp_path):
     layer.dataProvider().addFeatures([f])
     with pytest.raises(QgsProcessingException, match="lacks the field"):
         processing.run("palsar2:downloadscenes", {"SCENES": layer, "DESTINATION": str(tmp_path / "d")})
+
+
+def test_search_download_load_model(http_server, tmp_path, plugin_package):
+    """A model search -> download -> palsar2:loadnrb on a small real-format L2.2 product in the bucket."""
+    import numpy as np
+
+    from servers.bucket_samples import make_item
+    synthetic = importlib.import_module(plugin_package.__name__ + ".palsar2_plugin.nrb.jaxa_synthetic")
+    shared = Path("/work/shared/data/l22")
+    stem = synthetic.DEFAULT_STEM
+    written = synthetic.write_l22_product(
+        str(tmp_path / "src"), {"HH": np.full((40, 50), 3000, np.uint16), "HV": np.full((40, 50), 900, np.uint16)},
+        mask=np.ones((40, 50), np.uint8), lia_dn=np.full((40, 50), 3500, np.uint16),
+        summary_xml=str(shared / f"{stem}_summary.xml"), kml=str(shared / "ALOS2437590500-220630-WWDR2.2GUA.kml"))
+    item = make_item("ALOS2437590500-220630", "WWDR2.2GUA", "2022-06-30T15:58:28.26Z", lon0=122.0, lat0=24.5)
+    item["assets"] = {role: {"href": "./" + Path(path).name} for role, path in written.items()}
+    http_server.put(L22_PREFIX + stem + ".json", json.dumps(item).encode())
+    for path in written.values():
+        http_server.put(L22_PREFIX + Path(path).name, Path(path).read_bytes())
+
+    model = QgsProcessingModelAlgorithm("search, download and load", "palsar2 tests")
+    model.addModelParameter(QgsProcessingParameterString("url", "url"), QgsProcessingModelParameter("url"))
+    search_step = QgsProcessingModelChildAlgorithm("palsar2:searchscenes")
+    search_step.setChildId("search")
+    for key, value in {"EXTENT": "123,124,25,26 [EPSG:4326]", "START_DATE": "2022-06-30", "END_DATE": "2022-06-30",
+                       "SOURCE": 0, "INDEX_PATH": str(tmp_path / "idx.gpkg"), "OUTPUT": "TEMPORARY_OUTPUT"}.items():
+        search_step.addParameterSources(key, [QgsProcessingModelChildParameterSource.fromStaticValue(value)])
+    search_step.addParameterSources("SERVICE_URL", [QgsProcessingModelChildParameterSource.fromModelParameter("url")])
+    model.addChildAlgorithm(search_step)
+    download_step = QgsProcessingModelChildAlgorithm("palsar2:downloadscenes")
+    download_step.setChildId("download")
+    download_step.addParameterSources("SCENES", [QgsProcessingModelChildParameterSource.fromChildOutput("search", "OUTPUT")])
+    download_step.addParameterSources("DESTINATION", [
+        QgsProcessingModelChildParameterSource.fromStaticValue(str(tmp_path / "products"))])
+    model.addChildAlgorithm(download_step)
+    load_step = QgsProcessingModelChildAlgorithm("palsar2:loadnrb")
+    load_step.setChildId("load")
+    load_step.addParameterSources("INPUT", [QgsProcessingModelChildParameterSource.fromChildOutput("download",
+                                                                                                   "FIRST_PRODUCT")])
+    load_step.addParameterSources("OUTPUT_FOLDER", [
+        QgsProcessingModelChildParameterSource.fromStaticValue(str(tmp_path / "vrt"))])
+    out = QgsProcessingModelOutput("count")
+    out.setChildId("load")
+    out.setChildOutputName("PRODUCT_COUNT")
+    load_step.setModelOutputs({"count": out})
+    model.addChildAlgorithm(load_step)
+    result = processing.run(model, {"url": http_server.base_url}, context=QgsProcessingContext(),
+                            feedback=QgsProcessingFeedback())
+    assert result["load:count"] == 1
+    folder = tmp_path / "products" / stem
+    assert (folder / f"{stem}_HH_SLP.tif").read_bytes() == Path(written["HH"]).read_bytes()
