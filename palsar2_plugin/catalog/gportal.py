@@ -75,8 +75,8 @@ class GPortalCatalog:
         return {
             "service": "CSW", "version": "3.0.0", "request": "GetRecords", "outputFormat": "application/json",
             "datasetId": ",".join(ids), "bbox": f"{w},{s},{e},{n}",
-            "startTime": format_time(query.start).replace(".000000", ""),
-            "endTime": format_time(query.end).replace(".000000", ""),
+            "startTime": query.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "endTime": query.end.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "count": str(count), "startIndex": str(start_index),
         }
 

@@ -60,7 +60,7 @@ def test_paging_collects_every_record(http_server):
     assert [p["query"].split("startIndex=")[1] for p in pages] == ["1", "4", "7"]
     q = pages[0]["query"]
     assert "datasetId=999001%2C999002" in q and "bbox=36.5%2C36.5%2C37.0%2C37.0" in q
-    assert "startTime=2023-02-01T00%3A00%3A00Z" in q
+    assert "startTime=2023-02-01T00%3A00%3A00Z" in q and "endTime=2023-03-01T00%3A00%3A00Z" in q
     rec = recs[0]
     assert (rec.scene_id, rec.product_id, rec.mode, rec.look_side, rec.pass_direction) == (
         "ALOS2471852900-230210", "WBDR2.2GUD", "WBD", "right", "descending")
