@@ -56,16 +56,51 @@ class TiledLayer:
             self._ds = None
 
 
-def to_cog(src_path: str, dst_path: str, resampling: str = "AVERAGE", remove_source: bool = True) -> str:
-    """Copy a GeoTIFF to a COG (DEFLATE, 256 blocks, overviews down to < 256 px, ``resampling`` for them)."""
+def to_cog(src_path: str, dst_path: str, resampling: str = "AVERAGE", remove_source: bool = True,
+           is_cancelled=None) -> str:
+    """Copy a GeoTIFF to a COG (DEFLATE, 256 blocks, overviews down to < 256 px, ``resampling`` for them).
+
+    With GDAL's Python bindings the copy reports progress to GDAL and stops as soon as
+    ``is_cancelled()`` is true (raising :class:`..errors.Cancelled`); otherwise rasterio copies it.
+    """
     import rasterio
-    from rasterio.shutil import copy as rio_copy
+
+    from ..errors import Cancelled, Palsar2Error
 
     with rasterio.open(src_path) as src:
         is_float = np.dtype(src.dtypes[0]).kind == "f"
-    rio_copy(src_path, dst_path, driver="COG", COMPRESS="DEFLATE", PREDICTOR="FLOATING_POINT" if is_float else "YES",
-             BLOCKSIZE=256, OVERVIEWS="IGNORE_EXISTING", RESAMPLING=resampling, BIGTIFF="IF_SAFER",
-             NUM_THREADS="ALL_CPUS")
+    options = dict(COMPRESS="DEFLATE", PREDICTOR="FLOATING_POINT" if is_float else "YES", BLOCKSIZE="256",
+                   OVERVIEWS="IGNORE_EXISTING", RESAMPLING=resampling, BIGTIFF="IF_SAFER", NUM_THREADS="ALL_CPUS")
+    try:
+        from osgeo import gdal
+    except ImportError:
+        gdal = None
+    if gdal is not None:
+        def callback(_fraction, _message, _data):
+            return 0 if (is_cancelled is not None and is_cancelled()) else 1
+
+        source = gdal.Open(src_path)
+        error = ""
+        try:
+            out = gdal.GetDriverByName("COG").CreateCopy(dst_path, source, strict=0,
+                                                         options=[f"{k}={v}" for k, v in options.items()],
+                                                         callback=callback)
+        except RuntimeError as exc:          # when the bindings raise (gdal.UseExceptions())
+            out, error = None, str(exc)
+        finally:
+            source = None
+        if out is None:
+            if os.path.exists(dst_path):
+                os.remove(dst_path)
+            if is_cancelled is not None and is_cancelled():
+                raise Cancelled("Cancelled by the user")
+            raise Palsar2Error(f"Could not write the cloud-optimised GeoTIFF {dst_path}: "
+                               f"{error or gdal.GetLastErrorMsg()}. Check the free disk space of the output folder.")
+        out = None
+    else:
+        from rasterio.shutil import copy as rio_copy
+
+        rio_copy(src_path, dst_path, driver="COG", **options)
     if remove_source:
         os.remove(src_path)
     return dst_path

@@ -103,7 +103,7 @@ class NrbWriter:
         for i, (src, dst_name, resampling) in enumerate(jobs):
             check_cancelled(is_cancelled)
             report(progress, i / (len(jobs) + 2), f"Writing cloud-optimised GeoTIFF {dst_name}")
-            to_cog(src, os.path.join(self.tmp_path, dst_name), resampling=resampling)
+            to_cog(src, os.path.join(self.tmp_path, dst_name), resampling=resampling, is_cancelled=is_cancelled)
         report(progress, len(jobs) / (len(jobs) + 2), "Writing quick-look, metadata and STAC item")
         ql_name = naming.quicklook_file(self.name)
         write_quicklook(os.path.join(self.tmp_path, ql_name),

@@ -18,7 +18,7 @@ gamma0_T = beta0 tan(theta), the ellipsoid gamma0). An output pixel takes
 gamma0_T = sum(beta0) / sum(ANF) over its k x k facets (facets in shadow excluded). Where
 sum(ANF) < 5 % of the flat-ellipsoid value (Small 2011) the pixel is not normalised: NaN, mask 5.
 
-Mask values (JAXA L2.2): 0 no data (no beam, or no DEM), 1 valid, 2 layover (any facet of the
+Mask values (JAXA L2.2): 0 no data (no beam with beta0 there, or no DEM; all layers NaN), 1 valid, 2 layover (any facet of the
 pixel; gamma0 kept), 3 shadow (any facet; gamma0 from the unshadowed facets, NaN if none),
 5 invalid (area below the floor, or no valid beta0). Shadow wins over layover (a shadowed facet
 sends nothing back, even where its slant range coincides with a fore-slope's).
@@ -175,7 +175,7 @@ class BeamTileSums:
     """Per-output-pixel sums over the facets of one beam (arrays (ny, nx))."""
 
     count: np.ndarray          # facets inside the beam with valid beta0 and geometry, not shadowed
-    covered: np.ndarray        # facets inside the beam's grid (any data)
+    covered: np.ndarray        # facets inside the beam's grid where it has beta0 data (shadow or not)
     beta0: List[np.ndarray]    # per polarisation: sum of beta0 (linear power)
     anf: np.ndarray            # sum of A_gamma / A_beta
     anf_flat: np.ndarray       # sum of the flat-ellipsoid ANF = cot(ellipsoid incidence)
@@ -233,13 +233,16 @@ def flatten_beam(geom: TileGeometry, grid, window: Tuple[int, int, int, int], be
     with np.errstate(invalid="ignore", divide="ignore"):
         cot_ell = geom.cos_ellipsoid_incidence / np.sqrt(np.maximum(1.0 - geom.cos_ellipsoid_incidence ** 2, 1e-12))
     g = good.astype(np.float64)
+    has_data = inside & np.isfinite(geom.time_s)
+    for b in betas:
+        has_data &= np.isfinite(b)
 
     def psum(values):
         return pixel_sums(np.where(good, values, 0.0), oversampling, halo, out_shape)
 
     return BeamTileSums(
         count=pixel_sums(g, oversampling, halo, out_shape),
-        covered=pixel_sums(inside.astype(np.float64), oversampling, halo, out_shape),
+        covered=pixel_sums(has_data.astype(np.float64), oversampling, halo, out_shape),
         beta0=[psum(b) for b in betas],
         anf=psum(anf),
         anf_flat=psum(cot_ell),
@@ -325,7 +328,7 @@ def mosaic_beams(geom: TileGeometry, sums: Sequence[BeamTileSums], n_pols: int, 
         cos_ell = pixel_sums(np.where(geom.valid, geom.cos_ellipsoid_incidence, 0.0), k, halo, out_shape) / n_valid
         eia = np.degrees(np.arccos(np.clip(cos_ell, -1.0, 1.0)))
         dem = pixel_sums(np.where(geom.valid, geom.height_m, 0.0), k, halo, out_shape) / n_valid
-    no_geom = n_valid < n_f
+    no_geom = (n_valid < n_f) | nodata
     for arr in (lia, eia, dem):
         arr[no_geom] = np.nan
     for arr in (area, ratio):

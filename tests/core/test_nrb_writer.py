@@ -82,3 +82,19 @@ def test_summary_xml_fields(tmp_path):
     assert root.find(".//ProductImageSize/NumPixelsPerLine").text == "40"
     text = ET.tostring(root, encoding="unicode")
     assert "提供:JAXA" in text
+
+
+def test_cog_copy_stops_when_cancelled(tmp_path):
+    from palsar2_plugin.errors import Cancelled
+    from palsar2_plugin.nrb.cog import TiledLayer, to_cog
+
+    grid = snapped_grid("EPSG:32654", (0, 0, 25 * 600, 25 * 600), 25.0)
+    layer = TiledLayer(str(tmp_path / "a.tif"), grid, "float32", float("nan"))
+    layer.write(np.random.default_rng(0).random((600, 600), dtype=np.float32), 0, 0)
+    layer.close()
+    with pytest.raises(Cancelled):
+        to_cog(str(tmp_path / "a.tif"), str(tmp_path / "b.tif"), is_cancelled=lambda: True)
+    assert not (tmp_path / "b.tif").exists() and (tmp_path / "a.tif").exists()
+    to_cog(str(tmp_path / "a.tif"), str(tmp_path / "b.tif"), is_cancelled=lambda: False)
+    with rasterio.open(tmp_path / "b.tif") as ds:
+        assert ds.overviews(1) == [2, 4] and ds.tags(ns="IMAGE_STRUCTURE")["LAYOUT"] == "COG"
