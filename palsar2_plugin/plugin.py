@@ -26,6 +26,8 @@ class Palsar2Plugin:
         self.iface = iface
         self.provider = None
         self.dock = None
+        self.scene_actions = None  # dock search/download (background tasks)
+        self.load_action = None  # dock load + compare with the archive scene
         self.actions: List[QAction] = []
         i18n.install_translator()
 
@@ -55,11 +57,20 @@ class Palsar2Plugin:
         self.dock = EventDock(self.iface, self.iface.mainWindow())
         self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
         self.dock.hide()
+        self._wire_dock_actions()
 
         toggle = self.dock.toggleViewAction()
         toggle.setIcon(QIcon(str(ICON_PATH)))
         toggle.setText(self.tr("PALSAR-2 disaster data"))
         self._add_action(toggle)
+
+    def _wire_dock_actions(self) -> None:
+        from .gui import event_actions_load
+        from .gui.scene_tasks import DockSceneActions
+
+        self.scene_actions = DockSceneActions(self.iface, self.dock)
+        self.scene_actions.register()
+        self.load_action = event_actions_load.register(self.dock, self.iface)
 
     def _add_action(self, action: QAction) -> None:
         self.iface.addPluginToRasterMenu(MENU_NAME, action)
@@ -70,12 +81,16 @@ class Palsar2Plugin:
         if self.iface is not None:
             for action in self.actions:
                 self.iface.removePluginRasterMenu(MENU_NAME, action)
+            if self.scene_actions is not None:
+                self.scene_actions.unregister()  # cancels its running tasks
             if self.dock is not None:
                 self.iface.removeDockWidget(self.dock)
                 self.dock.close()
                 self.dock.deleteLater()
         self.actions = []
         self.dock = None
+        self.scene_actions = None
+        self.load_action = None
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None

@@ -90,3 +90,10 @@ def test_qgis_process_lists_the_provider(qgis_process_call):
     result = qgis_process_call("list")
     assert result.returncode == 0, result.stderr
     assert "PALSAR-2 ScanSAR" in result.stdout
+
+
+def test_dock_actions_of_later_features_are_wired(plugin):
+    """Search, download and load appear in the dock once the plugin registers their handlers."""
+    assert set(plugin.dock.available_actions()) >= {"search", "download", "load"}
+    for name in ("search", "download", "load"):
+        assert not plugin.dock.buttons[name].isHidden(), name
