@@ -21,7 +21,7 @@ import math
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -42,7 +42,8 @@ OVERLAP_RULE = "looks-weighted mean of the beams' gamma0 in linear power"
 
 @dataclass(frozen=True)
 class RunSettings:
-    """How a run is tiled: facets per pixel side, halo (rows, cols) in facets, tile size in pixels."""
+    """How a run is tiled: facets per pixel side, the largest halo (rows, cols) in facets, tile size in
+    pixels, and what :meth:`halo_for` needs to shrink the halo where the terrain is flat."""
 
     oversampling: int
     halo_facets: Tuple[int, int]
@@ -50,6 +51,43 @@ class RunSettings:
     tile_cols: int
     facet_size_m: float
     gap_dilation_facets: int
+    range_dir: Tuple[float, float] = (1.0, 0.0)
+    reach_per_m: float = 0.0            # ground reach (m) per metre of relief
+    cell_m: float = 0.0                 # largest radar cell on the ground (m)
+    max_halo_facets: int = 512
+    relief_step_px: float = field(default=1.0, repr=False)
+    relief_min: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
+    relief_max: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
+
+    def halos(self, relief_m: float) -> Tuple[int, int]:
+        """(rows, cols) halo in facets for terrain of ``relief_m`` metres."""
+        k, facet = self.oversampling, self.facet_size_m
+        range_halo = min(int(math.ceil((relief_m * self.reach_per_m + 3.0 * self.cell_m) / facet)),
+                         self.max_halo_facets)
+        azimuth_halo = int(math.ceil(3.0 * self.cell_m / facet)) + 2
+        rx, ry = self.range_dir
+        return (int(math.ceil(range_halo * abs(ry) + azimuth_halo * abs(rx))),
+                int(math.ceil(range_halo * abs(rx) + azimuth_halo * abs(ry))))
+
+    def halo_for(self, tile: Tile) -> Tuple[int, int]:
+        """The halo of ``tile``: from the relief of the tile and everything within the largest reach
+        around it (coarse min/max heights), so flat tiles (sea, plains) get a small halo."""
+        if self.relief_min is None:
+            return self.halo_facets
+        k = self.oversampling
+        reach_px = max(self.halo_facets) / k
+        step = self.relief_step_px
+        r0 = max(int((tile.row0 - reach_px) // step), 0)
+        r1 = int(math.ceil((tile.row1 + reach_px) / step)) + 1
+        c0 = max(int((tile.col0 - reach_px) // step), 0)
+        c1 = int(math.ceil((tile.col1 + reach_px) / step)) + 1
+        lo = self.relief_min[r0:r1, c0:c1]
+        hi = self.relief_max[r0:r1, c0:c1]
+        if lo.size == 0 or not np.isfinite(lo).any():
+            return self.halos(50.0)
+        relief = float(np.nanmax(hi) - np.nanmin(lo)) + 50.0
+        hy, hx = self.halos(relief)
+        return min(hy, self.halo_facets[0]), min(hx, self.halo_facets[1])
 
 
 def _dilate(mask: np.ndarray, radius: int) -> np.ndarray:
@@ -79,7 +117,7 @@ def correct_tile(grid: OutputGrid, tile: Tile, dem: DemSource, radar: RadarInput
                  orbit: OrbitPolynomial, settings: RunSettings, is_cancelled: Optional[CancelCheck] = None
                  ) -> TileLayers:
     """All layers of one tile (reads the DEM and beta0 windows, then the pure tile functions)."""
-    k, halo = settings.oversampling, settings.halo_facets
+    k, halo = settings.oversampling, settings.halo_for(tile)
     verts = vertex_grid(grid, tile, k, halo)
     lat, lon, h = dem.ellipsoid_heights_on(verts)
     if not np.isfinite(h).any():
@@ -100,20 +138,25 @@ def correct_tile(grid: OutputGrid, tile: Tile, dem: DemSource, radar: RadarInput
     return mosaic_beams(geom, sums, len(polarisations), k, halo, tile.shape, gaps)
 
 
-def _relief_m(dem: DemSource, grid: OutputGrid) -> Tuple[float, float]:
-    """(min, max) DEM height (as stored) over the output grid, from a coarse read (<= 256 x 256)."""
-    from .grid import Tile as _Tile
+def _coarse_relief(dem: DemSource, grid: OutputGrid, cells: int = 256):
+    """(min heights, max heights, step in output pixels): the DEM's extreme heights (as stored) in
+    coarse cells of ``step`` x ``step`` output pixels (at most ``cells`` per side); NaN without DEM."""
+    import rasterio
+    from rasterio.warp import Resampling, reproject
 
-    step = max(grid.width, grid.height) / 256.0
-    k = 1
-    coarse = OutputGrid(grid.crs, grid.transform * grid.transform.scale(max(step, 1.0)),
-                        max(1, int(math.ceil(grid.width / max(step, 1.0)))),
-                        max(1, int(math.ceil(grid.height / max(step, 1.0)))))
-    verts = vertex_grid(coarse, _Tile(0, 0, coarse.height, 0, coarse.width), k, 0)
-    h = dem.heights_on(verts)
-    if not np.isfinite(h).any():
-        return 0.0, 0.0
-    return float(np.nanmin(h)), float(np.nanmax(h))
+    step = max(1.0, max(grid.width, grid.height) / float(cells))
+    shape = (max(1, int(math.ceil(grid.height / step))), max(1, int(math.ceil(grid.width / step))))
+    transform = grid.transform * grid.transform.scale(step)
+    out = []
+    ds = dem._dataset()
+    for how in (Resampling.min, Resampling.max):
+        arr = np.full(shape, np.nan, dtype=np.float32)
+        # from the band itself: GDAL's warper reads the DEM in chunks (bounded memory)
+        reproject(source=rasterio.band(ds, dem.band), destination=arr, src_nodata=dem.nodata,
+                  dst_transform=transform, dst_crs=grid.crs, dst_nodata=np.nan, resampling=how,
+                  warp_mem_limit=256)
+        out.append(arr)
+    return out[0], out[1], step
 
 
 def range_direction(radar: RadarInput, grid: OutputGrid) -> Tuple[float, float]:
@@ -140,18 +183,17 @@ def plan_settings(grid: OutputGrid, dem: DemSource, radar: RadarInput, oversampl
     """Facet size, halo, tile shape and gap dilation for a run (see the module docstring)."""
     k = max(1, int(oversampling))
     facet = grid.pixel_size_m / k
-    hmin, hmax = _relief_m(dem, grid)
-    relief = max(hmax - hmin, 0.0) + 50.0
+    rmin, rmax, step = _coarse_relief(dem, grid)
+    relief = (float(np.nanmax(rmax) - np.nanmin(rmin)) if np.isfinite(rmin).any() else 0.0) + 50.0
     near, far = radar.incidence_range_deg()
     near, far = max(near, 10.0), min(max(far, near), 80.0)
-    reach = relief * max(1.0 / math.tan(math.radians(near)), math.tan(math.radians(far)))
+    reach_per_m = max(1.0 / math.tan(math.radians(near)), math.tan(math.radians(far)))
     cell = max(max(b.grid.range_spacing_m / math.sin(math.radians(near)),
                    b.grid.line_interval_s * 7000.0) for b in radar.beams)
-    range_halo = min(int(math.ceil((reach + 3.0 * cell) / facet)), max_halo_facets)
-    azimuth_halo = int(math.ceil(3.0 * cell / facet)) + 2
     rx, ry = range_direction(radar, grid)
-    halo_cols = int(math.ceil(range_halo * abs(rx) + azimuth_halo * abs(ry)))
-    halo_rows = int(math.ceil(range_halo * abs(ry) + azimuth_halo * abs(rx)))
+    gap = int(math.ceil(2.0 * cell / facet)) + 1
+    base = RunSettings(k, (0, 0), 0, 0, facet, gap, (rx, ry), reach_per_m, cell, max_halo_facets)
+    halo_rows, halo_cols = base.halos(relief)
     # long tiles along the map axis nearer to range, long enough that the range halo costs at most
     # half of the core (up to 8 x tile_size), short across so a tile holds about tile_size^2 pixels
     range_is_x = abs(rx) >= abs(ry)
@@ -159,8 +201,8 @@ def plan_settings(grid: OutputGrid, dem: DemSource, radar: RadarInput, oversampl
     long_side = int(min(8 * tile_size, max(2 * tile_size, math.ceil(4.0 * along_halo / k))))
     short_side = int(max(16, (tile_size * tile_size) // long_side))
     tile_rows, tile_cols = (short_side, long_side) if range_is_x else (long_side, short_side)
-    gap = int(math.ceil(2.0 * cell / facet)) + 1
-    return RunSettings(k, (halo_rows, halo_cols), tile_rows, tile_cols, facet, gap)
+    return RunSettings(k, (halo_rows, halo_cols), tile_rows, tile_cols, facet, gap, (rx, ry), reach_per_m, cell,
+                       max_halo_facets, step, rmin, rmax)
 
 
 def _wkt_polygon(points: Sequence[Tuple[float, float]]) -> str:

@@ -227,3 +227,26 @@ def test_ridge_gives_layover_on_the_foreslope_and_shadow_behind(tmp_path):
         assert abs(shadow_cols.max() - (crest + 42)) <= 4
     g = _read(result["gamma0"]["HH"])
     assert np.all(np.isnan(g[mask == 3]) | (mask[mask == 3] == 3))
+
+
+def test_halo_shrinks_on_flat_tiles_and_spans_the_reach_near_relief(tmp_path):
+    from palsar2_plugin.rtc.dem import DemSource
+    from palsar2_plugin.rtc.driver import plan_settings
+    from palsar2_plugin.rtc.grid import iter_tiles, make_output_grid
+
+    h = np.zeros((300, 300))
+    yy, xx = np.mgrid[:60, :60]
+    h[:60, :60] = 1500.0 * np.exp(-((yy - 30) ** 2 + (xx - 30) ** 2) / 200.0)   # one hill in the NW corner
+    dem, radar = synthetic_case(str(tmp_path), h, pixel_m=30.0)
+    grid = make_output_grid(radar.footprint_lon_lat(), pixel_size_m=PIXEL)
+    settings = plan_settings(grid, DemSource(dem, "ellipsoid"), radar, 2, 64)
+    rx, ry = settings.range_dir
+    assert abs(rx) > 0.99                                     # north-going, right-looking: range ~ east
+    # the largest halo covers 1500 m of relief at ~35 deg: ~1500 / tan(35) = 2.1 km = 171 facets of 12.5 m
+    assert 171 <= settings.halo_facets[1] <= 200 and settings.halo_facets[0] < 20
+    halos = {(t.row0, t.col0): settings.halo_for(t) for t in iter_tiles(grid, settings.tile_rows, settings.tile_cols)}
+    near_hill = halos[(0, 0)]
+    far_away = halos[max(halos)]
+    assert near_hill == settings.halo_facets
+    assert far_away[1] < 20                                   # flat: a few radar cells only
+
