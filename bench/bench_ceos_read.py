@@ -3,22 +3,26 @@
 Usage (from the repository root):
 
     /usr/bin/python3 bench/bench_ceos_read.py [--size-gb 2.1] [--pixels 8000] [--looks-az 4]
-                                              [--looks-rg 2] [--dir /tmp] [--keep]
+                                              [--looks-rg 2] [--repeat 3] [--dir /tmp] [--keep]
+    /usr/bin/python3 bench/bench_ceos_read.py --file /tmp/bench_ceos_xxx/IMG-HH-...   # reuse a kept file
 
 It writes one synthetic L1.1 beam file of at least ``--size-gb`` GB with the project's CEOS writer
-(speckle blocks repeated, so writing is fast), reads it once to warm the page cache, then measures,
-each in a fresh process pinned to 1 or 2 CPUs (so peak RSS is that of the measurement alone):
+(speckle blocks repeated, so writing is fast), reads it once to warm the page cache, then, for
+``--repeat`` rounds, measures each of these in a fresh process pinned to 1 or 2 CPUs (so its peak
+RSS is that of the measurement alone), the plain read always right before ours:
 
-- ``read``: plain sequential ``readinto`` of the whole file into one reused 16 MB buffer (the
-  strict baseline), and ``read`` of 32 MB blocks into new buffers (a reader that materialises
-  blocks), 1 and 2 threads;
-- ``sigma0``: our pipeline, ``ImageReader`` blocks -> ``multilook_intensity`` -> ``radiometry.calibrate``
-  (sigma0, linear), 1 thread, and 2 threads each taking alternate line blocks.
+- ``plain``: the baseline. A plain sequential ``readinto`` of the whole file (prefixes included)
+  into one reused 16 MB buffer; with 2 cores, 2 threads each reading one half of the file.
+- ``ours``: the plugin's streaming path as the algorithms use it:
+  ``iter_multilooked_intensity(image, looks_az, looks_rg, workers=cores)`` (memory-mapped line
+  blocks, byte swap, |z|^2, multilook) followed by ``radiometry.calibrate(..., "sigma0")`` (linear).
 
-Throughput is file bytes / wall seconds (MB/s, 1 MB = 2**20 B); the ratio is ours / plain read with
-the same number of threads, against both baselines (target >= 0.7); peak RSS is the measuring
-process's VmHWM (target < 1 GB). Figures depend on the machine's load: run it on a quiet machine.
-The file is deleted at the end unless ``--keep``.
+Throughput is file bytes / wall seconds (MB/s, 1 MB = 2**20 B). The ratio (target >= 0.7) is
+ours / plain of the same round, the median over rounds is printed. Because other processes share
+the CPUs, the same ratio is also given on CPU time (bytes / CPU seconds of the measuring process,
+user + system, all threads), which time slicing by other processes does not change. Peak RSS is
+the measuring process's VmHWM (target < 1 GB). The load average before and after is printed.
+The file is deleted at the end unless ``--keep`` (or ``--file``).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,58 +55,51 @@ def _pin(cores: int) -> None:
         pass
 
 
-def _measure_read(path: str, threads: int, fresh_buffers: bool = False) -> dict:
-    """Plain sequential read: ``readinto`` one reused 16 MB buffer (or, with ``fresh_buffers``,
-    ``read`` 32 MB into a new bytes object each time, as a reader materialising blocks would)."""
+def _measure_plain(path: str, threads: int) -> dict:
+    """Plain sequential read: ``readinto`` one reused 16 MB buffer per thread; thread k reads the
+    k-th contiguous part of the file."""
     size = os.path.getsize(path)
     parts = [(k * size // threads, (k + 1) * size // threads) for k in range(threads)]
 
     def work(lo, hi):
-        buf = bytearray(CHUNK)
-        view = memoryview(buf)
+        view = memoryview(bytearray(CHUNK))
         with open(path, "rb", buffering=0) as f:
             f.seek(lo)
             left = hi - lo
-            while fresh_buffers and left > 0:
-                n = len(f.read(min(2 * CHUNK, left)))
-                if not n:
-                    break
-                left -= n
             while left > 0:
                 n = f.readinto(view[:min(CHUNK, left)])
                 if not n:
                     break
                 left -= n
 
-    t0 = time.perf_counter()
-    _run_threads(work, parts)
-    return {"seconds": time.perf_counter() - t0, "bytes": size}
+    return _timed(lambda: _run_threads(work, parts), size)
 
 
-def _measure_sigma0(path: str, threads: int, looks_az: int, looks_rg: int) -> dict:
+def _measure_ours(path: str, threads: int, looks_az: int, looks_rg: int) -> dict:
     from palsar2_plugin import radiometry
     from palsar2_plugin.ceos import open_product
-    from palsar2_plugin.ceos.image import ImageReader, multilook_intensity
+    from palsar2_plugin.ceos.image import iter_multilooked_intensity
 
     scene = open_product(path)
     im = scene.images[0]
-    size = os.path.getsize(path)
-    checksum = [0.0] * threads
+    totals = []
 
-    def work(k, _unused):
-        with ImageReader(im) as reader:
-            n = reader.block_lines(looks_az, 32 * 2**20)
-            usable = (im.lines // looks_az) * looks_az
-            for i, start in enumerate(range(0, usable, n)):
-                if i % threads != k:
-                    continue
-                block = multilook_intensity(reader.samples(start, min(usable, start + n)), looks_az, looks_rg)
-                sigma0 = radiometry.calibrate(block, scene.calibration_factor_db, scene.level, "sigma0")
-                checksum[k] += float(sigma0[0, 0])
+    def work():
+        total = 0.0
+        for _, block in iter_multilooked_intensity(im, looks_az, looks_rg, workers=threads):
+            sigma0 = radiometry.calibrate(block, scene.calibration_factor_db, scene.level, "sigma0")
+            total += float(sigma0[::97, ::89].sum(dtype=np.float64))    # a cheap check of the values
+        totals.append(total)
 
-    t0 = time.perf_counter()
-    _run_threads(work, [(k, None) for k in range(threads)])
-    return {"seconds": time.perf_counter() - t0, "bytes": size, "checksum": sum(checksum)}
+    out = _timed(work, os.path.getsize(path))
+    out["checksum"] = totals[0]
+    return out
+
+
+def _timed(fn, size: int) -> dict:
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    fn()
+    return {"seconds": time.perf_counter() - wall0, "cpu_seconds": time.process_time() - cpu0, "bytes": size}
 
 
 def _run_threads(fn, args):
@@ -127,10 +125,10 @@ def _run_threads(fn, args):
 def _child(argv) -> None:
     kind, path, threads = argv[0], argv[1], int(argv[2])
     _pin(threads)
-    if kind in ("read", "read_fresh"):
-        out = _measure_read(path, threads, fresh_buffers=kind == "read_fresh")
+    if kind == "plain":
+        out = _measure_plain(path, threads)
     else:
-        out = _measure_sigma0(path, threads, int(argv[3]), int(argv[4]))
+        out = _measure_ours(path, threads, int(argv[3]), int(argv[4]))
     out["peak_rss_mb"] = _peak_rss_mb()
     print(json.dumps(out))
 
@@ -170,6 +168,10 @@ def write_big_beam(folder: Path, size_gb: float, pixels: int) -> Path:
     return next(p for p in written.files if p.name.startswith("IMG-"))
 
 
+def _mbs(m: dict, key: str = "seconds") -> float:
+    return m["bytes"] / 2**20 / m[key]
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         _child(sys.argv[2:])
@@ -179,41 +181,61 @@ def main() -> None:
     ap.add_argument("--pixels", type=int, default=8000)
     ap.add_argument("--looks-az", type=int, default=4)
     ap.add_argument("--looks-rg", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3, help="rounds of (plain, ours) per core count")
     ap.add_argument("--dir", default=tempfile.gettempdir())
+    ap.add_argument("--file", help="measure this existing IMG file (of a complete product) instead of writing one")
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="bench_ceos_", dir=args.dir))
+    folder = None
     try:
-        t0 = time.perf_counter()
-        img = write_big_beam(folder, args.size_gb, args.pixels)
-        size = img.stat().st_size
-        print(f"wrote {img.name}: {size / 1e9:.2f} GB in {time.perf_counter() - t0:.1f} s "
-              f"({size / 2**20 / (time.perf_counter() - t0):.0f} MB/s)")
-        _spawn("read", img, 1)  # warm the page cache
-        rows = []
-        for threads in (1, 2):
-            plain = _spawn("read", img, threads)
-            fresh = _spawn("read_fresh", img, threads)
-            ours = _spawn("sigma0", img, threads, args.looks_az, args.looks_rg)
-            mbs_plain = plain["bytes"] / 2**20 / plain["seconds"]
-            mbs_fresh = fresh["bytes"] / 2**20 / fresh["seconds"]
-            mbs_ours = ours["bytes"] / 2**20 / ours["seconds"]
-            rows.append((threads, mbs_plain, mbs_fresh, mbs_ours, mbs_ours / mbs_plain, mbs_ours / mbs_fresh,
-                         plain["peak_rss_mb"], ours["peak_rss_mb"]))
-        print(f"looks {args.looks_az} az x {args.looks_rg} rg, sigma0 linear float32, warm cache, "
-              f"file {size / 2**20:.0f} MB")
-        print("cores  read(reused buf) MB/s  read(new 32MB bufs) MB/s  sigma0 MB/s  ratio/reused  ratio/new"
-              "  peak RSS read/sigma0 (MB)")
-        for threads, a, f, b, r, rf, rss_a, rss_b in rows:
-            print(f"{threads:5d}  {a:23.0f}  {f:24.0f}  {b:11.0f}  {r:12.2f}  {rf:9.2f}  {rss_a:8.0f} / {rss_b:.0f}")
-    finally:
-        if args.keep:
-            print(f"kept {folder}")
+        if args.file:
+            img = Path(args.file)
         else:
-            for p in folder.iterdir():
-                p.unlink()
-            folder.rmdir()
+            folder = Path(tempfile.mkdtemp(prefix="bench_ceos_", dir=args.dir))
+            t0 = time.perf_counter()
+            img = write_big_beam(folder, args.size_gb, args.pixels)
+            print(f"wrote {img}: {img.stat().st_size / 1e9:.2f} GB in {time.perf_counter() - t0:.1f} s")
+        size = img.stat().st_size
+        load_before = os.getloadavg()
+        _spawn("plain", img, 1)  # warm the page cache
+        rows, checksums = [], set()
+        for cores in (1, 2):
+            rounds = []
+            for _ in range(args.repeat):
+                plain = _spawn("plain", img, cores)
+                ours = _spawn("ours", img, cores, args.looks_az, args.looks_rg)
+                checksums.add(ours["checksum"])
+                rounds.append((plain, ours))
+            med = statistics.median
+            rows.append((cores,
+                         med(_mbs(p) for p, _ in rounds), med(_mbs(o) for _, o in rounds),
+                         med(_mbs(o) / _mbs(p) for p, o in rounds),
+                         [_mbs(o) / _mbs(p) for p, o in rounds],
+                         med(_mbs(o, "cpu_seconds") / _mbs(p, "cpu_seconds") for p, o in rounds),
+                         max(o["peak_rss_mb"] for _, o in rounds), max(p["peak_rss_mb"] for p, _ in rounds)))
+        load_after = os.getloadavg()
+        print(f"file {size / 2**20:.0f} MB ({img.name}), looks {args.looks_az} az x {args.looks_rg} rg, "
+              f"sigma0 linear float32, warm cache, {args.repeat} rounds, medians")
+        print("plain = readinto one reused 16 MB buffer (2 cores: 2 threads, one half each); "
+              "ours = iter_multilooked_intensity(workers=cores) + radiometry.calibrate")
+        print("cores  plain MB/s  ours MB/s  ratio (rounds)              ratio on CPU time  peak RSS ours (plain) MB")
+        for cores, plain, ours, ratio, each, cpu_ratio, rss, rss_plain in rows:
+            rounds = " ".join(f"{r:.2f}" for r in each)
+            print(f"{cores:5d}  {plain:10.0f}  {ours:9.0f}  {ratio:5.2f} ({rounds:18s})  {cpu_ratio:17.2f}  "
+                  f"{rss:8.0f} ({rss_plain:.0f})")
+        print(f"load average (1, 5, 15 min) before {' '.join(f'{x:.2f}' for x in load_before)}, "
+              f"after {' '.join(f'{x:.2f}' for x in load_after)}, on {os.cpu_count()} CPUs")
+        if len(checksums) != 1:
+            print(f"WARNING: results differ between runs: {sorted(checksums)}")
+    finally:
+        if folder is not None:
+            if args.keep:
+                print(f"kept {folder}")
+            else:
+                for p in folder.iterdir():
+                    p.unlink()
+                folder.rmdir()
 
 
 if __name__ == "__main__":

@@ -78,3 +78,98 @@ def test_progress_and_cancel(stripmap):
                                             is_cancelled=lambda: len(count) >= 2):
             count.append(1)
     assert len(count) == 2
+
+
+def _reference_multilook(z, looks_az, looks_rg):
+    """Plain numpy in the documented summation order: lines first, then I, Q of each pixel left to right."""
+    c = z.astype(np.complex64)
+    n, m = c.shape[0] // looks_az * looks_az, c.shape[1] // looks_rg * looks_rg
+    iq = np.stack([c.real, c.imag], axis=-1)[:n, :m].astype(np.float32)    # (lines, pixels, 2)
+    sq = iq * iq
+    acc = sq[0::looks_az].copy()
+    for j in range(1, looks_az):
+        acc += sq[j::looks_az]
+    acc = acc.reshape(acc.shape[0], m // looks_rg, 2 * looks_rg)
+    out = acc[:, :, 0] + acc[:, :, 1]
+    for j in range(2, 2 * looks_rg):
+        out += acc[:, :, j]
+    return out * np.float32(1.0 / (looks_az * looks_rg))
+
+
+@pytest.mark.parametrize("looks", [(1, 1), (4, 2), (3, 5), (7, 1)])
+def test_multilook_same_numbers_for_every_layout(looks, monkeypatch):
+    """Big-endian (8-byte swap path), native, strided and complex128 inputs, and a scratch array
+    smaller than the block (several steps), all give exactly the same float32 numbers."""
+    import palsar2_plugin.ceos.image as image_module
+    rng = np.random.default_rng(11)
+    z = (rng.standard_normal((45, 62)) * 10.0 ** rng.uniform(-4, 4, (45, 62))
+         + 1j * rng.standard_normal((45, 62))).astype(np.complex64)
+    want = _reference_multilook(z, *looks)
+    assert np.array_equal(multilook_intensity(z.astype(">c8"), *looks), want)
+    assert np.array_equal(multilook_intensity(z, *looks), want)
+    assert np.array_equal(multilook_intensity(z.astype(np.complex128), *looks), want)
+    wide = np.zeros((45, 124), dtype=">c8")
+    wide[:, ::2] = z
+    assert np.array_equal(multilook_intensity(wide[:, ::2], *looks), want)         # not contiguous
+    monkeypatch.setattr(image_module, "_CACHE_CHUNK_BYTES", 1)                       # one output row per step
+    assert np.array_equal(multilook_intensity(z.astype(">c8"), *looks), want)
+    dn = rng.integers(0, 4000, (20, 9)).astype(">u2")
+    assert np.allclose(multilook_intensity(dn, 2, 3),
+                       (dn.astype(np.float64) ** 2).reshape(10, 2, 3, 3).mean(axis=(1, 3)), rtol=1e-6)
+
+
+def test_multilook_big_endian_file_samples_exact(stripmap):
+    """The memory-mapped big-endian samples give the numbers of the same samples held natively."""
+    scene, z = stripmap
+    with ImageReader(scene.image(1, "HV")) as r:
+        stored = r.samples(0, 101)
+        assert stored.dtype == np.dtype(">c8")
+        assert np.array_equal(multilook_intensity(stored, 4, 3), _reference_multilook(z, 4, 3))
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_threaded_streaming_equals_sequential(stripmap, workers):
+    import threading
+    scene, _ = stripmap
+    im = scene.image(1, "HV")
+    seq = list(iter_multilooked_intensity(im, 4, 3, block_bytes=9 * im.record_length))
+    seen = []
+    par = list(iter_multilooked_intensity(im, 4, 3, block_bytes=9 * im.record_length, workers=workers,
+                                          progress=lambda f, m: seen.append(f)))
+    assert [r for r, _ in par] == [r for r, _ in seq] == list(range(0, 25, 2))      # 8-line blocks, in order
+    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(par, seq))
+    assert len(seen) == 13 and seen[-1] == 1.0 and seen == sorted(seen)
+    assert not [t for t in threading.enumerate() if t.name.startswith("palsar2-multilook")]
+
+
+def test_threaded_streaming_cancel_and_early_stop(stripmap):
+    import threading
+    scene, _ = stripmap
+    im = scene.image(1, "HH")
+    count = []
+    with pytest.raises(Cancelled):
+        for _ in iter_multilooked_intensity(im, 2, 2, block_bytes=10 * im.record_length, workers=2,
+                                            is_cancelled=lambda: len(count) >= 3):
+            count.append(1)
+    assert len(count) == 3
+    blocks = iter_multilooked_intensity(im, 2, 2, block_bytes=10 * im.record_length, workers=2)
+    first_row, first = next(blocks)
+    blocks.close()                                                   # consumer stops early
+    assert first_row == 0 and first.shape == (5, 18)
+    assert not [t for t in threading.enumerate() if t.name.startswith("palsar2-multilook")]
+
+
+def test_threaded_streaming_reports_bad_record(tmp_path):
+    from palsar2_plugin.errors import CeosFormatError
+    desc = example_description("FBD", lines=40, pixels=6)
+    folder = tmp_path / "p"
+    write_product(folder, desc, lambda b, p: random_blocks(40, 6, seed=2))
+    scene = open_product(folder)
+    im = scene.image(1, "HH")
+    img = next(folder.glob("IMG-HH-*"))
+    data = bytearray(img.read_bytes())
+    data[720 + 29 * im.record_length + 5] = 11                       # line 30: wrong record type code
+    img.write_bytes(bytes(data))
+    with pytest.raises(CeosFormatError, match="wrong type codes") as info:
+        list(iter_multilooked_intensity(im, 2, 1, block_bytes=4 * im.record_length, workers=2))
+    assert info.value.record == "line 30"
