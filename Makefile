@@ -29,6 +29,6 @@ zip: setup
 
 translations: setup
 
-# Refresh i18n/*.ts from the tr() calls (needs Debian's pyqt5-dev-tools for pylupdate5).
+# Refresh i18n/palsar2_ja.ts from the tr() calls (keeps existing translations; new ones are "unfinished").
 translations-update:
-	pylupdate5 -noobsolete $$(git ls-files '*.py' | grep -v -e '^tests/' -e '^bench/') -ts i18n/palsar2_ja.ts
+	/usr/bin/python3 scripts/update_translations.py ja

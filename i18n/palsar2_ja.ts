@@ -1,307 +1,1283 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
-<context>
-    <name>Palsar2Plugin</name>
+  <context>
+    <name>ChangeDetectionAlgorithm</name>
     <message>
-        <source>PALSAR-2 disaster data</source>
-        <translation>PALSAR-2 災害関連データ</translation>
-    </message>
-</context>
-<context>
-    <name>Palsar2Provider</name>
-    <message>
-        <source>An algorithm could not be loaded: {}</source>
-        <translation>アルゴリズムを読み込めませんでした: {}</translation>
-    </message>
-</context>
-<context>
-    <name>Palsar2Algorithm</name>
-    <message>
-        <source>Find and download data</source>
-        <translation>データの検索とダウンロード</translation>
+      <source>Change detection (log-ratio)</source>
+      <translation type="unfinished" />
     </message>
     <message>
-        <source>Read products</source>
-        <translation>プロダクトの読み込み</translation>
+      <source>change detection</source>
+      <translation type="unfinished" />
     </message>
     <message>
-        <source>Terrain correction</source>
-        <translation>斜面勾配補正 (RTC)</translation>
+      <source>log-ratio</source>
+      <translation type="unfinished" />
     </message>
     <message>
-        <source>Load and analyse</source>
-        <translation>読み込みと解析</translation>
+      <source>disaster</source>
+      <translation type="unfinished" />
     </message>
     <message>
-        <source>Disaster events</source>
-        <translation>災害関連データ</translation>
+      <source>flood</source>
+      <translation type="unfinished" />
     </message>
-</context>
-<context>
+    <message>
+      <source>speckle filter</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>refined Lee</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>boxcar</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Products and rasters (*.xml *.zip *.tif *.TIF *.vrt *.json);;All files (*)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>BEFORE product (folder, zip, summary.xml or any file)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>AFTER product (folder, zip, summary.xml or any file)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>A product or raster file, or a product folder; or use the layer input.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>BEFORE layer (instead of a product)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>AFTER layer (instead of a product)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>A backscatter layer in dB or linear power (e.g. loaded by loadnrb).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Polarisation</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>0 = HH, 1 = HV, 2 = VV, 3 = VH (for products; a layer keeps its own).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Speckle filter</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>None</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Boxcar</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Refined Lee</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>0 = none, 1 = boxcar (mean), 2 = refined Lee (edge-preserving, slower).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Filter window (pixels, odd)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Window size in pixels (odd; at least 5 for refined Lee).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Equivalent number of looks (refined Lee)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Speckle looks of the input, used by refined Lee.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Change threshold (dB, optional)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Changes of at least this many dB (up or down) become polygons.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Smallest change region (pixels)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Change regions with fewer pixels are ignored.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Values of other rasters</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Automatic (dB if the band unit is dB)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>dB</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Linear power</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>How to read a BEFORE/AFTER raster that is not a PALSAR-2 product or a layer made by this plugin: 0 = by its band unit, 1 = dB, 2 = linear power.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Log-ratio (dB)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>10·log10(after/before) in dB, NaN where either input is not valid.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Change polygons</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Polygons of significant increase/decrease (needs THRESHOLD_DB).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Pixels of increase</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Pixels of decrease</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Number of change polygons</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Give either a {0} product or a {0} layer, not both.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Give the {0} product ({1}) or layer ({2}).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>No THRESHOLD_DB given: no change polygons are made.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Comparing {} with {}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Valid pixels: {}, increase: {}, decrease: {}, polygons: {}</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>DownloadScenesAlgorithm</name>
+    <message>
+      <source>Download PALSAR-2 scenes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>download</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>G-Portal</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>SFTP</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>HTTPS</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>open data</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>resume</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Scenes (footprints from a search)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Destination folder</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Authentication (G-Portal)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Transport</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Automatic</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>SFTP (G-Portal)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Service URL (overrides the server)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>SFTP user name</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>SFTP path rule</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Parallel transfers</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Downloaded products (folders)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>First downloaded product</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Number of products</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>No scenes to download: the layer (or its selection) is empty.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Downloading {} products over {} into {} ({} at a time).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{} products ready. Data provided by JAXA.</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>EventActionsLoad</name>
+    <message>
+      <source>Folder with downloaded or processed PALSAR-2 products</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>No product of scene {} ({}) in {}: download or process it first.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Loaded {}; no archive product found for the dates {}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{} and {} share no polarisation; cannot compare.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Change detection failed: {}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Comparing {} with {} in the background…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>log-ratio {} [dB]</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>changes {} (±{:g} dB)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Change detection done: {}</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
     <name>EventDock</name>
     <message>
-        <source>PALSAR-2 disaster data</source>
-        <translation>PALSAR-2 災害関連データ</translation>
+      <source>Event</source>
+      <translation>災害</translation>
     </message>
     <message>
-        <source>Event</source>
-        <translation>災害</translation>
+      <source>Observation date</source>
+      <translation>観測日</translation>
     </message>
     <message>
-        <source>Observation date</source>
-        <translation>観測日</translation>
+      <source>Path</source>
+      <translation>パス</translation>
     </message>
     <message>
-        <source>Path</source>
-        <translation>パス</translation>
+      <source>Frame</source>
+      <translation>フレーム</translation>
     </message>
     <message>
-        <source>Frame</source>
-        <translation>フレーム</translation>
+      <source>Beam</source>
+      <translation>ビーム</translation>
     </message>
     <message>
-        <source>Beam</source>
-        <translation>ビーム</translation>
+      <source>Mode</source>
+      <translation>観測モード</translation>
     </message>
     <message>
-        <source>Mode</source>
-        <translation>観測モード</translation>
+      <source>Direction</source>
+      <translation>北行/南行</translation>
     </message>
     <message>
-        <source>Direction</source>
-        <translation>北行/南行</translation>
+      <source>Products</source>
+      <translation>プロダクト</translation>
     </message>
     <message>
-        <source>Products</source>
-        <translation>プロダクト</translation>
+      <source>Archive date</source>
+      <translation>アーカイブデータ観測日</translation>
     </message>
     <message>
-        <source>Archive date</source>
-        <translation>アーカイブデータ観測日</translation>
+      <source>Polarisation</source>
+      <translation>偏波</translation>
     </message>
     <message>
-        <source>Polarisation</source>
-        <translation>偏波</translation>
+      <source>ScanSAR</source>
+      <translation>広域観測モード (ScanSAR)</translation>
     </message>
     <message>
-        <source>ScanSAR</source>
-        <translation>広域観測モード (ScanSAR)</translation>
+      <source>Stripmap</source>
+      <translation>高分解能モード (Stripmap)</translation>
     </message>
     <message>
-        <source>Stripmap</source>
-        <translation>高分解能モード (Stripmap)</translation>
+      <source>Ascending</source>
+      <translation>北行 (Asc)</translation>
     </message>
     <message>
-        <source>Ascending</source>
-        <translation>北行 (Asc)</translation>
+      <source>Descending</source>
+      <translation>南行 (Desc)</translation>
     </message>
     <message>
-        <source>Descending</source>
-        <translation>南行 (Desc)</translation>
+      <source>PALSAR-2 disaster data</source>
+      <translation>PALSAR-2 災害関連データ</translation>
     </message>
     <message>
-        <source>&amp;Event:</source>
-        <translation>災害(&amp;E):</translation>
+      <source>&amp;Event:</source>
+      <translation>災害(&amp;E):</translation>
     </message>
     <message>
-        <source>All events</source>
-        <translation>すべての災害</translation>
+      <source>All events</source>
+      <translation>すべての災害</translation>
     </message>
     <message>
-        <source>Show the scenes of one disaster event, or of all events</source>
-        <translation>一つの災害、またはすべての災害のシーンを表示します</translation>
+      <source>Show the scenes of one disaster event, or of all events</source>
+      <translation>一つの災害、またはすべての災害のシーンを表示します</translation>
     </message>
     <message>
-        <source>&amp;Filter:</source>
-        <translation>絞り込み(&amp;F):</translation>
+      <source>&amp;Filter:</source>
+      <translation>絞り込み(&amp;F):</translation>
     </message>
     <message>
-        <source>Date, path, frame, beam, L1.1, Asc/Desc…</source>
-        <translation>観測日、パス、フレーム、ビーム、L1.1、Asc/Desc…</translation>
+      <source>Date, path, frame, beam, L1.1, Asc/Desc…</source>
+      <translation>観測日、パス、フレーム、ビーム、L1.1、Asc/Desc…</translation>
     </message>
     <message>
-        <source>Show only the scenes that contain every word typed here</source>
-        <translation>ここに入力したすべての語を含むシーンだけを表示します</translation>
+      <source>Show only the scenes that contain every word typed here</source>
+      <translation>ここに入力したすべての語を含むシーンだけを表示します</translation>
     </message>
     <message>
-        <source>Disaster-event scenes</source>
-        <translation>災害関連データのシーン</translation>
+      <source>Disaster-event scenes</source>
+      <translation>災害関連データのシーン</translation>
     </message>
     <message>
-        <source>Scene details</source>
-        <translation>シーンの詳細</translation>
+      <source>Scene details</source>
+      <translation>シーンの詳細</translation>
     </message>
     <message>
-        <source>Sea&amp;rch</source>
-        <translation>検索(&amp;R)</translation>
+      <source>Sea&amp;rch</source>
+      <translation>検索(&amp;R)</translation>
     </message>
     <message>
-        <source>&amp;Download</source>
-        <translation>ダウンロード(&amp;D)</translation>
+      <source>&amp;Download</source>
+      <translation>ダウンロード(&amp;D)</translation>
     </message>
     <message>
-        <source>&amp;Load</source>
-        <translation>読み込み(&amp;L)</translation>
+      <source>&amp;Load</source>
+      <translation>読み込み(&amp;L)</translation>
     </message>
     <message>
-        <source>Search the catalogue for this scene</source>
-        <translation>このシーンをカタログで検索します</translation>
+      <source>Search the catalogue for this scene</source>
+      <translation>このシーンをカタログで検索します</translation>
     </message>
     <message>
-        <source>Download the scene and its archive (pre-event) scene</source>
-        <translation>シーンとそのアーカイブデータ(発災前)をダウンロードします</translation>
+      <source>Download the scene and its archive (pre-event) scene</source>
+      <translation>シーンとそのアーカイブデータ(発災前)をダウンロードします</translation>
     </message>
     <message>
-        <source>Load the downloaded scene into the map</source>
-        <translation>ダウンロードしたシーンを地図に読み込みます</translation>
+      <source>Load the downloaded scene into the map</source>
+      <translation>ダウンロードしたシーンを地図に読み込みます</translation>
     </message>
     <message>
-        <source>Terms of use</source>
-        <translation>利用条件</translation>
+      <source>Terms of use</source>
+      <translation>利用条件</translation>
     </message>
     <message>
-        <source>{shown} of {total} scenes</source>
-        <translation>{total} シーン中 {shown} シーンを表示</translation>
+      <source>{shown} of {total} scenes</source>
+      <translation>{total} シーン中 {shown} シーンを表示</translation>
     </message>
     <message>
-        <source>Select a scene to see its archive (pre-event) scene and notes.</source>
-        <translation>シーンを選択すると、アーカイブデータ(発災前)と注記が表示されます。</translation>
+      <source>The disaster-event list could not be loaded.</source>
+      <translation>災害関連データの一覧を読み込めませんでした。</translation>
     </message>
     <message>
-        <source>Terms</source>
-        <translation>利用条件</translation>
+      <source>Select a scene to see its archive (pre-event) scene and notes.</source>
+      <translation>シーンを選択すると、アーカイブデータ(発災前)と注記が表示されます。</translation>
     </message>
     <message>
-        <source>Right-looking</source>
-        <translation>右観測</translation>
+      <source>Terms</source>
+      <translation>利用条件</translation>
     </message>
     <message>
-        <source>Left-looking</source>
-        <translation>左観測</translation>
+      <source>Right-looking</source>
+      <translation>右観測</translation>
     </message>
     <message>
-        <source>look side not stated</source>
-        <translation>観測方向の記載なし</translation>
+      <source>Left-looking</source>
+      <translation>左観測</translation>
     </message>
     <message>
-        <source>Not stated</source>
-        <translation>記載なし</translation>
+      <source>look side not stated</source>
+      <translation>観測方向の記載なし</translation>
     </message>
     <message>
-        <source>Archive (pre-event) scene</source>
-        <translation>アーカイブデータ (発災前)</translation>
+      <source>Not stated</source>
+      <translation>記載なし</translation>
     </message>
     <message>
-        <source>Distribution</source>
-        <translation>提供元</translation>
+      <source>Archive (pre-event) scene</source>
+      <translation>アーカイブデータ (発災前)</translation>
     </message>
     <message>
-        <source>Scene</source>
-        <translation>シーン</translation>
+      <source>Distribution</source>
+      <translation>提供元</translation>
     </message>
     <message>
-        <source>Archive scene</source>
-        <translation>アーカイブシーン</translation>
+      <source>Scene</source>
+      <translation>シーン</translation>
     </message>
     <message>
-        <source>Files</source>
-        <translation>ファイル</translation>
+      <source>Archive scene</source>
+      <translation>アーカイブシーン</translation>
     </message>
     <message>
-        <source>{} files (+{} archive files)</source>
-        <translation>{} ファイル (+ アーカイブ {} ファイル)</translation>
+      <source>Files</source>
+      <translation>ファイル</translation>
     </message>
     <message>
-        <source>Notes</source>
-        <translation>注記</translation>
+      <source>{} files (+{} archive files)</source>
+      <translation>{} ファイル (+ アーカイブ {} ファイル)</translation>
     </message>
     <message>
-        <source>The disaster-event list could not be loaded.</source>
-        <translation>災害関連データの一覧を読み込めませんでした。</translation>
+      <source>Notes</source>
+      <translation>注記</translation>
     </message>
-</context>
-<context>
+  </context>
+  <context>
     <name>EventScenesAlgorithm</name>
     <message>
-        <source>Disaster-event scene list</source>
-        <translation>災害関連データのシーン一覧</translation>
+      <source>Disaster-event scene list</source>
+      <translation>災害関連データのシーン一覧</translation>
     </message>
     <message>
-        <source>disaster</source>
-        <translation>災害</translation>
+      <source>disaster</source>
+      <translation>災害</translation>
     </message>
     <message>
-        <source>earthquake</source>
-        <translation>地震</translation>
+      <source>earthquake</source>
+      <translation>地震</translation>
     </message>
     <message>
-        <source>event</source>
-        <translation>イベント</translation>
+      <source>event</source>
+      <translation>イベント</translation>
     </message>
     <message>
-        <source>scene list</source>
-        <translation>シーン一覧</translation>
+      <source>scene list</source>
+      <translation>シーン一覧</translation>
     </message>
     <message>
-        <source>Taiwan</source>
-        <translation>台湾</translation>
+      <source>Taiwan</source>
+      <translation>台湾</translation>
     </message>
     <message>
-        <source>Noto</source>
-        <translation>能登</translation>
+      <source>Noto</source>
+      <translation>能登</translation>
     </message>
     <message>
-        <source>Turkey</source>
-        <translation>トルコ</translation>
+      <source>Turkey</source>
+      <translation>トルコ</translation>
     </message>
     <message>
-        <source>All events</source>
-        <translation>すべての災害</translation>
+      <source>All events</source>
+      <translation>すべての災害</translation>
     </message>
     <message>
-        <source>2024 Taiwan earthquake (taiwan2024)</source>
-        <translation>2024年4月3日 台湾地震 (taiwan2024)</translation>
+      <source>2024 Taiwan earthquake (taiwan2024)</source>
+      <translation>2024年4月3日 台湾地震 (taiwan2024)</translation>
     </message>
     <message>
-        <source>2024 Noto Peninsula earthquake (noto2024)</source>
-        <translation>令和6年(2024年)能登半島地震 (noto2024)</translation>
+      <source>2024 Noto Peninsula earthquake (noto2024)</source>
+      <translation>令和6年(2024年)能登半島地震 (noto2024)</translation>
     </message>
     <message>
-        <source>2023 Turkey-Syria earthquake (turkey2023)</source>
-        <translation>2023年トルコ地震 (turkey2023)</translation>
+      <source>2023 Turkey-Syria earthquake (turkey2023)</source>
+      <translation>2023年トルコ地震 (turkey2023)</translation>
     </message>
     <message>
-        <source>Disaster event</source>
-        <translation>災害</translation>
+      <source>Disaster event</source>
+      <translation>災害</translation>
     </message>
     <message>
-        <source>Which event's scenes to list: 0 = all, 1 = taiwan2024, 2 = noto2024, 3 = turkey2023.</source>
-        <translation>一覧にする災害: 0 = すべて、1 = taiwan2024、2 = noto2024、3 = turkey2023。</translation>
+      <source>Which event's scenes to list: 0 = all, 1 = taiwan2024, 2 = noto2024, 3 = turkey2023.</source>
+      <translation>一覧にする災害: 0 = すべて、1 = taiwan2024、2 = noto2024、3 = turkey2023。</translation>
     </message>
     <message>
-        <source>Event scenes</source>
-        <translation>災害関連データのシーン</translation>
+      <source>Event scenes</source>
+      <translation>災害関連データのシーン</translation>
     </message>
     <message>
-        <source>The scene table (no geometry when no footprint is known).</source>
-        <translation>シーンの表 (観測範囲(フットプリント)が不明な場合はジオメトリなし)。</translation>
+      <source>The scene table (no geometry when no footprint is known).</source>
+      <translation>シーンの表 (観測範囲(フットプリント)が不明な場合はジオメトリなし)。</translation>
     </message>
     <message>
-        <source>Number of scenes</source>
-        <translation>シーン数</translation>
+      <source>Number of scenes</source>
+      <translation>シーン数</translation>
     </message>
     <message>
-        <source>EVENT must be 0 to {}.</source>
-        <translation>EVENT は 0 から {} の値にしてください。</translation>
+      <source>EVENT must be 0 to {}.</source>
+      <translation>EVENT は 0 から {} の値にしてください。</translation>
     </message>
     <message>
-        <source>Could not write scene {} to the output.</source>
-        <translation>シーン {} を出力に書き込めませんでした。</translation>
+      <source>Could not write scene {} to the output.</source>
+      <translation>シーン {} を出力に書き込めませんでした。</translation>
     </message>
     <message>
-        <source>{} scenes listed. Data provided by JAXA.</source>
-        <translation>{} シーンを出力しました。提供:JAXA</translation>
+      <source>{} scenes listed. Data provided by JAXA.</source>
+      <translation>{} シーンを出力しました。提供:JAXA</translation>
     </message>
-</context>
+  </context>
+  <context>
+    <name>LoadNrbAlgorithm</name>
+    <message>
+      <source>Load NRB product as layers</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>NRB</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>L2.2</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>L2.1</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>CEOS-ARD</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>gamma0</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>sigma0</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>backscatter</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>load</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>style</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Product (folder, zip, summary.xml or any file)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Products (*.xml *.zip *.tif *.TIF *.json);;All files (*)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>A product folder, its zip, its summary.xml or any one of its files.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Polarisations (none = all)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Polarisations to load; leave empty to load all the product has.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Scale</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>dB</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>linear power</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>0 = dB, 1 = linear power.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Style</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Grey per polarisation</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>False-colour RGB (HH, HV, HH/HV)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>0 = one grey layer per polarisation, 1 = RGB composite of HH, HV and HH/HV.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Load data mask and local incidence angle</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Also load the data mask and the local incidence angle when the product has them.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Folder for the VRT files</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Where the small VRT files are written (the rasters themselves are not copied).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Layers</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>First backscatter layer</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Products</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Number of products</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Give a product folder, zip, summary.xml or product file as INPUT.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{}: {} layer(s)</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>Palsar2Algorithm</name>
+    <message>
+      <source>Find and download data</source>
+      <translation>データの検索とダウンロード</translation>
+    </message>
+    <message>
+      <source>Read products</source>
+      <translation>プロダクトの読み込み</translation>
+    </message>
+    <message>
+      <source>Terrain correction</source>
+      <translation>斜面勾配補正 (RTC)</translation>
+    </message>
+    <message>
+      <source>Load and analyse</source>
+      <translation>読み込みと解析</translation>
+    </message>
+    <message>
+      <source>Disaster events</source>
+      <translation>災害関連データ</translation>
+    </message>
+  </context>
+  <context>
+    <name>Palsar2Plugin</name>
+    <message>
+      <source>PALSAR-2 disaster data</source>
+      <translation>PALSAR-2 災害関連データ</translation>
+    </message>
+  </context>
+  <context>
+    <name>Palsar2Provider</name>
+    <message>
+      <source>An algorithm could not be loaded: {}</source>
+      <translation>アルゴリズムを読み込めませんでした: {}</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReadCeosAlgorithm</name>
+    <message>
+      <source>Read CEOS product (L1.1 / L1.5)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>CEOS</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>L1.1</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>L1.5</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>ScanSAR</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>SLC</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>sigma0</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>beta0</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>gamma0</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>calibration</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>multilook</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>CEOS product (folder, zip or any of its files)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>All files (*)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The product folder, its zip, or any one of its files (VOL-, LED-, IMG-, summary.txt).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Beams (none = all)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>ScanSAR beams to read; leave empty to read all. Stripmap products have one beam.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Polarisations (none = all)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Polarisations to read; leave empty to read all the product has.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Looks in azimuth (0 = automatic)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Looks in range (0 = automatic)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Number of samples averaged; 0 gives roughly square 25 m ground pixels.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Calibration</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>sigma0 (σ⁰)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>beta0 (β⁰)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>gamma0 (γ⁰, ellipsoid)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Backscatter quantity in linear power: 0 = σ⁰, 1 = β⁰, 2 = γ⁰ (ellipsoid incidence).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Output folder</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Where the GeoTIFFs, the footprints and the metadata JSON are written.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Metadata JSON</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Calibrated rasters</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Beam footprints</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Give a CEOS product folder, zip or file as INPUT.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{} {} (level {}, {}, {}-looking): beams {}, polarisations {}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>This stripmap product has a single beam; leave BEAMS empty.</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>SceneTasks</name>
+    <message>
+      <source>PALSAR-2 scenes: {}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Cancelled.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>PALSAR-2</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>No catalogue holds scene {} in machine-readable form; JAXA distributes it on request (see the event's notes).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Downloading</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Searching</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{} products downloaded into {}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{} scenes found and added to the map.</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>SearchScenesAlgorithm</name>
+    <message>
+      <source>Search PALSAR-2 scenes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>search</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>catalogue</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>catalog</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>footprint</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>G-Portal</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>STAC</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>open data</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>ScanSAR</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Search area (extent)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Search area (AOI layer)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Start date (UTC)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>End date (UTC)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Product level</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Observation mode</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Polarisations (all required)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Pass direction</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Any</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Ascending</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Descending</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Source</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>JAXA open-data bucket (refresh the local index, then search it)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Local scene index only (offline)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>JAXA G-Portal catalogue</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>JAXA G-Portal catalogue, legacy system (until October 2026)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Service URL (overrides the source's)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Scene index (GeoPackage)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>G-Portal dataset ids</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Bucket prefixes to list</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>List the bucket again now</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Scene footprints</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Footprints with the scene record as attributes, sorted by time.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Number of scenes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The AOI layer has no geometry: choose a polygon layer.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Give a search area: an extent or an AOI layer.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Give a start date and an end date.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Searching {:.4f}, {:.4f}, {:.4f}, {:.4f} (W, S, E, N, degrees) from {} to {} UTC in {}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{} scenes found. Data provided by JAXA.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>G-Portal dataset {}: {}{}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>To keep these, set DATASET_IDS or the setting palsar2/gportal/dataset_ids to: {}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Index {}: {} objects listed ({} from a recent listing), {} items read, {} unchanged.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Could not write scene {} to the output.</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>TerrainCorrectionAlgorithm</name>
+    <message>
+      <source>Terrain correction (gamma0 NRB)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>RTC</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>terrain flattening</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>gamma0</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>NRB</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>CEOS-ARD</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>L1.1</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>ScanSAR</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>DEM</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>layover</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>shadow</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>local incidence angle</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>L1.1 product (folder, zip or any of its files)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>All files (*)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The L1.1 product folder, its zip, or any one of its files.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>A raster of terrain heights covering the scene, in any CRS.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>DEM height reference</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>EGM96 geoid</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>EGM2008 geoid</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>WGS84 ellipsoid</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>What the DEM heights are measured from (SRTM/ASTER: EGM96).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Polarisations (none = all)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>gamma0 layers to make; leave empty for all the product has.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Output CRS (empty = UTM of the scene centre)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>A projected CRS in metres; empty chooses the UTM zone of the scene centre.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Pixel size (m)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Output pixel size in metres (JAXA L2.2: 25 m).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Area of interest (empty = whole scene)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Limit the product to this extent (clipped to the scene).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>DEM oversampling for the area computation</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>DEM facets per output pixel side (2 = 12.5 m facets for 25 m pixels).</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Output folder</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The NRB product folder is created inside this folder.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>gamma0 layers</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Data mask</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Local incidence angle</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>NRB metadata XML</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Give an L1.1 product folder, zip or file as INPUT.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Choose a DEM raster layer.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The DEM must be a raster file GDAL reads (not a web service); save it as a GeoTIFF first.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Choose a projected CRS in metres (e.g. UTM), or leave CRS empty.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>NRB product written to {}</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
 </TS>
