@@ -113,10 +113,48 @@ def _empty_layers(shape, n_pols) -> TileLayers:
                       nan.copy(), nan.copy(), np.zeros(shape, dtype=np.float32), nan.copy())
 
 
+def tile_may_see_beams(grid: OutputGrid, tile: Tile, radar: RadarInput, orbit: OrbitPolynomial,
+                       settings: RunSettings, heights_m=(-500.0, 9000.0)) -> bool:
+    """False when no beam can see any pixel of ``tile`` (a corner of a rotated swath's bounding box):
+    a 5 x 5 lattice of the tile at the lowest and highest plausible heights is geocoded and its
+    time/range span, widened by the halo reach, compared with the beams' grids."""
+    from pyproj import Transformer
+
+    from ..geometry.ellipsoid import geodetic_to_ecef
+    from .geocode import zero_doppler
+
+    rows = np.linspace(tile.row0, tile.row1, 5)
+    cols = np.linspace(tile.col0, tile.col1, 5)
+    x = grid.transform.c + cols[None, :] * grid.transform.a
+    y = grid.transform.f + rows[:, None] * grid.transform.e
+    x, y = np.broadcast_arrays(x, y)
+    lon, lat = Transformer.from_crs(grid.crs, "EPSG:4326", always_xy=True).transform(x, y)
+    t_all, r_all = [], []
+    for h in heights_m:
+        p = geodetic_to_ecef(np.asarray(lat), np.asarray(lon), h)
+        sol = zero_doppler((p[..., 0], p[..., 1], p[..., 2]), orbit)
+        t_all.append(sol.time_s)
+        r_all.append(sol.slant_range_m)
+    t = np.concatenate([a.ravel() for a in t_all])
+    r = np.concatenate([a.ravel() for a in r_all])
+    if not (np.isfinite(t).all() and np.isfinite(r).all()):
+        return True
+    reach_m = max(settings.halo_facets) * settings.facet_size_m + 2.0 * settings.cell_m
+    t_margin = reach_m / 6000.0
+    for beam in radar.beams:
+        g = beam.grid
+        if (t.max() + t_margin >= g.first_line_time_s and t.min() - t_margin <= g.last_line_time_s
+                and r.max() + reach_m >= g.slant_range_first_m and r.min() - reach_m <= g.slant_range_last_m):
+            return True
+    return False
+
+
 def correct_tile(grid: OutputGrid, tile: Tile, dem: DemSource, radar: RadarInput, polarisations: Sequence[str],
                  orbit: OrbitPolynomial, settings: RunSettings, is_cancelled: Optional[CancelCheck] = None
                  ) -> TileLayers:
     """All layers of one tile (reads the DEM and beta0 windows, then the pure tile functions)."""
+    if not tile_may_see_beams(grid, tile, radar, orbit, settings):
+        return _empty_layers(tile.shape, len(polarisations))
     k, halo = settings.oversampling, settings.halo_for(tile)
     verts = vertex_grid(grid, tile, k, halo)
     lat, lon, h = dem.ellipsoid_heights_on(verts)

@@ -250,3 +250,20 @@ def test_halo_shrinks_on_flat_tiles_and_spans_the_reach_near_relief(tmp_path):
     assert near_hill == settings.halo_facets
     assert far_away[1] < 20                                   # flat: a few radar cells only
 
+
+
+def test_tiles_outside_every_beam_are_skipped(flat_run):
+    from palsar2_plugin.rtc.driver import tile_may_see_beams
+    from palsar2_plugin.rtc.grid import OutputGrid, Tile
+    from palsar2_plugin.rtc.orbit_poly import OrbitPolynomial
+
+    result, radar, _ = flat_run
+    grid, settings = result["grid"], result["settings"]
+    t0, t1 = radar.time_span_s()
+    orbit = OrbitPolynomial.fit(radar.orbit.position_velocity_acceleration, t0, t1, margin_s=20.0)
+    inside = Tile(0, 10, 40, 10, 40)
+    assert tile_may_see_beams(grid, inside, radar, orbit, settings)
+    far_east = OutputGrid(grid.crs, grid.transform * grid.transform.translation(3000, 0), grid.width, grid.height)
+    assert not tile_may_see_beams(far_east, inside, radar, orbit, settings)     # 75 km east of the swath
+    far_north = OutputGrid(grid.crs, grid.transform * grid.transform.translation(0, -4000), grid.width, grid.height)
+    assert not tile_may_see_beams(far_north, inside, radar, orbit, settings)    # 100 km past the last line
