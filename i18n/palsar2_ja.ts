@@ -5,325 +5,325 @@
     <name>ChangeDetectionAlgorithm</name>
     <message>
       <source>Change detection (log-ratio)</source>
-      <translation type="unfinished" />
+      <translation>変化抽出 (対数比)</translation>
     </message>
     <message>
       <source>change detection</source>
-      <translation type="unfinished" />
+      <translation>変化抽出</translation>
     </message>
     <message>
       <source>log-ratio</source>
-      <translation type="unfinished" />
+      <translation>対数比 (log-ratio)</translation>
     </message>
     <message>
       <source>disaster</source>
-      <translation type="unfinished" />
+      <translation>災害</translation>
     </message>
     <message>
       <source>flood</source>
-      <translation type="unfinished" />
+      <translation>洪水</translation>
     </message>
     <message>
       <source>speckle filter</source>
-      <translation type="unfinished" />
+      <translation>スペックルフィルタ</translation>
     </message>
     <message>
       <source>refined Lee</source>
-      <translation type="unfinished" />
+      <translation>Refined Lee フィルタ</translation>
     </message>
     <message>
       <source>boxcar</source>
-      <translation type="unfinished" />
+      <translation>ボックスカー (boxcar)</translation>
     </message>
     <message>
       <source>Products and rasters (*.xml *.zip *.tif *.TIF *.vrt *.json);;All files (*)</source>
-      <translation type="unfinished" />
+      <translation>プロダクトとラスタ (*.xml *.zip *.tif *.TIF *.vrt *.json);;すべてのファイル (*)</translation>
     </message>
     <message>
       <source>BEFORE product (folder, zip, summary.xml or any file)</source>
-      <translation type="unfinished" />
+      <translation>変化前 (BEFORE) のプロダクト (フォルダ、zip、summary.xml または任意のファイル)</translation>
     </message>
     <message>
       <source>AFTER product (folder, zip, summary.xml or any file)</source>
-      <translation type="unfinished" />
+      <translation>変化後 (AFTER) のプロダクト (フォルダ、zip、summary.xml または任意のファイル)</translation>
     </message>
     <message>
       <source>A product or raster file, or a product folder; or use the layer input.</source>
-      <translation type="unfinished" />
+      <translation>プロダクトまたはラスタのファイル、あるいはプロダクトのフォルダ。代わりにレイヤ入力を使うこともできます。</translation>
     </message>
     <message>
       <source>BEFORE layer (instead of a product)</source>
-      <translation type="unfinished" />
+      <translation>変化前 (BEFORE) のレイヤ (プロダクトの代わり)</translation>
     </message>
     <message>
       <source>AFTER layer (instead of a product)</source>
-      <translation type="unfinished" />
+      <translation>変化後 (AFTER) のレイヤ (プロダクトの代わり)</translation>
     </message>
     <message>
       <source>A backscatter layer in dB or linear power (e.g. loaded by loadnrb).</source>
-      <translation type="unfinished" />
+      <translation>dB または線形値 (電力) の後方散乱係数レイヤ (例: loadnrb で読み込んだレイヤ)。</translation>
     </message>
     <message>
       <source>Polarisation</source>
-      <translation type="unfinished" />
+      <translation>偏波</translation>
     </message>
     <message>
       <source>0 = HH, 1 = HV, 2 = VV, 3 = VH (for products; a layer keeps its own).</source>
-      <translation type="unfinished" />
+      <translation>0 = HH、1 = HV、2 = VV、3 = VH (プロダクトの場合。レイヤはそのレイヤの偏波のまま)。</translation>
     </message>
     <message>
       <source>Speckle filter</source>
-      <translation type="unfinished" />
+      <translation>スペックルフィルタ</translation>
     </message>
     <message>
       <source>None</source>
-      <translation type="unfinished" />
+      <translation>なし</translation>
     </message>
     <message>
       <source>Boxcar</source>
-      <translation type="unfinished" />
+      <translation>ボックスカー (Boxcar)</translation>
     </message>
     <message>
       <source>Refined Lee</source>
-      <translation type="unfinished" />
+      <translation>Refined Lee</translation>
     </message>
     <message>
       <source>0 = none, 1 = boxcar (mean), 2 = refined Lee (edge-preserving, slower).</source>
-      <translation type="unfinished" />
+      <translation>0 = なし、1 = ボックスカー (平均)、2 = Refined Lee (エッジを保存、低速)。</translation>
     </message>
     <message>
       <source>Filter window (pixels, odd)</source>
-      <translation type="unfinished" />
+      <translation>フィルタの窓サイズ (ピクセル、奇数)</translation>
     </message>
     <message>
       <source>Window size in pixels (odd; at least 5 for refined Lee).</source>
-      <translation type="unfinished" />
+      <translation>窓サイズ (ピクセル、奇数。Refined Lee では 5 以上)。</translation>
     </message>
     <message>
       <source>Equivalent number of looks (refined Lee)</source>
-      <translation type="unfinished" />
+      <translation>等価ルック数 (Refined Lee)</translation>
     </message>
     <message>
       <source>Speckle looks of the input, used by refined Lee.</source>
-      <translation type="unfinished" />
+      <translation>入力データのスペックルの等価ルック数 (Refined Lee で使用)。</translation>
     </message>
     <message>
       <source>Change threshold (dB, optional)</source>
-      <translation type="unfinished" />
+      <translation>変化のしきい値 (dB、省略可)</translation>
     </message>
     <message>
       <source>Changes of at least this many dB (up or down) become polygons.</source>
-      <translation type="unfinished" />
+      <translation>この値 (dB) 以上の変化 (増加または減少) をポリゴンにします。</translation>
     </message>
     <message>
       <source>Smallest change region (pixels)</source>
-      <translation type="unfinished" />
+      <translation>変化領域の最小サイズ (ピクセル)</translation>
     </message>
     <message>
       <source>Change regions with fewer pixels are ignored.</source>
-      <translation type="unfinished" />
+      <translation>これより少ないピクセル数の変化領域は無視します。</translation>
     </message>
     <message>
       <source>Values of other rasters</source>
-      <translation type="unfinished" />
+      <translation>その他のラスタの値</translation>
     </message>
     <message>
       <source>Automatic (dB if the band unit is dB)</source>
-      <translation type="unfinished" />
+      <translation>自動 (バンドの単位が dB なら dB)</translation>
     </message>
     <message>
       <source>dB</source>
-      <translation type="unfinished" />
+      <translation>dB</translation>
     </message>
     <message>
       <source>Linear power</source>
-      <translation type="unfinished" />
+      <translation>線形値 (電力)</translation>
     </message>
     <message>
       <source>How to read a BEFORE/AFTER raster that is not a PALSAR-2 product or a layer made by this plugin: 0 = by its band unit, 1 = dB, 2 = linear power.</source>
-      <translation type="unfinished" />
+      <translation>PALSAR-2 のプロダクトでも本プラグインで作成したレイヤでもない BEFORE/AFTER のラスタの値の解釈: 0 = バンドの単位に従う、1 = dB、2 = 線形値 (電力)。</translation>
     </message>
     <message>
       <source>Log-ratio (dB)</source>
-      <translation type="unfinished" />
+      <translation>対数比 (dB)</translation>
     </message>
     <message>
       <source>10·log10(after/before) in dB, NaN where either input is not valid.</source>
-      <translation type="unfinished" />
+      <translation>10·log10(after/before) (dB)。どちらかの入力が無効な箇所は NaN。</translation>
     </message>
     <message>
       <source>Change polygons</source>
-      <translation type="unfinished" />
+      <translation>変化ポリゴン</translation>
     </message>
     <message>
       <source>Polygons of significant increase/decrease (needs THRESHOLD_DB).</source>
-      <translation type="unfinished" />
+      <translation>有意な増加/減少を示すポリゴン (THRESHOLD_DB の指定が必要)。</translation>
     </message>
     <message>
       <source>Pixels of increase</source>
-      <translation type="unfinished" />
+      <translation>増加ピクセル数</translation>
     </message>
     <message>
       <source>Pixels of decrease</source>
-      <translation type="unfinished" />
+      <translation>減少ピクセル数</translation>
     </message>
     <message>
       <source>Number of change polygons</source>
-      <translation type="unfinished" />
+      <translation>変化ポリゴン数</translation>
     </message>
     <message>
       <source>Give either a {0} product or a {0} layer, not both.</source>
-      <translation type="unfinished" />
+      <translation>{0} のプロダクトか {0} のレイヤのどちらか一方だけを指定してください。</translation>
     </message>
     <message>
       <source>Give the {0} product ({1}) or layer ({2}).</source>
-      <translation type="unfinished" />
+      <translation>{0} のプロダクト ({1}) またはレイヤ ({2}) を指定してください。</translation>
     </message>
     <message>
       <source>No THRESHOLD_DB given: no change polygons are made.</source>
-      <translation type="unfinished" />
+      <translation>THRESHOLD_DB が指定されていないため、変化ポリゴンは作成しません。</translation>
     </message>
     <message>
       <source>Comparing {} with {}</source>
-      <translation type="unfinished" />
+      <translation>{} と {} を比較しています</translation>
     </message>
     <message>
       <source>Valid pixels: {}, increase: {}, decrease: {}, polygons: {}</source>
-      <translation type="unfinished" />
+      <translation>有効ピクセル: {}、増加: {}、減少: {}、ポリゴン: {}</translation>
     </message>
   </context>
   <context>
     <name>DownloadScenesAlgorithm</name>
     <message>
       <source>Download PALSAR-2 scenes</source>
-      <translation type="unfinished" />
+      <translation>PALSAR-2 シーンのダウンロード</translation>
     </message>
     <message>
       <source>download</source>
-      <translation type="unfinished" />
+      <translation>ダウンロード</translation>
     </message>
     <message>
       <source>G-Portal</source>
-      <translation type="unfinished" />
+      <translation>G-Portal</translation>
     </message>
     <message>
       <source>SFTP</source>
-      <translation type="unfinished" />
+      <translation>SFTP</translation>
     </message>
     <message>
       <source>HTTPS</source>
-      <translation type="unfinished" />
+      <translation>HTTPS</translation>
     </message>
     <message>
       <source>open data</source>
-      <translation type="unfinished" />
+      <translation>オープンデータ</translation>
     </message>
     <message>
       <source>resume</source>
-      <translation type="unfinished" />
+      <translation>再開 (レジューム)</translation>
     </message>
     <message>
       <source>Scenes (footprints from a search)</source>
-      <translation type="unfinished" />
+      <translation>シーン (検索結果の観測範囲)</translation>
     </message>
     <message>
       <source>Destination folder</source>
-      <translation type="unfinished" />
+      <translation>保存先フォルダ</translation>
     </message>
     <message>
       <source>Authentication (G-Portal)</source>
-      <translation type="unfinished" />
+      <translation>認証 (G-Portal)</translation>
     </message>
     <message>
       <source>Transport</source>
-      <translation type="unfinished" />
+      <translation>転送方式</translation>
     </message>
     <message>
       <source>Automatic</source>
-      <translation type="unfinished" />
+      <translation>自動</translation>
     </message>
     <message>
       <source>SFTP (G-Portal)</source>
-      <translation type="unfinished" />
+      <translation>SFTP (G-Portal)</translation>
     </message>
     <message>
       <source>Service URL (overrides the server)</source>
-      <translation type="unfinished" />
+      <translation>サービス URL (既定のサーバの代わりに使用)</translation>
     </message>
     <message>
       <source>SFTP user name</source>
-      <translation type="unfinished" />
+      <translation>SFTP ユーザ名</translation>
     </message>
     <message>
       <source>SFTP path rule</source>
-      <translation type="unfinished" />
+      <translation>SFTP パス規則</translation>
     </message>
     <message>
       <source>Parallel transfers</source>
-      <translation type="unfinished" />
+      <translation>同時転送数</translation>
     </message>
     <message>
       <source>Downloaded products (folders)</source>
-      <translation type="unfinished" />
+      <translation>ダウンロードしたプロダクト (フォルダ)</translation>
     </message>
     <message>
       <source>First downloaded product</source>
-      <translation type="unfinished" />
+      <translation>ダウンロードしたプロダクト (1 件目)</translation>
     </message>
     <message>
       <source>Number of products</source>
-      <translation type="unfinished" />
+      <translation>プロダクト数</translation>
     </message>
     <message>
       <source>No scenes to download: the layer (or its selection) is empty.</source>
-      <translation type="unfinished" />
+      <translation>ダウンロードするシーンがありません: レイヤ (またはその選択) が空です。</translation>
     </message>
     <message>
       <source>Downloading {} products over {} into {} ({} at a time).</source>
-      <translation type="unfinished" />
+      <translation>{} 件のプロダクトを {} で {} にダウンロードしています (同時に {} 件)。</translation>
     </message>
     <message>
       <source>{} products ready. Data provided by JAXA.</source>
-      <translation type="unfinished" />
+      <translation>{} 件のプロダクトを用意しました。提供:JAXA</translation>
     </message>
   </context>
   <context>
     <name>EventActionsLoad</name>
     <message>
       <source>Folder with downloaded or processed PALSAR-2 products</source>
-      <translation type="unfinished" />
+      <translation>ダウンロード済みまたは処理済みの PALSAR-2 プロダクトがあるフォルダ</translation>
     </message>
     <message>
       <source>No product of scene {} ({}) in {}: download or process it first.</source>
-      <translation type="unfinished" />
+      <translation>シーン {} ({}) のプロダクトが {} にありません: 先にダウンロードまたは処理してください。</translation>
     </message>
     <message>
       <source>Loaded {}; no archive product found for the dates {}.</source>
-      <translation type="unfinished" />
+      <translation>{} を読み込みました。観測日 {} のアーカイブデータのプロダクトは見つかりませんでした。</translation>
     </message>
     <message>
       <source>{} and {} share no polarisation; cannot compare.</source>
-      <translation type="unfinished" />
+      <translation>{} と {} には共通の偏波がないため、比較できません。</translation>
     </message>
     <message>
       <source>Change detection failed: {}</source>
-      <translation type="unfinished" />
+      <translation>変化抽出に失敗しました: {}</translation>
     </message>
     <message>
       <source>Comparing {} with {} in the background…</source>
-      <translation type="unfinished" />
+      <translation>{} と {} をバックグラウンドで比較しています…</translation>
     </message>
     <message>
       <source>log-ratio {} [dB]</source>
-      <translation type="unfinished" />
+      <translation>対数比 {} [dB]</translation>
     </message>
     <message>
       <source>changes {} (±{:g} dB)</source>
-      <translation type="unfinished" />
+      <translation>変化 {} (±{:g} dB)</translation>
     </message>
     <message>
       <source>Change detection done: {}</source>
-      <translation type="unfinished" />
+      <translation>変化抽出が完了しました: {}</translation>
     </message>
   </context>
   <context>
