@@ -596,135 +596,135 @@
     <name>LoadNrbAlgorithm</name>
     <message>
       <source>Load NRB product as layers</source>
-      <translation type="unfinished" />
+      <translation>NRB プロダクトをレイヤとして読み込み</translation>
     </message>
     <message>
       <source>NRB</source>
-      <translation type="unfinished" />
+      <translation>NRB</translation>
     </message>
     <message>
       <source>L2.2</source>
-      <translation type="unfinished" />
+      <translation>L2.2</translation>
     </message>
     <message>
       <source>L2.1</source>
-      <translation type="unfinished" />
+      <translation>L2.1</translation>
     </message>
     <message>
       <source>CEOS-ARD</source>
-      <translation type="unfinished" />
+      <translation>CEOS-ARD</translation>
     </message>
     <message>
       <source>gamma0</source>
-      <translation type="unfinished" />
+      <translation>ガンマノート (gamma0)</translation>
     </message>
     <message>
       <source>sigma0</source>
-      <translation type="unfinished" />
+      <translation>シグマノート (sigma0)</translation>
     </message>
     <message>
       <source>backscatter</source>
-      <translation type="unfinished" />
+      <translation>後方散乱係数</translation>
     </message>
     <message>
       <source>load</source>
-      <translation type="unfinished" />
+      <translation>読み込み</translation>
     </message>
     <message>
       <source>style</source>
-      <translation type="unfinished" />
+      <translation>スタイル</translation>
     </message>
     <message>
       <source>Product (folder, zip, summary.xml or any file)</source>
-      <translation type="unfinished" />
+      <translation>プロダクト (フォルダ、zip、summary.xml または任意のファイル)</translation>
     </message>
     <message>
       <source>Products (*.xml *.zip *.tif *.TIF *.json);;All files (*)</source>
-      <translation type="unfinished" />
+      <translation>プロダクト (*.xml *.zip *.tif *.TIF *.json);;すべてのファイル (*)</translation>
     </message>
     <message>
       <source>A product folder, its zip, its summary.xml or any one of its files.</source>
-      <translation type="unfinished" />
+      <translation>プロダクトのフォルダ、その zip、その summary.xml、またはプロダクト内の任意のファイル。</translation>
     </message>
     <message>
       <source>Polarisations (none = all)</source>
-      <translation type="unfinished" />
+      <translation>偏波 (指定なし = すべて)</translation>
     </message>
     <message>
       <source>Polarisations to load; leave empty to load all the product has.</source>
-      <translation type="unfinished" />
+      <translation>読み込む偏波。空欄にするとプロダクトのすべての偏波を読み込みます。</translation>
     </message>
     <message>
       <source>Scale</source>
-      <translation type="unfinished" />
+      <translation>値の表し方</translation>
     </message>
     <message>
       <source>dB</source>
-      <translation type="unfinished" />
+      <translation>dB</translation>
     </message>
     <message>
       <source>linear power</source>
-      <translation type="unfinished" />
+      <translation>線形値 (電力)</translation>
     </message>
     <message>
       <source>0 = dB, 1 = linear power.</source>
-      <translation type="unfinished" />
+      <translation>0 = dB、1 = 線形値 (電力)。</translation>
     </message>
     <message>
       <source>Style</source>
-      <translation type="unfinished" />
+      <translation>スタイル</translation>
     </message>
     <message>
       <source>Grey per polarisation</source>
-      <translation type="unfinished" />
+      <translation>偏波ごとにグレースケール</translation>
     </message>
     <message>
       <source>False-colour RGB (HH, HV, HH/HV)</source>
-      <translation type="unfinished" />
+      <translation>フォールスカラー RGB (HH, HV, HH/HV)</translation>
     </message>
     <message>
       <source>0 = one grey layer per polarisation, 1 = RGB composite of HH, HV and HH/HV.</source>
-      <translation type="unfinished" />
+      <translation>0 = 偏波ごとに 1 つのグレースケールレイヤ、1 = HH、HV、HH/HV の RGB 合成。</translation>
     </message>
     <message>
       <source>Load data mask and local incidence angle</source>
-      <translation type="unfinished" />
+      <translation>データマスクと局所入射角も読み込む</translation>
     </message>
     <message>
       <source>Also load the data mask and the local incidence angle when the product has them.</source>
-      <translation type="unfinished" />
+      <translation>プロダクトにデータマスクと局所入射角があれば、それらも読み込みます。</translation>
     </message>
     <message>
       <source>Folder for the VRT files</source>
-      <translation type="unfinished" />
+      <translation>VRT ファイルの保存先フォルダ</translation>
     </message>
     <message>
       <source>Where the small VRT files are written (the rasters themselves are not copied).</source>
-      <translation type="unfinished" />
+      <translation>小さな VRT ファイルの書き出し先 (ラスタ本体はコピーしません)。</translation>
     </message>
     <message>
       <source>Layers</source>
-      <translation type="unfinished" />
+      <translation>レイヤ</translation>
     </message>
     <message>
       <source>First backscatter layer</source>
-      <translation type="unfinished" />
+      <translation>後方散乱係数レイヤ (1 つ目)</translation>
     </message>
     <message>
       <source>Products</source>
-      <translation type="unfinished" />
+      <translation>プロダクト</translation>
     </message>
     <message>
       <source>Number of products</source>
-      <translation type="unfinished" />
+      <translation>プロダクト数</translation>
     </message>
     <message>
       <source>Give a product folder, zip, summary.xml or product file as INPUT.</source>
-      <translation type="unfinished" />
+      <translation>INPUT にプロダクトのフォルダ、zip、summary.xml またはプロダクトのファイルを指定してください。</translation>
     </message>
     <message>
       <source>{}: {} layer(s)</source>
-      <translation type="unfinished" />
+      <translation>{}: {} レイヤ</translation>
     </message>
   </context>
   <context>
@@ -768,174 +768,174 @@
     <name>ReadCeosAlgorithm</name>
     <message>
       <source>Read CEOS product (L1.1 / L1.5)</source>
-      <translation type="unfinished" />
+      <translation>CEOS プロダクトの読み込み (L1.1 / L1.5)</translation>
     </message>
     <message>
       <source>CEOS</source>
-      <translation type="unfinished" />
+      <translation>CEOS</translation>
     </message>
     <message>
       <source>L1.1</source>
-      <translation type="unfinished" />
+      <translation>L1.1</translation>
     </message>
     <message>
       <source>L1.5</source>
-      <translation type="unfinished" />
+      <translation>L1.5</translation>
     </message>
     <message>
       <source>ScanSAR</source>
-      <translation type="unfinished" />
+      <translation>広域観測モード (ScanSAR)</translation>
     </message>
     <message>
       <source>SLC</source>
-      <translation type="unfinished" />
+      <translation>複素数プロダクト (SLC)</translation>
     </message>
     <message>
       <source>sigma0</source>
-      <translation type="unfinished" />
+      <translation>シグマノート (sigma0)</translation>
     </message>
     <message>
       <source>beta0</source>
-      <translation type="unfinished" />
+      <translation>ベータノート (beta0)</translation>
     </message>
     <message>
       <source>gamma0</source>
-      <translation type="unfinished" />
+      <translation>ガンマノート (gamma0)</translation>
     </message>
     <message>
       <source>calibration</source>
-      <translation type="unfinished" />
+      <translation>校正</translation>
     </message>
     <message>
       <source>multilook</source>
-      <translation type="unfinished" />
+      <translation>マルチルック</translation>
     </message>
     <message>
       <source>CEOS product (folder, zip or any of its files)</source>
-      <translation type="unfinished" />
+      <translation>CEOS プロダクト (フォルダ、zip またはプロダクト内の任意のファイル)</translation>
     </message>
     <message>
       <source>All files (*)</source>
-      <translation type="unfinished" />
+      <translation>すべてのファイル (*)</translation>
     </message>
     <message>
       <source>The product folder, its zip, or any one of its files (VOL-, LED-, IMG-, summary.txt).</source>
-      <translation type="unfinished" />
+      <translation>プロダクトのフォルダ、その zip、またはプロダクト内の任意のファイル (VOL-, LED-, IMG-, summary.txt)。</translation>
     </message>
     <message>
       <source>Beams (none = all)</source>
-      <translation type="unfinished" />
+      <translation>ビーム (指定なし = すべて)</translation>
     </message>
     <message>
       <source>ScanSAR beams to read; leave empty to read all. Stripmap products have one beam.</source>
-      <translation type="unfinished" />
+      <translation>読み込む ScanSAR のビーム。空欄にするとすべて読み込みます。高分解能モード (Stripmap) のプロダクトのビームは 1 つです。</translation>
     </message>
     <message>
       <source>Polarisations (none = all)</source>
-      <translation type="unfinished" />
+      <translation>偏波 (指定なし = すべて)</translation>
     </message>
     <message>
       <source>Polarisations to read; leave empty to read all the product has.</source>
-      <translation type="unfinished" />
+      <translation>読み込む偏波。空欄にするとプロダクトのすべての偏波を読み込みます。</translation>
     </message>
     <message>
       <source>Looks in azimuth (0 = automatic)</source>
-      <translation type="unfinished" />
+      <translation>アジマス方向のルック数 (0 = 自動)</translation>
     </message>
     <message>
       <source>Looks in range (0 = automatic)</source>
-      <translation type="unfinished" />
+      <translation>レンジ方向のルック数 (0 = 自動)</translation>
     </message>
     <message>
       <source>Number of samples averaged; 0 gives roughly square 25 m ground pixels.</source>
-      <translation type="unfinished" />
+      <translation>平均するサンプル数。0 にすると地表でおよそ 25 m 四方のピクセルになります。</translation>
     </message>
     <message>
       <source>Calibration</source>
-      <translation type="unfinished" />
+      <translation>校正</translation>
     </message>
     <message>
       <source>sigma0 (σ⁰)</source>
-      <translation type="unfinished" />
+      <translation>シグマノート (σ⁰)</translation>
     </message>
     <message>
       <source>beta0 (β⁰)</source>
-      <translation type="unfinished" />
+      <translation>ベータノート (β⁰)</translation>
     </message>
     <message>
       <source>gamma0 (γ⁰, ellipsoid)</source>
-      <translation type="unfinished" />
+      <translation>ガンマノート (γ⁰、楕円体)</translation>
     </message>
     <message>
       <source>Backscatter quantity in linear power: 0 = σ⁰, 1 = β⁰, 2 = γ⁰ (ellipsoid incidence).</source>
-      <translation type="unfinished" />
+      <translation>出力する後方散乱係数 (線形値、電力): 0 = σ⁰、1 = β⁰、2 = γ⁰ (楕円体入射角による)。</translation>
     </message>
     <message>
       <source>Output folder</source>
-      <translation type="unfinished" />
+      <translation>出力フォルダ</translation>
     </message>
     <message>
       <source>Where the GeoTIFFs, the footprints and the metadata JSON are written.</source>
-      <translation type="unfinished" />
+      <translation>GeoTIFF、観測範囲 (フットプリント)、メタデータ JSON の書き出し先。</translation>
     </message>
     <message>
       <source>Metadata JSON</source>
-      <translation type="unfinished" />
+      <translation>メタデータ JSON</translation>
     </message>
     <message>
       <source>Calibrated rasters</source>
-      <translation type="unfinished" />
+      <translation>校正済みラスタ</translation>
     </message>
     <message>
       <source>Beam footprints</source>
-      <translation type="unfinished" />
+      <translation>ビームの観測範囲 (フットプリント)</translation>
     </message>
     <message>
       <source>Give a CEOS product folder, zip or file as INPUT.</source>
-      <translation type="unfinished" />
+      <translation>INPUT に CEOS プロダクトのフォルダ、zip またはファイルを指定してください。</translation>
     </message>
     <message>
       <source>{} {} (level {}, {}, {}-looking): beams {}, polarisations {}</source>
-      <translation type="unfinished" />
+      <translation>{} {} (レベル {}、{}、観測方向 {}): ビーム {}、偏波 {}</translation>
     </message>
     <message>
       <source>This stripmap product has a single beam; leave BEAMS empty.</source>
-      <translation type="unfinished" />
+      <translation>この高分解能モード (Stripmap) のプロダクトのビームは 1 つだけです。BEAMS は空欄にしてください。</translation>
     </message>
   </context>
   <context>
     <name>SceneTasks</name>
     <message>
       <source>PALSAR-2 scenes: {}</source>
-      <translation type="unfinished" />
+      <translation>PALSAR-2 シーン: {}</translation>
     </message>
     <message>
       <source>Cancelled.</source>
-      <translation type="unfinished" />
+      <translation>キャンセルしました。</translation>
     </message>
     <message>
       <source>PALSAR-2</source>
-      <translation type="unfinished" />
+      <translation>PALSAR-2</translation>
     </message>
     <message>
       <source>No catalogue holds scene {} in machine-readable form; JAXA distributes it on request (see the event's notes).</source>
-      <translation type="unfinished" />
+      <translation>シーン {} は機械可読な形でカタログに登録されていません。JAXA が要望に応じて提供しています (災害の注記を参照してください)。</translation>
     </message>
     <message>
       <source>Downloading</source>
-      <translation type="unfinished" />
+      <translation>ダウンロード中</translation>
     </message>
     <message>
       <source>Searching</source>
-      <translation type="unfinished" />
+      <translation>検索中</translation>
     </message>
     <message>
       <source>{} products downloaded into {}.</source>
-      <translation type="unfinished" />
+      <translation>{} 件のプロダクトを {} にダウンロードしました。</translation>
     </message>
     <message>
       <source>{} scenes found and added to the map.</source>
-      <translation type="unfinished" />
+      <translation>{} シーンが見つかり、地図に追加しました。</translation>
     </message>
   </context>
   <context>
