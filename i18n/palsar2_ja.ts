@@ -942,342 +942,342 @@
     <name>SearchScenesAlgorithm</name>
     <message>
       <source>Search PALSAR-2 scenes</source>
-      <translation type="unfinished" />
+      <translation>PALSAR-2 シーンの検索</translation>
     </message>
     <message>
       <source>search</source>
-      <translation type="unfinished" />
+      <translation>検索</translation>
     </message>
     <message>
       <source>catalogue</source>
-      <translation type="unfinished" />
+      <translation>カタログ</translation>
     </message>
     <message>
       <source>catalog</source>
-      <translation type="unfinished" />
+      <translation>カタログ</translation>
     </message>
     <message>
       <source>footprint</source>
-      <translation type="unfinished" />
+      <translation>観測範囲 (フットプリント)</translation>
     </message>
     <message>
       <source>G-Portal</source>
-      <translation type="unfinished" />
+      <translation>G-Portal</translation>
     </message>
     <message>
       <source>STAC</source>
-      <translation type="unfinished" />
+      <translation>STAC</translation>
     </message>
     <message>
       <source>open data</source>
-      <translation type="unfinished" />
+      <translation>オープンデータ</translation>
     </message>
     <message>
       <source>ScanSAR</source>
-      <translation type="unfinished" />
+      <translation>広域観測モード (ScanSAR)</translation>
     </message>
     <message>
       <source>Search area (extent)</source>
-      <translation type="unfinished" />
+      <translation>検索範囲 (領域)</translation>
     </message>
     <message>
       <source>Search area (AOI layer)</source>
-      <translation type="unfinished" />
+      <translation>検索範囲 (AOI レイヤ)</translation>
     </message>
     <message>
       <source>Start date (UTC)</source>
-      <translation type="unfinished" />
+      <translation>開始日 (UTC)</translation>
     </message>
     <message>
       <source>End date (UTC)</source>
-      <translation type="unfinished" />
+      <translation>終了日 (UTC)</translation>
     </message>
     <message>
       <source>Product level</source>
-      <translation type="unfinished" />
+      <translation>プロダクトレベル</translation>
     </message>
     <message>
       <source>Observation mode</source>
-      <translation type="unfinished" />
+      <translation>観測モード</translation>
     </message>
     <message>
       <source>Polarisations (all required)</source>
-      <translation type="unfinished" />
+      <translation>偏波 (すべてを含むシーン)</translation>
     </message>
     <message>
       <source>Pass direction</source>
-      <translation type="unfinished" />
+      <translation>軌道方向 (北行/南行)</translation>
     </message>
     <message>
       <source>Any</source>
-      <translation type="unfinished" />
+      <translation>指定なし</translation>
     </message>
     <message>
       <source>Ascending</source>
-      <translation type="unfinished" />
+      <translation>北行 (Asc)</translation>
     </message>
     <message>
       <source>Descending</source>
-      <translation type="unfinished" />
+      <translation>南行 (Desc)</translation>
     </message>
     <message>
       <source>Source</source>
-      <translation type="unfinished" />
+      <translation>検索先</translation>
     </message>
     <message>
       <source>JAXA open-data bucket (refresh the local index, then search it)</source>
-      <translation type="unfinished" />
+      <translation>JAXA オープンデータのバケット (ローカルのインデックスを更新してから検索)</translation>
     </message>
     <message>
       <source>Local scene index only (offline)</source>
-      <translation type="unfinished" />
+      <translation>ローカルのシーンインデックスのみ (オフライン)</translation>
     </message>
     <message>
       <source>JAXA G-Portal catalogue</source>
-      <translation type="unfinished" />
+      <translation>JAXA G-Portal カタログ</translation>
     </message>
     <message>
       <source>JAXA G-Portal catalogue, legacy system (until October 2026)</source>
-      <translation type="unfinished" />
+      <translation>JAXA G-Portal カタログ (旧システム、2026年10月まで)</translation>
     </message>
     <message>
       <source>Service URL (overrides the source's)</source>
-      <translation type="unfinished" />
+      <translation>サービス URL (検索先の既定の URL の代わりに使用)</translation>
     </message>
     <message>
       <source>Scene index (GeoPackage)</source>
-      <translation type="unfinished" />
+      <translation>シーンインデックス (GeoPackage)</translation>
     </message>
     <message>
       <source>G-Portal dataset ids</source>
-      <translation type="unfinished" />
+      <translation>G-Portal データセット ID</translation>
     </message>
     <message>
       <source>Bucket prefixes to list</source>
-      <translation type="unfinished" />
+      <translation>一覧を取得するバケットのプレフィックス</translation>
     </message>
     <message>
       <source>List the bucket again now</source>
-      <translation type="unfinished" />
+      <translation>バケットの一覧を今すぐ取得し直す</translation>
     </message>
     <message>
       <source>Scene footprints</source>
-      <translation type="unfinished" />
+      <translation>シーンの観測範囲 (フットプリント)</translation>
     </message>
     <message>
       <source>Footprints with the scene record as attributes, sorted by time.</source>
-      <translation type="unfinished" />
+      <translation>シーンの情報を属性に持つ観測範囲 (観測時刻順)。</translation>
     </message>
     <message>
       <source>Number of scenes</source>
-      <translation type="unfinished" />
+      <translation>シーン数</translation>
     </message>
     <message>
       <source>The AOI layer has no geometry: choose a polygon layer.</source>
-      <translation type="unfinished" />
+      <translation>AOI レイヤにジオメトリがありません: ポリゴンレイヤを選択してください。</translation>
     </message>
     <message>
       <source>Give a search area: an extent or an AOI layer.</source>
-      <translation type="unfinished" />
+      <translation>検索範囲として、領域または AOI レイヤを指定してください。</translation>
     </message>
     <message>
       <source>Give a start date and an end date.</source>
-      <translation type="unfinished" />
+      <translation>開始日と終了日を指定してください。</translation>
     </message>
     <message>
       <source>Searching {:.4f}, {:.4f}, {:.4f}, {:.4f} (W, S, E, N, degrees) from {} to {} UTC in {}.</source>
-      <translation type="unfinished" />
+      <translation>範囲 {:.4f}, {:.4f}, {:.4f}, {:.4f} (西, 南, 東, 北、度)、期間 {} ～ {} UTC を {} で検索しています。</translation>
     </message>
     <message>
       <source>{} scenes found. Data provided by JAXA.</source>
-      <translation type="unfinished" />
+      <translation>{} シーンが見つかりました。提供:JAXA</translation>
     </message>
     <message>
       <source>G-Portal dataset {}: {}{}</source>
-      <translation type="unfinished" />
+      <translation>G-Portal データセット {}: {}{}</translation>
     </message>
     <message>
       <source>To keep these, set DATASET_IDS or the setting palsar2/gportal/dataset_ids to: {}</source>
-      <translation type="unfinished" />
+      <translation>今後もこれらを使うには、DATASET_IDS または設定 palsar2/gportal/dataset_ids に次の値を指定してください: {}</translation>
     </message>
     <message>
       <source>Index {}: {} objects listed ({} from a recent listing), {} items read, {} unchanged.</source>
-      <translation type="unfinished" />
+      <translation>インデックス {}: オブジェクト {} 個を一覧 (うち {} 個は最近の一覧から)、アイテム {} 件を読み込み、{} 件は変更なし。</translation>
     </message>
     <message>
       <source>Could not write scene {} to the output.</source>
-      <translation type="unfinished" />
+      <translation>シーン {} を出力に書き込めませんでした。</translation>
     </message>
   </context>
   <context>
     <name>TerrainCorrectionAlgorithm</name>
     <message>
       <source>Terrain correction (gamma0 NRB)</source>
-      <translation type="unfinished" />
+      <translation>斜面勾配補正 (γ⁰ NRB)</translation>
     </message>
     <message>
       <source>RTC</source>
-      <translation type="unfinished" />
+      <translation>斜面勾配補正 (RTC)</translation>
     </message>
     <message>
       <source>terrain flattening</source>
-      <translation type="unfinished" />
+      <translation>地形平坦化 (terrain flattening)</translation>
     </message>
     <message>
       <source>gamma0</source>
-      <translation type="unfinished" />
+      <translation>ガンマノート (gamma0)</translation>
     </message>
     <message>
       <source>NRB</source>
-      <translation type="unfinished" />
+      <translation>NRB</translation>
     </message>
     <message>
       <source>CEOS-ARD</source>
-      <translation type="unfinished" />
+      <translation>CEOS-ARD</translation>
     </message>
     <message>
       <source>L1.1</source>
-      <translation type="unfinished" />
+      <translation>L1.1</translation>
     </message>
     <message>
       <source>ScanSAR</source>
-      <translation type="unfinished" />
+      <translation>広域観測モード (ScanSAR)</translation>
     </message>
     <message>
       <source>DEM</source>
-      <translation type="unfinished" />
+      <translation>数値標高モデル (DEM)</translation>
     </message>
     <message>
       <source>layover</source>
-      <translation type="unfinished" />
+      <translation>レイオーバ</translation>
     </message>
     <message>
       <source>shadow</source>
-      <translation type="unfinished" />
+      <translation>レーダシャドウ</translation>
     </message>
     <message>
       <source>local incidence angle</source>
-      <translation type="unfinished" />
+      <translation>局所入射角</translation>
     </message>
     <message>
       <source>L1.1 product (folder, zip or any of its files)</source>
-      <translation type="unfinished" />
+      <translation>L1.1 プロダクト (フォルダ、zip またはプロダクト内の任意のファイル)</translation>
     </message>
     <message>
       <source>All files (*)</source>
-      <translation type="unfinished" />
+      <translation>すべてのファイル (*)</translation>
     </message>
     <message>
       <source>The L1.1 product folder, its zip, or any one of its files.</source>
-      <translation type="unfinished" />
+      <translation>L1.1 プロダクトのフォルダ、その zip、またはプロダクト内の任意のファイル。</translation>
     </message>
     <message>
       <source>A raster of terrain heights covering the scene, in any CRS.</source>
-      <translation type="unfinished" />
+      <translation>シーン全体を覆う地形の標高のラスタ (CRS は任意)。</translation>
     </message>
     <message>
       <source>DEM height reference</source>
-      <translation type="unfinished" />
+      <translation>DEM の高さの基準</translation>
     </message>
     <message>
       <source>EGM96 geoid</source>
-      <translation type="unfinished" />
+      <translation>EGM96 ジオイド</translation>
     </message>
     <message>
       <source>EGM2008 geoid</source>
-      <translation type="unfinished" />
+      <translation>EGM2008 ジオイド</translation>
     </message>
     <message>
       <source>WGS84 ellipsoid</source>
-      <translation type="unfinished" />
+      <translation>WGS84 楕円体</translation>
     </message>
     <message>
       <source>What the DEM heights are measured from (SRTM/ASTER: EGM96).</source>
-      <translation type="unfinished" />
+      <translation>DEM の標高の基準面 (SRTM/ASTER: EGM96)。</translation>
     </message>
     <message>
       <source>Polarisations (none = all)</source>
-      <translation type="unfinished" />
+      <translation>偏波 (指定なし = すべて)</translation>
     </message>
     <message>
       <source>gamma0 layers to make; leave empty for all the product has.</source>
-      <translation type="unfinished" />
+      <translation>γ⁰ レイヤを作成する偏波。空欄にするとプロダクトのすべての偏波について作成します。</translation>
     </message>
     <message>
       <source>Output CRS (empty = UTM of the scene centre)</source>
-      <translation type="unfinished" />
+      <translation>出力 CRS (空欄 = シーン中心の UTM)</translation>
     </message>
     <message>
       <source>A projected CRS in metres; empty chooses the UTM zone of the scene centre.</source>
-      <translation type="unfinished" />
+      <translation>メートル単位の投影 CRS。空欄にするとシーン中心の UTM ゾーンを使います。</translation>
     </message>
     <message>
       <source>Pixel size (m)</source>
-      <translation type="unfinished" />
+      <translation>ピクセルサイズ (m)</translation>
     </message>
     <message>
       <source>Output pixel size in metres (JAXA L2.2: 25 m).</source>
-      <translation type="unfinished" />
+      <translation>出力のピクセルサイズ (メートル。JAXA の L2.2 は 25 m)。</translation>
     </message>
     <message>
       <source>Area of interest (empty = whole scene)</source>
-      <translation type="unfinished" />
+      <translation>対象領域 (空欄 = シーン全体)</translation>
     </message>
     <message>
       <source>Limit the product to this extent (clipped to the scene).</source>
-      <translation type="unfinished" />
+      <translation>プロダクトをこの領域に限定します (シーンの範囲内に切り詰め)。</translation>
     </message>
     <message>
       <source>DEM oversampling for the area computation</source>
-      <translation type="unfinished" />
+      <translation>散乱面積計算の DEM オーバーサンプリング</translation>
     </message>
     <message>
       <source>DEM facets per output pixel side (2 = 12.5 m facets for 25 m pixels).</source>
-      <translation type="unfinished" />
+      <translation>出力ピクセル 1 辺あたりの DEM ファセット数 (2 = 25 m ピクセルに 12.5 m のファセット)。</translation>
     </message>
     <message>
       <source>Output folder</source>
-      <translation type="unfinished" />
+      <translation>出力フォルダ</translation>
     </message>
     <message>
       <source>The NRB product folder is created inside this folder.</source>
-      <translation type="unfinished" />
+      <translation>このフォルダの中に NRB プロダクトのフォルダを作成します。</translation>
     </message>
     <message>
       <source>gamma0 layers</source>
-      <translation type="unfinished" />
+      <translation>γ⁰ レイヤ</translation>
     </message>
     <message>
       <source>Data mask</source>
-      <translation type="unfinished" />
+      <translation>データマスク</translation>
     </message>
     <message>
       <source>Local incidence angle</source>
-      <translation type="unfinished" />
+      <translation>局所入射角</translation>
     </message>
     <message>
       <source>NRB metadata XML</source>
-      <translation type="unfinished" />
+      <translation>NRB メタデータ XML</translation>
     </message>
     <message>
       <source>Give an L1.1 product folder, zip or file as INPUT.</source>
-      <translation type="unfinished" />
+      <translation>INPUT に L1.1 プロダクトのフォルダ、zip またはファイルを指定してください。</translation>
     </message>
     <message>
       <source>Choose a DEM raster layer.</source>
-      <translation type="unfinished" />
+      <translation>DEM のラスタレイヤを選択してください。</translation>
     </message>
     <message>
       <source>The DEM must be a raster file GDAL reads (not a web service); save it as a GeoTIFF first.</source>
-      <translation type="unfinished" />
+      <translation>DEM は GDAL で読めるラスタファイルである必要があります (Web サービスは不可)。先に GeoTIFF として保存してください。</translation>
     </message>
     <message>
       <source>Choose a projected CRS in metres (e.g. UTM), or leave CRS empty.</source>
-      <translation type="unfinished" />
+      <translation>メートル単位の投影 CRS (UTM など) を選択するか、CRS を空欄にしてください。</translation>
     </message>
     <message>
       <source>NRB product written to {}</source>
-      <translation type="unfinished" />
+      <translation>NRB プロダクトを {} に書き出しました</translation>
     </message>
   </context>
 </TS>
