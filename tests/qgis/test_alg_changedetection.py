@@ -198,7 +198,7 @@ def test_event_dock_load_action_loads_and_compares(tmp_path, clean_project, plug
     feature = next(changes[0].getFeatures())
     assert feature["change"] == "decrease"
     assert abs(feature["area_m2"] - PATCH_AREA) / PATCH_AREA < 0.10
-    dock.set_actions_available({"load": None})
+    dock.set_actions_available({"load": plugin.load_action})  # give the plugin its own handler back
 
 
 def test_model_load_then_compare(pair, tmp_path, clean_project):
