@@ -216,6 +216,28 @@ def range_direction(radar: RadarInput, grid: OutputGrid) -> Tuple[float, float]:
     return dx / n, dy / n
 
 
+def tile_shape(tile_size: int, k: int, halo: Tuple[int, int], range_is_x: bool) -> Tuple[int, int]:
+    """(rows, cols) of the tiles: of the shapes holding at most about 9 tile_size^2 facets (halo
+    included; ~0.6 M for 256, ~0.6 GB of working memory per thread), the one whose halo costs least
+    (long along the map axis nearer to range)."""
+    h_short, h_long = (halo[0], halo[1]) if range_is_x else (halo[1], halo[0])
+    budget = 9 * tile_size * tile_size
+    best = None
+    for long_side in (tile_size, 2 * tile_size, 4 * tile_size, 8 * tile_size, 16 * tile_size):
+        span_long = k * long_side + 2 * h_long
+        short_side = int((budget / span_long - 2 * h_short) // k)
+        if short_side < 8:
+            continue
+        short_side = min(short_side, 8 * tile_size)
+        cost = (k * short_side + 2 * h_short) * span_long / float(k * k * short_side * long_side)
+        if best is None or cost < best[0]:
+            best = (cost, short_side, long_side)
+    if best is None:
+        best = (0.0, 8, tile_size)
+    _, short_side, long_side = best
+    return (short_side, long_side) if range_is_x else (long_side, short_side)
+
+
 def plan_settings(grid: OutputGrid, dem: DemSource, radar: RadarInput, oversampling: int, tile_size: int,
                   max_halo_facets: int = 512) -> RunSettings:
     """Facet size, halo, tile shape and gap dilation for a run (see the module docstring)."""
@@ -232,13 +254,7 @@ def plan_settings(grid: OutputGrid, dem: DemSource, radar: RadarInput, oversampl
     gap = int(math.ceil(2.0 * cell / facet)) + 1
     base = RunSettings(k, (0, 0), 0, 0, facet, gap, (rx, ry), reach_per_m, cell, max_halo_facets)
     halo_rows, halo_cols = base.halos(relief)
-    # long tiles along the map axis nearer to range, long enough that the range halo costs at most
-    # half of the core (up to 8 x tile_size), short across so a tile holds about tile_size^2 pixels
-    range_is_x = abs(rx) >= abs(ry)
-    along_halo = halo_cols if range_is_x else halo_rows
-    long_side = int(min(8 * tile_size, max(2 * tile_size, math.ceil(4.0 * along_halo / k))))
-    short_side = int(max(16, (tile_size * tile_size) // long_side))
-    tile_rows, tile_cols = (short_side, long_side) if range_is_x else (long_side, short_side)
+    tile_rows, tile_cols = tile_shape(tile_size, k, (halo_rows, halo_cols), abs(rx) >= abs(ry))
     return RunSettings(k, (halo_rows, halo_cols), tile_rows, tile_cols, facet, gap, (rx, ry), reach_per_m, cell,
                        max_halo_facets, step, rmin, rmax)
 

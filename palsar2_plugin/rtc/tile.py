@@ -6,8 +6,9 @@ The stages, for a tile of ny x nx output pixels with oversampling k and a halo o
    samples at facet corners) to per-facet geometry: zero-Doppler time, slant range, illuminated
    areas, local and ellipsoid incidence, layover and shadow. Beam independent.
 2. :func:`beam_window` - the part of one beam's radar grid the tile's facets fall in.
-3. :func:`flatten_beam` - accumulate A_gamma (and A_sigma) of the facets bilinearly on that beam's
-   radar cells (Small 2011), read area and beta0 back at every facet and sum them per output pixel.
+3. :func:`flatten_beam` - accumulate A_gamma of the facets bilinearly on that beam's radar cells
+   (Small 2011; each facet spread from a few sub-points, see :func:`_distribute_subsampled`), read
+   the area and beta0 back at every facet and sum them per output pixel.
 4. :func:`mosaic_beams` - combine the beams (looks-weighted mean in linear power) into the output
    layers and the L2.2 mask.
 
@@ -18,10 +19,19 @@ gamma0_T = beta0 tan(theta), the ellipsoid gamma0). An output pixel takes
 gamma0_T = sum(beta0) / sum(ANF) over its k x k facets (facets in shadow excluded). Where
 sum(ANF) < 5 % of the flat-ellipsoid value (Small 2011) the pixel is not normalised: NaN, mask 5.
 
-Mask values (JAXA L2.2): 0 no data (no beam with beta0 there, or no DEM; all layers NaN), 1 valid, 2 layover (any facet of the
-pixel; gamma0 kept), 3 shadow (any facet; gamma0 from the unshadowed facets, NaN if none),
-5 invalid (area below the floor, or no valid beta0). Shadow wins over layover (a shadowed facet
-sends nothing back, even where its slant range coincides with a fore-slope's).
+Other layers: local incidence from the pixel's summed facet area vector; ellipsoid incidence;
+scattering area = the read-back A_gamma of the radar cells (m^2); gamma-to-sigma ratio
+sigma0_T / gamma0_T = sum A_gamma / sum A_sigma of the pixel's illuminated facets; looks = the
+beams' looks per radar sample, summed where beams overlap; DEM = mean ellipsoidal facet height.
+
+Mask values (JAXA L2.2): 0 no data (no beam with beta0 there, or no DEM; all layers NaN),
+1 valid, 2 layover (any facet of the pixel; gamma0 kept), 3 shadow (any facet; gamma0 from the
+unshadowed facets, NaN if none), 5 invalid (area below the floor, or no valid beta0). Shadow wins
+over layover (a shadowed facet sends nothing back, even where its slant range coincides with a
+fore-slope's).
+
+Geometry is zero-Doppler (the product's Doppler centroid polynomial is not applied), as JAXA's
+L1.1 sample checks in ../shared/docs/ceos_format.md suggest.
 """
 
 from __future__ import annotations
