@@ -20,8 +20,10 @@ RSS is that of the measurement alone), the plain read always right before ours:
 Throughput is file bytes / wall seconds (MB/s, 1 MB = 2**20 B). The ratio (target >= 0.7) is
 ours / plain of the same round, the median over rounds is printed. Because other processes share
 the CPUs, the same ratio is also given on CPU time (bytes / CPU seconds of the measuring process,
-user + system, all threads), which time slicing by other processes does not change. Peak RSS is
-the measuring process's VmHWM (target < 1 GB). The load average before and after is printed.
+user + system, all threads), which time slicing by other processes does not change, and the share
+of its cores each measurement actually got (CPU seconds / (wall seconds x cores); well below 1
+means other processes took the CPUs). Peak RSS is the measuring process's VmHWM (target < 1 GB).
+The load average before and after is printed.
 The file is deleted at the end unless ``--keep`` (or ``--file``).
 """
 
@@ -213,17 +215,20 @@ def main() -> None:
                          med(_mbs(o) / _mbs(p) for p, o in rounds),
                          [_mbs(o) / _mbs(p) for p, o in rounds],
                          med(_mbs(o, "cpu_seconds") / _mbs(p, "cpu_seconds") for p, o in rounds),
-                         max(o["peak_rss_mb"] for _, o in rounds), max(p["peak_rss_mb"] for p, _ in rounds)))
+                         max(o["peak_rss_mb"] for _, o in rounds), max(p["peak_rss_mb"] for p, _ in rounds),
+                         med(p["cpu_seconds"] / p["seconds"] / cores for p, _ in rounds),
+                         med(o["cpu_seconds"] / o["seconds"] / cores for _, o in rounds)))
         load_after = os.getloadavg()
         print(f"file {size / 2**20:.0f} MB ({img.name}), looks {args.looks_az} az x {args.looks_rg} rg, "
               f"sigma0 linear float32, warm cache, {args.repeat} rounds, medians")
         print("plain = readinto one reused 16 MB buffer (2 cores: 2 threads, one half each); "
               "ours = iter_multilooked_intensity(workers=cores) + radiometry.calibrate")
-        print("cores  plain MB/s  ours MB/s  ratio (rounds)              ratio on CPU time  peak RSS ours (plain) MB")
-        for cores, plain, ours, ratio, each, cpu_ratio, rss, rss_plain in rows:
+        print("cores  plain MB/s  ours MB/s  ratio (rounds)              ratio on CPU time  "
+              "peak RSS ours (plain) MB  CPU share plain / ours")
+        for cores, plain, ours, ratio, each, cpu_ratio, rss, rss_plain, share_plain, share_ours in rows:
             rounds = " ".join(f"{r:.2f}" for r in each)
             print(f"{cores:5d}  {plain:10.0f}  {ours:9.0f}  {ratio:5.2f} ({rounds:18s})  {cpu_ratio:17.2f}  "
-                  f"{rss:8.0f} ({rss_plain:.0f})")
+                  f"{rss:8.0f} ({rss_plain:.0f}){'':13s}  {share_plain:.2f} / {share_ours:.2f}")
         print(f"load average (1, 5, 15 min) before {' '.join(f'{x:.2f}' for x in load_before)}, "
               f"after {' '.join(f'{x:.2f}' for x in load_after)}, on {os.cpu_count()} CPUs")
         if len(checksums) != 1:
