@@ -210,29 +210,46 @@ def multilook_intensity(block: np.ndarray, looks_az: int, looks_rg: int) -> np.n
     width = nr * looks_rg * len(order)                       # float32 values per line
     step = max(1, _CACHE_CHUNK_BYTES // (looks_az * width * 4))
     raw = np.empty((min(step, na) * looks_az, source.shape[1]), dtype=scratch_dtype)
-    values = raw.view(np.float32)
     group = looks_rg * len(order)
     # positions within one range window, in summation order: pixel by pixel, I then Q
     positions = [p * len(order) + c for p in range(looks_rg) for c in order]
+    plans = {}
     for i0 in range(0, na, step):
         i1 = min(na, i0 + step)
         k = i1 - i0
-        np.copyto(raw[:k * looks_az], source[i0 * looks_az:i1 * looks_az], casting="unsafe")
-        sq = values[:k * looks_az]
-        np.multiply(sq, sq, out=sq)
-        rows = sq.reshape(k, looks_az, width)
-        acc = rows[:, 0]
-        for j in range(1, looks_az):
-            np.add(acc, rows[:, j], out=acc)
+        if k not in plans:                                   # views of the scratch, made once
+            plans[k] = _MultilookViews(raw, k, looks_az, width, positions, group)
+        v = plans[k]
+        np.copyto(v.raw, source[i0 * looks_az:i1 * looks_az], casting="unsafe")
+        np.multiply(v.values, v.values, out=v.values)
+        for line in v.other_lines:
+            np.add(v.acc, line, out=v.acc)
         o = out[i0:i1]
         if group == 1:
-            o[...] = acc
+            o[...] = v.acc
             continue
-        np.add(acc[:, positions[0]::group], acc[:, positions[1]::group], out=o)
-        for p in positions[2:]:
-            np.add(o, acc[:, p::group], out=o)
+        np.add(v.components[0], v.components[1], out=o)
+        for component in v.components[2:]:
+            np.add(o, component, out=o)
     out *= np.float32(1.0 / (looks_az * looks_rg))
     return out
+
+
+class _MultilookViews:
+    """Views into the scratch array for a step of ``k`` output rows (made once per block, so the
+    loop does not rebuild them): ``raw`` (k*looks_az lines as copied), ``values`` (float32),
+    ``acc`` (first line of each window, where the azimuth sum goes), ``other_lines`` (the other
+    lines of each window) and ``components`` (the range window's values in summation order)."""
+
+    __slots__ = ("raw", "values", "acc", "other_lines", "components")
+
+    def __init__(self, raw: np.ndarray, k: int, looks_az: int, width: int, positions, group: int):
+        self.raw = raw[:k * looks_az]
+        self.values = self.raw.view(np.float32)
+        rows = self.values.reshape(k, looks_az, width)
+        self.acc = rows[:, 0]
+        self.other_lines = [rows[:, j] for j in range(1, looks_az)]
+        self.components = [self.acc[:, p::group] for p in positions]
 
 
 def iter_multilooked_intensity(image: BeamImage, looks_az: int, looks_rg: int, *,
