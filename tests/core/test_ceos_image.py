@@ -173,3 +173,24 @@ def test_threaded_streaming_reports_bad_record(tmp_path):
     with pytest.raises(CeosFormatError, match="wrong type codes") as info:
         list(iter_multilooked_intensity(im, 2, 1, block_bytes=4 * im.record_length, workers=2))
     assert info.value.record == "line 30"
+
+
+def test_threaded_streaming_from_compressed_zip(tmp_path):
+    """A deflated zip member cannot be mapped: workers > 1 falls back to one sequential reader."""
+    import zipfile
+    desc = example_description("FBD", lines=30, pixels=10)
+    folder = tmp_path / "p"
+    write_product(folder, desc, lambda b, p: random_blocks(30, 10, seed=4))
+    archive = tmp_path / "product.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted(folder.iterdir()):
+            zf.write(f, f"product/{f.name}")
+    im_zip, im_dir = open_product(archive).image(1, "HV"), open_product(folder).image(1, "HV")
+    with ImageReader(im_zip) as r:
+        assert not r.is_mapped
+    with ImageReader(im_dir) as r:
+        assert r.is_mapped
+    got = list(iter_multilooked_intensity(im_zip, 3, 2, block_bytes=7 * im_zip.record_length, workers=2))
+    want = list(iter_multilooked_intensity(im_dir, 3, 2, block_bytes=7 * im_dir.record_length))
+    assert [r for r, _ in got] == [r for r, _ in want] == [0, 2, 4, 6, 8]
+    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(got, want))
