@@ -5,6 +5,7 @@ Usage (from the repository root):
     /usr/bin/python3 bench/bench_ceos_read.py [--size-gb 2.1] [--pixels 8000] [--looks-az 4]
                                               [--looks-rg 2] [--repeat 3] [--dir /tmp] [--keep]
     /usr/bin/python3 bench/bench_ceos_read.py --file /tmp/bench_ceos_xxx/IMG-HH-...   # reuse a kept file
+    /usr/bin/python3 bench/bench_ceos_read.py --stages    # also: how far each step of ours gets (1 core)
 
 It writes one synthetic L1.1 beam file of at least ``--size-gb`` GB with the project's CEOS writer
 (speckle blocks repeated, so writing is fast), reads it once to warm the page cache, then, for
@@ -47,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 CHUNK = 16 * 2**20
+STAGES = ("swap8", "swap4", "multilook")
 
 
 def _pin(cores: int) -> None:
@@ -98,6 +100,37 @@ def _measure_ours(path: str, threads: int, looks_az: int, looks_rg: int) -> dict
     return out
 
 
+def _measure_stage(path: str, stage: str, looks_az: int, looks_rg: int) -> dict:
+    """One core, the mapped blocks of ``iter_multilooked_intensity`` taken only so far:
+    ``swap8``: byte swap of the samples as 8-byte words into an L2-sized scratch (the first step
+    of ours, and the least any numpy pipeline needing native floats does);
+    ``swap4``: the same as float32 values (numpy's own '>f4' -> float32 conversion, the old way);
+    ``multilook``: ``multilook_intensity`` of each block, without calibration."""
+    from palsar2_plugin.ceos import open_product
+    from palsar2_plugin.ceos.image import ImageReader, multilook_intensity
+
+    im = open_product(path).images[0]
+
+    def work():
+        with ImageReader(im) as reader:
+            n = reader.block_lines(looks_az)
+            usable = (im.lines // looks_az) * looks_az
+            step = max(1, 2**19 // (8 * im.pixels))
+            scratch = np.empty((step, im.pixels), np.uint64)
+            for start in range(0, usable, n):
+                samples = reader.samples(start, min(usable, start + n))
+                if stage == "multilook":
+                    multilook_intensity(samples, looks_az, looks_rg)
+                    continue
+                words = samples.view(">u8") if stage == "swap8" else samples.view(">f4")
+                target = scratch if stage == "swap8" else scratch.view(np.float32)
+                for i in range(0, samples.shape[0], step):
+                    part = words[i:i + step]
+                    np.copyto(target[:part.shape[0]], part, casting="unsafe")
+
+    return _timed(work, os.path.getsize(path))
+
+
 def _timed(fn, size: int) -> dict:
     cpu0, wall0 = time.process_time(), time.perf_counter()
     fn()
@@ -129,6 +162,8 @@ def _child(argv) -> None:
     _pin(threads)
     if kind == "plain":
         out = _measure_plain(path, threads)
+    elif kind in STAGES:
+        out = _measure_stage(path, kind, int(argv[3]), int(argv[4]))
     else:
         out = _measure_ours(path, threads, int(argv[3]), int(argv[4]))
     out["peak_rss_mb"] = _peak_rss_mb()
@@ -187,6 +222,10 @@ def main() -> None:
     ap.add_argument("--dir", default=tempfile.gettempdir())
     ap.add_argument("--file", help="measure this existing IMG file (of a complete product) instead of writing one")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--stages", action="store_true",
+                    help="also time, on 1 core, how far each step of ours gets against the plain read: the byte swap "
+                         "alone (8-byte words as ours, 4-byte floats as numpy's own conversion), multilook without "
+                         "calibration")
     args = ap.parse_args()
 
     folder = None
@@ -218,6 +257,14 @@ def main() -> None:
                          max(o["peak_rss_mb"] for _, o in rounds), max(p["peak_rss_mb"] for p, _ in rounds),
                          med(p["cpu_seconds"] / p["seconds"] / cores for p, _ in rounds),
                          med(o["cpu_seconds"] / o["seconds"] / cores for _, o in rounds)))
+        stage_rows = []
+        for stage in STAGES if args.stages else ():
+            ratios = []
+            for _ in range(args.repeat):
+                plain = _spawn("plain", img, 1)
+                part = _spawn(stage, img, 1, args.looks_az, args.looks_rg)
+                ratios.append((_mbs(part) / _mbs(plain), _mbs(part, "cpu_seconds") / _mbs(plain, "cpu_seconds")))
+            stage_rows.append((stage, statistics.median(r for r, _ in ratios), statistics.median(c for _, c in ratios)))
         load_after = os.getloadavg()
         print(f"file {size / 2**20:.0f} MB ({img.name}), looks {args.looks_az} az x {args.looks_rg} rg, "
               f"sigma0 linear float32, warm cache, {args.repeat} rounds, medians")
@@ -229,6 +276,8 @@ def main() -> None:
             rounds = " ".join(f"{r:.2f}" for r in each)
             print(f"{cores:5d}  {plain:10.0f}  {ours:9.0f}  {ratio:5.2f} ({rounds:18s})  {cpu_ratio:17.2f}  "
                   f"{rss:8.0f} ({rss_plain:.0f}){'':13s}  {share_plain:.2f} / {share_ours:.2f}")
+        for stage, ratio, cpu_ratio in stage_rows:
+            print(f"stage {stage:9s} (1 core): ratio to plain {ratio:.2f}, on CPU time {cpu_ratio:.2f}")
         print(f"load average (1, 5, 15 min) before {' '.join(f'{x:.2f}' for x in load_before)}, "
               f"after {' '.join(f'{x:.2f}' for x in load_after)}, on {os.cpu_count()} CPUs")
         if len(checksums) != 1:
