@@ -267,3 +267,24 @@ def test_tiles_outside_every_beam_are_skipped(flat_run):
     assert not tile_may_see_beams(far_east, inside, radar, orbit, settings)     # 75 km east of the swath
     far_north = OutputGrid(grid.crs, grid.transform * grid.transform.translation(0, -4000), grid.width, grid.height)
     assert not tile_may_see_beams(far_north, inside, radar, orbit, settings)    # 100 km past the last line
+
+
+@pytest.mark.parametrize("slope_deg", [20.0, -20.0, 10.0])
+def test_tilted_plane_gives_tan_of_the_local_incidence(tmp_path, slope_deg):
+    # beta0 = 1 on a plane rising towards the east (facing the west-looking-east sensor) by slope_deg:
+    # A_gamma / A_beta = cot(theta_loc), so gamma0_T = tan(theta_loc), theta_loc = theta_ell - slope
+    rows, cols, px = 120, 160, 30.0
+    x = (np.arange(cols) - cols / 2) * px
+    heights = np.tile(1000.0 + x * np.tan(np.radians(slope_deg)), (rows, 1))
+    dem, radar = synthetic_case(str(tmp_path), heights, pixel_m=px, beams=1)
+    result = terrain_correct(radar, dem, str(tmp_path / "out"), height_reference="ellipsoid", tile_size=64)
+    g, mask = _read(result["gamma0"]["HH"]), _read(result["mask"])
+    lia, eia = _read(result["local_incidence"]), _read(result["ellipsoid_incidence"])
+    valid = mask == 1
+    assert valid.sum() > 10000
+    diff = 10 * np.log10(g[valid] / np.tan(np.radians(lia[valid])))
+    assert abs(float(np.mean(diff))) < 0.005                 # unbiased
+    assert float(np.percentile(np.abs(diff), 99)) < 0.05      # pixel ripple of the facet/radar-grid beat
+    assert float(np.max(np.abs(diff))) < 0.1
+    # the local incidence is the ellipsoid incidence minus the slope (plus a small azimuth tilt term)
+    assert abs(float(np.median(eia[valid] - lia[valid])) - slope_deg) < 0.3
