@@ -6,6 +6,7 @@ Usage (from the repository root):
                                               [--looks-rg 2] [--repeat 3] [--dir /tmp] [--keep]
     /usr/bin/python3 bench/bench_ceos_read.py --file /tmp/bench_ceos_xxx/IMG-HH-...   # reuse a kept file
     /usr/bin/python3 bench/bench_ceos_read.py --stages    # also: how far each step of ours gets (1 core)
+    /usr/bin/python3 bench/bench_ceos_read.py --paths numba   # only the compiled path (default: numpy and numba)
 
 It writes one synthetic L1.1 beam file of at least ``--size-gb`` GB with the project's CEOS writer
 (speckle blocks repeated, so writing is fast), reads it once to warm the page cache, then, for
@@ -17,6 +18,9 @@ RSS is that of the measurement alone), the plain read always right before ours:
 - ``ours``: the plugin's streaming path as the algorithms use it:
   ``iter_multilooked_intensity(image, looks_az, looks_rg, workers=cores)`` (memory-mapped line
   blocks, byte swap, |z|^2, multilook) followed by ``radiometry.calibrate(..., "sigma0")`` (linear).
+  Measured for each of ``--paths``: ``numpy`` (the fallback, forced by PALSAR2_NO_NUMBA=1 in the
+  child) and ``numba`` (the compiled kernel of ``palsar2_plugin.ceos.kernels``, when numba imports;
+  compiled on a tiny block before the clock starts, the compile time is printed apart).
 
 Throughput is file bytes / wall seconds (MB/s, 1 MB = 2**20 B). The ratio (target >= 0.7) is
 ours / plain of the same round, the median over rounds is printed. Because other processes share
@@ -81,9 +85,13 @@ def _measure_plain(path: str, threads: int) -> dict:
 
 def _measure_ours(path: str, threads: int, looks_az: int, looks_rg: int) -> dict:
     from palsar2_plugin import radiometry
-    from palsar2_plugin.ceos import open_product
-    from palsar2_plugin.ceos.image import iter_multilooked_intensity
+    from palsar2_plugin.ceos import kernels, open_product
+    from palsar2_plugin.ceos.image import iter_multilooked_intensity, multilook_intensity
 
+    t0 = time.perf_counter()
+    if kernels.AVAILABLE:           # compile for the layout of mapped records (rows strided) before timing
+        multilook_intensity(np.zeros((looks_az, 16), ">c8")[:, :8], looks_az, looks_rg)
+    compile_seconds = time.perf_counter() - t0
     scene = open_product(path)
     im = scene.images[0]
     totals = []
@@ -97,6 +105,8 @@ def _measure_ours(path: str, threads: int, looks_az: int, looks_rg: int) -> dict
 
     out = _timed(work, os.path.getsize(path))
     out["checksum"] = totals[0]
+    out["compiled"] = kernels.AVAILABLE
+    out["compile_seconds"] = compile_seconds
     return out
 
 
@@ -105,10 +115,13 @@ def _measure_stage(path: str, stage: str, looks_az: int, looks_rg: int) -> dict:
     ``swap8``: byte swap of the samples as 8-byte words into an L2-sized scratch (the first step
     of ours, and the least any numpy pipeline needing native floats does);
     ``swap4``: the same as float32 values (numpy's own '>f4' -> float32 conversion, the old way);
-    ``multilook``: ``multilook_intensity`` of each block, without calibration."""
-    from palsar2_plugin.ceos import open_product
+    ``multilook``: ``multilook_intensity`` of each block, without calibration (numpy or numba path,
+    as the environment chooses; the kernel is compiled before the clock starts)."""
+    from palsar2_plugin.ceos import kernels, open_product
     from palsar2_plugin.ceos.image import ImageReader, multilook_intensity
 
+    if kernels.AVAILABLE and stage == "multilook":
+        multilook_intensity(np.zeros((looks_az, 16), ">c8")[:, :8], looks_az, looks_rg)
     im = open_product(path).images[0]
 
     def work():
@@ -183,9 +196,14 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def _spawn(*args) -> dict:
+def _spawn(*args, path_kind: str = "numba") -> dict:
+    env = dict(os.environ)
+    if path_kind == "numpy":
+        env["PALSAR2_NO_NUMBA"] = "1"
+    else:
+        env.pop("PALSAR2_NO_NUMBA", None)
     res = subprocess.run([sys.executable, __file__, "--child", *map(str, args)], capture_output=True, text=True,
-                         check=True)
+                         check=True, env=env)
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
@@ -226,7 +244,12 @@ def main() -> None:
                     help="also time, on 1 core, how far each step of ours gets against the plain read: the byte swap "
                          "alone (8-byte words as ours, 4-byte floats as numpy's own conversion), multilook without "
                          "calibration")
+    ap.add_argument("--paths", default="numpy,numba",
+                    help="comma-separated multilook paths to measure: numpy (fallback), numba (compiled kernel)")
     args = ap.parse_args()
+    paths = [p for p in args.paths.split(",") if p]
+    if any(p not in ("numpy", "numba") for p in paths):
+        ap.error("--paths takes numpy and/or numba")
 
     folder = None
     try:
@@ -240,16 +263,21 @@ def main() -> None:
         size = img.stat().st_size
         load_before = os.getloadavg()
         _spawn("plain", img, 1)  # warm the page cache
-        rows, checksums = [], set()
-        for cores in (1, 2):
+        rows, checksums, compile_times = [], set(), []
+        for path_kind, cores in [(k, c) for c in (1, 2) for k in paths]:
             rounds = []
             for _ in range(args.repeat):
                 plain = _spawn("plain", img, cores)
-                ours = _spawn("ours", img, cores, args.looks_az, args.looks_rg)
+                ours = _spawn("ours", img, cores, args.looks_az, args.looks_rg, path_kind=path_kind)
+                if path_kind == "numba" and not ours["compiled"]:
+                    print("numba does not import here: the numba rows measure the numpy fallback")
+                    path_kind = "numpy*"
+                if ours["compiled"]:
+                    compile_times.append(ours["compile_seconds"])
                 checksums.add(ours["checksum"])
                 rounds.append((plain, ours))
             med = statistics.median
-            rows.append((cores,
+            rows.append((path_kind, cores,
                          med(_mbs(p) for p, _ in rounds), med(_mbs(o) for _, o in rounds),
                          med(_mbs(o) / _mbs(p) for p, o in rounds),
                          [_mbs(o) / _mbs(p) for p, o in rounds],
@@ -258,26 +286,31 @@ def main() -> None:
                          med(p["cpu_seconds"] / p["seconds"] / cores for p, _ in rounds),
                          med(o["cpu_seconds"] / o["seconds"] / cores for _, o in rounds)))
         stage_rows = []
-        for stage in STAGES if args.stages else ():
+        stage_specs = [(stage, "numpy") for stage in STAGES] + [("multilook", k) for k in paths if k != "numpy"]
+        for stage, path_kind in stage_specs if args.stages else ():
             ratios = []
             for _ in range(args.repeat):
                 plain = _spawn("plain", img, 1)
-                part = _spawn(stage, img, 1, args.looks_az, args.looks_rg)
+                part = _spawn(stage, img, 1, args.looks_az, args.looks_rg, path_kind=path_kind)
                 ratios.append((_mbs(part) / _mbs(plain), _mbs(part, "cpu_seconds") / _mbs(plain, "cpu_seconds")))
-            stage_rows.append((stage, statistics.median(r for r, _ in ratios), statistics.median(c for _, c in ratios)))
+            label = f"{stage}({path_kind})" if stage == "multilook" else stage
+            stage_rows.append((label, statistics.median(r for r, _ in ratios), statistics.median(c for _, c in ratios)))
         load_after = os.getloadavg()
         print(f"file {size / 2**20:.0f} MB ({img.name}), looks {args.looks_az} az x {args.looks_rg} rg, "
               f"sigma0 linear float32, warm cache, {args.repeat} rounds, medians")
         print("plain = readinto one reused 16 MB buffer (2 cores: 2 threads, one half each); "
               "ours = iter_multilooked_intensity(workers=cores) + radiometry.calibrate")
-        print("cores  plain MB/s  ours MB/s  ratio (rounds)              ratio on CPU time  "
+        print("path   cores  plain MB/s  ours MB/s  ratio (rounds)              ratio on CPU time  "
               "peak RSS ours (plain) MB  CPU share plain / ours")
-        for cores, plain, ours, ratio, each, cpu_ratio, rss, rss_plain, share_plain, share_ours in rows:
+        for path_kind, cores, plain, ours, ratio, each, cpu_ratio, rss, rss_plain, share_plain, share_ours in rows:
             rounds = " ".join(f"{r:.2f}" for r in each)
-            print(f"{cores:5d}  {plain:10.0f}  {ours:9.0f}  {ratio:5.2f} ({rounds:18s})  {cpu_ratio:17.2f}  "
+            print(f"{path_kind:6s} {cores:5d}  {plain:10.0f}  {ours:9.0f}  {ratio:5.2f} ({rounds:18s})  "
+                  f"{cpu_ratio:17.2f}  "
                   f"{rss:8.0f} ({rss_plain:.0f}){'':13s}  {share_plain:.2f} / {share_ours:.2f}")
+        if compile_times:
+            print(f"numba compile time (per process, before timing; median): {statistics.median(compile_times):.2f} s")
         for stage, ratio, cpu_ratio in stage_rows:
-            print(f"stage {stage:9s} (1 core): ratio to plain {ratio:.2f}, on CPU time {cpu_ratio:.2f}")
+            print(f"stage {stage:16s} (1 core): ratio to plain {ratio:.2f}, on CPU time {cpu_ratio:.2f}")
         print(f"load average (1, 5, 15 min) before {' '.join(f'{x:.2f}' for x in load_before)}, "
               f"after {' '.join(f'{x:.2f}' for x in load_after)}, on {os.cpu_count()} CPUs")
         if len(checksums) != 1:

@@ -1,0 +1,156 @@
+"""Optional compiled multilook kernel (numba), used by ``image.multilook_intensity`` when available.
+
+One pass over the raw stored bytes of a block of line records: byte swap, square, azimuth sum and
+range sum per output pixel, with the GIL released (``nogil``), so the thread pool of
+``iter_multilooked_intensity(..., workers=N)`` scales over N cores.
+
+Arithmetic is float32 throughout, in the same order as the numpy path (per component: the
+``looks_az`` lines summed top to bottom; then per output pixel I^2 then Q^2 of each pixel, left to
+right; finally times float32(1 / (looks_az * looks_rg))), so both paths give the same float32
+numbers (the tests allow float32 rounding in case a compiler contracts a multiply-add).
+
+``AVAILABLE`` is False when numba does not import (QGIS on Windows/macOS) or when the environment
+variable ``PALSAR2_NO_NUMBA`` is set to a non-empty value other than ``0``; callers then use numpy.
+Nothing is compiled until first use; nothing is cached on disk.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+import numpy as np
+
+#: Sample kinds the kernel handles: complex float32 (I, Q) and unsigned 16-bit amplitude (DN).
+COMPLEX_FLOAT32 = 0
+AMPLITUDE_UINT16 = 1
+
+
+def _numba_wanted() -> bool:
+    return os.environ.get("PALSAR2_NO_NUMBA", "") in ("", "0")
+
+
+try:
+    if not _numba_wanted():
+        raise ImportError("disabled by PALSAR2_NO_NUMBA")
+    from numba import njit
+except ImportError:                                          # numba absent or switched off
+    njit = None
+
+AVAILABLE = njit is not None
+
+
+#: Words byte-swapped at a time (16 KB: stays in the L1 cache while it is squared and summed).
+_CHUNK_WORDS = 4096
+
+
+def _swap32_into(native, stored):
+    """native[k] = stored[k] with its 4 bytes reversed."""
+    for k in range(native.shape[0]):
+        u = stored[k]
+        native[k] = ((u >> np.uint32(24)) | ((u >> np.uint32(8)) & np.uint32(0xFF00))
+                     | ((u << np.uint32(8)) & np.uint32(0xFF0000)) | (u << np.uint32(24)))
+
+
+def _copy_into(native, stored):
+    for k in range(native.shape[0]):
+        native[k] = stored[k]
+
+
+def _add_squares(acc, values):
+    """acc += values**2 (float32)."""
+    for k in range(acc.shape[0]):
+        v = values[k]
+        acc[k] += v * v
+
+
+def _add_squared_amplitudes(acc, stored, swap):
+    """acc += float32(DN)**2 for uint16 DN, bytes reversed first when ``swap``."""
+    for k in range(acc.shape[0]):
+        u = np.uint32(stored[k])
+        if swap:
+            u = ((u >> np.uint32(8)) | (u << np.uint32(8))) & np.uint32(0xFFFF)
+        v = np.float32(u)
+        acc[k] += v * v
+
+
+def _multilook_words(words, row_stride, kind, swap, looks_az, looks_rg, out):
+    """Multilooked power of the samples in ``words`` into ``out`` (float32, (lines // looks_az, pixels // looks_rg)).
+
+    ``words``: 1-D contiguous uint32 (complex float32: I, Q words) or uint16 (amplitude DN) over
+    the stored bytes of the block, line ``r`` starting at word ``r * row_stride`` (the records'
+    prefixes lie between the lines and are never read); ``kind``: COMPLEX_FLOAT32 or
+    AMPLITUDE_UINT16; ``swap``: True when the stored byte order is not the machine's.
+    """
+    na, nr = out.shape
+    comps = 2 if kind == COMPLEX_FLOAT32 else 1
+    width = nr * looks_rg * comps                            # values per line
+    native = np.empty(min(width, _CHUNK_WORDS), dtype=np.uint32)
+    values = native.view(np.float32)
+    acc = np.empty(width, dtype=np.float32)
+    group = looks_rg * comps
+    scale = np.float32(1.0) / np.float32(looks_az * looks_rg)
+    for i in range(na):
+        acc[:] = np.float32(0.0)
+        for a in range(looks_az):
+            base = (i * looks_az + a) * row_stride
+            stored = words[base:base + width]
+            if kind == COMPLEX_FLOAT32:
+                for c0 in range(0, width, _CHUNK_WORDS):     # through an L1-sized native copy
+                    c1 = min(width, c0 + _CHUNK_WORDS)
+                    if swap:
+                        _swap32_into(native[:c1 - c0], stored[c0:c1])
+                    else:
+                        _copy_into(native[:c1 - c0], stored[c0:c1])
+                    _add_squares(acc[c0:c1], values[:c1 - c0])
+            else:
+                _add_squared_amplitudes(acc, stored, swap)
+        row = out[i]
+        for j in range(nr):
+            first = j * group
+            s = acc[first]
+            for c in range(1, group):
+                s += acc[first + c]
+            row[j] = s * scale
+
+
+if AVAILABLE:
+    _swap32_into, _copy_into, _add_squares, _add_squared_amplitudes = (
+        njit(nogil=True, cache=False)(f) for f in (_swap32_into, _copy_into, _add_squares, _add_squared_amplitudes))
+    _compiled = njit(nogil=True, cache=False)(_multilook_words)
+else:
+    _compiled = None
+
+
+def multilook_raw(block: np.ndarray, looks_az: int, looks_rg: int) -> Optional[np.ndarray]:
+    """Multilooked float32 power of ``block`` by the compiled kernel, or None when it cannot be used.
+
+    ``block``: (lines, pixels) complex64 or uint16, either byte order, with contiguous pixels along
+    each line (rows may be strided, as in a memory-mapped records' ``samples`` field; no copy is
+    made). Same contract as ``image.multilook_intensity``: incomplete last windows dropped.
+    None when numba is unavailable or disabled, or for other sample types/layouts.
+    """
+    if _compiled is None or block.ndim != 2:
+        return None
+    dt = block.dtype
+    if dt.kind == "c" and dt.itemsize == 8:
+        kind = COMPLEX_FLOAT32
+    elif dt.kind == "u" and dt.itemsize == 2:
+        kind = AMPLITUDE_UINT16
+    else:
+        return None
+    n, m = block.shape
+    out = np.empty((n // looks_az, m // looks_rg), dtype=np.float32)
+    if out.size == 0:
+        return out
+    word = np.dtype(np.uint32 if kind == COMPLEX_FLOAT32 else np.uint16)
+    if block.strides[1] != dt.itemsize or block.strides[0] <= 0 or block.strides[0] % word.itemsize:
+        return None
+    n_used = out.shape[0] * looks_az
+    row_stride = block.strides[0] // word.itemsize
+    # one flat, contiguous view over the bytes from the first sample to the last (no copy)
+    span = (n_used - 1) * row_stride + m * dt.itemsize // word.itemsize
+    words = np.lib.stride_tricks.as_strided(block.view(word), shape=(span,), strides=(word.itemsize,),
+                                            writeable=False)   # read-only always: one compiled signature
+    _compiled(words, row_stride, kind, not dt.isnative, looks_az, looks_rg, out)
+    return out
