@@ -194,3 +194,114 @@ def test_threaded_streaming_from_compressed_zip(tmp_path):
     want = list(iter_multilooked_intensity(im_dir, 3, 2, block_bytes=7 * im_dir.record_length))
     assert [r for r, _ in got] == [r for r, _ in want] == [0, 2, 4, 6, 8]
     assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(got, want))
+
+
+# --- the optional compiled kernel (numba) against the numpy path ---------------------------------
+
+from palsar2_plugin.ceos import kernels  # noqa: E402
+from palsar2_plugin.ceos.image import multilook_intensity_numpy  # noqa: E402
+
+needs_numba = pytest.mark.skipif(not kernels.AVAILABLE, reason="numba not installed (or PALSAR2_NO_NUMBA set)")
+
+
+def _assert_float32_close(got, want):
+    """Equal within float32 rounding (a few ulp); the kernel keeps the numpy path's order of sums."""
+    assert got.dtype == want.dtype == np.float32 and got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=2.0 ** -21, atol=0)
+
+
+def _record_view(samples, prefix_bytes, dtype):
+    """``samples`` laid out as line records (prefix + samples) and returned as the strided field view."""
+    rec_dtype = np.dtype([("prefix", "u1", (prefix_bytes,)), ("samples", dtype, (samples.shape[1],))])
+    rec = np.zeros(samples.shape[0], rec_dtype)
+    rec["prefix"] = 0xA5                                             # must never be read as samples
+    rec["samples"] = samples
+    return rec["samples"]
+
+
+@needs_numba
+@pytest.mark.parametrize("looks", [(1, 1), (4, 2), (3, 5), (7, 1), (2, 8)])
+@pytest.mark.parametrize("dtype,prefix", [(">c8", 544), ("<c8", 544), (">c8", 0), (">u2", 192), ("<u2", 192),
+                                          (">u2", 0)])
+def test_kernel_equals_numpy_path(looks, dtype, prefix):
+    rng = np.random.default_rng(17)
+    if dtype.endswith("c8"):
+        z = (rng.standard_normal((45, 5003)) * 10.0 ** rng.uniform(-4, 4, (45, 5003))
+             + 1j * rng.standard_normal((45, 5003))).astype(dtype)   # wider than one 4096-word chunk
+    else:
+        z = rng.integers(0, 65536, (45, 5003)).astype(dtype)
+    block = _record_view(z, prefix, dtype) if prefix else z
+    compiled = kernels.multilook_raw(block, *looks)
+    assert compiled is not None                                      # this layout takes the kernel
+    want = multilook_intensity_numpy(z, *looks)
+    _assert_float32_close(compiled, want)
+    _assert_float32_close(multilook_intensity(block, *looks), want)
+    assert compiled.shape == (45 // looks[0], 5003 // looks[1])
+
+
+@needs_numba
+def test_kernel_known_numbers_and_layouts_it_leaves_to_numpy():
+    z = np.array([[1 + 1j, 2 + 0j, 0 + 3j, 1 + 0j],
+                  [0 + 0j, 1 + 0j, 2 + 2j, 0 + 1j]], dtype=">c8")
+    assert kernels.multilook_raw(z, 1, 1).tolist() == [[2, 4, 9, 1], [0, 1, 8, 1]]
+    assert kernels.multilook_raw(z, 2, 2).tolist() == [[7 / 4, 19 / 4]]
+    assert kernels.multilook_raw(z, 3, 1).shape == (0, 4)
+    assert kernels.multilook_raw(np.array([[3, 4], [0, 5]], ">u2"), 2, 2).tolist() == [[50 / 4]]
+    assert kernels.multilook_raw(z.astype(np.complex128), 1, 1) is None             # numpy handles these
+    assert kernels.multilook_raw(np.zeros((4, 8), ">c8")[:, ::2], 1, 1) is None      # pixels not contiguous
+    assert kernels.multilook_raw(np.zeros((4, 4), ">f4"), 1, 1) is None
+
+
+@needs_numba
+@pytest.mark.parametrize("block_lines", [4, 8, 16, 100])
+def test_kernel_streaming_equals_numpy_streaming(stripmap, block_lines, monkeypatch):
+    """Memory-mapped big-endian records, every block size and 1 or 2 workers: the same numbers as numpy."""
+    scene, _ = stripmap
+    im = scene.image(1, "HV")
+    kw = dict(block_bytes=block_lines * im.record_length)
+    with ImageReader(im) as r:
+        assert kernels.multilook_raw(r.samples(0, 8), 4, 3) is not None             # mapped records use the kernel
+    fast = [list(iter_multilooked_intensity(im, 4, 3, workers=w, **kw)) for w in (1, 2)]
+    import palsar2_plugin.ceos.image as image_module
+    monkeypatch.setattr(image_module.kernels, "AVAILABLE", False)
+    slow = list(iter_multilooked_intensity(im, 4, 3, **kw))
+    for got in fast:
+        assert [row for row, _ in got] == [row for row, _ in slow]
+        for (_, a), (_, b) in zip(got, slow):
+            _assert_float32_close(a, b)
+
+
+_FALLBACK_SCRIPT = """
+import sys
+{block}
+from palsar2_plugin.ceos import kernels
+from palsar2_plugin.ceos.image import multilook_intensity
+import numpy as np
+z = np.array([[1 + 1j, 2 + 0j], [0 + 0j, 1 + 0j]], dtype=">c8")
+print(kernels.AVAILABLE, "numba" in sys.modules, multilook_intensity(z, 2, 2).tolist())
+"""
+
+_NO_NUMBA_IMPORT = """
+class _NoNumba:
+    def find_spec(self, name, path=None, target=None):
+        if name == "numba" or name.startswith("numba."):
+            raise ImportError("no numba here")
+sys.meta_path.insert(0, _NoNumba())
+"""
+
+
+@pytest.mark.parametrize("how", ["env", "absent"])
+def test_fallback_without_numba(how):
+    """PALSAR2_NO_NUMBA=1, or numba not importable (QGIS on Windows/macOS): numpy path, same numbers."""
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ)
+    env.pop("PALSAR2_NO_NUMBA", None)
+    if how == "env":
+        env["PALSAR2_NO_NUMBA"] = "1"
+    script = _FALLBACK_SCRIPT.format(block=_NO_NUMBA_IMPORT if how == "absent" else "")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env,
+                         cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2])).stdout.split(maxsplit=2)
+    assert out[:2] == ["False", "False"]
+    assert out[2].strip() == "[[1.75]]"
