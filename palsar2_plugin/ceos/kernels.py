@@ -1,8 +1,10 @@
 """Optional compiled multilook kernel (numba), used by ``image.multilook_intensity`` when available.
 
-One pass over the raw stored bytes of a block of line records: byte swap, square, azimuth sum and
-range sum per output pixel, with the GIL released (``nogil``), so the thread pool of
-``iter_multilooked_intensity(..., workers=N)`` scales over N cores.
+One pass over the stored bytes of a block of line records, read in place (a flat view of 32-bit
+words for complex float32, 16-bit for L1.5 amplitudes, from the first sample to the last; the line
+prefixes are stepped over, nothing is copied): byte swap of an L1-sized piece of a line, square,
+azimuth sum, then range sum per output pixel, with the GIL released (``nogil``), so the thread
+pool of ``iter_multilooked_intensity(..., workers=N)`` scales over N cores.
 
 Arithmetic is float32 throughout, in the same order as the numpy path (per component: the
 ``looks_az`` lines summed top to bottom; then per output pixel I^2 then Q^2 of each pixel, left to
@@ -11,7 +13,8 @@ numbers (the tests allow float32 rounding in case a compiler contracts a multipl
 
 ``AVAILABLE`` is False when numba does not import (QGIS on Windows/macOS) or when the environment
 variable ``PALSAR2_NO_NUMBA`` is set to a non-empty value other than ``0``; callers then use numpy.
-Nothing is compiled until first use; nothing is cached on disk.
+Nothing is compiled until first use (about 1 s per process and sample kind); nothing is cached on
+disk. A numba error while compiling or running switches the kernel off for the process (numpy then).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ try:
     if not _numba_wanted():
         raise ImportError("disabled by PALSAR2_NO_NUMBA")
     from numba import njit
-except ImportError:                                          # numba absent or switched off
+except Exception:                                            # numba absent, broken or switched off
     njit = None
 
 AVAILABLE = njit is not None
@@ -118,6 +121,7 @@ if AVAILABLE:
     _swap32_into, _copy_into, _add_squares, _add_squared_amplitudes = (
         njit(nogil=True, cache=False)(f) for f in (_swap32_into, _copy_into, _add_squares, _add_squared_amplitudes))
     _compiled = njit(nogil=True, cache=False)(_multilook_words)
+    from numba.core.errors import NumbaError
 else:
     _compiled = None
 
@@ -130,6 +134,7 @@ def multilook_raw(block: np.ndarray, looks_az: int, looks_rg: int) -> Optional[n
     made). Same contract as ``image.multilook_intensity``: incomplete last windows dropped.
     None when numba is unavailable or disabled, or for other sample types/layouts.
     """
+    global _compiled
     if _compiled is None or block.ndim != 2:
         return None
     dt = block.dtype
@@ -152,5 +157,9 @@ def multilook_raw(block: np.ndarray, looks_az: int, looks_rg: int) -> Optional[n
     span = (n_used - 1) * row_stride + m * dt.itemsize // word.itemsize
     words = np.lib.stride_tricks.as_strided(block.view(word), shape=(span,), strides=(word.itemsize,),
                                             writeable=False)   # read-only always: one compiled signature
-    _compiled(words, row_stride, kind, not dt.isnative, looks_az, looks_rg, out)
+    try:
+        _compiled(words, row_stride, kind, not dt.isnative, looks_az, looks_rg, out)
+    except NumbaError:                                       # e.g. an LLVM problem on this machine
+        _compiled = None
+        return None
     return out
