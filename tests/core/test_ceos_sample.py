@@ -1,5 +1,6 @@
 """The real JAXA L1.5 FBD sample (© JAXA, via pyroSAR's test data): layouts byte for byte and metadata."""
 
+from shared_data import SHARED_DATA
 import struct
 from datetime import datetime, timezone
 from pathlib import Path
@@ -11,7 +12,7 @@ from palsar2_plugin.ceos import layouts as L
 from palsar2_plugin.ceos import open_product
 from palsar2_plugin.ceos.reader import parse_leader, parse_volume_directory, walk_records
 
-SAMPLE = Path("/work/shared/data/ceos/0000022708_001001_ALOS2015976960-140909")
+SAMPLE = (SHARED_DATA / "ceos/0000022708_001001_ALOS2015976960-140909")
 STEM = "ALOS2015976960-140909-FBDR1.5GUA"
 pytestmark = pytest.mark.skipif(not SAMPLE.is_dir(), reason="shared JAXA sample not mounted")
 

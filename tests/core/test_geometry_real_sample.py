@@ -12,6 +12,7 @@ What JAXA gives and what we compare:
 The agreement is printed (run pytest with -s to see it).
 """
 
+from shared_data import SHARED_DATA
 import struct
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -24,10 +25,7 @@ from palsar2_plugin.geometry.orbit import Orbit
 from palsar2_plugin.geometry.range_doppler import (ellipsoid_incidence_deg, geolocate, side_of_track,
                                                    zero_doppler_time)
 
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "ceos" / \
-    "0000022708_001001_ALOS2015976960-140909"
-if not SAMPLE.is_dir():  # the repository may be checked out elsewhere than /work/main
-    SAMPLE = Path("/work/shared/data/ceos/0000022708_001001_ALOS2015976960-140909")
+SAMPLE = SHARED_DATA / "ceos" / "0000022708_001001_ALOS2015976960-140909"
 LEADER = SAMPLE / "LED-ALOS2015976960-140909-FBDR1.5GUA"
 
 

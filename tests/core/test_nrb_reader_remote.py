@@ -5,6 +5,7 @@ this process could not answer.
 """
 
 from __future__ import annotations
+from shared_data import SHARED_DATA
 
 import json
 import subprocess
@@ -19,7 +20,7 @@ from palsar2_plugin.change import detect, sources
 from palsar2_plugin.nrb import jaxa_synthetic, reader, reader_remote, vrt
 
 TESTS = Path(__file__).resolve().parents[1]
-L22 = Path("/work/shared/data/l22")
+L22 = (SHARED_DATA / "l22")
 STEM = "ALOS2437590500-220630_WWDR2.2GUA"
 SERVER = """
 import sys, time

@@ -1,5 +1,6 @@
 """DEM heights for the simulator: geoid -> ellipsoid, bilinear sampling, 0 m outside the DEM."""
 
+from shared_data import SHARED_DATA
 import numpy as np
 import pytest
 import rasterio
@@ -9,7 +10,7 @@ from palsar2_plugin.errors import Palsar2Error
 from palsar2_plugin.geoid import geoid_undulation_m
 from palsar2_plugin.simulate.dem_source import DemHeights
 
-SHARED_DEM = "/work/shared/data/dem"
+SHARED_DEM = str(SHARED_DATA / "dem")
 
 
 def _write(path, data, transform, crs="EPSG:4326", nodata=None):

@@ -1,6 +1,7 @@
 """``palsar2:downloadscenes`` (HTTP from a loopback bucket, SFTP from a real sshd) and a search -> download model."""
 
 from __future__ import annotations
+from shared_data import SHARED_DATA
 
 import copy
 import importlib
@@ -21,7 +22,7 @@ from servers.bucket_samples import L22_PREFIX, fill_bucket
 from servers.fixtures import http_server, sshd_server  # noqa: F401
 from servers.http_server import Fault
 
-EXAMPLE = json.loads(Path("/work/shared/data/catalog/gportal_csw_getrecords_example_GCOM-C_abridged.json").read_text())
+EXAMPLE = json.loads((SHARED_DATA / "catalog/gportal_csw_getrecords_example_GCOM-C_abridged.json").read_text())
 SCENE1 = "ALOS2437590501-220611_WWDR2.2GUA"
 
 
@@ -214,7 +215,7 @@ def test_search_download_load_model(http_server, tmp_path, plugin_package):
 
     from servers.bucket_samples import make_item
     synthetic = importlib.import_module(plugin_package.__name__ + ".palsar2_plugin.nrb.jaxa_synthetic")
-    shared = Path("/work/shared/data/l22")
+    shared = (SHARED_DATA / "l22")
     stem = synthetic.DEFAULT_STEM
     written = synthetic.write_l22_product(
         str(tmp_path / "src"), {"HH": np.full((40, 50), 3000, np.uint16), "HV": np.full((40, 50), 900, np.uint16)},

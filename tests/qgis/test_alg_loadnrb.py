@@ -1,6 +1,7 @@
 """``palsar2:loadnrb`` in QGIS: values, styles, metadata, groups, offscreen render, bad inputs, qgis_process."""
 
 from __future__ import annotations
+from shared_data import SHARED_DATA
 
 import os
 from pathlib import Path
@@ -21,7 +22,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
-L22 = Path("/work/shared/data/l22")
+L22 = (SHARED_DATA / "l22")
 SUMMARY = L22 / "ALOS2437590500-220630_WWDR2.2GUA_summary.xml"
 KML = L22 / "ALOS2437590500-220630-WWDR2.2GUA.kml"
 STEM = "ALOS2437590500-220630_WWDR2.2GUA"

@@ -1,6 +1,7 @@
 """``palsar2:terraincorrection`` through processing.run and qgis_process, on a tiny simulated product."""
 
 from __future__ import annotations
+from shared_data import SHARED_DATA
 
 import json
 import math
@@ -15,7 +16,7 @@ from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessin
 
 from palsar2_plugin.simulate.product import simulate_product
 
-DEM = Path("/work/shared/data/dem/hakone_aster_gdem2_1arcsec.tif")
+DEM = (SHARED_DATA / "dem/hakone_aster_gdem2_1arcsec.tif")
 TRUTH_DB = -8.0
 
 pytestmark = pytest.mark.skipif(not DEM.exists(), reason="shared Hakone DEM not available")

@@ -6,12 +6,13 @@ summary.txt is JAXA's real sample with the times changed.
 """
 
 from __future__ import annotations
+from shared_data import SHARED_DATA
 
 import copy
 import json
 from pathlib import Path
 
-SHARED = Path("/work/shared/data")
+SHARED = SHARED_DATA
 ITEM = json.loads((SHARED / "l22/stactools_example_item_ALOS2437590500-220630_WWDR2.2GUA.json").read_text())
 SUMMARY = next((SHARED / "ceos").glob("*/summary.txt")).read_text()
 L22_PREFIX = "palsar2/L2.2/2025/"
