@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qgis.core import Qgis, QgsMessageLog, QgsProcessingProvider
+from qgis.core import Qgis, QgsMessageLog, QgsProcessingModelAlgorithm, QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..palsar2_plugin import __version__
@@ -10,6 +10,8 @@ from ..palsar2_plugin.gui.i18n import PLUGIN_ROOT, tr
 from .registry import algorithm_classes
 
 ICON_PATH = PLUGIN_ROOT / "palsar2_plugin" / "icons" / "palsar2.svg"
+#: Graphical models shipped with the plugin; each is offered as the algorithm ``palsar2:<model name>``.
+MODELS_DIR = PLUGIN_ROOT / "palsar2_plugin" / "models"
 HELP_URL = "https://github.com/palsar2-scansar/palsar2-scansar#readme"
 
 
@@ -41,6 +43,12 @@ class Palsar2Provider(QgsProcessingProvider):
         classes, failures = algorithm_classes()
         for cls in classes:
             self.addAlgorithm(cls())
+        for path in sorted(MODELS_DIR.glob("*.model3")):
+            model = QgsProcessingModelAlgorithm()
+            if model.fromFile(str(path)):
+                self.addAlgorithm(model)
+            else:
+                failures.append(f"{path.name}: not a readable model")
         for failure in failures:
             QgsMessageLog.logMessage(
                 tr("Palsar2Provider", "An algorithm could not be loaded: {}").format(failure),
