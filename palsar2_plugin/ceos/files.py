@@ -52,8 +52,9 @@ class ProductFile:
 
     def __init__(self, name: str, display: str, size: int, local_path: Optional[str] = None,
                  zip_path: Optional[str] = None, member: Optional[str] = None,
-                 data_offset: Optional[int] = None):
+                 data_offset: Optional[int] = None, source=None):
         self.name = name
+        self.source = source  # a remote byte source (ceos.remote.RangeSource) or None
         self.display = display
         self.size = size
         self.local_path = local_path
@@ -71,6 +72,8 @@ class ProductFile:
 
     def read(self, offset: int, size: int) -> bytes:
         """Up to ``size`` bytes from ``offset`` (fewer at the end of the file)."""
+        if self.source is not None:
+            return self.source.read(offset, size)
         if self.mappable_path:
             with open(self.mappable_path, "rb") as f:
                 f.seek(self.data_offset + offset)
@@ -84,6 +87,8 @@ class ProductFile:
 
     def open_stream(self):
         """A binary file object positioned at 0 (caller closes it)."""
+        if self.source is not None:
+            return self.source.open_stream()
         if self.mappable_path:
             f = open(self.mappable_path, "rb")
             f.seek(self.data_offset)
@@ -190,7 +195,12 @@ def _group(files: List[ProductFile], source: str, wanted_stem: Optional[str]) ->
 
 
 def locate_product(path) -> ProductFiles:
-    """Find the product's files from a folder, a zip, or any one of its files."""
+    """Find the product's files from a folder, a zip, or any one of its files (local, or an
+    http(s):// or s3:// URL of one of its files, read through ranged requests)."""
+    from .remote import is_url, locate_remote_product
+
+    if is_url(path):
+        return locate_remote_product(path)
     p = Path(path)
     if not p.exists():
         raise CeosFormatError("no such file or folder", path=str(p))
@@ -216,7 +226,12 @@ def locate_product(path) -> ProductFiles:
 
 
 def product_file_from_display(display: str) -> ProductFile:
-    """The ProductFile of a path as shown in a Scene (``archive.zip!member`` for zip members)."""
+    """The ProductFile of a path as shown in a Scene (``archive.zip!member`` for zip members, or a URL)."""
+    from .remote import RangeSource, is_url
+
+    if is_url(display):
+        src = RangeSource(display)
+        return ProductFile(display.rsplit("/", 1)[-1], display, src.size, source=src)
     if "!" in display:
         zip_path, member = display.split("!", 1)
         if os.path.isfile(zip_path):
