@@ -2,8 +2,8 @@
 
 One pass over the stored bytes of a block of line records, read in place (a flat view of 32-bit
 words for complex float32, 16-bit for L1.5 amplitudes, from the first sample to the last; the line
-prefixes are stepped over, nothing is copied): byte swap of an L1-sized piece of a line, square,
-azimuth sum, then range sum per output pixel, with the GIL released (``nogil``), so the thread
+prefixes are stepped over, nothing is copied): byte swap, square and azimuth sum in one
+vectorised loop per line, then range sum per output pixel, with the GIL released (``nogil``), so the thread
 pool of ``iter_multilooked_intensity(..., workers=N)`` scales over N cores.
 
 Arithmetic is float32 throughout, in the same order as the numpy path (per component: the
@@ -36,34 +36,39 @@ def _numba_wanted() -> bool:
 try:
     if not _numba_wanted():
         raise ImportError("disabled by PALSAR2_NO_NUMBA")
-    from numba import njit
+    from numba import njit, types
+    from numba.extending import intrinsic
 except Exception:                                            # numba absent, broken or switched off
     njit = None
 
 AVAILABLE = njit is not None
 
 
-#: Words byte-swapped at a time (16 KB: stays in the L1 cache while it is squared and summed).
-_CHUNK_WORDS = 4096
+#: Values of a line handled at a time (16 KB of float32 sums: stays in the L1 cache over the looks).
+_PIECE_VALUES = 4096
 
 
-def _swap32_into(native, stored):
-    """native[k] = stored[k] with its 4 bytes reversed."""
-    for k in range(native.shape[0]):
-        u = stored[k]
-        native[k] = ((u >> np.uint32(24)) | ((u >> np.uint32(8)) & np.uint32(0xFF00))
-                     | ((u << np.uint32(8)) & np.uint32(0xFF0000)) | (u << np.uint32(24)))
+def _bits_as_float32(typingctx, word):
+    """The float32 whose bit pattern is the uint32 ``word`` (a numba intrinsic: one LLVM bitcast)."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], context.get_value_type(types.float32))
+    return types.float32(types.uint32), codegen
 
 
-def _copy_into(native, stored):
-    for k in range(native.shape[0]):
-        native[k] = stored[k]
-
-
-def _add_squares(acc, values):
-    """acc += values**2 (float32)."""
+def _add_squares_swapped(acc, stored):
+    """acc += x**2 (float32) where x is the float32 stored big-endian (bytes reversed) in stored[k]."""
     for k in range(acc.shape[0]):
-        v = values[k]
+        u = stored[k]
+        u = ((u >> np.uint32(24)) | ((u >> np.uint32(8)) & np.uint32(0xFF00))
+             | ((u << np.uint32(8)) & np.uint32(0xFF0000)) | (u << np.uint32(24)))
+        v = _bits_as_float32(u)
+        acc[k] += v * v
+
+
+def _add_squares_native(acc, stored):
+    """acc += x**2 (float32) where x is the float32 stored in native order in stored[k]."""
+    for k in range(acc.shape[0]):
+        v = _bits_as_float32(stored[k])
         acc[k] += v * v
 
 
@@ -88,26 +93,26 @@ def _multilook_words(words, row_stride, kind, swap, looks_az, looks_rg, out):
     na, nr = out.shape
     comps = 2 if kind == COMPLEX_FLOAT32 else 1
     width = nr * looks_rg * comps                            # values per line
-    native = np.empty(min(width, _CHUNK_WORDS), dtype=np.uint32)
-    values = native.view(np.float32)
     acc = np.empty(width, dtype=np.float32)
     group = looks_rg * comps
     scale = np.float32(1.0) / np.float32(looks_az * looks_rg)
+    # range pieces of whole windows, so a piece's azimuth sums stay in the L1 cache
+    piece = max(group, (_PIECE_VALUES // group) * group)
     for i in range(na):
         acc[:] = np.float32(0.0)
-        for a in range(looks_az):
-            base = (i * looks_az + a) * row_stride
-            stored = words[base:base + width]
-            if kind == COMPLEX_FLOAT32:
-                for c0 in range(0, width, _CHUNK_WORDS):     # through an L1-sized native copy
-                    c1 = min(width, c0 + _CHUNK_WORDS)
+        for c0 in range(0, width, piece):
+            c1 = min(width, c0 + piece)
+            part = acc[c0:c1]
+            for a in range(looks_az):
+                base = (i * looks_az + a) * row_stride
+                stored = words[base + c0:base + c1]
+                if kind == COMPLEX_FLOAT32:
                     if swap:
-                        _swap32_into(native[:c1 - c0], stored[c0:c1])
+                        _add_squares_swapped(part, stored)
                     else:
-                        _copy_into(native[:c1 - c0], stored[c0:c1])
-                    _add_squares(acc[c0:c1], values[:c1 - c0])
-            else:
-                _add_squared_amplitudes(acc, stored, swap)
+                        _add_squares_native(part, stored)
+                else:
+                    _add_squared_amplitudes(part, stored, swap)
         row = out[i]
         for j in range(nr):
             first = j * group
@@ -116,10 +121,10 @@ def _multilook_words(words, row_stride, kind, swap, looks_az, looks_rg, out):
                 s += acc[first + c]
             row[j] = s * scale
 
-
 if AVAILABLE:
-    _swap32_into, _copy_into, _add_squares, _add_squared_amplitudes = (
-        njit(nogil=True, cache=False)(f) for f in (_swap32_into, _copy_into, _add_squares, _add_squared_amplitudes))
+    _bits_as_float32 = intrinsic(_bits_as_float32)
+    _add_squares_swapped, _add_squares_native, _add_squared_amplitudes = (
+        njit(nogil=True, cache=False)(f) for f in (_add_squares_swapped, _add_squares_native, _add_squared_amplitudes))
     _compiled = njit(nogil=True, cache=False)(_multilook_words)
     from numba.core.errors import NumbaError
 else:
