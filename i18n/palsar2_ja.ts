@@ -760,6 +760,10 @@
   <context>
     <name>Palsar2Provider</name>
     <message>
+      <source>Ready-made models</source>
+      <translation>既製のモデル</translation>
+    </message>
+    <message>
       <source>An algorithm could not be loaded: {}</source>
       <translation>アルゴリズムを読み込めませんでした: {}</translation>
     </message>

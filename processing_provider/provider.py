@@ -46,6 +46,7 @@ class Palsar2Provider(QgsProcessingProvider):
         for path in sorted(MODELS_DIR.glob("*.model3")):
             model = QgsProcessingModelAlgorithm()
             if model.fromFile(str(path)):
+                model.setGroup(tr("Palsar2Provider", "Ready-made models"))  # one group, in the user's language
                 self.addAlgorithm(model)
             else:
                 failures.append(f"{path.name}: not a readable model")
