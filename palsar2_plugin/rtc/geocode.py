@@ -76,9 +76,32 @@ def seed_times(points: Vec3, orbit: OrbitPolynomial, step: int = 16) -> np.ndarr
     """
     px = np.asarray(points[0])
     ny, nx = px.shape
+    rows, cols = _seed_rows_cols(ny, nx, step)
+    coarse = tuple(np.asarray(c)[np.ix_(rows, cols)] for c in points)
+    return _interpolate_seeds(coarse, rows, cols, ny, nx, orbit)
+
+
+def seed_times_from_vertices(vertices: Vec3, orbit: OrbitPolynomial, step: int = 16) -> np.ndarray:
+    """:func:`seed_times` of the facet centres of vertex arrays (ny+1, nx+1) -> (ny, nx), computing
+    the centres (mean of the 4 corners) only at the coarse points."""
+    ny, nx = np.asarray(vertices[0]).shape
+    ny, nx = ny - 1, nx - 1
+    rows, cols = _seed_rows_cols(ny, nx, step)
+    coarse = []
+    for v in vertices:
+        v = np.asarray(v)
+        coarse.append(0.25 * (v[np.ix_(rows, cols)] + v[np.ix_(rows, cols + 1)] + v[np.ix_(rows + 1, cols)]
+                              + v[np.ix_(rows + 1, cols + 1)]))
+    return _interpolate_seeds(tuple(coarse), rows, cols, ny, nx, orbit)
+
+
+def _seed_rows_cols(ny: int, nx: int, step: int):
     rows = np.unique(np.r_[np.arange(0, ny, step), ny - 1])
     cols = np.unique(np.r_[np.arange(0, nx, step), nx - 1])
-    coarse = tuple(np.asarray(c)[np.ix_(rows, cols)] for c in points)
+    return rows, cols
+
+
+def _interpolate_seeds(coarse: Vec3, rows, cols, ny: int, nx: int, orbit: OrbitPolynomial) -> np.ndarray:
     t_c = zero_doppler(coarse, orbit).time_s
     t_c = np.where(np.isfinite(t_c), t_c, orbit.t_mid_s)
     # separable linear interpolation: first along columns, then along rows

@@ -42,10 +42,12 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ..geometry.ellipsoid import WGS84_E2, geodetic_to_ecef
+from . import kernels
 from .area import distribute_bilinear, read_bilinear
 from .facets import cos_angle_to, facet_area_vectors, facet_centres, illuminated_areas
-from .geocode import azimuth_spacing_factor, look_angle_rad, seed_times, unit_to_sensor, zero_doppler
-from .layover_shadow import layover_shadow
+from .geocode import (azimuth_spacing_factor, look_angle_rad, seed_times, seed_times_from_vertices, unit_to_sensor,
+                      zero_doppler)
+from .layover_shadow import layover_shadow as layover_shadow_numpy
 from .orbit_poly import OrbitPolynomial
 
 MASK_NODATA, MASK_VALID, MASK_LAYOVER, MASK_SHADOW, MASK_OCEAN, MASK_INVALID = 0, 1, 2, 3, 4, 5
@@ -93,6 +95,13 @@ def tile_geometry(lat_deg: np.ndarray, lon_deg: np.ndarray, height_m: np.ndarray
     vert = geodetic_to_ecef(lat_deg, lon_deg, height_m)
     vx, vy, vz = vert[..., 0], vert[..., 1], vert[..., 2]
     del vert
+    if kernels.enabled():
+        try:
+            return _tile_geometry_compiled(vx, vy, vz, height_m, orbit, facet_size_m, layover_tolerance_m)
+        except Exception as exc:          # a numba failure must not stop a run: numpy from now on
+            if not _is_numba_error(exc):
+                raise
+            kernels.disable()
     centre = (facet_centres(vx), facet_centres(vy), facet_centres(vz))
     h_c = facet_centres(height_m)
     valid = np.isfinite(centre[0])
@@ -118,13 +127,41 @@ def tile_geometry(lat_deg: np.ndarray, lon_deg: np.ndarray, height_m: np.ndarray
                      + (centre[2] - h_c * up[2] - sz) ** 2)
     v_mean = float(np.nanmedian(along)) if valid.any() else 7000.0
     tol = 0.5 * facet_size_m if layover_tolerance_m is None else layover_tolerance_m
-    layover, shadow = layover_shadow(sol.time_s, ground, sol.slant_range_m, look,
+    layover, shadow = layover_shadow_numpy(sol.time_s, ground, sol.slant_range_m, look,
                                      azimuth_bin_s=0.5 * facet_size_m / v_mean, tolerance_m=tol)
     lit = valid & ~shadow
     a_gamma = np.where(lit, a_gamma, 0.0)
     a_sigma = np.where(lit & (cos_lia > 0), a_sigma, 0.0)
     return TileGeometry(sol.time_s, sol.slant_range_m, along, a_gamma, a_sigma, cos_lia, cos_ell, area,
                         to_sensor, h_c, layover, shadow, valid)
+
+
+def _is_numba_error(exc: Exception) -> bool:
+    return type(exc).__module__.split(".")[0] == "numba"
+
+
+def _tile_geometry_compiled(vx, vy, vz, height_m, orbit: OrbitPolynomial, facet_size_m: float,
+                            layover_tolerance_m: Optional[float]) -> TileGeometry:
+    """:func:`tile_geometry` from ECEF vertices with the fused kernels (one pass per facet)."""
+    fin = np.isfinite(vx)
+    valid = fin[:-1, :-1] & fin[:-1, 1:] & fin[1:, :-1] & fin[1:, 1:]
+    del fin
+    seeds = seed_times_from_vertices((vx, vy, vz), orbit)
+    finite = np.isfinite(seeds) & valid
+    local = orbit.local(float(seeds[finite].min()), float(seeds[finite].max())) if finite.any() else orbit
+    g = kernels.facet_geometry(vx, vy, vz, height_m, seeds, local, 1.0 - WGS84_E2)
+    del seeds
+    time_s, rng, along, a_gamma, a_sigma, cos_lia, cos_ell = g[:7]
+    look, ground = g[14], g[15]
+    v_mean = float(np.nanmedian(along)) if valid.any() else 7000.0
+    tol = 0.5 * facet_size_m if layover_tolerance_m is None else layover_tolerance_m
+    layover, shadow = kernels.layover_shadow(time_s, ground, rng, look, azimuth_bin_s=0.5 * facet_size_m / v_mean,
+                                             tolerance_m=tol)
+    lit = valid & ~shadow
+    a_gamma[~lit] = 0.0
+    a_sigma[~(lit & (cos_lia > 0))] = 0.0
+    return TileGeometry(time_s, rng, along, a_gamma, a_sigma, cos_lia, cos_ell, (g[7], g[8], g[9]),
+                        (g[10], g[11], g[12]), g[13], layover, shadow, valid)
 
 
 def beam_window(geom: TileGeometry, grid, margin: int = 2) -> Optional[Tuple[int, int, int, int]]:
@@ -249,6 +286,14 @@ def flatten_beam(geom: TileGeometry, grid, window: Tuple[int, int, int, int], be
     shape = (l1 - l0, p1 - p0)
     line = grid.line_of_time(geom.time_s)
     pixel = grid.pixel_of_range(geom.slant_range_m)
+    if kernels.enabled():
+        try:
+            return _flatten_beam_compiled(geom, grid, window, beta0_windows, oversampling, halo, out_shape, looks,
+                                          subsamples, line, pixel)
+        except Exception as exc:
+            if not _is_numba_error(exc):
+                raise
+            kernels.disable()
     inside = geom.valid & (line >= 0) & (line <= grid.lines - 1) & (pixel >= 0) & (pixel <= grid.pixels - 1)
     # radar-cell area in the slant plane at each facet (m^2)
     a_beta = grid.range_spacing_m * grid.line_interval_s * geom.along_track_m_per_s
@@ -280,6 +325,40 @@ def flatten_beam(geom: TileGeometry, grid, window: Tuple[int, int, int, int], be
         area_gamma=psum(read_gamma),
         looks=float(looks),
     )
+
+
+def _subpoint_counts(gradients4, subsamples) -> Tuple[int, int]:
+    """(s_i, s_j) of :func:`_distribute_subsampled` from (dl_i, dl_j, dp_i, dp_j)."""
+    if subsamples is not None:
+        s = max(1, int(subsamples))
+        return s, s
+    dl_i, dl_j, dp_i, dp_j = gradients4
+    s_i = subpoint_count(max(float(np.median(np.abs(dl_i))), float(np.median(np.abs(dp_i)))))
+    s_j = subpoint_count(max(float(np.median(np.abs(dl_j))), float(np.median(np.abs(dp_j)))))
+    return s_i, s_j
+
+
+def _flatten_beam_compiled(geom: TileGeometry, grid, window, beta0_windows, oversampling, halo, out_shape, looks,
+                           subsamples, line, pixel) -> BeamTileSums:
+    """:func:`flatten_beam` with the compiled kernels: the sub-point distribution straight into one
+    window, then read-back and per-pixel sums over the core facets only."""
+    l0, l1, p0, p1 = window
+    shape = (l1 - l0, p1 - p0)
+    lv = np.where(geom.valid, line, np.nan)
+    pv = np.where(geom.valid, pixel, np.nan)
+    if min(lv.shape) > 1:
+        grads = kernels.gradients(lv) + kernels.gradients(pv)
+        grads = (grads[0], grads[1], grads[2], grads[3])
+    else:
+        grads = (np.zeros_like(lv),) * 4
+    s_i, s_j = _subpoint_counts(grads, subsamples)
+    acc = kernels.distribute_subsampled(lv, pv, grads, geom.area_gamma_m2, l0, p0, shape, s_i, s_j)
+    count, covered, betas, anf, anf_flat, area = kernels.beam_sums(
+        line, pixel, geom.valid, geom.shadow, geom.time_s, geom.along_track_m_per_s, geom.cos_ellipsoid_incidence,
+        acc, beta0_windows, grid.range_spacing_m * grid.line_interval_s, l0, p0, grid.lines, grid.pixels,
+        oversampling, _halo(halo), out_shape)
+    return BeamTileSums(count=count, covered=covered, beta0=betas, anf=anf, anf_flat=anf_flat, area_gamma=area,
+                        looks=float(looks))
 
 
 @dataclass

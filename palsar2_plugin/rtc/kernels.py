@@ -1,0 +1,441 @@
+"""Optional compiled (numba, ``nogil``) kernels of the terrain-correction tile functions.
+
+Each kernel fuses several numpy passes over the facets of a tile into one loop and computes
+exactly what the numpy functions of :mod:`.tile`, :mod:`.area` and :mod:`.layover_shadow` do
+(same formulas, same conventions: radar coordinates 0-based fractional cell centres, times in s,
+distances in m, angles in radians, areas in m^2, beta0 linear power):
+
+- :func:`facet_geometry`: facet centres, ellipsoid normal, vector area, zero-Doppler Newton on the
+  orbit polynomial, slant range, look vector, A_gamma/A_sigma, local and ellipsoid incidence
+  cosines, along-track factor, look angle and ground range, in one pass per facet.
+- :func:`layover_shadow`: the binned running-extreme test of :func:`.layover_shadow.layover_shadow`
+  (direct scatter to the bins instead of sorting).
+- :func:`distribute_subsampled`: the s_i x s_j sub-point bilinear distribution of A_gamma straight
+  into one padded window (no per-sub-point arrays).
+- :func:`beam_sums`: bilinear read-back of the accumulated area and of beta0 at the *core* facets
+  only, and their per-output-pixel sums (the halo's read-back is never used).
+
+:func:`enabled` is False when numba does not import (e.g. QGIS on Windows/macOS), when the
+environment variable ``PALSAR2_NO_NUMBA`` is set to a non-empty value other than ``0`` (read at each
+call, so tests can switch paths), or after a numba error (then numpy for the rest of the process).
+Compiled on first use (about 10 s) and cached on disk by numba (next to this module, or in the
+user cache folder when that is not writable), so later processes start at once.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+
+try:
+    from numba import njit
+except Exception:                                   # numba absent or broken: numpy path
+    njit = None
+
+AVAILABLE = njit is not None
+_failed = False
+
+
+def enabled() -> bool:
+    """True when the compiled kernels are to be used (numba importable, not switched off)."""
+    return AVAILABLE and not _failed and os.environ.get("PALSAR2_NO_NUMBA", "") in ("", "0")
+
+
+def disable() -> None:
+    """Switch the kernels off for the rest of the process (after a numba error)."""
+    global _failed
+    _failed = True
+
+
+def _jit(f):
+    return njit(nogil=True, cache=True)(f) if AVAILABLE else f
+
+
+# ------------------------------------------------------------------------------------------ geometry
+@_jit
+def _facet_geometry(vx, vy, vz, h, seeds, coeffs, t_mid, half, lo, hi, one_minus_e2, out):
+    """out: (17, ny, nx) float64 rows: time, range, along, a_gamma, a_sigma, cos_lia, cos_ell,
+    ax, ay, az, lx, ly, lz, h_c, look, ground, valid (1/0). NaN where a corner is NaN."""
+    ny = vx.shape[0] - 1
+    nx = vx.shape[1] - 1
+    deg = coeffs.shape[0] - 1
+    nan = np.nan
+    for i in range(ny):
+        for j in range(nx):
+            x00 = vx[i, j]; x01 = vx[i, j + 1]; x10 = vx[i + 1, j]; x11 = vx[i + 1, j + 1]
+            y00 = vy[i, j]; y01 = vy[i, j + 1]; y10 = vy[i + 1, j]; y11 = vy[i + 1, j + 1]
+            z00 = vz[i, j]; z01 = vz[i, j + 1]; z10 = vz[i + 1, j]; z11 = vz[i + 1, j + 1]
+            cx = 0.25 * (x00 + x01 + x10 + x11)
+            cy = 0.25 * (y00 + y01 + y10 + y11)
+            cz = 0.25 * (z00 + z01 + z10 + z11)
+            hc = 0.25 * (h[i, j] + h[i, j + 1] + h[i + 1, j] + h[i + 1, j + 1])
+            if not np.isfinite(cx):
+                for q in range(16):
+                    out[q, i, j] = nan
+                out[13, i, j] = hc
+                out[16, i, j] = 0.0
+                continue
+            zz = cz / one_minus_e2
+            nrm = math.sqrt(cx * cx + cy * cy + zz * zz)
+            ux = cx / nrm; uy = cy / nrm; uz = zz / nrm
+            d1x = x11 - x00; d1y = y11 - y00; d1z = z11 - z00
+            d2x = x10 - x01; d2y = y10 - y01; d2z = z10 - z01
+            ax = 0.5 * (d1y * d2z - d1z * d2y)
+            ay = 0.5 * (d1z * d2x - d1x * d2z)
+            az = 0.5 * (d1x * d2y - d1y * d2x)
+            if ax * ux + ay * uy + az * uz < 0:
+                ax = -ax; ay = -ay; az = -az
+            # zero-Doppler Newton on the polynomial orbit
+            t = seeds[i, j]
+            if not np.isfinite(t):
+                t = t_mid
+            sx = sy = sz = svx = svy = svz = sax = say = saz = 0.0
+            converged = False
+            for _ in range(12):
+                u = (t - t_mid) / half
+                px = coeffs[deg, 0]; py = coeffs[deg, 1]; pz = coeffs[deg, 2]
+                qx = qy = qz = 0.0
+                rx = ry = rz = 0.0
+                for k in range(deg - 1, -1, -1):
+                    rx = rx * u + 2.0 * qx; ry = ry * u + 2.0 * qy; rz = rz * u + 2.0 * qz
+                    qx = qx * u + px; qy = qy * u + py; qz = qz * u + pz
+                    px = px * u + coeffs[k, 0]; py = py * u + coeffs[k, 1]; pz = pz * u + coeffs[k, 2]
+                sx = px; sy = py; sz = pz
+                svx = qx / half; svy = qy / half; svz = qz / half
+                h2 = half * half
+                sax = rx / h2; say = ry / h2; saz = rz / h2
+                dx = cx - sx; dy = cy - sy; dz = cz - sz
+                f = dx * svx + dy * svy + dz * svz
+                fp = dx * sax + dy * say + dz * saz - (svx * svx + svy * svy + svz * svz)
+                step = f / fp
+                t_new = min(max(t - step, lo), hi)
+                delta = t_new - t
+                t = t_new
+                if abs(step) < 1e-4:
+                    hd = 0.5 * delta * delta
+                    sx = sx + svx * delta + sax * hd
+                    sy = sy + svy * delta + say * hd
+                    sz = sz + svz * delta + saz * hd
+                    svx = svx + sax * delta; svy = svy + say * delta; svz = svz + saz * delta
+                    converged = True
+                    break
+            if not converged:
+                u = (t - t_mid) / half
+                px = coeffs[deg, 0]; py = coeffs[deg, 1]; pz = coeffs[deg, 2]
+                qx = qy = qz = 0.0
+                rx = ry = rz = 0.0
+                for k in range(deg - 1, -1, -1):
+                    rx = rx * u + 2.0 * qx; ry = ry * u + 2.0 * qy; rz = rz * u + 2.0 * qz
+                    qx = qx * u + px; qy = qy * u + py; qz = qz * u + pz
+                    px = px * u + coeffs[k, 0]; py = py * u + coeffs[k, 1]; pz = pz * u + coeffs[k, 2]
+                sx = px; sy = py; sz = pz
+                svx = qx / half; svy = qy / half; svz = qz / half
+                sax = rx / (half * half); say = ry / (half * half); saz = rz / (half * half)
+            dx = cx - sx; dy = cy - sy; dz = cz - sz
+            rng = math.sqrt(dx * dx + dy * dy + dz * dz)
+            lx = -dx / rng; ly = -dy / rng; lz = -dz / rng
+            proj = ax * lx + ay * ly + az * lz
+            a_sigma = math.sqrt(ax * ax + ay * ay + az * az)
+            v2 = svx * svx + svy * svy + svz * svz
+            s_norm = math.sqrt(sx * sx + sy * sy + sz * sz)
+            cos_a = -(dx * sx + dy * sy + dz * sz) / (s_norm * rng)
+            cos_a = min(max(cos_a, -1.0), 1.0)
+            gx = cx - hc * ux - sx; gy = cy - hc * uy - sy; gz = cz - hc * uz - sz
+            out[0, i, j] = t
+            out[1, i, j] = rng
+            out[2, i, j] = (v2 - (dx * sax + dy * say + dz * saz)) / math.sqrt(v2)
+            out[3, i, j] = max(proj, 0.0)
+            out[4, i, j] = a_sigma
+            out[5, i, j] = proj / a_sigma
+            out[6, i, j] = ux * lx + uy * ly + uz * lz
+            out[7, i, j] = ax; out[8, i, j] = ay; out[9, i, j] = az
+            out[10, i, j] = lx; out[11, i, j] = ly; out[12, i, j] = lz
+            out[13, i, j] = hc
+            out[14, i, j] = math.acos(cos_a)
+            out[15, i, j] = math.sqrt(gx * gx + gy * gy + gz * gz)
+            out[16, i, j] = 1.0
+
+
+def facet_geometry(vx, vy, vz, h, seeds, orbit, one_minus_e2):
+    """Per-facet geometry rows (see ``_facet_geometry``) from ECEF vertices (m), vertex heights (m),
+    seed times (s, per facet) and an :class:`.orbit_poly.OrbitPolynomial`."""
+    ny, nx = vx.shape[0] - 1, vx.shape[1] - 1
+    out = np.empty((17, ny, nx))
+    _facet_geometry(np.ascontiguousarray(vx, dtype=np.float64), np.ascontiguousarray(vy, dtype=np.float64),
+                    np.ascontiguousarray(vz, dtype=np.float64), np.ascontiguousarray(h, dtype=np.float64),
+                    np.ascontiguousarray(seeds, dtype=np.float64), np.ascontiguousarray(orbit.coeffs, dtype=np.float64),
+                    float(orbit.t_mid_s), float(orbit.half_span_s), float(orbit.t_mid_s - orbit.half_span_s),
+                    float(orbit.t_mid_s + orbit.half_span_s), float(one_minus_e2), out)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ layover / shadow
+@_jit
+def _layover_shadow(t, g, r, a, azimuth_bin_s, tolerance_m, gb_m, layover, shadow):
+    n = t.size
+    count = 0
+    tmin = np.inf
+    gmin = np.inf
+    for q in range(n):
+        if np.isfinite(t[q]) and np.isfinite(g[q]) and np.isfinite(r[q]) and np.isfinite(a[q]):
+            count += 1
+            tmin = min(tmin, t[q])
+            gmin = min(gmin, g[q])
+    if count < 2:
+        return
+    strip = np.full(n, -1, dtype=np.int64)
+    gbin = np.zeros(n, dtype=np.int64)
+    n_s = 0
+    n_g = 0
+    for q in range(n):
+        if np.isfinite(t[q]) and np.isfinite(g[q]) and np.isfinite(r[q]) and np.isfinite(a[q]):
+            s = np.int64(np.floor((t[q] - tmin) / azimuth_bin_s))
+            b = np.int64(np.floor((g[q] - gmin) / gb_m))
+            strip[q] = s
+            gbin[q] = b
+            n_s = max(n_s, s + 1)
+            n_g = max(n_g, b + 1)
+    a_max = np.full((n_s, n_g), -np.inf)
+    r_max = np.full((n_s, n_g), -np.inf)
+    r_min = np.full((n_s, n_g), np.inf)
+    for q in range(n):
+        s = strip[q]
+        if s < 0:
+            continue
+        b = gbin[q]
+        if a[q] > a_max[s, b]:
+            a_max[s, b] = a[q]
+        if r[q] > r_max[s, b]:
+            r_max[s, b] = r[q]
+        if r[q] < r_min[s, b]:
+            r_min[s, b] = r[q]
+    # running extremes of the bins strictly before / after along each strip
+    a_before = np.empty((n_s, n_g))
+    r_before = np.empty((n_s, n_g))
+    r_after = np.empty((n_s, n_g))
+    for s in range(n_s):
+        am = -np.inf
+        rm = -np.inf
+        for b in range(n_g):
+            a_before[s, b] = am
+            r_before[s, b] = rm
+            am = max(am, a_max[s, b])
+            rm = max(rm, r_max[s, b])
+        rn = np.inf
+        for b in range(n_g - 1, -1, -1):
+            r_after[s, b] = rn
+            rn = min(rn, r_min[s, b])
+    for q in range(n):
+        s = strip[q]
+        if s < 0:
+            continue
+        b = gbin[q]
+        s0 = max(s - 1, 0)
+        s1 = min(s + 1, n_s - 1)
+        ab = -np.inf
+        rb = -np.inf
+        ra = np.inf
+        for ss in range(s0, s1 + 1):
+            ab = max(ab, a_before[ss, b])
+            rb = max(rb, r_before[ss, b])
+            ra = min(ra, r_after[ss, b])
+        shadow[q] = a[q] < ab - tolerance_m / r[q]
+        layover[q] = (r[q] < rb - tolerance_m) or (r[q] > ra + tolerance_m)
+
+
+def layover_shadow(azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad, azimuth_bin_s, tolerance_m,
+                   ground_bin_m=None):
+    """Same contract as :func:`.layover_shadow.layover_shadow` (boolean layover, shadow)."""
+    shape = slant_range_m.shape
+    layover = np.zeros(slant_range_m.size, dtype=np.bool_)
+    shadow = np.zeros(slant_range_m.size, dtype=np.bool_)
+    gb_m = ground_bin_m if ground_bin_m else max(2.0 * tolerance_m, 1e-3)
+    _layover_shadow(*(np.ascontiguousarray(x, dtype=np.float64).ravel()
+                      for x in (azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad)),
+                    float(azimuth_bin_s), float(tolerance_m), float(gb_m), layover, shadow)
+    return layover.reshape(shape), shadow.reshape(shape)
+
+
+# ------------------------------------------------------------------------------------------ area distribution
+@_jit
+def _gradients(a, gi, gj):
+    """np.gradient along both axes (unit spacing, one-sided at the edges), non-finite -> 0."""
+    ny, nx = a.shape
+    for i in range(ny):
+        for j in range(nx):
+            if i == 0:
+                v = a[1, j] - a[0, j]
+            elif i == ny - 1:
+                v = a[ny - 1, j] - a[ny - 2, j]
+            else:
+                v = (a[i + 1, j] - a[i - 1, j]) / 2.0
+            gi[i, j] = v if np.isfinite(v) else 0.0
+            if j == 0:
+                v = a[i, 1] - a[i, 0]
+            elif j == nx - 1:
+                v = a[i, nx - 1] - a[i, nx - 2]
+            else:
+                v = (a[i, j + 1] - a[i, j - 1]) / 2.0
+            gj[i, j] = v if np.isfinite(v) else 0.0
+
+
+def gradients(a):
+    """(d/di, d/dj) of a 2-D array (at least 2 x 2) as np.gradient, with non-finite values set to 0."""
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    gi = np.empty_like(a)
+    gj = np.empty_like(a)
+    _gradients(a, gi, gj)
+    return gi, gj
+
+
+@_jit
+def _distribute(line, pixel, dl_i, dl_j, dp_i, dp_j, w, s_i, s_j, line0, pixel0, acc):
+    n_l = acc.shape[0] - 2
+    n_p = acc.shape[1] - 2
+    inv = 1.0 / (s_i * s_j)
+    ny, nx = line.shape
+    for i in range(ny):
+        for j in range(nx):
+            l_c = line[i, j]
+            p_c = pixel[i, j]
+            wv = w[i, j]
+            if not (np.isfinite(l_c) and np.isfinite(p_c)):
+                continue
+            if not np.isfinite(wv):
+                continue
+            part = wv * inv if (s_i > 1 or s_j > 1) else wv
+            for ia in range(s_i):
+                fa = (ia + 0.5) / s_i - 0.5
+                for ib in range(s_j):
+                    fb = (ib + 0.5) / s_j - 0.5
+                    l = l_c + fa * dl_i[i, j] + fb * dl_j[i, j] - (line0 - 1)
+                    p = p_c + fa * dp_i[i, j] + fb * dp_j[i, j] - (pixel0 - 1)
+                    if not (l >= 0 and l < n_l + 1 and p >= 0 and p < n_p + 1):
+                        continue
+                    li = int(l)
+                    pi = int(p)
+                    fl = l - li
+                    fp = p - pi
+                    acc[li, pi] += part * ((1 - fl) * (1 - fp))
+                    acc[li, pi + 1] += part * ((1 - fl) * fp)
+                    acc[li + 1, pi] += part * (fl * (1 - fp))
+                    acc[li + 1, pi + 1] += part * (fl * fp)
+
+
+def distribute_subsampled(line, pixel, gradients4, weight, line0, pixel0, shape, s_i, s_j):
+    """A_gamma (``weight``, m^2 per facet) spread bilinearly from s_i x s_j sub-points of every facet
+    onto a (n_lines, n_pixels) float64 window starting at (line0, pixel0); ``gradients4`` =
+    (dl_i, dl_j, dp_i, dp_j), the facet-lattice gradients of the radar coordinates."""
+    n_l, n_p = shape
+    acc = np.zeros((n_l + 2, n_p + 2))
+    dl_i, dl_j, dp_i, dp_j = (np.ascontiguousarray(g, dtype=np.float64) for g in gradients4)
+    _distribute(np.ascontiguousarray(line, dtype=np.float64), np.ascontiguousarray(pixel, dtype=np.float64),
+                dl_i, dl_j, dp_i, dp_j, np.ascontiguousarray(weight, dtype=np.float64), int(s_i), int(s_j),
+                int(line0), int(pixel0), acc)
+    return acc[1:-1, 1:-1].copy()
+
+
+# ------------------------------------------------------------------------------------------ read-back + pixel sums
+@_jit
+def _read(img, l, p, nodata_zero):
+    """Bilinear value of ``img`` at window coordinates (l, p) with the rules of area.read_bilinear."""
+    n_l, n_p = img.shape
+    if not (np.isfinite(l) and np.isfinite(p)):
+        return np.nan
+    li = math.floor(l)
+    pi = math.floor(p)
+    fl = l - li
+    fp = p - pi
+    if li == n_l - 1 and fl == 0:
+        li -= 1
+        fl = 1.0
+    if pi == n_p - 1 and fp == 0:
+        pi -= 1
+        fp = 1.0
+    if not (li >= 0 and li < n_l - 1 and pi >= 0 and pi < n_p - 1):
+        return np.nan
+    li = int(li)
+    pi = int(pi)
+    v00 = np.float64(img[li, pi])
+    v01 = np.float64(img[li, pi + 1])
+    v10 = np.float64(img[li + 1, pi])
+    v11 = np.float64(img[li + 1, pi + 1])
+    if nodata_zero and (v00 == 0 or v01 == 0 or v10 == 0 or v11 == 0):
+        return np.nan
+    return v00 * (1 - fl) * (1 - fp) + v01 * (1 - fl) * fp + v10 * fl * (1 - fp) + v11 * fl * fp
+
+
+@_jit
+def _beam_sums(line, pixel, valid, shadow, time_s, along, cos_ell, acc, betas, a_beta_per_along,
+               line0, pixel0, n_lines, n_pixels, k, hy, hx, ny, nx, count, covered, beta_sums, anf_sum,
+               anf_flat_sum, area_sum):
+    n_pol = betas.shape[0]
+    vals = np.empty(n_pol)
+    for i in range(hy, hy + k * ny):
+        oi = (i - hy) // k
+        for j in range(hx, hx + k * nx):
+            oj = (j - hx) // k
+            if not valid[i, j]:
+                continue
+            ln = line[i, j]
+            px = pixel[i, j]
+            inside = ln >= 0 and ln <= n_lines - 1 and px >= 0 and px <= n_pixels - 1
+            if not inside:
+                continue
+            lw = ln - line0
+            pw = px - pixel0
+            all_b = True
+            for b in range(n_pol):
+                v = _read(betas[b], lw, pw, True)
+                vals[b] = v
+                if not np.isfinite(v):
+                    all_b = False
+            if not all_b:
+                continue
+            if np.isfinite(time_s[i, j]):
+                covered[oi, oj] += 1.0
+            if shadow[i, j]:
+                continue
+            rg = _read(acc, lw, pw, False)
+            anf = rg / (a_beta_per_along * along[i, j])
+            if not np.isfinite(anf):
+                continue
+            c = cos_ell[i, j]
+            count[oi, oj] += 1.0
+            for b in range(n_pol):
+                beta_sums[b, oi, oj] += vals[b]
+            anf_sum[oi, oj] += anf
+            anf_flat_sum[oi, oj] += c / math.sqrt(max(1.0 - c * c, 1e-12))
+            area_sum[oi, oj] += rg
+
+
+def beam_sums(line, pixel, valid, shadow, time_s, along, cos_ell, acc, beta0_windows, a_beta_per_along,
+              line0, pixel0, n_lines, n_pixels, oversampling, halo, out_shape):
+    """Per-output-pixel sums of one beam over the core facets (see tile.BeamTileSums):
+    (count, covered, [beta0 sums], anf, anf_flat, area_gamma), arrays ``out_shape`` float64.
+
+    ``acc``: the accumulated A_gamma window (m^2); ``beta0_windows``: beta0 (linear power) windows;
+    ``a_beta_per_along``: range spacing (m) x line interval (s), times the along-track factor gives
+    the radar cell's slant-plane area (m^2)."""
+    ny, nx = out_shape
+    hy, hx = halo
+    f64 = lambda x: np.ascontiguousarray(x, dtype=np.float64)
+    if all(np.asarray(b).dtype == np.float32 for b in beta0_windows) and beta0_windows:
+        betas = np.stack([np.asarray(b) for b in beta0_windows])
+    elif beta0_windows:
+        betas = np.stack([f64(b) for b in beta0_windows])
+    else:
+        betas = np.zeros((0, 2, 2))
+    count = np.zeros(out_shape)
+    covered = np.zeros(out_shape)
+    beta_sums = np.zeros((len(beta0_windows),) + tuple(out_shape))
+    anf = np.zeros(out_shape)
+    anf_flat = np.zeros(out_shape)
+    area = np.zeros(out_shape)
+    _beam_sums(f64(line), f64(pixel), np.ascontiguousarray(valid, dtype=np.bool_),
+               np.ascontiguousarray(shadow, dtype=np.bool_), f64(time_s), f64(along), f64(cos_ell), f64(acc), betas,
+               float(a_beta_per_along), int(line0), int(pixel0), int(n_lines), int(n_pixels), int(oversampling),
+               int(hy), int(hx), int(ny), int(nx), count, covered, beta_sums, anf, anf_flat, area)
+    return count, covered, list(beta_sums), anf, anf_flat, area
