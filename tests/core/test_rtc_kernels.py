@@ -1,0 +1,137 @@
+"""The compiled (numba) terrain-correction kernels give what the numpy path gives.
+
+Both paths run in this process: PALSAR2_NO_NUMBA=1 (read at each call) switches to numpy. The
+end-to-end case is a hilly scene with layover, shadow, a DEM gap and two overlapping beams, so
+every branch of the kernels (invalid facets, shadowed facets, facets outside a beam, sub-points)
+is exercised; layers must agree to float32 rounding and the masks exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import rasterio
+
+from palsar2_plugin.rtc import kernels
+from palsar2_plugin.rtc.area import distribute_bilinear, read_bilinear
+from palsar2_plugin.rtc.driver import terrain_correct
+from palsar2_plugin.rtc.layover_shadow import layover_shadow
+from palsar2_plugin.rtc.synthetic import gaussian_hills, synthetic_case
+
+needs_numba = pytest.mark.skipif(not kernels.AVAILABLE, reason="numba does not import here")
+
+LAYERS = ("mask", "local_incidence", "ellipsoid_incidence", "scattering_area", "gamma_to_sigma", "number_of_looks",
+          "dem")
+
+
+def _read(path):
+    with rasterio.open(path) as ds:
+        return ds.read(1)
+
+
+def test_no_numba_env_switches_the_kernels_off(monkeypatch):
+    monkeypatch.setenv("PALSAR2_NO_NUMBA", "1")
+    assert not kernels.enabled()
+    monkeypatch.setenv("PALSAR2_NO_NUMBA", "0")
+    assert kernels.enabled() == kernels.AVAILABLE
+    monkeypatch.setattr(kernels, "AVAILABLE", False)       # as where numba is not installed
+    assert not kernels.enabled()
+
+
+@pytest.fixture(scope="module")
+def both_paths(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("kernels")
+    heights = gaussian_hills((150, 170), 30.0, [(0.4, 0.45, 1400.0, 500.0), (0.7, 0.75, 900.0, 250.0)], base_m=100.0)
+    heights[20:26, 120:131] = np.nan                                    # a DEM gap
+    dem, radar = synthetic_case(str(folder), heights, pixel_m=30.0, beams=2, overlap_px=40)
+    results = {}
+    mp = pytest.MonkeyPatch()
+    try:
+        for name, flag in (("numpy", "1"), ("numba", "0")):
+            mp.setenv("PALSAR2_NO_NUMBA", flag)
+            results[name] = terrain_correct(radar, dem, str(folder / name), height_reference="ellipsoid",
+                                            pixel_size_m=25.0, tile_size=64, workers=2)
+    finally:
+        mp.undo()
+    return results
+
+
+@needs_numba
+def test_terrain_correction_is_the_same_with_and_without_numba(both_paths):
+    a, b = both_paths["numpy"], both_paths["numba"]
+    mask = _read(a["mask"])
+    np.testing.assert_array_equal(_read(b["mask"]), mask)
+    # the scene really has every class the kernels branch on
+    for value in (0, 1, 2, 3):
+        assert (mask == value).sum() > 20, value
+    ga, gb = _read(a["gamma0"]["HH"]), _read(b["gamma0"]["HH"])
+    np.testing.assert_array_equal(np.isnan(ga), np.isnan(gb))
+    ok = np.isfinite(ga)
+    assert ok.sum() > 10000
+    assert float(np.max(np.abs(10 * np.log10(gb[ok] / ga[ok])))) < 1e-4      # dB
+    for layer in LAYERS[1:]:
+        la, lb = _read(a[layer]), _read(b[layer])
+        np.testing.assert_array_equal(np.isnan(la), np.isnan(lb), err_msg=layer)
+        np.testing.assert_allclose(lb, la, rtol=2e-5, atol=1e-4, equal_nan=True, err_msg=layer)
+
+
+@needs_numba
+def test_layover_shadow_kernel_matches_numpy_with_gaps():
+    rng = np.random.default_rng(7)
+    n = 40000
+    t = rng.uniform(0.0, 0.2, n)
+    g = rng.uniform(800e3, 830e3, n)
+    r = g * 1.1 + rng.normal(0.0, 15.0, n)                 # non-monotonic: plenty of layover
+    a = 0.6 + (g - 800e3) / 1e6 + rng.normal(0.0, 2e-5, n)
+    for arr, frac in ((t, 0.01), (r, 0.01), (a, 0.01)):
+        arr[rng.uniform(size=n) < frac] = np.nan
+    lay_np, sha_np = layover_shadow(t, g, r, a, azimuth_bin_s=0.01, tolerance_m=5.0)
+    lay_nb, sha_nb = kernels.layover_shadow(t, g, r, a, azimuth_bin_s=0.01, tolerance_m=5.0)
+    assert 0.05 < lay_np.mean() < 0.95 and 0.05 < sha_np.mean() < 0.95
+    np.testing.assert_array_equal(lay_nb, lay_np)
+    np.testing.assert_array_equal(sha_nb, sha_np)
+    # fewer than two usable points: nothing flagged
+    lay, sha = kernels.layover_shadow(np.array([1.0, np.nan]), np.ones(2), np.ones(2), np.ones(2), 0.1, 1.0)
+    assert not lay.any() and not sha.any()
+
+
+@needs_numba
+def test_distribution_and_read_back_kernels_match_numpy():
+    rng = np.random.default_rng(11)
+    ny, nx = 60, 70
+    ii, jj = np.mgrid[:ny, :nx].astype(float)
+    line = 3.0 + 0.37 * ii + 0.05 * jj + rng.normal(0, 0.01, (ny, nx))
+    pixel = -2.0 + 0.61 * jj - 0.03 * ii
+    w = rng.uniform(0, 2, (ny, nx))
+    line[5, 5] = np.nan
+    w[7, 9] = np.nan
+    shape, l0, p0 = (30, 40), 0, 0
+    dl_i, dl_j = np.gradient(line)
+    dp_i, dp_j = np.gradient(pixel)
+    for gr in (dl_i, dl_j, dp_i, dp_j):
+        gr[~np.isfinite(gr)] = 0.0
+    grads = kernels.gradients(line) + kernels.gradients(pixel)
+    for mine, ref in zip(grads, (dl_i, dl_j, dp_i, dp_j)):
+        np.testing.assert_array_equal(mine, ref)
+    for s_i, s_j in ((1, 1), (2, 3)):
+        ref = np.zeros(shape)
+        for a in (np.arange(s_i) + 0.5) / s_i - 0.5:
+            for b in (np.arange(s_j) + 0.5) / s_j - 0.5:
+                ref += distribute_bilinear(line + a * dl_i + b * dl_j, pixel + a * dp_i + b * dp_j,
+                                           w / (s_i * s_j), l0, p0, shape)
+        got = kernels.distribute_subsampled(line, pixel, grads, w, l0, p0, shape, s_i, s_j)
+        np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12)
+        assert got.sum() > 100.0
+    # read-back with nodata_zero: a 0 neighbour gives NaN, exactly as area.read_bilinear
+    img = rng.uniform(1, 2, shape).astype(np.float32)
+    img[10, 10] = 0.0
+    ref = read_bilinear(img, line, pixel, l0, p0, nodata_zero=True)
+    ones = np.ones((ny, nx), bool)
+    count, covered, betas, anf, anf_flat, area = kernels.beam_sums(
+        line, pixel, ones, ~ones, np.zeros((ny, nx)), np.ones((ny, nx)), np.full((ny, nx), 0.8),
+        np.ones(shape), [img], 1.0, l0, p0, 1000, 1000, 1, (0, 0), (ny, nx))
+    good = np.isfinite(ref) & (line >= 0) & (pixel >= 0)
+    assert 100 < good.sum() < ny * nx
+    np.testing.assert_array_equal(count, good.astype(float))
+    np.testing.assert_allclose(betas[0][good], ref[good], rtol=1e-12)
+    np.testing.assert_allclose(anf_flat[good], 0.8 / 0.6, rtol=1e-12)
