@@ -19,7 +19,9 @@ disk. A numba error while compiling or running switches the kernel off for the p
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import threading
 from typing import Optional
 
 import numpy as np
@@ -29,19 +31,26 @@ COMPLEX_FLOAT32 = 0
 AMPLITUDE_UINT16 = 1
 
 
-def _numba_wanted() -> bool:
-    return os.environ.get("PALSAR2_NO_NUMBA", "") in ("", "0")
+def _numba_found() -> bool:
+    """numba is installed and not switched off by PALSAR2_NO_NUMBA (it is imported only on first use,
+    so importing this module stays cheap for QGIS's start-up)."""
+    if os.environ.get("PALSAR2_NO_NUMBA", "") not in ("", "0"):
+        return False
+    try:
+        return importlib.util.find_spec("numba") is not None
+    except Exception:                                        # a broken installation
+        return False
 
 
-try:
-    if not _numba_wanted():
-        raise ImportError("disabled by PALSAR2_NO_NUMBA")
-    from numba import njit, types
-    from numba.extending import intrinsic
-except Exception:                                            # numba absent, broken or switched off
-    njit = None
+AVAILABLE = _numba_found()
+_compiled = None                                             # the njit dispatcher, once built
+_build_state = "not built"                                   # -> "built" or "failed"
+_build_lock = threading.Lock()
+types = None                                                 # numba.types, once imported
 
-AVAILABLE = njit is not None
+
+class NumbaError(Exception):
+    """Stand-in until numba is imported (then numba's own error class)."""
 
 
 #: Values of a line handled at a time (16 KB of float32 sums: stays in the L1 cache over the looks).
@@ -121,14 +130,29 @@ def _multilook_words(words, row_stride, kind, swap, looks_az, looks_rg, out):
                 s += acc[first + c]
             row[j] = s * scale
 
-if AVAILABLE:
-    _bits_as_float32 = intrinsic(_bits_as_float32)
-    _add_squares_swapped, _add_squares_native, _add_squared_amplitudes = (
-        njit(nogil=True, cache=False)(f) for f in (_add_squares_swapped, _add_squares_native, _add_squared_amplitudes))
-    _compiled = njit(nogil=True, cache=False)(_multilook_words)
-    from numba.core.errors import NumbaError
-else:
-    _compiled = None
+def _kernel():
+    """The compiled kernel's dispatcher (numba imported and the functions wrapped on first call; the
+    machine code is made per argument types on the dispatcher's first call), or None."""
+    global _compiled, _build_state, types, NumbaError
+    global _bits_as_float32, _add_squares_swapped, _add_squares_native, _add_squared_amplitudes
+    if _build_state == "not built" and AVAILABLE:
+        with _build_lock:
+            if _build_state == "not built":
+                try:
+                    import numba
+                    from numba.core.errors import NumbaError as numba_error
+                    from numba.extending import intrinsic
+                    types = numba.types
+                    jit = numba.njit(nogil=True, cache=False)
+                    _bits_as_float32 = intrinsic(_bits_as_float32)
+                    _add_squares_swapped, _add_squares_native, _add_squared_amplitudes = (
+                        jit(f) for f in (_add_squares_swapped, _add_squares_native, _add_squared_amplitudes))
+                    _compiled = jit(_multilook_words)
+                    NumbaError = numba_error
+                    _build_state = "built"
+                except Exception:                            # numba present but unusable here
+                    _compiled, _build_state = None, "failed"
+    return _compiled
 
 
 def multilook_raw(block: np.ndarray, looks_az: int, looks_rg: int) -> Optional[np.ndarray]:
@@ -140,7 +164,8 @@ def multilook_raw(block: np.ndarray, looks_az: int, looks_rg: int) -> Optional[n
     None when numba is unavailable or disabled, or for other sample types/layouts.
     """
     global _compiled
-    if _compiled is None or block.ndim != 2:
+    kernel = _kernel()
+    if kernel is None or block.ndim != 2:
         return None
     dt = block.dtype
     if dt.kind == "c" and dt.itemsize == 8:
@@ -163,7 +188,7 @@ def multilook_raw(block: np.ndarray, looks_az: int, looks_rg: int) -> Optional[n
     words = np.lib.stride_tricks.as_strided(block.view(word), shape=(span,), strides=(word.itemsize,),
                                             writeable=False)   # read-only always: one compiled signature
     try:
-        _compiled(words, row_stride, kind, not dt.isnative, looks_az, looks_rg, out)
+        kernel(words, row_stride, kind, not dt.isnative, looks_az, looks_rg, out)
     except NumbaError:                                       # e.g. an LLVM problem on this machine
         _compiled = None
         return None
