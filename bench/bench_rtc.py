@@ -2,7 +2,7 @@
 """Benchmark: our terrain correction vs sarsen's on the same synthetic geometry and DEM.
 
     /usr/bin/python3 bench/bench_rtc.py [--size 4000] [--spacing 10] [--workers 2] \
-        [--sarsen-python /path/to/venv/bin/python] [--workdir DIR]
+        [--sarsen-python /path/to/venv/bin/python] [--paths numba numpy] [--repeat N] [--workdir DIR]
 
 Scene (the recipe of ../shared/bench/sarsen_synthetic.py): a DEM of size x size pixels at
 ``spacing`` m in UTM 54N near 36 N 138.5 E, Gaussian hills up to ~1.8 km on a 300 m base with a flat
@@ -17,6 +17,10 @@ grid as output grid, with ``--workers`` threads. Printed: wall time of the corre
 flat-area gamma0 bias against tan(theta_ell) with its per-pixel spread, and the median difference
 ours - sarsen over pixels both call valid. Ours multilooks the constant image to the output pixel
 size (3 x 2 looks for 10 m), which is what it does with real data; sarsen reads the SLC.
+
+``--paths``: ours with the compiled numba kernels (compiled or loaded from numba's cache before the
+clock starts) and with the numpy path (PALSAR2_NO_NUMBA=1, the baseline before the kernels), both in
+the same run; ``--repeat`` repeats the whole round (the machine may be shared: compare within a round).
 """
 
 from __future__ import annotations
@@ -152,6 +156,8 @@ def run_ours(workdir: str, workers: int, tile_size: int, oversampling: int = 2) 
         def read_beta0(self, beam, polarisation, line0, line1, pixel0, pixel1):
             return np.ones((line1 - line0, pixel1 - pixel0), dtype=np.float32)
 
+    from palsar2_plugin.rtc import kernels
+    compiled = kernels.warm_up()          # numba compiles (or loads its cache) before the clock starts
     left, bottom, right, top = s["bounds"]
     t = time.perf_counter()
     result = terrain_correct(ConstantBeta0(), s["dem"], os.path.join(workdir, "ours"), height_reference="ellipsoid",
@@ -161,7 +167,8 @@ def run_ours(workdir: str, workers: int, tile_size: int, oversampling: int = 2) 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return dict(seconds=dt, peak_rss_mib=peak, gamma0=result["gamma0"]["HH"], mask=result["mask"],
                 timings={k: round(v, 1) for k, v in result["timings"].items()},
-                eia=result["ellipsoid_incidence"], looks=[la, lr], settings=str(result["settings"]))
+                eia=result["ellipsoid_incidence"], looks=[la, lr], settings=str(result["settings"]),
+                path="numba" if compiled else "numpy")
 
 
 # ---------------------------------------------------------------------------------------- sarsen
@@ -334,6 +341,50 @@ def _flat_stats(g: np.ndarray, inc_deg: float, size: int) -> str:
             f"median {10 * np.log10(np.median(ok) / ref):+.3f} dB, per-pixel std {np.std(10 * np.log10(ok)):.3f} dB")
 
 
+def _one_round(args, worker, setup, npix) -> None:
+    """Ours (each path and oversampling) and sarsen once, printed with their ratios."""
+    import rasterio
+
+    runs = []
+    for path in args.paths:
+        for k in args.oversampling:
+            ours = worker(sys.executable, "ours", ("--oversampling", str(k)), no_numba=(path == "numpy"))
+            with rasterio.open(ours["gamma0"]) as ds:
+                g_ours = ds.read(1)
+            with rasterio.open(ours["mask"]) as ds:
+                m_ours = ds.read(1)
+            rate = npix / ours["seconds"]
+            label = f"ours[{ours['path']}] k={k}"
+            runs.append((label, rate, g_ours, m_ours))
+            print(f"{label}: {ours['seconds']:.1f} s -> {rate:,.0f} DEM px/s, peak RSS {ours['peak_rss_mib']:,.0f} MiB "
+                  f"(looks {ours['looks']}, {ours['settings']})")
+            tiles_rate = npix / ours["timings"]["tiles_s"]
+            print(f"         of which tiles {ours['timings']['tiles_s']} s ({tiles_rate:,.0f} px/s), writing COGs/XML/"
+                  f"STAC/quick-look of the 9 layers {ours['timings']['finish_s']} s")
+            print(f"         {_flat_stats(g_ours, setup['inc_flat_deg'], args.size)}; valid {np.mean(m_ours == 1):.3f}, "
+                  f"layover {np.mean(m_ours == 2):.4f}, shadow {np.mean(m_ours == 3):.4f}")
+            del g_ours, m_ours
+    if args.sarsen_python:
+        sar = worker(args.sarsen_python, "sarsen")
+        with rasterio.open(sar["gamma0"]) as ds:
+            g_sar = ds.read(1)
+            if ds.transform.e > 0:          # sarsen may write y ascending
+                g_sar = g_sar[::-1]
+        sar_rate = npix / sar["seconds"]
+        print(f"sarsen : {sar['seconds']:.1f} s -> {sar_rate:,.0f} DEM px/s, peak RSS {sar['peak_rss_mib']:,.0f} MiB")
+        print(f"         {_flat_stats(g_sar, setup['inc_flat_deg'], args.size)}")
+        for label, rate, g_ours, m_ours in runs:
+            print(f"ratio {label}: ours / sarsen throughput = {rate / sar_rate:.2f}x")
+            both = (m_ours == 1) & np.isfinite(g_sar) & (g_sar > 0) & np.isfinite(g_ours)
+            if g_sar.shape == g_ours.shape and both.any():
+                d = 10 * np.log10(g_ours[both] / g_sar[both])
+                print(f"         ours - sarsen over {both.mean():.3f} of the pixels: median {np.median(d):+.3f} dB, "
+                      f"mean of ratio {10 * np.log10(np.mean(g_ours[both] / g_sar[both])):+.3f} dB, "
+                      f"5-95 % {np.percentile(d, 5):+.2f} .. {np.percentile(d, 95):+.2f} dB")
+            else:
+                print(f"grids differ (ours {g_ours.shape}, sarsen {g_sar.shape}): no pixel comparison")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--size", type=int, default=4000)
@@ -342,6 +393,10 @@ def main() -> None:
     ap.add_argument("--tile-size", type=int, default=256)
     ap.add_argument("--oversampling", type=int, nargs="+", default=[2, 1],
                     help="our DEM oversampling factor(s) to run (default: 2, the product default, and 1)")
+    ap.add_argument("--paths", nargs="+", choices=["numba", "numpy"], default=["numba", "numpy"],
+                    help="our kernels to run: numba (compiled, when numba imports) and/or numpy "
+                         "(PALSAR2_NO_NUMBA=1, the baseline); default both")
+    ap.add_argument("--repeat", type=int, default=1, help="run everything this many times (shared machines)")
     ap.add_argument("--prf", type=float, default=2000.0)
     ap.add_argument("--sr-spacing", type=float, default=4.29)
     ap.add_argument("--sarsen-python", default=None, help="python of a venv with sarsen installed")
@@ -374,50 +429,20 @@ def main() -> None:
           f"{setup['n_sr']} rg, incidence at the flat corner {setup['inc_flat_deg']:.1f} deg, {args.workers} threads, "
           f"workdir {workdir}")
 
-    def worker(python, name, extra=()):
+    def worker(python, name, extra=(), no_numba=False):
         cmd = [python, os.path.abspath(__file__), "--worker", name, "--workdir", workdir, "--workers",
                str(args.workers), "--tile-size", str(args.tile_size), *extra]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        env = dict(os.environ, PALSAR2_NO_NUMBA="1" if no_numba else "0")
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
         line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
         if proc.returncode != 0 or not line:
             raise SystemExit(f"{name} failed:\n{proc.stdout}\n{proc.stderr}")
         return json.loads(line[-1][7:])
 
-    runs = []
-    for k in args.oversampling:
-        ours = worker(sys.executable, "ours", ("--oversampling", str(k)))
-        with rasterio.open(ours["gamma0"]) as ds:
-            g_ours = ds.read(1)
-        with rasterio.open(ours["mask"]) as ds:
-            m_ours = ds.read(1)
-        rate = npix / ours["seconds"]
-        runs.append((k, rate, g_ours, m_ours))
-        print(f"ours k={k}: {ours['seconds']:.1f} s -> {rate:,.0f} DEM px/s, peak RSS {ours['peak_rss_mib']:,.0f} MiB "
-              f"(looks {ours['looks']}, {ours['settings']})")
-        tiles_rate = npix / ours["timings"]["tiles_s"]
-        print(f"         of which tiles {ours['timings']['tiles_s']} s ({tiles_rate:,.0f} px/s), writing COGs/XML/STAC/"
-              f"quick-look of the 9 layers {ours['timings']['finish_s']} s")
-        print(f"         {_flat_stats(g_ours, setup['inc_flat_deg'], args.size)}; valid {np.mean(m_ours == 1):.3f}, "
-              f"layover {np.mean(m_ours == 2):.4f}, shadow {np.mean(m_ours == 3):.4f}")
-    if args.sarsen_python:
-        sar = worker(args.sarsen_python, "sarsen")
-        with rasterio.open(sar["gamma0"]) as ds:
-            g_sar = ds.read(1)
-            if ds.transform.e > 0:          # sarsen may write y ascending
-                g_sar = g_sar[::-1]
-        sar_rate = npix / sar["seconds"]
-        print(f"sarsen : {sar['seconds']:.1f} s -> {sar_rate:,.0f} DEM px/s, peak RSS {sar['peak_rss_mib']:,.0f} MiB")
-        print(f"         {_flat_stats(g_sar, setup['inc_flat_deg'], args.size)}")
-        for k, rate, g_ours, m_ours in runs:
-            print(f"ratio k={k}: ours / sarsen throughput = {rate / sar_rate:.2f}x")
-            both = (m_ours == 1) & np.isfinite(g_sar) & (g_sar > 0) & np.isfinite(g_ours)
-            if g_sar.shape == g_ours.shape and both.any():
-                d = 10 * np.log10(g_ours[both] / g_sar[both])
-                print(f"         ours - sarsen over {both.mean():.3f} of the pixels: median {np.median(d):+.3f} dB, "
-                      f"mean of ratio {10 * np.log10(np.mean(g_ours[both] / g_sar[both])):+.3f} dB, "
-                      f"5-95 % {np.percentile(d, 5):+.2f} .. {np.percentile(d, 95):+.2f} dB")
-            else:
-                print(f"grids differ (ours {g_ours.shape}, sarsen {g_sar.shape}): no pixel comparison")
+    for rep in range(args.repeat):
+        if args.repeat > 1:
+            print(f"--- run {rep + 1} of {args.repeat} (load average {os.getloadavg()[0]:.1f})")
+        _one_round(args, worker, setup, npix)
 
 
 if __name__ == "__main__":

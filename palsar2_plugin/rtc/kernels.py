@@ -55,6 +55,33 @@ def _jit(f):
 
 # ------------------------------------------------------------------------------------------ geometry
 @_jit
+def _vertex_ecef(lat_deg, lon_deg, h, a, e2, x, y, z):
+    deg = math.pi / 180.0
+    for i in range(lat_deg.shape[0]):
+        for j in range(lat_deg.shape[1]):
+            lat = lat_deg[i, j] * deg
+            lon = lon_deg[i, j] * deg
+            s = math.sin(lat)
+            c = math.cos(lat)
+            n = a / math.sqrt(1.0 - e2 * s * s)
+            hh = h[i, j]
+            x[i, j] = (n + hh) * c * math.cos(lon)
+            y[i, j] = (n + hh) * c * math.sin(lon)
+            z[i, j] = (n * (1.0 - e2) + hh) * s
+
+
+def vertex_ecef(lat_deg, lon_deg, height_m):
+    """WGS84 geodetic (degrees, degrees, m above the ellipsoid) -> ECEF x, y, z (m), three contiguous
+    2-D arrays (the formula of geometry.ellipsoid.geodetic_to_ecef, one pass, no temporaries)."""
+    from ..geometry.ellipsoid import WGS84_A, WGS84_E2
+
+    lat, lon, h = (np.ascontiguousarray(v, dtype=np.float64) for v in np.broadcast_arrays(lat_deg, lon_deg, height_m))
+    x, y, z = np.empty_like(lat), np.empty_like(lat), np.empty_like(lat)
+    _vertex_ecef(lat, lon, h, WGS84_A, WGS84_E2, x, y, z)
+    return x, y, z
+
+
+@_jit
 def _facet_geometry(vx, vy, vz, h, seeds, coeffs, t_mid, half, lo, hi, one_minus_e2, out):
     """out: (17, ny, nx) float64 rows: time, range, along, a_gamma, a_sigma, cos_lia, cos_ell,
     ax, ay, az, lx, ly, lz, h_c, look, ground, valid (1/0). NaN where a corner is NaN."""
@@ -439,3 +466,72 @@ def beam_sums(line, pixel, valid, shadow, time_s, along, cos_ell, acc, beta0_win
                float(a_beta_per_along), int(line0), int(pixel0), int(n_lines), int(n_pixels), int(oversampling),
                int(hy), int(hx), int(ny), int(nx), count, covered, beta_sums, anf, anf_flat, area)
     return count, covered, list(beta_sums), anf, anf_flat, area
+
+
+@_jit
+def _geometry_sums(a_gamma, a_sigma, valid, layover, shadow, gaps, ax, ay, az, lx, ly, lz, cos_ell, height,
+                   k, hy, hx, out):
+    ny = out.shape[1]
+    nx = out.shape[2]
+    for i in range(hy, hy + k * ny):
+        oi = (i - hy) // k
+        for j in range(hx, hx + k * nx):
+            oj = (j - hx) // k
+            out[0, oi, oj] += a_gamma[i, j]
+            out[1, oi, oj] += a_sigma[i, j]
+            if layover[i, j]:
+                out[3, oi, oj] += 1.0
+            if shadow[i, j]:
+                out[4, oi, oj] += 1.0
+            if gaps[i, j]:
+                out[5, oi, oj] += 1.0
+            if valid[i, j]:
+                out[2, oi, oj] += 1.0
+                out[6, oi, oj] += ax[i, j]
+                out[7, oi, oj] += ay[i, j]
+                out[8, oi, oj] += az[i, j]
+                out[9, oi, oj] += lx[i, j]
+                out[10, oi, oj] += ly[i, j]
+                out[11, oi, oj] += lz[i, j]
+                out[12, oi, oj] += cos_ell[i, j]
+                out[13, oi, oj] += height[i, j]
+
+
+def geometry_sums(geom, gaps, oversampling, halo, out_shape):
+    """Per-output-pixel sums of a tile's facet geometry over the k x k core facets of each pixel, in
+    one pass: rows 0 A_gamma, 1 A_sigma (m^2), 2 valid facets, 3 layover facets, 4 shadow facets,
+    5 DEM-gap facets, 6-8 area vector (valid facets), 9-11 look vector, 12 cos(ellipsoid
+    incidence), 13 height (m). ``geom``: a tile.TileGeometry; ``gaps``: boolean facets or None."""
+    hy, hx = halo
+    out = np.zeros((14,) + tuple(out_shape))
+    f64 = lambda x: np.ascontiguousarray(x, dtype=np.float64)
+    b = lambda x: np.ascontiguousarray(x, dtype=np.bool_)
+    gaps = b(gaps) if gaps is not None else np.zeros(geom.valid.shape, np.bool_)
+    _geometry_sums(f64(geom.area_gamma_m2), f64(geom.area_sigma_m2), b(geom.valid), b(geom.layover), b(geom.shadow),
+                   gaps, *(f64(c) for c in geom.area_vector), *(f64(c) for c in geom.to_sensor),
+                   f64(geom.cos_ellipsoid_incidence), f64(geom.height_m), int(oversampling), int(hy), int(hx), out)
+    return out
+
+
+def warm_up() -> bool:
+    """Compile (or load from numba's cache) every kernel on tiny inputs; True when they are enabled.
+    Benchmarks call it so that a first-ever compilation is not timed."""
+    if not enabled():
+        return False
+    from .orbit_poly import OrbitPolynomial
+
+    orbit = OrbitPolynomial(0.0, 10.0, np.array([[7e6, 0.0, 0.0], [0.0, 7e4, 0.0]]))
+    v = np.full((3, 3), 6.4e6)
+    v3 = (v, np.add.outer(np.arange(3.0), np.zeros(3)), np.add.outer(np.zeros(3), np.arange(3.0)))
+    g = facet_geometry(*v3, np.zeros((3, 3)), np.zeros((2, 2)), orbit, 0.99)
+    layover_shadow(g[0], g[15], g[1], g[14], 0.01, 1.0)
+    grads = gradients(g[0]) + gradients(g[1])
+    distribute_subsampled(g[0], g[1], grads, g[3], 0, 0, (2, 2), 2, 2)
+    for dtype in (np.float32, np.float64):
+        beam_sums(g[0], g[1], np.ones((2, 2), bool), np.zeros((2, 2), bool), g[0], g[2], g[6], np.ones((2, 2)),
+                  [np.ones((2, 2), dtype)], 1.0, 0, 0, 2, 2, 1, (0, 0), (2, 2))
+    vertex_ecef(np.zeros((2, 2)), np.zeros((2, 2)), np.zeros((2, 2)))
+    one = np.ones((2, 2))
+    no = np.zeros((2, 2), np.bool_)
+    _geometry_sums(one, one, ~no, no, no, no, one, one, one, one, one, one, one, one, 1, 0, 0, np.zeros((14, 2, 2)))
+    return True

@@ -92,16 +92,17 @@ def tile_geometry(lat_deg: np.ndarray, lon_deg: np.ndarray, height_m: np.ndarray
     ``facet_size_m``: the fine grid spacing (sets the azimuth strip width of the layover/shadow
     search and its default tolerance, half a facet).
     """
-    vert = geodetic_to_ecef(lat_deg, lon_deg, height_m)
-    vx, vy, vz = vert[..., 0], vert[..., 1], vert[..., 2]
-    del vert
     if kernels.enabled():
         try:
+            vx, vy, vz = kernels.vertex_ecef(lat_deg, lon_deg, height_m)
             return _tile_geometry_compiled(vx, vy, vz, height_m, orbit, facet_size_m, layover_tolerance_m)
         except Exception as exc:          # a numba failure must not stop a run: numpy from now on
             if not _is_numba_error(exc):
                 raise
             kernels.disable()
+    vert = geodetic_to_ecef(lat_deg, lon_deg, height_m)
+    vx, vy, vz = vert[..., 0], vert[..., 1], vert[..., 2]
+    del vert
     centre = (facet_centres(vx), facet_centres(vy), facet_centres(vz))
     h_c = facet_centres(height_m)
     valid = np.isfinite(centre[0])
@@ -361,6 +362,35 @@ def _flatten_beam_compiled(geom: TileGeometry, grid, window, beta0_windows, over
                         looks=float(looks))
 
 
+def _geometry_sums(geom: TileGeometry, gaps: Optional[np.ndarray], k: int, halo, out_shape) -> Dict[str, object]:
+    """Per-pixel sums of the facet geometry that :func:`mosaic_beams` needs (one fused pass when the
+    compiled kernels are enabled): A_gamma, A_sigma (all facets), counts of valid, layover, shadow
+    and gap facets, and over valid facets the area vector, look vector, cos(ellipsoid incidence), height."""
+    if kernels.enabled():
+        try:
+            o = kernels.geometry_sums(geom, gaps, k, _halo(halo), out_shape)
+            return dict(lit_gamma=o[0], lit_sigma=o[1], n_valid=o[2], n_layover=o[3], n_shadow=o[4], n_gap=o[5],
+                        area_vector=[o[6], o[7], o[8]], to_sensor=[o[9], o[10], o[11]],
+                        cos_ellipsoid_incidence=o[12], height=o[13])
+        except Exception as exc:
+            if not _is_numba_error(exc):
+                raise
+            kernels.disable()
+
+    def ps(values):
+        return pixel_sums(values, k, halo, out_shape)
+
+    def ps_valid(values):
+        return ps(np.where(geom.valid, values, 0.0))
+
+    return dict(lit_gamma=ps(geom.area_gamma_m2), lit_sigma=ps(geom.area_sigma_m2),
+                n_valid=ps(geom.valid.astype(np.float64)), n_layover=ps(geom.layover.astype(np.float64)),
+                n_shadow=ps(geom.shadow.astype(np.float64)),
+                n_gap=ps(gaps.astype(np.float64)) if gaps is not None else None,
+                area_vector=[ps_valid(c) for c in geom.area_vector], to_sensor=[ps_valid(c) for c in geom.to_sensor],
+                cos_ellipsoid_incidence=ps_valid(geom.cos_ellipsoid_incidence), height=ps_valid(geom.height_m))
+
+
 @dataclass
 class TileLayers:
     """The output layers of a tile (arrays (ny, nx)); see the module docstring for conventions."""
@@ -404,40 +434,40 @@ def mosaic_beams(geom: TileGeometry, sums: Sequence[BeamTileSums], n_pols: int, 
         looks += np.where(ok, s.looks * s.count / n_f, 0.0)
         w_total += w
     has = w_total > 0
+    sums_g = _geometry_sums(geom, dem_gap_facets, k, halo, out_shape)
     with np.errstate(invalid="ignore", divide="ignore"):
         gamma0 = [np.where(has, g / w_total, np.nan).astype(np.float32) for g in g_sum]
         area = np.where(has, area_sum / w_total, np.nan).astype(np.float32)
         # sigma0_T / gamma0_T = A_gamma / A_sigma of the pixel's own illuminated facets
-        lit_gamma = pixel_sums(geom.area_gamma_m2, k, halo, out_shape)
-        lit_sigma = pixel_sums(geom.area_sigma_m2, k, halo, out_shape)
+        lit_gamma = sums_g["lit_gamma"]
+        lit_sigma = sums_g["lit_sigma"]
         ratio = np.where(has & (lit_sigma > 0), lit_gamma / lit_sigma, np.nan).astype(np.float32)
 
-    valid_f = geom.valid.astype(np.float64)
-    n_valid = pixel_sums(valid_f, k, halo, out_shape)
-    lay = pixel_sums(geom.layover.astype(np.float64), k, halo, out_shape) > 0
-    sha = pixel_sums(geom.shadow.astype(np.float64), k, halo, out_shape) > 0
+    n_valid = sums_g["n_valid"]
+    lay = sums_g["n_layover"] > 0
+    sha = sums_g["n_shadow"] > 0
     mask = np.full(out_shape, MASK_VALID, dtype=np.uint8)
     mask[~has] = MASK_INVALID
     mask[lay & ~sha] = MASK_LAYOVER
     mask[sha] = MASK_SHADOW
     nodata = (covered == 0) | (n_valid < n_f)
     if dem_gap_facets is not None:
-        nodata |= pixel_sums(dem_gap_facets.astype(np.float64), k, halo, out_shape) > 0
+        nodata |= sums_g["n_gap"] > 0
     mask[nodata] = MASK_NODATA
     for g in gamma0:
         g[nodata] = np.nan
 
     # angles from the pixel's summed area vector and mean look vector
-    sums3 = [pixel_sums(np.where(geom.valid, c, 0.0), k, halo, out_shape) for c in geom.area_vector]
-    look3 = [pixel_sums(np.where(geom.valid, c, 0.0), k, halo, out_shape) for c in geom.to_sensor]
+    sums3 = sums_g["area_vector"]
+    look3 = sums_g["to_sensor"]
     with np.errstate(invalid="ignore", divide="ignore"):
         norm_a = np.sqrt(sum(c * c for c in sums3))
         norm_l = np.sqrt(sum(c * c for c in look3))
         cos_lia = (sums3[0] * look3[0] + sums3[1] * look3[1] + sums3[2] * look3[2]) / (norm_a * norm_l)
         lia = np.degrees(np.arccos(np.clip(cos_lia, -1.0, 1.0)))
-        cos_ell = pixel_sums(np.where(geom.valid, geom.cos_ellipsoid_incidence, 0.0), k, halo, out_shape) / n_valid
+        cos_ell = sums_g["cos_ellipsoid_incidence"] / n_valid
         eia = np.degrees(np.arccos(np.clip(cos_ell, -1.0, 1.0)))
-        dem = pixel_sums(np.where(geom.valid, geom.height_m, 0.0), k, halo, out_shape) / n_valid
+        dem = sums_g["height"] / n_valid
     no_geom = (n_valid < n_f) | nodata
     for arr in (lia, eia, dem):
         arr[no_geom] = np.nan

@@ -135,3 +135,17 @@ def test_distribution_and_read_back_kernels_match_numpy():
     np.testing.assert_array_equal(count, good.astype(float))
     np.testing.assert_allclose(betas[0][good], ref[good], rtol=1e-12)
     np.testing.assert_allclose(anf_flat[good], 0.8 / 0.6, rtol=1e-12)
+
+
+@needs_numba
+def test_vertex_ecef_kernel_matches_the_geometry_module():
+    from palsar2_plugin.geometry.ellipsoid import geodetic_to_ecef
+
+    rng = np.random.default_rng(5)
+    lat, lon, h = rng.uniform(-85, 85, (50, 40)), rng.uniform(-180, 180, (50, 40)), rng.uniform(-400, 8000, (50, 40))
+    h[4, 4] = np.nan
+    ref = geodetic_to_ecef(lat, lon, h)
+    got = kernels.vertex_ecef(lat, lon, h)
+    for c in range(3):
+        np.testing.assert_allclose(got[c], ref[..., c], rtol=0, atol=1e-7)     # metres
+    assert np.isnan(got[0][4, 4]) and np.isfinite(got[0][4, 5])
