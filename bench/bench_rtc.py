@@ -125,6 +125,19 @@ def flat_block(size: int) -> tuple:
     return slice(int(0.80 * size), int(0.95 * size)), slice(int(0.05 * size), int(0.20 * size))
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process (all its threads), s."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _rates(res: dict, npix: int, workers: int) -> str:
+    """Throughput per wall second and per CPU second, and the share of its cores the run got."""
+    cpu = res.get("cpu_seconds") or float("nan")
+    return (f"{npix / res['seconds']:,.0f} DEM px/s ({npix / cpu:,.0f} px per CPU-s; it got "
+            f"{cpu / (res['seconds'] * workers):.0%} of {workers} cores)")
+
+
 # ---------------------------------------------------------------------------------------- ours
 def run_ours(workdir: str, workers: int, tile_size: int, oversampling: int = 2) -> dict:
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -159,13 +172,15 @@ def run_ours(workdir: str, workers: int, tile_size: int, oversampling: int = 2) 
     from palsar2_plugin.rtc import kernels
     compiled = kernels.warm_up()          # numba compiles (or loads its cache) before the clock starts
     left, bottom, right, top = s["bounds"]
+    cpu0 = _cpu_seconds()
     t = time.perf_counter()
     result = terrain_correct(ConstantBeta0(), s["dem"], os.path.join(workdir, "ours"), height_reference="ellipsoid",
                              crs="EPSG:32654", pixel_size_m=s["spacing"], extent=(left, bottom, right, top),
                              tile_size=tile_size, workers=workers, oversampling=oversampling)
     dt = time.perf_counter() - t
+    cpu = _cpu_seconds() - cpu0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return dict(seconds=dt, peak_rss_mib=peak, gamma0=result["gamma0"]["HH"], mask=result["mask"],
+    return dict(seconds=dt, cpu_seconds=cpu, peak_rss_mib=peak, gamma0=result["gamma0"]["HH"], mask=result["mask"],
                 timings={k: round(v, 1) for k, v in result["timings"].items()},
                 eia=result["ellipsoid_incidence"], looks=[la, lr], settings=str(result["settings"]),
                 path="numba" if compiled else "numpy")
@@ -209,12 +224,14 @@ def run_sarsen(workdir: str, workers: int) -> dict:
 
     out = os.path.join(workdir, "sarsen_gamma0.tif")
     with dask.config.set(scheduler="threads", num_workers=workers):
+        cpu0 = _cpu_seconds()
         t = time.perf_counter()
         sarsen.terrain_correction(Product(), s["dem"], output_urlpath=out, correct_radiometry="gamma_bilinear",
                                   interp_method="nearest", chunks=1024)
         dt = time.perf_counter() - t
+        cpu = _cpu_seconds() - cpu0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return dict(seconds=dt, peak_rss_mib=peak, gamma0=out)
+    return dict(seconds=dt, cpu_seconds=cpu, peak_rss_mib=peak, gamma0=out)
 
 
 # ---------------------------------------------------------------------------------------- simulated scene
@@ -345,7 +362,7 @@ def _one_round(args, worker, setup, npix) -> None:
     """Ours (each path and oversampling) and sarsen once, printed with their ratios."""
     import rasterio
 
-    runs = []
+    runs, runs_cpu = [], []
     for path in args.paths:
         for k in args.oversampling:
             ours = worker(sys.executable, "ours", ("--oversampling", str(k)), no_numba=(path == "numpy"))
@@ -356,7 +373,8 @@ def _one_round(args, worker, setup, npix) -> None:
             rate = npix / ours["seconds"]
             label = f"ours[{ours['path']}] k={k}"
             runs.append((label, rate, g_ours, m_ours))
-            print(f"{label}: {ours['seconds']:.1f} s -> {rate:,.0f} DEM px/s, peak RSS {ours['peak_rss_mib']:,.0f} MiB "
+            runs_cpu.append(npix / ours["cpu_seconds"])
+            print(f"{label}: {ours['seconds']:.1f} s -> {_rates(ours, npix, args.workers)}, peak RSS {ours['peak_rss_mib']:,.0f} MiB "
                   f"(looks {ours['looks']}, {ours['settings']})")
             tiles_rate = npix / ours["timings"]["tiles_s"]
             print(f"         of which tiles {ours['timings']['tiles_s']} s ({tiles_rate:,.0f} px/s), writing COGs/XML/"
@@ -371,10 +389,12 @@ def _one_round(args, worker, setup, npix) -> None:
             if ds.transform.e > 0:          # sarsen may write y ascending
                 g_sar = g_sar[::-1]
         sar_rate = npix / sar["seconds"]
-        print(f"sarsen : {sar['seconds']:.1f} s -> {sar_rate:,.0f} DEM px/s, peak RSS {sar['peak_rss_mib']:,.0f} MiB")
+        sar_cpu_rate = npix / sar["cpu_seconds"]
+        print(f"sarsen : {sar['seconds']:.1f} s -> {_rates(sar, npix, args.workers)}, peak RSS {sar['peak_rss_mib']:,.0f} MiB")
         print(f"         {_flat_stats(g_sar, setup['inc_flat_deg'], args.size)}")
-        for label, rate, g_ours, m_ours in runs:
-            print(f"ratio {label}: ours / sarsen throughput = {rate / sar_rate:.2f}x")
+        for (label, rate, g_ours, m_ours), cpu_rate in zip(runs, runs_cpu):
+            print(f"ratio {label}: ours / sarsen throughput = {rate / sar_rate:.2f}x per wall second, "
+                  f"{cpu_rate / sar_cpu_rate:.2f}x per CPU second")
             both = (m_ours == 1) & np.isfinite(g_sar) & (g_sar > 0) & np.isfinite(g_ours)
             if g_sar.shape == g_ours.shape and both.any():
                 d = 10 * np.log10(g_ours[both] / g_sar[both])
@@ -418,8 +438,6 @@ def main() -> None:
                else fn(args.workdir, args.workers))
         print("RESULT " + json.dumps(res))
         return
-
-    import rasterio
 
     workdir = args.workdir or tempfile.mkdtemp(prefix="bench_rtc_")
     os.makedirs(workdir, exist_ok=True)
