@@ -32,6 +32,12 @@ fore-slope's).
 
 Geometry is zero-Doppler (the product's Doppler centroid polynomial is not applied), as JAXA's
 L1.1 sample checks in ../shared/docs/ceos_format.md suggest.
+
+Speed: when numba imports (and PALSAR2_NO_NUMBA is not set) the stages run as the fused ``nogil``
+kernels of :mod:`.kernels` (one loop per facet for the geometry, direct binning for layover/shadow,
+sub-point distribution into one window, read-back and pixel sums over the core facets only); the
+numpy code below is the reference and the fallback, and both give the same layers
+(tests/core/test_rtc_kernels.py). bench/bench_rtc.py measures both.
 """
 
 from __future__ import annotations
