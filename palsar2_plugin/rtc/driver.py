@@ -269,8 +269,13 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
                     pixel_size_m: float = 25.0, extent: Optional[Tuple[float, float, float, float]] = None,
                     extent_crs: Optional[str] = None, oversampling: int = 2, tile_size: int = 256,
                     workers: int = 2, progress: Optional[ProgressCallback] = None,
-                    is_cancelled: Optional[CancelCheck] = None) -> Dict[str, object]:
+                    is_cancelled: Optional[CancelCheck] = None, tile_runner=None) -> Dict[str, object]:
     """Terrain-correct ``radar`` against the DEM at ``dem_path`` and write an NRB product folder.
+
+    ``tile_runner`` (optional) computes the tiles elsewhere (e.g. :mod:`palsar2_plugin.scale` on
+    Dask): it is called as ``tile_runner(job, tiles, write, progress, is_cancelled)`` with ``job`` a
+    dict (grid, dem_path, height_reference, radar, polarisations, orbit, settings) and must call
+    ``write(layers, tile)`` for every tile, in any order, from the calling thread.
 
     Returns the writer's paths (``folder``, ``gamma0`` {pol: path}, ``mask``, ``local_incidence``,
     ``ellipsoid_incidence``, ``scattering_area``, ``gamma_to_sigma``, ``number_of_looks``, ``dem``,
@@ -320,7 +325,12 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
     try:
         done = 0
         report(tile_progress, 0.0, f"Terrain correction: {n_tiles} tiles of {settings.tile_rows} x {settings.tile_cols} px")
-        if workers <= 1:
+        if tile_runner is not None:
+            job = dict(grid=grid, dem_path=dem_path, height_reference=height_reference, radar=radar,
+                       polarisations=pols, orbit=orbit, settings=settings)
+            tile_runner(job, tiles, lambda layers, tile: writer.write_tile(layers, tile.row0, tile.col0),
+                        tile_progress, is_cancelled)
+        elif workers <= 1:
             for tile in tiles:
                 check_cancelled(is_cancelled)
                 work(tile)

@@ -61,7 +61,12 @@ class SceneRadarInput(RadarInput):
 
     def __init__(self, scene, polarisations: Optional[Sequence[str]] = None, pixel_size_m: float = 25.0,
                  looks: Optional[Tuple[int, int]] = None, cache_dir: Optional[str] = None,
-                 progress: Optional[ProgressCallback] = None, is_cancelled: Optional[CancelCheck] = None):
+                 progress: Optional[ProgressCallback] = None, is_cancelled: Optional[CancelCheck] = None,
+                 line_windows: Optional[Dict[int, Tuple[int, int]]] = None):
+        """``line_windows``: {beam: (first, stop)} 0-based input lines to calibrate (default: all);
+        the beam's grid then starts at the window (used to read only what a small extent needs)."""
+        from dataclasses import replace
+
         from ..ceos.image import iter_multilooked_intensity
         from ..radiometry import calibration_gain
 
@@ -87,13 +92,23 @@ class SceneRadarInput(RadarInput):
             for j, (beam, pol) in enumerate(jobs):
                 grid = scene.radar_grid(beam, self.orbit)
                 la, lr = looks or default_looks(grid, self.orbit, pixel_size_m)
+                l0, l1 = (line_windows or {}).get(beam, (0, grid.lines))
+                l0, l1 = max(0, int(l0) - int(l0) % la), min(grid.lines, int(l1))
+                if (l0, l1) != (0, grid.lines):
+                    if l1 - l0 < la:
+                        raise Palsar2Error(f"Beam {beam} has no image lines over the chosen extent.")
+                    grid = replace(grid, first_line_time_s=grid.first_line_time_s + l0 * grid.line_interval_s,
+                                   lines=l1 - l0)
                 ml = multilooked_grid(grid, la, lr)
                 sin_inc = np.sin(np.radians(_column_incidence_deg(ml, self.orbit))).astype(np.float32)
                 path = os.path.join(self._dir, f"beta0_F{beam}_{pol}.f32")
                 sub = SubProgress(progress, j / len(jobs), (j + 1) / len(jobs))
                 with open(path, "wb") as fh:
-                    for _, block in iter_multilooked_intensity(scene.image(beam, pol), la, lr, progress=sub,
-                                                               is_cancelled=is_cancelled):
+                    blocks = (iter_multilooked_intensity(scene.image(beam, pol), la, lr, progress=sub,
+                                                         is_cancelled=is_cancelled)
+                              if (l0, l1) == (0, scene.image(beam, pol).lines)
+                              else _iter_window(scene.image(beam, pol), l0, l1, la, lr, sub, is_cancelled))
+                    for _, block in blocks:
                         beta0 = block[:, :ml.pixels] * np.float32(gain) / sin_inc[None, :]
                         fh.write(np.ascontiguousarray(beta0, dtype=np.float32).tobytes())
                 self._files[(beam, pol)] = (path, (ml.lines, ml.pixels))
@@ -122,6 +137,20 @@ class SceneRadarInput(RadarInput):
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _iter_window(image, line0: int, line1: int, looks_az: int, looks_rg: int, progress, is_cancelled):
+    """Multilooked intensity of input lines [line0, line1) only, in blocks (like iter_multilooked_intensity)."""
+    from ..ceos.image import ImageReader, multilook_intensity
+
+    with ImageReader(image) as reader:
+        n = reader.block_lines(looks_az)
+        stop = line0 + ((line1 - line0) // looks_az) * looks_az
+        for start in range(line0, stop, n):
+            check_cancelled(is_cancelled)
+            yield (start - line0) // looks_az, multilook_intensity(reader.samples(start, min(stop, start + n)),
+                                                                   looks_az, looks_rg)
+            report(progress, (min(stop, start + n) - line0) / max(stop - line0, 1), f"beam {image.beam}")
 
 
 def _check_before_calibrating(scene, dem_path, height_reference, crs, pixel_size_m, extent, extent_crs) -> None:

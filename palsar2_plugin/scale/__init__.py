@@ -1,0 +1,18 @@
+"""Scale-out: batch terrain correction of many products on Dask, products read where they lie.
+
+Plain-script use (no QGIS)::
+
+    from palsar2_plugin.scale import ExecutionOptions, batch_terrain_correct
+    batch_terrain_correct(["/data/ALOS2...-F1", "s3://bucket/path/LED-ALOS2..."], "dem.tif", "out",
+                          execution=ExecutionOptions(mode=1, n_workers=2))
+
+or ``python -m palsar2_plugin.scale --help``.
+"""
+
+from .driver import batch_terrain_correct, dask_tile_runner, line_windows_for_extent
+from .execution import (EXECUTION_NAMES, LOCAL_CLUSTER, PROCESS, REMOTE_SCHEDULER, SCHEDULER_SETTING,
+                        DaskUnavailable, ExecutionOptions, dask_available, open_client)
+
+__all__ = ["batch_terrain_correct", "dask_tile_runner", "line_windows_for_extent", "ExecutionOptions",
+           "dask_available", "open_client", "DaskUnavailable", "PROCESS", "LOCAL_CLUSTER", "REMOTE_SCHEDULER",
+           "EXECUTION_NAMES", "SCHEDULER_SETTING"]

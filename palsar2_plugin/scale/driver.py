@@ -1,0 +1,179 @@
+"""Batch terrain correction of one or many products, in this process or on Dask.
+
+:func:`batch_terrain_correct` runs, for each product (a local folder/zip/file or an http(s)/s3
+URL of one of its files):
+
+1. calibration and multilooking to beta0 (one Dask task per scene, all scenes at once; only the
+   radar lines the output extent needs, plus a margin, when an extent is given - so a URL product
+   is read in those lines only);
+2. the terrain-correction tiles (:func:`palsar2_plugin.rtc.driver.terrain_correct` with a Dask
+   tile runner): one task per tile, which reads its DEM and beta0 windows and writes its layers
+   to a per-tile file in a scratch folder beside the output; the client assembles them into the
+   NRB product as futures complete (progress from ``as_completed``; cancel cancels the futures).
+   Nothing larger than a path travels back to the client.
+
+A run that fails (a task raises, workers die more often than Dask retries) raises a Palsar2Error
+and leaves no product folder behind (the writer works in a temporary folder renamed at the end).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import tempfile
+import uuid
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ..errors import Cancelled, Palsar2Error
+from ..progress import CancelCheck, ProgressCallback, SubProgress, check_cancelled, report
+from .execution import PROCESS, ExecutionOptions, open_client
+from .tasks import Beta0Files, calibrate_scene, compute_tile, load_tile
+
+LINE_MARGIN_M = 3000.0   # along-track margin (m) around the extent: halo and geolocation slack
+
+
+def line_windows_for_extent(scene, crs, pixel_size_m, extent, extent_crs) -> Dict[int, Tuple[int, int]]:
+    """{beam: (first, stop)} 0-based input lines whose zero-Doppler times cover the output grid of
+    ``extent`` (heights 0 m; azimuth time hardly depends on height), widened by LINE_MARGIN_M."""
+    from pyproj import Transformer
+
+    from ..geometry.ellipsoid import geodetic_to_ecef
+    from ..rtc.geocode import zero_doppler
+    from ..rtc.grid import make_output_grid
+    from ..rtc.orbit_poly import OrbitPolynomial
+    from ..rtc.radar_input import RadarBeam, RadarInput
+
+    probe = RadarInput()
+    probe.orbit = scene.orbit()
+    probe.beams = tuple(RadarBeam(b, scene.radar_grid(b, probe.orbit)) for b in scene.beams)
+    grid = make_output_grid(probe.footprint_lon_lat(), crs=crs, pixel_size_m=pixel_size_m, extent=extent,
+                            extent_crs=extent_crs)
+    t0, t1 = probe.time_span_s()
+    orbit = OrbitPolynomial.fit(probe.orbit.position_velocity_acceleration, t0, t1, degree=9, margin_s=20.0)
+    rows = np.linspace(0, grid.height, 9)
+    cols = np.linspace(0, grid.width, 9)
+    x = grid.transform.c + cols[None, :] * grid.transform.a
+    y = grid.transform.f + rows[:, None] * grid.transform.e
+    x, y = np.broadcast_arrays(x, y)
+    lon, lat = Transformer.from_crs(grid.crs, "EPSG:4326", always_xy=True).transform(x, y)
+    p = geodetic_to_ecef(np.asarray(lat), np.asarray(lon), 0.0)
+    t = zero_doppler((p[..., 0], p[..., 1], p[..., 2]), orbit).time_s
+    if not np.isfinite(t).all():
+        return {}
+    margin_s = LINE_MARGIN_M / 6500.0
+    out = {}
+    for beam in probe.beams:
+        g = beam.grid
+        first = int(math.floor((float(t.min()) - margin_s - g.first_line_time_s) / g.line_interval_s))
+        stop = int(math.ceil((float(t.max()) + margin_s - g.first_line_time_s) / g.line_interval_s)) + 1
+        out[beam.number] = (min(max(first, 0), g.lines), min(max(stop, 0), g.lines))
+    return out
+
+
+def dask_tile_runner(client, scratch_root: str):
+    """A ``tile_runner`` for rtc.driver.terrain_correct computing the tiles on ``client``."""
+
+    def run(job, tiles, write, progress, is_cancelled):
+        from distributed import as_completed
+
+        scratch = tempfile.mkdtemp(prefix=".palsar2-tiles-", dir=scratch_root)
+        n, n_pols = len(tiles), len(job["polarisations"])
+        futures = []
+        try:
+            job_future = client.scatter(job, broadcast=True, hash=False)
+            run_id = uuid.uuid4().hex[:8]
+            futures = [client.submit(compute_tile, job_future, tile, scratch, key=f"palsar2-tile-{run_id}-{i}",
+                                     pure=False) for i, tile in enumerate(tiles)]
+            tile_of = {f.key: tile for f, tile in zip(futures, tiles)}
+            done = 0
+            for fut in as_completed(futures):
+                check_cancelled(is_cancelled)
+                path = fut.result()
+                write(load_tile(path, n_pols), tile_of[fut.key])
+                os.remove(path)
+                done += 1
+                report(progress, done / n, f"Tile {done}/{n} (Dask)")
+        except (Cancelled, Palsar2Error):
+            client.cancel(futures)
+            raise
+        except Exception as exc:  # noqa: BLE001 - a worker's failure (KilledWorker, OSError...) for the user
+            client.cancel(futures)
+            raise Palsar2Error(f"The Dask run failed ({type(exc).__name__}: {exc}). No product was written for this "
+                               "scene; check the workers' memory limit and logs, then run again.") from exc
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    return run
+
+
+def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder: str, *,
+                          execution: Optional[ExecutionOptions] = None, height_reference: str = "egm96",
+                          polarisations: Optional[Sequence[str]] = None, crs: Optional[str] = None,
+                          pixel_size_m: float = 25.0, extent=None, extent_crs: Optional[str] = None,
+                          oversampling: int = 2, looks: Optional[Tuple[int, int]] = None, tile_size: int = 256,
+                          progress: Optional[ProgressCallback] = None,
+                          is_cancelled: Optional[CancelCheck] = None, client=None) -> List[Dict[str, object]]:
+    """Terrain-correct every product (paths or URLs) into one NRB product folder each under
+    ``output_folder``; returns terrain_correct's dict per product, in order. ``execution``
+    (default: local Dask cluster) chooses where; an open dask.distributed ``client`` may be given
+    instead. Parameters as :func:`palsar2_plugin.rtc.scene_input.terrain_correct_product`."""
+    from ..ceos import open_product
+    from ..rtc.driver import terrain_correct
+    from ..rtc.scene_input import _check_before_calibrating
+
+    products = [str(p) for p in products]
+    if not products:
+        raise Palsar2Error("No products given: choose at least one product folder, zip, file or URL.")
+    execution = execution or ExecutionOptions()
+    os.makedirs(output_folder, exist_ok=True)
+    report(progress, 0.0, f"Opening {len(products)} products")
+    windows = []
+    for product in products:
+        scene = open_product(product)
+        _check_before_calibrating(scene, dem_path, height_reference, crs, pixel_size_m, extent, extent_crs)
+        windows.append(line_windows_for_extent(scene, crs, pixel_size_m, extent, extent_crs)
+                       if extent is not None else None)
+        check_cancelled(is_cancelled)
+    args = [(p, polarisations, pixel_size_m, looks, output_folder, w) for p, w in zip(products, windows)]
+
+    def run(client) -> List[Dict[str, object]]:
+        calibrations = ([client.submit(calibrate_scene, *a, pure=False) for a in args] if client is not None
+                        else None)
+        results = []
+        try:
+            for i, a in enumerate(args):
+                sub = SubProgress(progress, i / len(args), (i + 1) / len(args))
+                report(sub, 0.0, f"Scene {i + 1}/{len(args)}: calibrating and multilooking")
+                try:
+                    radar: Beta0Files = calibrate_scene(*a) if client is None else calibrations[i].result()
+                except (Cancelled, Palsar2Error):
+                    raise
+                except Exception as exc:  # noqa: BLE001
+                    raise Palsar2Error(f"Calibrating {a[0]} failed on Dask ({type(exc).__name__}: {exc}).") from exc
+                try:
+                    check_cancelled(is_cancelled)
+                    runner = dask_tile_runner(client, output_folder) if client is not None else None
+                    results.append(terrain_correct(
+                        radar, dem_path, output_folder, height_reference=height_reference,
+                        polarisations=radar.polarisations, crs=crs, pixel_size_m=pixel_size_m, extent=extent,
+                        extent_crs=extent_crs, oversampling=oversampling, tile_size=tile_size,
+                        workers=execution.threads_in_process, progress=SubProgress(sub, 0.1, 1.0),
+                        is_cancelled=is_cancelled, tile_runner=runner))
+                finally:
+                    radar.close()
+        except BaseException:
+            if calibrations is not None:
+                client.cancel(calibrations)
+                for fut in calibrations:   # remove beta0 folders of scenes calibrated but not corrected
+                    if fut.status == "finished":
+                        fut.result().close()
+            raise
+        return results
+
+    if client is not None:
+        return run(client)
+    with open_client(execution) as opened:
+        return run(opened)
