@@ -32,7 +32,7 @@ from ..progress import CancelCheck, ProgressCallback, SubProgress, check_cancell
 from .execution import PROCESS, ExecutionOptions, open_client
 from .tasks import Beta0Files, calibrate_scene, compute_tile, load_tile
 
-LINE_MARGIN_M = 3000.0   # along-track margin (m) around the extent: halo and geolocation slack
+LINE_MARGIN_M = 600.0    # along-track margin (m) around the extent: azimuth halo and geolocation slack
 
 
 def line_windows_for_extent(scene, crs, pixel_size_m, extent, extent_crs) -> Dict[int, Tuple[int, int]]:
@@ -130,14 +130,16 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
     execution = execution or ExecutionOptions()
     os.makedirs(output_folder, exist_ok=True)
     report(progress, 0.0, f"Opening {len(products)} products")
-    windows = []
+    windows, scenes = [], []
     for product in products:
         scene = open_product(product)
+        scenes.append(scene)
         _check_before_calibrating(scene, dem_path, height_reference, crs, pixel_size_m, extent, extent_crs)
         windows.append(line_windows_for_extent(scene, crs, pixel_size_m, extent, extent_crs)
                        if extent is not None else None)
         check_cancelled(is_cancelled)
-    args = [(p, polarisations, pixel_size_m, looks, output_folder, w) for p, w in zip(products, windows)]
+    # the opened scenes travel to the workers (small: metadata and file locations), not re-read there
+    args = [(s, polarisations, pixel_size_m, looks, output_folder, w) for s, w in zip(scenes, windows)]
 
     def run(client) -> List[Dict[str, object]]:
         calibrations = ([client.submit(calibrate_scene, *a, pure=False) for a in args] if client is not None
@@ -152,7 +154,7 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
                 except (Cancelled, Palsar2Error):
                     raise
                 except Exception as exc:  # noqa: BLE001
-                    raise Palsar2Error(f"Calibrating {a[0]} failed on Dask ({type(exc).__name__}: {exc}).") from exc
+                    raise Palsar2Error(f"Calibrating {products[i]} failed on Dask ({type(exc).__name__}: {exc}).") from exc
                 try:
                     check_cancelled(is_cancelled)
                     runner = dask_tile_runner(client, output_folder) if client is not None else None

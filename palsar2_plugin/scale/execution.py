@@ -7,6 +7,7 @@ dask.distributed is optional: :func:`dask_available` says whether it imports; th
 from __future__ import annotations
 
 import contextlib
+import os
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
@@ -58,6 +59,22 @@ class ExecutionOptions:
                                f"{SCHEDULER_SETTING}, or choose the local Dask cluster.")
 
 
+def _use_python_for_workers() -> None:
+    """Inside QGIS ``sys.executable`` is the QGIS program: worker processes must be started with a
+    Python interpreter instead (the one QGIS embeds, found beside it or on PATH)."""
+    import multiprocessing
+    import shutil
+    import sys
+
+    if os.path.basename(sys.executable or "").lower().startswith("python"):
+        return
+    candidates = [os.path.join(sys.exec_prefix, "bin", "python3"), shutil.which("python3") or ""]
+    for path in candidates:
+        if path and os.path.isfile(path):
+            multiprocessing.set_executable(path)
+            return
+
+
 @contextlib.contextmanager
 def open_client(options: ExecutionOptions) -> Iterator[Optional[object]]:
     """A dask.distributed Client for ``options`` (None for PROCESS); the local cluster is closed after."""
@@ -67,6 +84,7 @@ def open_client(options: ExecutionOptions) -> Iterator[Optional[object]]:
         return
     from distributed import Client, LocalCluster
 
+    _use_python_for_workers()
     if options.mode == REMOTE_SCHEDULER:
         try:
             client = Client(options.scheduler_address.strip(), timeout="20s")

@@ -48,14 +48,14 @@ class Beta0Files(RadarInput):
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def calibrate_scene(product: str, polarisations: Optional[Sequence[str]], pixel_size_m: float, looks,
+def calibrate_scene(product, polarisations: Optional[Sequence[str]], pixel_size_m: float, looks,
                     cache_dir: str, line_windows: Optional[Dict[int, Tuple[int, int]]] = None) -> Beta0Files:
-    """Calibrate and multilook ``product`` (path or URL) to beta0 files in a new folder under
+    """Calibrate and multilook ``product`` (path, URL or an opened Scene) to beta0 files in a new folder under
     ``cache_dir``; only ``line_windows`` lines when given (see SceneRadarInput)."""
     from ..ceos import open_product
     from ..rtc.scene_input import SceneRadarInput
 
-    scene = open_product(product)
+    scene = open_product(product) if isinstance(product, (str, os.PathLike)) else product
     radar = SceneRadarInput(scene, polarisations, pixel_size_m, looks, cache_dir=cache_dir, line_windows=line_windows)
     return Beta0Files(radar.orbit, radar.beams, radar.polarisations, radar.metadata, radar._files, radar._dir)
 
