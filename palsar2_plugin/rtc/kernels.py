@@ -50,7 +50,9 @@ def disable() -> None:
 
 
 def _jit(f):
-    return njit(nogil=True, cache=True)(f) if AVAILABLE else f
+    # error_model="numpy": a division by zero gives inf/NaN as in numpy (a degenerate facet of zero
+    # area must not raise ZeroDivisionError in the middle of a run)
+    return njit(nogil=True, cache=True, error_model="numpy")(f) if AVAILABLE else f
 
 
 # ------------------------------------------------------------------------------------------ geometry

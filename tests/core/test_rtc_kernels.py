@@ -149,3 +149,35 @@ def test_vertex_ecef_kernel_matches_the_geometry_module():
     for c in range(3):
         np.testing.assert_allclose(got[c], ref[..., c], rtol=0, atol=1e-7)     # metres
     assert np.isnan(got[0][4, 4]) and np.isfinite(got[0][4, 5])
+
+
+@needs_numba
+def test_tile_geometry_with_degenerate_facets_is_the_same_on_both_paths(monkeypatch):
+    from palsar2_plugin.rtc.orbit_poly import OrbitPolynomial
+    from palsar2_plugin.rtc.synthetic import circular_orbit
+    from palsar2_plugin.rtc.tile import tile_geometry
+
+    orbit = circular_orbit(36.0, 138.5, 35.0)
+    poly = OrbitPolynomial.fit(orbit.position_velocity_acceleration, -20, 20)
+    ny, nx = 40, 60
+    lat = 36.0 + np.arange(ny + 1)[:, None] * 2e-4 + np.zeros(nx + 1)
+    lon = 138.5 + np.arange(nx + 1)[None, :] * 2.5e-4 + np.zeros((ny + 1, 1))
+    h = 300.0 + 400.0 * np.exp(-((lat - 36.004) ** 2 + (lon - 138.5075) ** 2) / 2e-5)
+    lat[10] = lat[11]                          # a row of facets of zero area (repeated vertices)
+    lon[:, 20] = lon[:, 21]
+    h[10] = h[11]
+    h[:, 20] = h[:, 21]
+    h[30, 30] = np.nan                         # and a DEM gap
+    geoms = {}
+    for name, flag in (("numpy", "1"), ("numba", "0")):
+        monkeypatch.setenv("PALSAR2_NO_NUMBA", flag)
+        geoms[name] = tile_geometry(lat, lon, h, poly, 20.0)
+    a, b = geoms["numpy"], geoms["numba"]
+    assert a.area_sigma_m2[10, 5] == 0.0 and np.isnan(a.cos_local_incidence[10, 5])
+    assert (~a.valid).sum() == 4
+    for field in ("time_s", "slant_range_m", "along_track_m_per_s", "area_gamma_m2", "area_sigma_m2",
+                  "cos_local_incidence", "cos_ellipsoid_incidence", "height_m"):
+        np.testing.assert_allclose(getattr(b, field), getattr(a, field), rtol=1e-9, atol=1e-9, equal_nan=True,
+                                   err_msg=field)
+    for field in ("layover", "shadow", "valid"):
+        np.testing.assert_array_equal(getattr(b, field), getattr(a, field), err_msg=field)
