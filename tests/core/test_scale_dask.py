@@ -1,0 +1,148 @@
+"""Batch terrain correction on a dask.distributed LocalCluster (2 worker processes) against the
+single-process run: two simulated scenes, a worker killed mid-run, cancel, and the no-Dask path."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+import numpy as np
+import pytest
+import rasterio
+from rasterio.transform import from_origin
+
+from palsar2_plugin.errors import Cancelled, Palsar2Error
+from palsar2_plugin.scale import (DaskUnavailable, ExecutionOptions, batch_terrain_correct, dask_available,
+                                  open_client)
+from palsar2_plugin.simulate.product import simulate_product
+
+LAT, LON = 35.30, 139.20
+LAYERS = ("mask", "local_incidence", "ellipsoid_incidence", "scattering_area", "number_of_looks", "dem")
+
+
+def hills_dem(path, size=400, step=0.0005, top=150.0):
+    """Two gaussian hills (20..~190 m above EGM96) on a lon/lat grid centred on LAT, LON."""
+    y, x = np.mgrid[:size, :size].astype(np.float32)
+    c = size / 2.0
+    h = (top * np.exp(-((x - 0.8 * c) ** 2 + (y - c) ** 2) / (2 * (size / 8) ** 2))
+         + 0.5 * top * np.exp(-((x - 1.3 * c) ** 2 + (y - 0.7 * c) ** 2) / (2 * (size / 10) ** 2)) + 20.0)
+    with rasterio.open(path, "w", driver="GTiff", height=size, width=size, count=1, dtype="float32",
+                       crs="EPSG:4326", transform=from_origin(LON - c * step, LAT + c * step, step, step),
+                       nodata=-9999) as ds:
+        ds.write(h.astype(np.float32), 1)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def scenes(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("scale")
+    dem = hills_dem(tmp / "hills.tif")
+    a = simulate_product(dem, "FBS", tmp / "a", lines=1500, pixels=300, seed=1, centre_lat_lon=(LAT, LON))
+    b = simulate_product(dem, "FBD", tmp / "b", lines=1200, pixels=250, seed=2, centre_lat_lon=(LAT + 0.01, LON),
+                         pass_direction="ascending")
+    return dem, [str(a), str(b)], tmp
+
+
+@pytest.fixture(scope="module")
+def client():
+    with open_client(ExecutionOptions(mode=1, n_workers=2, threads_per_worker=1, memory_limit="2GiB")) as c:
+        yield c
+
+
+def _assert_same_products(ours, reference):
+    assert len(ours) == len(reference)
+    for r, ref in zip(ours, reference):
+        assert os.path.basename(r["folder"]) == os.path.basename(ref["folder"])
+        for key in LAYERS:
+            with rasterio.open(r[key]) as a, rasterio.open(ref[key]) as b:
+                np.testing.assert_allclose(a.read(1), b.read(1), rtol=1e-6, atol=1e-6, equal_nan=True, err_msg=key)
+        for pol, path in ref["gamma0"].items():
+            with rasterio.open(r["gamma0"][pol]) as a, rasterio.open(path) as b:
+                ga, gb = a.read(1), b.read(1)
+            assert np.isfinite(gb).sum() > 5000
+            np.testing.assert_array_equal(np.isnan(ga), np.isnan(gb))
+            np.testing.assert_allclose(ga, gb, rtol=1e-5, equal_nan=True)
+
+
+def test_dask_is_installed_here():
+    assert dask_available()
+
+
+def test_local_cluster_of_two_workers_equals_the_single_process_run(scenes, client):
+    dem, products, tmp = scenes
+    reference = batch_terrain_correct(products, dem, str(tmp / "ref"), execution=ExecutionOptions(mode=0))
+    seen = []
+    ours = batch_terrain_correct(products, dem, str(tmp / "dask"), client=client,
+                                 progress=lambda f, m: seen.append((f, m)))
+    _assert_same_products(ours, reference)
+    assert {r["gamma0"].keys().__len__() for r in ours} == {1, 2}          # FBS: HH; FBD: HH + HV
+    assert any("(Dask)" in m for _, m in seen)
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
+    # nothing but the two products is left in the output folder (no scratch tiles, no beta0 caches)
+    assert sorted(os.listdir(tmp / "dask")) == sorted(os.path.basename(r["folder"]) for r in ours)
+
+
+def test_worker_killed_mid_run_completes_or_fails_clearly_without_a_complete_looking_product(scenes, client):
+    dem, products, tmp = scenes
+    reference = batch_terrain_correct(products[:1], dem, str(tmp / "ref_small"), tile_size=32,
+                                      execution=ExecutionOptions(mode=0))
+    killed = []
+
+    def kill_one_worker(fraction, message):
+        if not killed and message.startswith("Tile 1/"):
+            pids = client.run(os.getpid)
+            pid = sorted(pids.values())[0]
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    out = tmp / "killed"
+    try:
+        ours = batch_terrain_correct(products[:1], dem, str(out), client=client, tile_size=32,
+                                     progress=kill_one_worker)
+    except Palsar2Error as exc:
+        assert "Dask" in str(exc)
+        assert not [n for n in os.listdir(out) if not n.startswith(".")]    # no product folder
+    else:
+        _assert_same_products(ours, reference)
+    assert killed, "the run ended before a worker could be killed"
+    with pytest.raises(ProcessLookupError):
+        os.kill(killed[0], 0)                                           # really gone
+    client.wait_for_workers(2, timeout=60)                              # the nanny restarted it
+
+
+def test_cancel_cancels_the_futures_and_leaves_no_product(scenes, client):
+    dem, products, tmp = scenes
+    state = {"tiles": 0}
+
+    def progress(fraction, message):
+        if message.startswith("Tile"):
+            state["tiles"] += 1
+
+    out = tmp / "cancelled"
+    with pytest.raises(Cancelled):
+        batch_terrain_correct(products[:1], dem, str(out), client=client, tile_size=32, progress=progress,
+                              is_cancelled=lambda: state["tiles"] >= 2)
+    assert state["tiles"] == 2
+    assert os.listdir(out) == []                 # no product, no partial folder, no tiles, no beta0 cache
+
+
+def test_without_dask_the_process_mode_runs_and_dask_modes_say_what_to_install(scenes, monkeypatch):
+    dem, products, tmp = scenes
+    monkeypatch.setitem(sys.modules, "distributed", None)                # import distributed -> ImportError
+    assert not dask_available()
+    with pytest.raises(DaskUnavailable, match="python3-distributed"):
+        batch_terrain_correct(products[:1], dem, str(tmp / "nodask1"), execution=ExecutionOptions(mode=1))
+    with pytest.raises(DaskUnavailable, match="this process"):
+        batch_terrain_correct(products[:1], dem, str(tmp / "nodask2"), execution=ExecutionOptions(mode=2))
+    result = batch_terrain_correct(products[:1], dem, str(tmp / "nodask0"), execution=ExecutionOptions(mode=0))
+    assert os.path.isfile(result[0]["gamma0"]["HH"])
+
+
+def test_remote_mode_needs_an_address_and_execution_a_known_number(scenes):
+    dem, products, tmp = scenes
+    with pytest.raises(Palsar2Error, match="scheduler address"):
+        ExecutionOptions(mode=2, scheduler_address=" ").check()
+    with pytest.raises(Palsar2Error, match="Unknown execution"):
+        ExecutionOptions(mode=7).check()
