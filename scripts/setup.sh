@@ -9,6 +9,7 @@ cd "$ROOT"
 APT_PACKAGES=(
   qgis python3-qgis qgis-providers gdal-bin python3-gdal
   python3-numpy python3-numba python3-rasterio python3-pyproj proj-data python3-requests python3-paramiko
+  python3-dask python3-distributed
   python3-venv python3-pip python3-pytest python3-hypothesis qttools5-dev-tools
   openssh-server curl
 )
