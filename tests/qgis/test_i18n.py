@@ -18,6 +18,7 @@ def japanese_locale(plugin_package):
     settings.setValue("locale/overrideFlag", saved[0] if saved[0] is not None else False)
     settings.setValue("locale/userLocale", saved[1] if saved[1] is not None else "")
     i18n.install_translator()
+    QgsApplication.processingRegistry().providerById("palsar2").refreshAlgorithms()
 
 
 def test_compiled_japanese_translation_exists(plugin_package):
@@ -34,6 +35,7 @@ def test_switching_the_locale_to_japanese_gives_japanese_labels(japanese_locale,
     try:
         assert plugin.tr("PALSAR-2 disaster data") == "PALSAR-2 災害関連データ"
         provider = QgsApplication.processingRegistry().providerById("palsar2")
+        provider.refreshAlgorithms()  # as at a QGIS start in Japanese (models take their group when loaded)
         groups = {algorithm.group() for algorithm in provider.algorithms()}
         assert groups, "the provider has no algorithms"
         assert all(any(ord(ch) > 0x3000 for ch in group) for group in groups), groups
