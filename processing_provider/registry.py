@@ -15,6 +15,7 @@ ALGORITHM_CLASSES: List[tuple] = [
     ("alg_changedetection", "ChangeDetectionAlgorithm"),
     ("alg_readceos", "ReadCeosAlgorithm"),
     ("alg_terraincorrection", "TerrainCorrectionAlgorithm"),
+    ("alg_batchterraincorrection", "BatchTerrainCorrectionAlgorithm"),
 ]
 
 

@@ -138,6 +138,11 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
         windows.append(line_windows_for_extent(scene, crs, pixel_size_m, extent, extent_crs)
                        if extent is not None else None)
         check_cancelled(is_cancelled)
+    ids = [(s.scene_id, s.product_id) for s in scenes]
+    for i, key in enumerate(ids):
+        if key in ids[:i]:
+            raise Palsar2Error(f"{products[i]} is the same product as {products[ids.index(key)]} "
+                               f"({key[0]} {key[1]}): give each product once.")
     # the opened scenes travel to the workers (small: metadata and file locations), not re-read there
     args = [(s, polarisations, pixel_size_m, looks, output_folder, w) for s, w in zip(scenes, windows)]
 

@@ -60,19 +60,33 @@ class ExecutionOptions:
 
 
 def _use_python_for_workers() -> None:
-    """Inside QGIS ``sys.executable`` is the QGIS program: worker processes must be started with a
-    Python interpreter instead (the one QGIS embeds, found beside it or on PATH)."""
+    """Inside QGIS ``sys.executable`` is the QGIS program or whatever ``python3`` PATH finds first
+    (possibly another Python, e.g. pyenv's): worker processes must be started with the Python interpreter QGIS embeds,
+    ``<exec_prefix>/bin/python<major>.<minor>``."""
     import multiprocessing
-    import shutil
     import sys
 
-    if os.path.basename(sys.executable or "").lower().startswith("python"):
+    exe = sys.executable or ""
+    ours = os.path.abspath(exe).startswith(os.path.abspath(sys.exec_prefix) + os.sep)   # not another Python on PATH
+    if ours and os.path.isfile(exe) and os.path.basename(exe).lower().startswith("python"):
         return
-    candidates = [os.path.join(sys.exec_prefix, "bin", "python3"), shutil.which("python3") or ""]
-    for path in candidates:
-        if path and os.path.isfile(path):
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    for prefix in (sys.exec_prefix, sys.base_exec_prefix, "/usr"):
+        path = os.path.join(prefix, "bin", version)
+        if os.path.isfile(path):
             multiprocessing.set_executable(path)
             return
+
+
+def _worker_preload() -> str:
+    """Path of the preload file (worker_setup.py) after telling it, through the environment the
+    worker processes inherit, under which name and from where to import the plugin's package."""
+    import sys
+
+    top = __name__.split(".")[0]
+    os.environ["PALSAR2_PACKAGE_NAME"] = top
+    os.environ["PALSAR2_PACKAGE_ROOT"] = list(sys.modules[top].__path__)[0]
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker_setup.py")
 
 
 @contextlib.contextmanager
@@ -98,7 +112,7 @@ def open_client(options: ExecutionOptions) -> Iterator[Optional[object]]:
         return
     cluster = LocalCluster(n_workers=options.n_workers, threads_per_worker=options.threads_per_worker,
                            processes=True, memory_limit=options.memory_limit, dashboard_address=None,
-                           host="127.0.0.1")
+                           host="127.0.0.1", preload=[_worker_preload()])
     client = Client(cluster)
     try:
         yield client
