@@ -18,8 +18,8 @@ distances in m, angles in radians, areas in m^2, beta0 linear power):
 :func:`enabled` is False when numba does not import (e.g. QGIS on Windows/macOS), when the
 environment variable ``PALSAR2_NO_NUMBA`` is set to a non-empty value other than ``0`` (read at each
 call, so tests can switch paths), or after a numba error (then numpy for the rest of the process).
-Compiled on first use (about 10 s) and cached on disk by numba (next to this module, or in the
-user cache folder when that is not writable), so later processes start at once.
+Compiled on first use in each process (about 10 s; :func:`warm_up` does it up front). Not cached
+on disk: see :func:`_jit`.
 """
 
 from __future__ import annotations
@@ -51,8 +51,12 @@ def disable() -> None:
 
 def _jit(f):
     # error_model="numpy": a division by zero gives inf/NaN as in numpy (a degenerate facet of zero
-    # area must not raise ZeroDivisionError in the middle of a run)
-    return njit(nogil=True, cache=True, error_model="numpy")(f) if AVAILABLE else f
+    # area must not raise ZeroDivisionError in the middle of a run).
+    # cache=False: numba's on-disk cache is keyed by the source file but pickles the module's name,
+    # and this file is imported as palsar2_plugin.rtc.kernels by scripts and as
+    # <plugin folder>.palsar2_plugin.rtc.kernels inside QGIS; a cache written by one fails to load in
+    # the other (ModuleNotFoundError). Compiling costs a few seconds once per process.
+    return njit(nogil=True, cache=False, error_model="numpy")(f) if AVAILABLE else f
 
 
 # ------------------------------------------------------------------------------------------ geometry
@@ -516,7 +520,7 @@ def geometry_sums(geom, gaps, oversampling, halo, out_shape):
 
 
 def warm_up() -> bool:
-    """Compile (or load from numba's cache) every kernel on tiny inputs; True when they are enabled.
+    """Compile every kernel on tiny inputs; True when they are enabled.
     Benchmarks call it so that a first-ever compilation is not timed."""
     if not enabled():
         return False
