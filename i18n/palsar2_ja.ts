@@ -2,6 +2,169 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
   <context>
+    <name>BatchTerrainCorrectionAlgorithm</name>
+    <message>
+      <source>Batch terrain correction (many scenes, Dask)</source>
+      <translation>一括斜面勾配補正 (複数シーン、Dask)</translation>
+    </message>
+    <message>
+      <source>RTC</source>
+      <translation>RTC</translation>
+    </message>
+    <message>
+      <source>batch</source>
+      <translation>一括処理 (batch)</translation>
+    </message>
+    <message>
+      <source>Dask</source>
+      <translation>Dask</translation>
+    </message>
+    <message>
+      <source>cluster</source>
+      <translation>クラスタ (cluster)</translation>
+    </message>
+    <message>
+      <source>scale</source>
+      <translation>スケールアウト (scale)</translation>
+    </message>
+    <message>
+      <source>S3</source>
+      <translation>S3</translation>
+    </message>
+    <message>
+      <source>URL</source>
+      <translation>URL</translation>
+    </message>
+    <message>
+      <source>gamma0</source>
+      <translation>ガンマノート (gamma0)</translation>
+    </message>
+    <message>
+      <source>NRB</source>
+      <translation>NRB</translation>
+    </message>
+    <message>
+      <source>L1.1</source>
+      <translation>L1.1</translation>
+    </message>
+    <message>
+      <source>Products (one per line: folder, zip, file or URL)</source>
+      <translation>プロダクト (1行に1つ: フォルダ、zip、ファイルまたはURL)</translation>
+    </message>
+    <message>
+      <source>L1.1 products: folders, zips, any of their files, or http(s)/s3 URLs of a file.</source>
+      <translation>L1.1プロダクト: フォルダ、zip、その中の任意のファイル、またはファイルのhttp(s)/s3 URL。</translation>
+    </message>
+    <message>
+      <source>Footprint layer from the scene search</source>
+      <translation>シーン検索の観測範囲 (フットプリント) レイヤ</translation>
+    </message>
+    <message>
+      <source>Each feature's download path or URL attribute is added to the products.</source>
+      <translation>各地物のダウンロードパスまたはURLの属性をプロダクトに加えます。</translation>
+    </message>
+    <message>
+      <source>Attribute with the product path or URL</source>
+      <translation>プロダクトのパスまたはURLを持つ属性</translation>
+    </message>
+    <message>
+      <source>DEM</source>
+      <translation>DEM</translation>
+    </message>
+    <message>
+      <source>DEM height reference</source>
+      <translation>DEM の高さの基準</translation>
+    </message>
+    <message>
+      <source>EGM96 geoid</source>
+      <translation>EGM96 ジオイド</translation>
+    </message>
+    <message>
+      <source>EGM2008 geoid</source>
+      <translation>EGM2008 ジオイド</translation>
+    </message>
+    <message>
+      <source>WGS84 ellipsoid</source>
+      <translation>WGS84 楕円体</translation>
+    </message>
+    <message>
+      <source>Polarisations (none = all)</source>
+      <translation>偏波 (指定なし = すべて)</translation>
+    </message>
+    <message>
+      <source>Output CRS (empty = UTM of the scene centre)</source>
+      <translation>出力 CRS (空欄 = シーン中心の UTM)</translation>
+    </message>
+    <message>
+      <source>Pixel size (m)</source>
+      <translation>ピクセルサイズ (m)</translation>
+    </message>
+    <message>
+      <source>Area of interest (empty = whole scene)</source>
+      <translation>対象領域 (空欄 = シーン全体)</translation>
+    </message>
+    <message>
+      <source>DEM oversampling for the area computation</source>
+      <translation>散乱面積計算の DEM オーバーサンプリング</translation>
+    </message>
+    <message>
+      <source>Run on</source>
+      <translation>実行場所</translation>
+    </message>
+    <message>
+      <source>This process</source>
+      <translation>このプロセス</translation>
+    </message>
+    <message>
+      <source>Local Dask cluster</source>
+      <translation>ローカルのDaskクラスタ</translation>
+    </message>
+    <message>
+      <source>Remote Dask scheduler</source>
+      <translation>リモートのDaskスケジューラ</translation>
+    </message>
+    <message>
+      <source>Where the tiles are computed; the Dask options need dask and distributed.</source>
+      <translation>タイルを計算する場所。Daskの選択肢には dask と distributed が必要です。</translation>
+    </message>
+    <message>
+      <source>Dask scheduler address (empty = setting palsar2/dask/scheduler)</source>
+      <translation>Daskスケジューラのアドレス (空欄 = 設定 palsar2/dask/scheduler)</translation>
+    </message>
+    <message>
+      <source>Output folder</source>
+      <translation>出力フォルダ</translation>
+    </message>
+    <message>
+      <source>NRB product folders</source>
+      <translation>NRBプロダクトのフォルダ</translation>
+    </message>
+    <message>
+      <source>The footprint layer has no attribute {}: choose the attribute holding the product path or URL.</source>
+      <translation>観測範囲レイヤに属性 {} がありません。プロダクトのパスまたはURLを持つ属性を選んでください。</translation>
+    </message>
+    <message>
+      <source>Give at least one product in INPUTS or a footprint layer.</source>
+      <translation>INPUTS に少なくとも1つのプロダクトを指定するか、観測範囲レイヤを指定してください。</translation>
+    </message>
+    <message>
+      <source>Choose a DEM raster file GDAL reads (save a web layer as GeoTIFF).</source>
+      <translation>GDALで読めるDEMのラスタファイルを選んでください (Webレイヤは GeoTIFF として保存してください)。</translation>
+    </message>
+    <message>
+      <source>Choose a projected CRS in metres (e.g. UTM), or leave CRS empty.</source>
+      <translation>メートル単位の投影 CRS (UTM など) を選択するか、CRS を空欄にしてください。</translation>
+    </message>
+    <message>
+      <source>{} products, run on: {}</source>
+      <translation>{} 個のプロダクト、実行場所: {}</translation>
+    </message>
+    <message>
+      <source>NRB product written to {}</source>
+      <translation>NRBプロダクトを書き出しました: {}</translation>
+    </message>
+  </context>
+  <context>
     <name>ChangeDetectionAlgorithm</name>
     <message>
       <source>Change detection (log-ratio)</source>
