@@ -11,7 +11,6 @@ import os
 import numpy as np
 import pytest
 import rasterio
-from rasterio.transform import from_origin
 
 from palsar2_plugin.ceos import open_product
 from palsar2_plugin.ceos.image import ImageReader
@@ -22,22 +21,9 @@ from palsar2_plugin.scale import ExecutionOptions, batch_terrain_correct
 from palsar2_plugin.simulate.product import simulate_product
 from servers.fixtures import http_server  # noqa: F401
 from servers.http_server import Fault
+from hills_dem import LAT, LON, hills_dem
 
-LAT, LON = 35.30, 139.20
 EXTENT = (LON - 0.012, LAT - 0.005, LON + 0.004, LAT + 0.004)   # lon/lat box, about 1.5 x 1 km
-
-
-def hills_dem(path, size=400, step=0.0005, top=150.0):
-    """Two gaussian hills (20..~190 m above EGM96) on a lon/lat grid centred on LAT, LON."""
-    y, x = np.mgrid[:size, :size].astype(np.float32)
-    c = size / 2.0
-    h = (top * np.exp(-((x - 0.8 * c) ** 2 + (y - c) ** 2) / (2 * (size / 8) ** 2))
-         + 0.5 * top * np.exp(-((x - 1.3 * c) ** 2 + (y - 0.7 * c) ** 2) / (2 * (size / 10) ** 2)) + 20.0)
-    with rasterio.open(path, "w", driver="GTiff", height=size, width=size, count=1, dtype="float32",
-                       crs="EPSG:4326", transform=from_origin(LON - c * step, LAT + c * step, step, step),
-                       nodata=-9999) as ds:
-        ds.write(h.astype(np.float32), 1)
-    return str(path)
 
 
 @pytest.fixture(scope="module")
