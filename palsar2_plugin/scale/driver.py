@@ -22,6 +22,7 @@ import math
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -104,9 +105,20 @@ def dask_tile_runner(client, scratch_root: str):
             raise Palsar2Error(f"The Dask run failed ({type(exc).__name__}: {exc}). No product was written for this "
                                "scene; check the workers' memory limit and logs, then run again.") from exc
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            _remove_scratch(scratch)
 
     return run
+
+
+def _remove_scratch(folder: str, patience_s: float = 10.0) -> None:
+    """Remove the tile scratch folder, again while cancelled tiles still running on workers finish
+    writing into it (client.cancel does not stop a running task; a tile takes well under a second)."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.exists(folder) or time.monotonic() > deadline:
+            return
+        time.sleep(0.1)
 
 
 def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder: str, *,
