@@ -68,46 +68,6 @@
       <translation>プロダクトのパスまたはURLを持つ属性</translation>
     </message>
     <message>
-      <source>DEM</source>
-      <translation>DEM</translation>
-    </message>
-    <message>
-      <source>DEM height reference</source>
-      <translation>DEM の高さの基準</translation>
-    </message>
-    <message>
-      <source>EGM96 geoid</source>
-      <translation>EGM96 ジオイド</translation>
-    </message>
-    <message>
-      <source>EGM2008 geoid</source>
-      <translation>EGM2008 ジオイド</translation>
-    </message>
-    <message>
-      <source>WGS84 ellipsoid</source>
-      <translation>WGS84 楕円体</translation>
-    </message>
-    <message>
-      <source>Polarisations (none = all)</source>
-      <translation>偏波 (指定なし = すべて)</translation>
-    </message>
-    <message>
-      <source>Output CRS (empty = UTM of the scene centre)</source>
-      <translation>出力 CRS (空欄 = シーン中心の UTM)</translation>
-    </message>
-    <message>
-      <source>Pixel size (m)</source>
-      <translation>ピクセルサイズ (m)</translation>
-    </message>
-    <message>
-      <source>Area of interest (empty = whole scene)</source>
-      <translation>対象領域 (空欄 = シーン全体)</translation>
-    </message>
-    <message>
-      <source>DEM oversampling for the area computation</source>
-      <translation>散乱面積計算の DEM オーバーサンプリング</translation>
-    </message>
-    <message>
       <source>Run on</source>
       <translation>実行場所</translation>
     </message>
@@ -353,6 +313,77 @@
     <message>
       <source>Valid pixels: {}, increase: {}, decrease: {}, polygons: {}</source>
       <translation>有効ピクセル: {}、増加: {}、減少: {}、ポリゴン: {}</translation>
+    </message>
+  </context>
+  <context>
+    <name>CorrectionParameters</name>
+    <message>
+      <source>DEM</source>
+      <translation>DEM</translation>
+    </message>
+    <message>
+      <source>A raster of terrain heights covering the scene, in any CRS.</source>
+      <translation>シーン全体を覆う地形の標高のラスタ (CRS は任意)。</translation>
+    </message>
+    <message>
+      <source>DEM height reference</source>
+      <translation>DEM の高さの基準</translation>
+    </message>
+    <message>
+      <source>EGM96 geoid</source>
+      <translation>EGM96 ジオイド</translation>
+    </message>
+    <message>
+      <source>EGM2008 geoid</source>
+      <translation>EGM2008 ジオイド</translation>
+    </message>
+    <message>
+      <source>WGS84 ellipsoid</source>
+      <translation>WGS84 楕円体</translation>
+    </message>
+    <message>
+      <source>What the DEM heights are measured from (SRTM/ASTER: EGM96).</source>
+      <translation>DEM の標高の基準面 (SRTM/ASTER: EGM96)。</translation>
+    </message>
+    <message>
+      <source>Polarisations (none = all)</source>
+      <translation>偏波 (指定なし = すべて)</translation>
+    </message>
+    <message>
+      <source>gamma0 layers to make; leave empty for all the product has.</source>
+      <translation>γ⁰ レイヤを作成する偏波。空欄にするとプロダクトのすべての偏波について作成します。</translation>
+    </message>
+    <message>
+      <source>Output CRS (empty = UTM of the scene centre)</source>
+      <translation>出力 CRS (空欄 = シーン中心の UTM)</translation>
+    </message>
+    <message>
+      <source>A projected CRS in metres; empty chooses the UTM zone of the scene centre.</source>
+      <translation>メートル単位の投影 CRS。空欄にするとシーン中心の UTM ゾーンを使います。</translation>
+    </message>
+    <message>
+      <source>Pixel size (m)</source>
+      <translation>ピクセルサイズ (m)</translation>
+    </message>
+    <message>
+      <source>Output pixel size in metres (JAXA L2.2: 25 m).</source>
+      <translation>出力のピクセルサイズ (メートル。JAXA の L2.2 は 25 m)。</translation>
+    </message>
+    <message>
+      <source>Area of interest (empty = whole scene)</source>
+      <translation>対象領域 (空欄 = シーン全体)</translation>
+    </message>
+    <message>
+      <source>Limit the product to this extent (clipped to the scene).</source>
+      <translation>プロダクトをこの領域に限定します (シーンの範囲内に切り詰め)。</translation>
+    </message>
+    <message>
+      <source>DEM oversampling for the area computation</source>
+      <translation>散乱面積計算の DEM オーバーサンプリング</translation>
+    </message>
+    <message>
+      <source>DEM facets per output pixel side (2 = 12.5 m facets for 25 m pixels).</source>
+      <translation>出力ピクセル 1 辺あたりの DEM ファセット数 (2 = 25 m ピクセルに 12.5 m のファセット)。</translation>
     </message>
   </context>
   <context>
@@ -1337,70 +1368,6 @@
     <message>
       <source>The L1.1 product folder, its zip, or any one of its files.</source>
       <translation>L1.1 プロダクトのフォルダ、その zip、またはプロダクト内の任意のファイル。</translation>
-    </message>
-    <message>
-      <source>A raster of terrain heights covering the scene, in any CRS.</source>
-      <translation>シーン全体を覆う地形の標高のラスタ (CRS は任意)。</translation>
-    </message>
-    <message>
-      <source>DEM height reference</source>
-      <translation>DEM の高さの基準</translation>
-    </message>
-    <message>
-      <source>EGM96 geoid</source>
-      <translation>EGM96 ジオイド</translation>
-    </message>
-    <message>
-      <source>EGM2008 geoid</source>
-      <translation>EGM2008 ジオイド</translation>
-    </message>
-    <message>
-      <source>WGS84 ellipsoid</source>
-      <translation>WGS84 楕円体</translation>
-    </message>
-    <message>
-      <source>What the DEM heights are measured from (SRTM/ASTER: EGM96).</source>
-      <translation>DEM の標高の基準面 (SRTM/ASTER: EGM96)。</translation>
-    </message>
-    <message>
-      <source>Polarisations (none = all)</source>
-      <translation>偏波 (指定なし = すべて)</translation>
-    </message>
-    <message>
-      <source>gamma0 layers to make; leave empty for all the product has.</source>
-      <translation>γ⁰ レイヤを作成する偏波。空欄にするとプロダクトのすべての偏波について作成します。</translation>
-    </message>
-    <message>
-      <source>Output CRS (empty = UTM of the scene centre)</source>
-      <translation>出力 CRS (空欄 = シーン中心の UTM)</translation>
-    </message>
-    <message>
-      <source>A projected CRS in metres; empty chooses the UTM zone of the scene centre.</source>
-      <translation>メートル単位の投影 CRS。空欄にするとシーン中心の UTM ゾーンを使います。</translation>
-    </message>
-    <message>
-      <source>Pixel size (m)</source>
-      <translation>ピクセルサイズ (m)</translation>
-    </message>
-    <message>
-      <source>Output pixel size in metres (JAXA L2.2: 25 m).</source>
-      <translation>出力のピクセルサイズ (メートル。JAXA の L2.2 は 25 m)。</translation>
-    </message>
-    <message>
-      <source>Area of interest (empty = whole scene)</source>
-      <translation>対象領域 (空欄 = シーン全体)</translation>
-    </message>
-    <message>
-      <source>Limit the product to this extent (clipped to the scene).</source>
-      <translation>プロダクトをこの領域に限定します (シーンの範囲内に切り詰め)。</translation>
-    </message>
-    <message>
-      <source>DEM oversampling for the area computation</source>
-      <translation>散乱面積計算の DEM オーバーサンプリング</translation>
-    </message>
-    <message>
-      <source>DEM facets per output pixel side (2 = 12.5 m facets for 25 m pixels).</source>
-      <translation>出力ピクセル 1 辺あたりの DEM ファセット数 (2 = 25 m ピクセルに 12.5 m のファセット)。</translation>
     </message>
     <message>
       <source>Output folder</source>

@@ -6,21 +6,16 @@ import re
 
 from qgis.core import (
     QgsProcessingException,
-    QgsProcessingOutputFolder,
     QgsProcessingOutputMultipleLayers,
-    QgsProcessingParameterCrs,
     QgsProcessingParameterEnum,
-    QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFolderDestination,
-    QgsProcessingParameterNumber,
-    QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
     QgsProcessing,
     QgsSettings,
 )
 
-from .alg_terraincorrection import HEIGHT_REFERENCE_VALUES, POLARISATION_VALUES
+from .correction_parameters import HEIGHT_REFERENCE_VALUES, POLARISATION_VALUES, add_correction_parameters
 from .base import Palsar2Algorithm, core_callbacks, make_advanced
 
 #: PERMANENT enum values (models store the index): append only.
@@ -99,23 +94,7 @@ class BatchTerrainCorrectionAlgorithm(Palsar2Algorithm):
         field = QgsProcessingParameterString(self.FOOTPRINT_FIELD, self.tr("Attribute with the product path or URL"),
                                              defaultValue="download_path")
         self.addParameter(make_advanced(field))
-        self.addParameter(QgsProcessingParameterRasterLayer(self.DEM, self.tr("DEM")))
-        self.addParameter(QgsProcessingParameterEnum(self.DEM_HEIGHT_REFERENCE, self.tr("DEM height reference"),
-                                                     options=[self.tr("EGM96 geoid"), self.tr("EGM2008 geoid"),
-                                                              self.tr("WGS84 ellipsoid")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterEnum(self.POLARISATIONS, self.tr("Polarisations (none = all)"),
-                                                     options=list(POLARISATION_VALUES), allowMultiple=True,
-                                                     optional=True, defaultValue=[]))
-        self.addParameter(QgsProcessingParameterCrs(self.CRS, self.tr("Output CRS (empty = UTM of the scene centre)"),
-                                                    optional=True))
-        self.addParameter(QgsProcessingParameterNumber(self.PIXEL_SIZE, self.tr("Pixel size (m)"),
-                                                       type=QgsProcessingParameterNumber.Double, defaultValue=25.0,
-                                                       minValue=1.0, maxValue=10000.0))
-        self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Area of interest (empty = whole scene)"),
-                                                       optional=True))
-        self.addParameter(make_advanced(QgsProcessingParameterNumber(
-            self.OVERSAMPLING, self.tr("DEM oversampling for the area computation"),
-            type=QgsProcessingParameterNumber.Integer, defaultValue=2, minValue=1, maxValue=8)))
+        add_correction_parameters(self)
         execution = QgsProcessingParameterEnum(self.EXECUTION, self.tr("Run on"),
                                                options=[self.tr("This process"), self.tr("Local Dask cluster"),
                                                         self.tr("Remote Dask scheduler")], defaultValue=0)

@@ -8,23 +8,14 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingOutputFile,
-    QgsProcessingOutputFolder,
     QgsProcessingOutputMultipleLayers,
     QgsProcessingOutputRasterLayer,
-    QgsProcessingParameterCrs,
-    QgsProcessingParameterEnum,
-    QgsProcessingParameterExtent,
     QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
-    QgsProcessingParameterNumber,
-    QgsProcessingParameterRasterLayer,
 )
 
-from .base import Palsar2Algorithm, core_callbacks, make_advanced
-
-#: PERMANENT enum values (models store the index): append only.
-HEIGHT_REFERENCE_VALUES = ("egm96", "egm2008", "ellipsoid")
-POLARISATION_VALUES = ("HH", "HV", "VH", "VV")
+from .base import Palsar2Algorithm, core_callbacks
+from .correction_parameters import HEIGHT_REFERENCE_VALUES, POLARISATION_VALUES, add_correction_parameters
 
 
 class TerrainCorrectionAlgorithm(Palsar2Algorithm):
@@ -99,37 +90,7 @@ class TerrainCorrectionAlgorithm(Palsar2Algorithm):
                                             fileFilter=self.tr("All files (*)"))
         source.setHelp(self.tr("The L1.1 product folder, its zip, or any one of its files."))
         self.addParameter(source)
-        dem = QgsProcessingParameterRasterLayer(self.DEM, self.tr("DEM"))
-        dem.setHelp(self.tr("A raster of terrain heights covering the scene, in any CRS."))
-        self.addParameter(dem)
-        ref = QgsProcessingParameterEnum(self.DEM_HEIGHT_REFERENCE, self.tr("DEM height reference"),
-                                         options=[self.tr("EGM96 geoid"), self.tr("EGM2008 geoid"),
-                                                  self.tr("WGS84 ellipsoid")], defaultValue=0)
-        ref.setHelp(self.tr("What the DEM heights are measured from (SRTM/ASTER: EGM96)."))
-        self.addParameter(ref)
-        pols = QgsProcessingParameterEnum(self.POLARISATIONS, self.tr("Polarisations (none = all)"),
-                                          options=list(POLARISATION_VALUES), allowMultiple=True, optional=True,
-                                          defaultValue=[])
-        pols.setHelp(self.tr("gamma0 layers to make; leave empty for all the product has."))
-        self.addParameter(pols)
-        crs = QgsProcessingParameterCrs(self.CRS, self.tr("Output CRS (empty = UTM of the scene centre)"),
-                                        optional=True)
-        crs.setHelp(self.tr("A projected CRS in metres; empty chooses the UTM zone of the scene centre."))
-        self.addParameter(crs)
-        pixel = QgsProcessingParameterNumber(self.PIXEL_SIZE, self.tr("Pixel size (m)"),
-                                             type=QgsProcessingParameterNumber.Double, defaultValue=25.0,
-                                             minValue=1.0, maxValue=10000.0)
-        pixel.setHelp(self.tr("Output pixel size in metres (JAXA L2.2: 25 m)."))
-        self.addParameter(pixel)
-        extent = QgsProcessingParameterExtent(self.EXTENT, self.tr("Area of interest (empty = whole scene)"),
-                                              optional=True)
-        extent.setHelp(self.tr("Limit the product to this extent (clipped to the scene)."))
-        self.addParameter(extent)
-        over = QgsProcessingParameterNumber(self.OVERSAMPLING, self.tr("DEM oversampling for the area computation"),
-                                            type=QgsProcessingParameterNumber.Integer, defaultValue=2, minValue=1,
-                                            maxValue=8)
-        over.setHelp(self.tr("DEM facets per output pixel side (2 = 12.5 m facets for 25 m pixels)."))
-        self.addParameter(make_advanced(over))
+        add_correction_parameters(self)
         folder = QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, self.tr("Output folder"))
         folder.setHelp(self.tr("The NRB product folder is created inside this folder."))
         self.addParameter(folder)

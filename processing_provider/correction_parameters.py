@@ -1,0 +1,66 @@
+"""The terrain-correction parameters shared by ``palsar2:terraincorrection`` and
+``palsar2:batchterraincorrection`` (same names, defaults and help, so models can swap them)."""
+
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingParameterCrs,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+
+from .base import make_advanced
+
+CONTEXT = "CorrectionParameters"
+
+#: PERMANENT enum values (models store the index): append only.
+HEIGHT_REFERENCE_VALUES = ("egm96", "egm2008", "ellipsoid")
+POLARISATION_VALUES = ("HH", "HV", "VH", "VV")
+
+DEM = "DEM"
+DEM_HEIGHT_REFERENCE = "DEM_HEIGHT_REFERENCE"
+POLARISATIONS = "POLARISATIONS"
+CRS = "CRS"
+PIXEL_SIZE = "PIXEL_SIZE"
+EXTENT = "EXTENT"
+OVERSAMPLING = "OVERSAMPLING"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def add_correction_parameters(algorithm: QgsProcessingAlgorithm) -> None:
+    """Add DEM, DEM_HEIGHT_REFERENCE, POLARISATIONS, CRS, PIXEL_SIZE, EXTENT and OVERSAMPLING."""
+    dem = QgsProcessingParameterRasterLayer(DEM, tr("DEM"))
+    dem.setHelp(tr("A raster of terrain heights covering the scene, in any CRS."))
+    algorithm.addParameter(dem)
+    ref = QgsProcessingParameterEnum(DEM_HEIGHT_REFERENCE, tr("DEM height reference"),
+                                     options=[tr("EGM96 geoid"), tr("EGM2008 geoid"), tr("WGS84 ellipsoid")],
+                                     defaultValue=0)
+    ref.setHelp(tr("What the DEM heights are measured from (SRTM/ASTER: EGM96)."))
+    algorithm.addParameter(ref)
+    pols = QgsProcessingParameterEnum(POLARISATIONS, tr("Polarisations (none = all)"),
+                                      options=list(POLARISATION_VALUES), allowMultiple=True, optional=True,
+                                      defaultValue=[])
+    pols.setHelp(tr("gamma0 layers to make; leave empty for all the product has."))
+    algorithm.addParameter(pols)
+    crs = QgsProcessingParameterCrs(CRS, tr("Output CRS (empty = UTM of the scene centre)"), optional=True)
+    crs.setHelp(tr("A projected CRS in metres; empty chooses the UTM zone of the scene centre."))
+    algorithm.addParameter(crs)
+    pixel = QgsProcessingParameterNumber(PIXEL_SIZE, tr("Pixel size (m)"), type=QgsProcessingParameterNumber.Double,
+                                         defaultValue=25.0, minValue=1.0, maxValue=10000.0)
+    pixel.setHelp(tr("Output pixel size in metres (JAXA L2.2: 25 m)."))
+    algorithm.addParameter(pixel)
+    extent = QgsProcessingParameterExtent(EXTENT, tr("Area of interest (empty = whole scene)"), optional=True)
+    extent.setHelp(tr("Limit the product to this extent (clipped to the scene)."))
+    algorithm.addParameter(extent)
+    over = QgsProcessingParameterNumber(OVERSAMPLING, tr("DEM oversampling for the area computation"),
+                                        type=QgsProcessingParameterNumber.Integer, defaultValue=2, minValue=1,
+                                        maxValue=8)
+    over.setHelp(tr("DEM facets per output pixel side (2 = 12.5 m facets for 25 m pixels)."))
+    algorithm.addParameter(make_advanced(over))
