@@ -181,7 +181,7 @@ def run_ours(workdir: str, workers: int, tile_size: int, oversampling: int = 2) 
     cpu = _cpu_seconds() - cpu0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return dict(seconds=dt, cpu_seconds=cpu, peak_rss_mib=peak, gamma0=result["gamma0"]["HH"], mask=result["mask"],
-                timings={k: round(v, 1) for k, v in result["timings"].items()},
+                timings={k: (round(v, 1) if isinstance(v, float) else v) for k, v in result["timings"].items()},
                 eia=result["ellipsoid_incidence"], looks=[la, lr], settings=str(result["settings"]),
                 path="numba" if compiled else "numpy")
 
@@ -378,7 +378,11 @@ def _one_round(args, worker, setup, npix) -> None:
                   f"(looks {ours['looks']}, {ours['settings']})")
             tiles_rate = npix / ours["timings"]["tiles_s"]
             print(f"         of which tiles {ours['timings']['tiles_s']} s ({tiles_rate:,.0f} px/s), writing COGs/XML/"
-                  f"STAC/quick-look of the 9 layers {ours['timings']['finish_s']} s")
+                  f"STAC/quick-look of the 9 layers {ours['timings']['finish_s']} s "
+                  f"({ours['timings'].get('finish_cpu_s', float('nan'))} CPU-s)")
+            stages = ours["timings"].get("stages_cpu_s") or {}
+            if stages:
+                print("         tile CPU-s by stage: " + ", ".join(f"{k} {v}" for k, v in stages.items()))
             print(f"         {_flat_stats(g_ours, setup['inc_flat_deg'], args.size)}; valid {np.mean(m_ours == 1):.3f}, "
                   f"layover {np.mean(m_ours == 2):.4f}, shadow {np.mean(m_ours == 3):.4f}")
             del g_ours, m_ours

@@ -58,7 +58,7 @@ class TiledLayer:
 
 def to_cog(src_path: str, dst_path: str, resampling: str = "AVERAGE", remove_source: bool = True,
            is_cancelled=None) -> str:
-    """Copy a GeoTIFF to a COG (DEFLATE, 256 blocks, overviews down to < 256 px, ``resampling`` for them).
+    """Copy a GeoTIFF to a COG (DEFLATE level 1, 256 blocks, overviews down to < 256 px, ``resampling`` for them).
 
     With GDAL's Python bindings the copy reports progress to GDAL and stops as soon as
     ``is_cancelled()`` is true (raising :class:`..errors.Cancelled`); otherwise rasterio copies it.
@@ -69,7 +69,9 @@ def to_cog(src_path: str, dst_path: str, resampling: str = "AVERAGE", remove_sou
 
     with rasterio.open(src_path) as src:
         is_float = np.dtype(src.dtypes[0]).kind == "f"
-    options = dict(COMPRESS="DEFLATE", PREDICTOR="FLOATING_POINT" if is_float else "YES", BLOCKSIZE="256",
+    # DEFLATE level 1: about half the time of the default level 6 for ~2 % larger files (measured on
+    # gamma0 and the angle layers); every reader of DEFLATE reads it
+    options = dict(COMPRESS="DEFLATE", LEVEL="1", PREDICTOR="FLOATING_POINT" if is_float else "YES", BLOCKSIZE="256",
                    OVERVIEWS="IGNORE_EXISTING", RESAMPLING=resampling, BIGTIFF="IF_SAFER", NUM_THREADS="ALL_CPUS")
     try:
         from osgeo import gdal

@@ -34,6 +34,9 @@ LAYER_TYPES = {
 }
 
 
+#: Layers turned into COGs at the same time (GDAL releases the GIL; each also compresses in threads).
+COG_WORKERS = 2
+
 #: Intermediate layers are written uncompressed below this total size (bytes).
 INTERMEDIATE_UNCOMPRESSED_BYTES = 2 * 2**30
 
@@ -100,10 +103,7 @@ class NrbWriter:
         layer_files = {key: naming.layer_file(self.name, key) for key in LAYER_TYPES}
         jobs = [(self._layers[p].path, gamma0_files[p], "AVERAGE") for p in self.polarisations]
         jobs += [(self._layers[k].path, layer_files[k], LAYER_TYPES[k][2]) for k in LAYER_TYPES]
-        for i, (src, dst_name, resampling) in enumerate(jobs):
-            check_cancelled(is_cancelled)
-            report(progress, i / (len(jobs) + 2), f"Writing cloud-optimised GeoTIFF {dst_name}")
-            to_cog(src, os.path.join(self.tmp_path, dst_name), resampling=resampling, is_cancelled=is_cancelled)
+        self._write_cogs(jobs, progress, is_cancelled)
         report(progress, len(jobs) / (len(jobs) + 2), "Writing quick-look, metadata and STAC item")
         ql_name = naming.quicklook_file(self.name)
         write_quicklook(os.path.join(self.tmp_path, ql_name),
@@ -126,6 +126,32 @@ class NrbWriter:
         out["stac"] = os.path.join(folder, stac_name)
         out["quicklook"] = os.path.join(folder, ql_name)
         return out
+
+    def _write_cogs(self, jobs, progress, is_cancelled, workers: int = COG_WORKERS) -> None:
+        """Turn the intermediate layers into COGs, ``workers`` at a time (GDAL works outside the GIL)."""
+        from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+        from ..progress import check_cancelled, report
+
+        total = len(jobs) + 2
+        report(progress, 0.0, "Writing cloud-optimised GeoTIFFs")
+        with ThreadPoolExecutor(max_workers=max(1, int(workers))) as pool:
+            pending = {pool.submit(to_cog, src, os.path.join(self.tmp_path, dst_name), resampling=resampling,
+                                   is_cancelled=is_cancelled): dst_name for src, dst_name, resampling in jobs}
+            done = 0
+            try:
+                while pending:
+                    finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        name = pending.pop(fut)
+                        fut.result()
+                        done += 1
+                        report(progress, done / total, f"Wrote cloud-optimised GeoTIFF {name}")
+                    check_cancelled(is_cancelled)
+            except BaseException:
+                for fut in pending:
+                    fut.cancel()
+                raise
 
     def _commit(self) -> None:
         old = None

@@ -18,6 +18,7 @@ from affine import Affine
 
 from ..errors import Palsar2Error
 from ..geoid import normalise_height_reference, to_ellipsoid_heights
+from ..geometry.ellipsoid import geodetic_to_ecef
 from .grid import OutputGrid, Tile
 
 
@@ -111,11 +112,22 @@ class DemSource:
         DEM window, so a plane stays a plane (GDAL's warper approximates the transformation to 1/8
         pixel, which puts metre-sized steps on slopes). A vertex with a no-data neighbour is NaN.
         """
+        rows, cols = vertices.shape
+        found = self._read_window(vertices)
+        if found is None:                       # the tile lies outside the DEM
+            return np.full((rows, cols), np.nan)
+        data, window_transform = found
+        (sc, sr), r, c = self._source_pixel_lattice(vertices, window_transform)
+        return _bilinear(data, _upsample(sr, r, c, rows, cols), _upsample(sc, r, c, rows, cols))
+
+    def _read_window(self, vertices: VertexGrid):
+        """(DEM heights as stored, float64 with NaN for no data; their window transform) around the
+        vertex lattice, or None when the lattice lies outside the DEM."""
         ds = self._dataset()
         rows, cols = vertices.shape
         found = self._source_window(vertices)
-        if found is None:                       # the tile lies outside the DEM
-            return np.full((rows, cols), np.nan)
+        if found is None:
+            return None
         window, window_transform = found
         # a DEM much finer than the vertices is read averaged to about half the vertex spacing,
         # which bounds memory whatever the DEM's resolution (a 1 m lidar DEM under 12.5 m facets)
@@ -130,21 +142,50 @@ class DemSource:
             window_transform = window_transform * Affine.scale(window.width / shape[1], window.height / shape[0])
         else:
             data = ds.read(self.band, window=window, masked=False, out_dtype="float64")
-        if self.nodata is not None:
-            if np.isnan(self.nodata):
-                pass
-            else:
-                data[data == self.nodata] = np.nan
-        col, row = self._source_pixel_coordinates(vertices, window_transform)
-        return _bilinear(data, row, col)
+        if self.nodata is not None and not np.isnan(self.nodata):
+            data[data == self.nodata] = np.nan
+        return data, window_transform
 
-    def _source_pixel_coordinates(self, vertices: VertexGrid, window_transform: Affine, step: int = 16):
-        """Fractional (col, row) of the vertices in the DEM window (pixel centres at integers)."""
+    def vertex_ecef(self, vertices: VertexGrid) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(x, y, z) ECEF (m) and ellipsoidal height (m) of every vertex; NaN where the DEM has no value.
+
+        The heights are those of :meth:`ellipsoid_heights_on`; the positions are within a
+        millimetre of geodetic_to_ecef of them (the ellipsoid point and normal are interpolated
+        from the same coarse lattice). One compiled pass when the kernels are enabled (no
+        full-size latitude, longitude or DEM coordinate arrays); otherwise numpy."""
+        from . import kernels
+
+        rows, cols = vertices.shape
+        found = self._read_window(vertices)
+        if found is None:
+            nan = np.full((rows, cols), np.nan)
+            return nan, nan.copy(), nan.copy(), nan.copy()
+        data, window_transform = found
+        (sc, sr), r, c = self._source_pixel_lattice(vertices, window_transform)
+        lat_c, lon_c = _lattice_lat_lon(vertices, r, c)
+        if self.height_reference == "ellipsoid":
+            und = np.zeros_like(lat_c)
+        else:
+            und = to_ellipsoid_heights(np.zeros_like(lat_c), lat_c, lon_c, self.height_reference)
+        # the vertex = ellipsoid point + height x normal, both exact on the lattice and linear in
+        # between (the ellipsoid's sag over a lattice cell of 16 facets is below a millimetre)
+        foot = geodetic_to_ecef(lat_c, lon_c, 0.0)
+        phi, lam = np.radians(lat_c), np.radians(lon_c)
+        normal = (np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi))
+        coarse = np.stack([sc, sr, und, foot[..., 0], foot[..., 1], foot[..., 2], *normal])
+        if kernels.enabled():
+            return kernels.dem_vertex_ecef(data, r, c, coarse, (rows, cols))
+        fields = [_upsample(f, r, c, rows, cols) for f in coarse]
+        h = _bilinear(data, fields[1], fields[0]) + fields[2]
+        return fields[3] + h * fields[6], fields[4] + h * fields[7], fields[5] + h * fields[8], h
+
+    def _source_pixel_lattice(self, vertices: VertexGrid, window_transform: Affine, step: int = 16):
+        """((col, row) fractional DEM-window coordinates (pixel centres at integers) on the coarse
+        lattice, lattice rows, lattice cols): exact (PROJ) on every ``step``-th vertex and the last."""
         from pyproj import Transformer
 
         rows, cols = vertices.shape
-        r = np.unique(np.r_[np.arange(0, rows, step), rows - 1])
-        c = np.unique(np.r_[np.arange(0, cols, step), cols - 1])
+        r, c = _lattice(rows, cols, step)
         t = vertices.transform
         xx, yy = np.meshgrid(t.c + c * t.a, t.f + r * t.e)
         key = (str(vertices.crs), self.crs.to_wkt())
@@ -158,7 +199,7 @@ class DemSource:
         inv = ~window_transform
         sc = inv.a * np.asarray(sx) + inv.b * np.asarray(sy) + inv.c - 0.5
         sr = inv.d * np.asarray(sx) + inv.e * np.asarray(sy) + inv.f - 0.5
-        return _upsample(sc, r, c, rows, cols), _upsample(sr, r, c, rows, cols)
+        return (sc, sr), r, c
 
     def _source_window(self, vertices: VertexGrid):
         """(window, its transform): the DEM window (2-pixel margin) covering the vertex lattice, or None."""
@@ -193,19 +234,27 @@ class DemSource:
         return lat, lon, h
 
 
+def _lattice(rows: int, cols: int, step: int = 16) -> Tuple[np.ndarray, np.ndarray]:
+    """Vertex rows and columns of the coarse lattice: every ``step``-th one and the last."""
+    return (np.unique(np.r_[np.arange(0, rows, step), rows - 1]),
+            np.unique(np.r_[np.arange(0, cols, step), cols - 1]))
+
+
+def _lattice_lat_lon(vertices: VertexGrid, r: np.ndarray, c: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """(lat, lon) degrees (PROJ, exact) of the vertices at lattice rows ``r`` x cols ``c``."""
+    t = vertices.transform
+    xx, yy = np.meshgrid(t.c + c * t.a, t.f + r * t.e)
+    lon_c, lat_c = lon_lat_transformer(str(vertices.crs)).transform(xx, yy)
+    return np.asarray(lat_c, dtype=np.float64), np.asarray(lon_c, dtype=np.float64)
+
+
 def lat_lon_of(vertices: VertexGrid, step: int = 16) -> Tuple[np.ndarray, np.ndarray]:
     """(lat, lon) degrees of every vertex: exact (PROJ) on every ``step``-th vertex, bilinear in
     between (a map projection is smooth: the error over 16 vertices is far below 1e-9 degree)."""
     rows, cols = vertices.shape
-    r = np.unique(np.r_[np.arange(0, rows, step), rows - 1])
-    c = np.unique(np.r_[np.arange(0, cols, step), cols - 1])
-    t = vertices.transform
-    x = t.c + c * t.a
-    y = t.f + r * t.e
-    xx, yy = np.meshgrid(x, y)
-    lon_c, lat_c = _to_lonlat(str(vertices.crs)).transform(xx, yy)
-    return (_upsample(np.asarray(lat_c, dtype=np.float64), r, c, rows, cols),
-            _upsample(np.asarray(lon_c, dtype=np.float64), r, c, rows, cols))
+    r, c = _lattice(rows, cols, step)
+    lat_c, lon_c = _lattice_lat_lon(vertices, r, c)
+    return _upsample(lat_c, r, c, rows, cols), _upsample(lon_c, r, c, rows, cols)
 
 
 def _bilinear(data: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarray:
@@ -244,7 +293,9 @@ def _upsample(coarse: np.ndarray, r: np.ndarray, c: np.ndarray, rows: int, cols:
 _TRANSFORMERS = threading.local()
 
 
-def _to_lonlat(crs: str):
+def lon_lat_transformer(crs: str):
+    """A pyproj Transformer from ``crs`` to WGS84 lon/lat (x = lon), one per thread and CRS (making
+    one costs milliseconds; tiles ask for it again and again)."""
     from pyproj import Transformer
 
     cache = getattr(_TRANSFORMERS, "cache", None)

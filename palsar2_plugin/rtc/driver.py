@@ -29,13 +29,15 @@ import numpy as np
 
 from .. import __version__
 from ..errors import Palsar2Error
+from ..gdal_cache import bounded_block_cache
 from ..progress import CancelCheck, ProgressCallback, SubProgress, check_cancelled, report
-from .dem import DemSource, check_dem_covers, vertex_grid
+from .dem import DemSource, check_dem_covers, lon_lat_transformer, vertex_grid
 from .grid import OutputGrid, Tile, iter_tiles, make_output_grid, tile_count
 from .orbit_poly import OrbitPolynomial
 from .radar_input import RadarInput
+from .stage_times import StageTimes, stage
 from .tile import (AREA_FLOOR_FRACTION, MASK_NODATA, TileLayers, beam_window, flatten_beam, mosaic_beams,
-                   tile_geometry)
+                   tile_geometry_ecef)
 
 OVERLAP_RULE = "looks-weighted mean of the beams' gamma0 in linear power"
 
@@ -118,8 +120,6 @@ def tile_may_see_beams(grid: OutputGrid, tile: Tile, radar: RadarInput, orbit: O
     """False when no beam can see any pixel of ``tile`` (a corner of a rotated swath's bounding box):
     a 5 x 5 lattice of the tile at the lowest and highest plausible heights is geocoded and its
     time/range span, widened by the halo reach, compared with the beams' grids."""
-    from pyproj import Transformer
-
     from ..geometry.ellipsoid import geodetic_to_ecef
     from .geocode import zero_doppler
 
@@ -128,7 +128,7 @@ def tile_may_see_beams(grid: OutputGrid, tile: Tile, radar: RadarInput, orbit: O
     x = grid.transform.c + cols[None, :] * grid.transform.a
     y = grid.transform.f + rows[:, None] * grid.transform.e
     x, y = np.broadcast_arrays(x, y)
-    lon, lat = Transformer.from_crs(grid.crs, "EPSG:4326", always_xy=True).transform(x, y)
+    lon, lat = lon_lat_transformer(str(grid.crs)).transform(x, y)
     t_all, r_all = [], []
     for h in heights_m:
         p = geodetic_to_ecef(np.asarray(lat), np.asarray(lon), h)
@@ -150,30 +150,37 @@ def tile_may_see_beams(grid: OutputGrid, tile: Tile, radar: RadarInput, orbit: O
 
 
 def correct_tile(grid: OutputGrid, tile: Tile, dem: DemSource, radar: RadarInput, polarisations: Sequence[str],
-                 orbit: OrbitPolynomial, settings: RunSettings, is_cancelled: Optional[CancelCheck] = None
-                 ) -> TileLayers:
-    """All layers of one tile (reads the DEM and beta0 windows, then the pure tile functions)."""
-    if not tile_may_see_beams(grid, tile, radar, orbit, settings):
-        return _empty_layers(tile.shape, len(polarisations))
+                 orbit: OrbitPolynomial, settings: RunSettings, is_cancelled: Optional[CancelCheck] = None,
+                 times: Optional[StageTimes] = None) -> TileLayers:
+    """All layers of one tile (reads the DEM and beta0 windows, then the pure tile functions).
+    ``times``: CPU seconds per stage are added to it (see :mod:`.stage_times`)."""
+    with stage(times, "tile check"):
+        if not tile_may_see_beams(grid, tile, radar, orbit, settings):
+            return _empty_layers(tile.shape, len(polarisations))
     k, halo = settings.oversampling, settings.halo_for(tile)
     verts = vertex_grid(grid, tile, k, halo)
-    lat, lon, h = dem.ellipsoid_heights_on(verts)
+    with stage(times, "DEM to ECEF vertices"):
+        vx, vy, vz, h = dem.vertex_ecef(verts)
     if not np.isfinite(h).any():
         return _empty_layers(tile.shape, len(polarisations))
     check_cancelled(is_cancelled)
-    geom = tile_geometry(lat, lon, h, orbit, settings.facet_size_m)
-    del lat, lon, h
+    with stage(times, "facet geometry, layover/shadow"):
+        geom = tile_geometry_ecef(vx, vy, vz, h, orbit, settings.facet_size_m)
+    del vx, vy, vz, h
     check_cancelled(is_cancelled)
     sums = []
     for beam in radar.beams:
-        window = beam_window(geom, beam.grid)
-        if window is None:
-            continue
-        betas = [radar.read_beta0(beam.number, pol, *window) for pol in polarisations]
-        sums.append(flatten_beam(geom, beam.grid, window, betas, k, halo, tile.shape, beam.looks))
+        with stage(times, "beta0 windows"):
+            window = beam_window(geom, beam.grid, halo=halo, out_shape=tile.shape, oversampling=k)
+            if window is None:
+                continue
+            betas = [radar.read_beta0(beam.number, pol, *window) for pol in polarisations]
+        with stage(times, "area distribution, read-back"):
+            sums.append(flatten_beam(geom, beam.grid, window, betas, k, halo, tile.shape, beam.looks))
         check_cancelled(is_cancelled)
-    gaps = _dilate(~geom.valid, settings.gap_dilation_facets) if not geom.valid.all() else None
-    return mosaic_beams(geom, sums, len(polarisations), k, halo, tile.shape, gaps)
+    with stage(times, "mosaic, layers"):
+        gaps = _dilate(~geom.valid, settings.gap_dilation_facets) if not geom.valid.all() else None
+        return mosaic_beams(geom, sums, len(polarisations), k, halo, tile.shape, gaps)
 
 
 def _coarse_relief(dem: DemSource, grid: OutputGrid, cells: int = 256):
@@ -264,6 +271,7 @@ def _wkt_polygon(points: Sequence[Tuple[float, float]]) -> str:
     return "Polygon ((" + ", ".join(f"{x:.6f} {y:.6f}" for x, y in ring) + "))"
 
 
+@bounded_block_cache()
 def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, height_reference: str = "egm96",
                     polarisations: Optional[Sequence[str]] = None, crs: Optional[str] = None,
                     pixel_size_m: float = 25.0, extent: Optional[Tuple[float, float, float, float]] = None,
@@ -279,7 +287,9 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
 
     Returns the writer's paths (``folder``, ``gamma0`` {pol: path}, ``mask``, ``local_incidence``,
     ``ellipsoid_incidence``, ``scattering_area``, ``gamma_to_sigma``, ``number_of_looks``, ``dem``,
-    ``metadata``, ``stac``, ``quicklook``) plus ``grid`` and ``settings``.
+    ``metadata``, ``stac``, ``quicklook``) plus ``grid``, ``settings`` and ``timings`` (wall seconds
+    of the tiles and of finishing the product, CPU seconds per tile stage). GDAL's block cache is
+    bounded while it runs (:mod:`palsar2_plugin.gdal_cache`).
     """
     from ..nrb.naming import product_name
     from ..nrb.writer import NrbWriter
@@ -306,6 +316,7 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
     finish_progress = SubProgress(progress, 0.85, 1.0)
     lock = threading.Lock()
     stop = threading.Event()
+    stage_times = StageTimes()
 
     def cancelled() -> bool:
         return stop.is_set() or (is_cancelled is not None and is_cancelled())
@@ -313,8 +324,8 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
     def work(tile: Tile) -> Tile:
         if cancelled():
             check_cancelled(lambda: True)
-        layers = correct_tile(grid, tile, dem, radar, pols, orbit, settings, cancelled)
-        with lock:
+        layers = correct_tile(grid, tile, dem, radar, pols, orbit, settings, cancelled, stage_times)
+        with lock, stage(stage_times, "writing tiles"):
             writer.write_tile(layers, tile.row0, tile.col0)
         return tile
 
@@ -391,9 +402,11 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
             "oversampling": settings.oversampling, "incidence_near_far": (near, far),
             "overlap_rule": OVERLAP_RULE, "area_floor": AREA_FLOOR_FRACTION,
         }
-        finishing = _time.perf_counter()
+        finishing, finishing_cpu = _time.perf_counter(), _time.process_time()
         result = writer.finish(info, finish_progress, is_cancelled)
         timings["finish_s"] = _time.perf_counter() - finishing
+        timings["finish_cpu_s"] = _time.process_time() - finishing_cpu
+        timings["stages_cpu_s"] = stage_times.totals()
     except BaseException:
         writer.abort()
         raise

@@ -88,6 +88,90 @@ def vertex_ecef(lat_deg, lon_deg, height_m):
 
 
 @_jit
+def _lattice_weights(lattice, n, index, weight):
+    """For every i in [0, n): the lattice interval index k (lattice[k] <= i <= lattice[k+1]) and the
+    linear weight of lattice[k+1] (the rule of dem._upsample)."""
+    m = lattice.size
+    k = 0
+    for i in range(n):
+        if m == 1:
+            index[i] = 0
+            weight[i] = 0.0
+            continue
+        while k < m - 2 and lattice[k + 1] <= i:
+            k += 1
+        index[i] = k
+        weight[i] = (i - lattice[k]) / (lattice[k + 1] - lattice[k])
+
+
+@_jit
+def _dem_vertices(data, row_index, row_weight, col_index, col_weight, coarse, x, y, z, h):
+    """coarse fields (9, lattice rows, lattice cols): DEM-window column, row, geoid undulation, the
+    ellipsoid foot point X0, Y0, Z0 (m) and the unit normal nx, ny, nz at lat/lon."""
+    n_r, n_c = data.shape
+    n_f, n_lr, n_lc = coarse.shape
+    row = np.empty((n_f, n_lc))
+    v = np.empty(n_f)
+    for i in range(x.shape[0]):
+        ki = row_index[i]
+        wi = row_weight[i]
+        for f in range(n_f):                     # the lattice fields on this vertex row
+            for c in range(n_lc):
+                if n_lr == 1:
+                    row[f, c] = coarse[f, 0, c]
+                else:
+                    row[f, c] = coarse[f, ki, c] * (1.0 - wi) + coarse[f, ki + 1, c] * wi
+        for j in range(x.shape[1]):
+            kj = col_index[j]
+            wj = col_weight[j]
+            for f in range(n_f):
+                if n_lc == 1:
+                    v[f] = row[f, 0]
+                else:
+                    v[f] = row[f, kj] * (1.0 - wj) + row[f, kj + 1] * wj
+            c = v[0]
+            r = v[1]
+            r0 = math.floor(r)
+            c0 = math.floor(c)
+            height = np.nan
+            if n_r > 1 and n_c > 1 and r0 >= 0 and r0 <= n_r - 2 and c0 >= 0 and c0 <= n_c - 2:
+                ri = int(r0)
+                ci = int(c0)
+                fr = r - ri
+                fc = c - ci
+                height = ((data[ri, ci] * (1 - fc) + data[ri, ci + 1] * fc) * (1 - fr)
+                          + (data[ri + 1, ci] * (1 - fc) + data[ri + 1, ci + 1] * fc) * fr)
+            height += v[2]
+            h[i, j] = height
+            x[i, j] = v[3] + height * v[6]
+            y[i, j] = v[4] + height * v[7]
+            z[i, j] = v[5] + height * v[8]
+
+
+def dem_vertex_ecef(data, lattice_rows, lattice_cols, coarse, shape):
+    """ECEF x, y, z (m) and ellipsoidal height (m) of a vertex lattice of ``shape`` in one pass.
+
+    ``data``: the DEM window (heights as stored, NaN = no data); ``coarse``: (9, len(lattice_rows),
+    len(lattice_cols)) fields given on the coarse lattice of vertex rows ``lattice_rows`` x columns
+    ``lattice_cols`` and interpolated bilinearly in between (see dem.VertexLattice): the vertices'
+    fractional DEM-window column and row (pixel centres at integers), the geoid undulation (m),
+    the ellipsoid point below the vertex (m) and the unit ellipsoid normal. The DEM is sampled
+    bilinearly (NaN outside the window or next to a no-data sample, as dem._bilinear); the vertex
+    is the ellipsoid point + height x normal."""
+    rows, cols = shape
+    row_index = np.empty(rows, dtype=np.int64)
+    row_weight = np.empty(rows)
+    col_index = np.empty(cols, dtype=np.int64)
+    col_weight = np.empty(cols)
+    _lattice_weights(np.asarray(lattice_rows, dtype=np.int64), rows, row_index, row_weight)
+    _lattice_weights(np.asarray(lattice_cols, dtype=np.int64), cols, col_index, col_weight)
+    x, y, z, h = (np.empty(shape) for _ in range(4))
+    _dem_vertices(np.ascontiguousarray(data, dtype=np.float64), row_index, row_weight, col_index, col_weight,
+                  np.ascontiguousarray(coarse, dtype=np.float64), x, y, z, h)
+    return x, y, z, h
+
+
+@_jit
 def _facet_geometry(vx, vy, vz, h, seeds, coeffs, t_mid, half, lo, hi, one_minus_e2, out):
     """out: (17, ny, nx) float64 rows: time, range, along, a_gamma, a_sigma, cos_lia, cos_ell,
     ax, ay, az, lx, ly, lz, h_c, look, ground, valid (1/0). NaN where a corner is NaN."""
@@ -206,145 +290,216 @@ def facet_geometry(vx, vy, vz, h, seeds, orbit, one_minus_e2):
 
 # ------------------------------------------------------------------------------------------ layover / shadow
 @_jit
-def _layover_shadow(t, g, r, a, azimuth_bin_s, tolerance_m, gb_m, layover, shadow):
-    n = t.size
+def _usable(t, g, r, a, q):
+    return np.isfinite(t[q]) and np.isfinite(g[q]) and np.isfinite(r[q]) and np.isfinite(a[q])
+
+
+@_jit
+def _layover_extent(t, g, r, a):
+    """(count, t_min, t_max, g_min, g_max) of the facets with all four values finite."""
     count = 0
     tmin = np.inf
+    tmax = -np.inf
     gmin = np.inf
-    for q in range(n):
-        if np.isfinite(t[q]) and np.isfinite(g[q]) and np.isfinite(r[q]) and np.isfinite(a[q]):
+    gmax = -np.inf
+    for q in range(t.size):
+        if _usable(t, g, r, a, q):
             count += 1
             tmin = min(tmin, t[q])
+            tmax = max(tmax, t[q])
             gmin = min(gmin, g[q])
-    if count < 2:
-        return
-    strip = np.full(n, -1, dtype=np.int64)
-    gbin = np.zeros(n, dtype=np.int64)
-    n_s = 0
-    n_g = 0
-    for q in range(n):
-        if np.isfinite(t[q]) and np.isfinite(g[q]) and np.isfinite(r[q]) and np.isfinite(a[q]):
-            s = np.int64(np.floor((t[q] - tmin) / azimuth_bin_s))
-            b = np.int64(np.floor((g[q] - gmin) / gb_m))
-            strip[q] = s
-            gbin[q] = b
-            n_s = max(n_s, s + 1)
-            n_g = max(n_g, b + 1)
-    a_max = np.full((n_s, n_g), -np.inf)
-    r_max = np.full((n_s, n_g), -np.inf)
-    r_min = np.full((n_s, n_g), np.inf)
-    for q in range(n):
-        s = strip[q]
-        if s < 0:
+            gmax = max(gmax, g[q])
+    return count, tmin, tmax, gmin, gmax
+
+
+@_jit
+def _layover_shadow(t, g, r, a, tmin, gmin, azimuth_bin_s, gb_m, tolerance_m, a_tab, rb_tab, ra_tab, layover, shadow):
+    """The tables (strips x ground bins) come in as scratch: they are filled with the per-bin
+    extremes, then turned in place into the exclusive running extremes along each strip
+    (a_tab: largest look angle nearer, rb_tab: largest range nearer, ra_tab: smallest range farther)."""
+    n_s, n_g = a_tab.shape
+    for s in range(n_s):
+        for b in range(n_g):
+            a_tab[s, b] = -np.inf
+            rb_tab[s, b] = -np.inf
+            ra_tab[s, b] = np.inf
+    for q in range(t.size):
+        if not _usable(t, g, r, a, q):
             continue
-        b = gbin[q]
-        if a[q] > a_max[s, b]:
-            a_max[s, b] = a[q]
-        if r[q] > r_max[s, b]:
-            r_max[s, b] = r[q]
-        if r[q] < r_min[s, b]:
-            r_min[s, b] = r[q]
-    # running extremes of the bins strictly before / after along each strip
-    a_before = np.empty((n_s, n_g))
-    r_before = np.empty((n_s, n_g))
-    r_after = np.empty((n_s, n_g))
+        s = np.int64(np.floor((t[q] - tmin) / azimuth_bin_s))
+        b = np.int64(np.floor((g[q] - gmin) / gb_m))
+        if a[q] > a_tab[s, b]:
+            a_tab[s, b] = a[q]
+        if r[q] > rb_tab[s, b]:
+            rb_tab[s, b] = r[q]
+        if r[q] < ra_tab[s, b]:
+            ra_tab[s, b] = r[q]
     for s in range(n_s):
         am = -np.inf
         rm = -np.inf
         for b in range(n_g):
-            a_before[s, b] = am
-            r_before[s, b] = rm
-            am = max(am, a_max[s, b])
-            rm = max(rm, r_max[s, b])
+            va = a_tab[s, b]
+            vr = rb_tab[s, b]
+            a_tab[s, b] = am
+            rb_tab[s, b] = rm
+            am = max(am, va)
+            rm = max(rm, vr)
         rn = np.inf
         for b in range(n_g - 1, -1, -1):
-            r_after[s, b] = rn
-            rn = min(rn, r_min[s, b])
-    for q in range(n):
-        s = strip[q]
-        if s < 0:
+            vr = ra_tab[s, b]
+            ra_tab[s, b] = rn
+            rn = min(rn, vr)
+    for q in range(t.size):
+        if not _usable(t, g, r, a, q):
             continue
-        b = gbin[q]
-        s0 = max(s - 1, 0)
-        s1 = min(s + 1, n_s - 1)
+        s = np.int64(np.floor((t[q] - tmin) / azimuth_bin_s))
+        b = np.int64(np.floor((g[q] - gmin) / gb_m))
         ab = -np.inf
         rb = -np.inf
         ra = np.inf
-        for ss in range(s0, s1 + 1):
-            ab = max(ab, a_before[ss, b])
-            rb = max(rb, r_before[ss, b])
-            ra = min(ra, r_after[ss, b])
+        for ss in range(max(s - 1, 0), min(s + 1, n_s - 1) + 1):
+            ab = max(ab, a_tab[ss, b])
+            rb = max(rb, rb_tab[ss, b])
+            ra = min(ra, ra_tab[ss, b])
         shadow[q] = a[q] < ab - tolerance_m / r[q]
         layover[q] = (r[q] < rb - tolerance_m) or (r[q] > ra + tolerance_m)
 
 
 def layover_shadow(azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad, azimuth_bin_s, tolerance_m,
                    ground_bin_m=None):
-    """Same contract as :func:`.layover_shadow.layover_shadow` (boolean layover, shadow)."""
+    """Same contract as :func:`.layover_shadow.layover_shadow` (boolean layover, shadow); the bin
+    tables are three numpy arrays (strips x ground bins, float64) and no per-facet bin index is kept."""
     shape = slant_range_m.shape
     layover = np.zeros(slant_range_m.size, dtype=np.bool_)
     shadow = np.zeros(slant_range_m.size, dtype=np.bool_)
     gb_m = ground_bin_m if ground_bin_m else max(2.0 * tolerance_m, 1e-3)
-    _layover_shadow(*(np.ascontiguousarray(x, dtype=np.float64).ravel()
-                      for x in (azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad)),
-                    float(azimuth_bin_s), float(tolerance_m), float(gb_m), layover, shadow)
+    t, g, r, a = (np.ascontiguousarray(x, dtype=np.float64).ravel()
+                  for x in (azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad))
+    count, tmin, tmax, gmin, gmax = _layover_extent(t, g, r, a)
+    if count >= 2:
+        n_s = int(np.floor((tmax - tmin) / azimuth_bin_s)) + 1
+        n_g = int(np.floor((gmax - gmin) / gb_m)) + 1
+        tables = [np.empty((n_s, n_g)) for _ in range(3)]
+        _layover_shadow(t, g, r, a, tmin, gmin, float(azimuth_bin_s), float(gb_m), float(tolerance_m), *tables,
+                        layover, shadow)
     return layover.reshape(shape), shadow.reshape(shape)
 
 
 # ------------------------------------------------------------------------------------------ area distribution
+# Radar coordinates are computed inside the kernels from the facets' zero-Doppler time and slant
+# range: line = (t - t0) / dt, pixel = (R - R0) / dR with ``axes`` = (t0, dt, R0, dR) of the beam's
+# grid (geometry.RadarGrid.line_of_time / pixel_of_range); a facet that is not valid has none.
+
 @_jit
-def _gradients(a, gi, gj):
-    """np.gradient along both axes (unit spacing, one-sided at the edges), non-finite -> 0."""
-    ny, nx = a.shape
-    for i in range(ny):
-        for j in range(nx):
-            if i == 0:
-                v = a[1, j] - a[0, j]
-            elif i == ny - 1:
-                v = a[ny - 1, j] - a[ny - 2, j]
-            else:
-                v = (a[i + 1, j] - a[i - 1, j]) / 2.0
-            gi[i, j] = v if np.isfinite(v) else 0.0
-            if j == 0:
-                v = a[i, 1] - a[i, 0]
-            elif j == nx - 1:
-                v = a[i, nx - 1] - a[i, nx - 2]
-            else:
-                v = (a[i, j + 1] - a[i, j - 1]) / 2.0
-            gj[i, j] = v if np.isfinite(v) else 0.0
-
-
-def gradients(a):
-    """(d/di, d/dj) of a 2-D array (at least 2 x 2) as np.gradient, with non-finite values set to 0."""
-    a = np.ascontiguousarray(a, dtype=np.float64)
-    gi = np.empty_like(a)
-    gj = np.empty_like(a)
-    _gradients(a, gi, gj)
-    return gi, gj
+def _coordinate_row(values, valid, i, origin, step, out):
+    """Radar coordinate (values - origin) / step of lattice row ``i`` into ``out``; NaN where not valid."""
+    for j in range(values.shape[1]):
+        out[j] = (values[i, j] - origin) / step if valid[i, j] else np.nan
 
 
 @_jit
-def _distribute(line, pixel, dl_i, dl_j, dp_i, dp_j, w, s_i, s_j, line0, pixel0, acc):
+def _finite_or_zero(v):
+    return v if np.isfinite(v) else 0.0
+
+
+@_jit
+def _row_gradient(above, at, below, i, ny, j, nx):
+    """np.gradient (unit spacing, one-sided at the edges; non-finite -> 0) of a lattice field at
+    (i, j) along rows and along columns, from its rows i-1 (``above``), i, i+1 (``below``)."""
+    if ny < 2 or nx < 2:
+        return 0.0, 0.0
+    if i == 0:
+        d_i = below[j] - at[j]
+    elif i == ny - 1:
+        d_i = at[j] - above[j]
+    else:
+        d_i = (below[j] - above[j]) / 2.0
+    if j == 0:
+        d_j = at[1] - at[0]
+    elif j == nx - 1:
+        d_j = at[nx - 1] - at[nx - 2]
+    else:
+        d_j = (at[j + 1] - at[j - 1]) / 2.0
+    return _finite_or_zero(d_i), _finite_or_zero(d_j)
+
+
+@_jit
+def _window_extent(time_s, range_m, valid, t0, dt, r0, dr, n_lines, n_pixels, i0, i1, j0, j1):
+    """(found, min line, max line, min pixel, max pixel) of the facets [i0:i1, j0:j1] inside the grid."""
+    lmin = np.inf
+    lmax = -np.inf
+    pmin = np.inf
+    pmax = -np.inf
+    for i in range(i0, i1):
+        for j in range(j0, j1):
+            if not valid[i, j]:
+                continue
+            ln = (time_s[i, j] - t0) / dt
+            px = (range_m[i, j] - r0) / dr
+            if ln > -1 and ln < n_lines and px > -1 and px < n_pixels:
+                lmin = min(lmin, ln)
+                lmax = max(lmax, ln)
+                pmin = min(pmin, px)
+                pmax = max(pmax, px)
+    return lmin <= lmax, lmin, lmax, pmin, pmax
+
+
+def window_extent(time_s, range_m, valid, axes, n_lines, n_pixels, core=None):
+    """(min line, max line, min pixel, max pixel) of the valid facets (of ``core`` = (row0, row1,
+    col0, col1), default all) whose radar coordinates fall inside (-1, n_lines) x (-1, n_pixels), or None."""
+    ny, nx = valid.shape
+    i0, i1, j0, j1 = core if core is not None else (0, ny, 0, nx)
+    found, lmin, lmax, pmin, pmax = _window_extent(
+        np.ascontiguousarray(time_s, dtype=np.float64), np.ascontiguousarray(range_m, dtype=np.float64),
+        np.ascontiguousarray(valid, dtype=np.bool_), *(float(a) for a in axes), int(n_lines), int(n_pixels),
+        int(i0), int(i1), int(j0), int(j1))
+    return (lmin, lmax, pmin, pmax) if found else None
+
+
+@_jit
+def _distribute(time_s, range_m, valid, w, t0, dt, r0, dr, s_i, s_j, line0, pixel0, acc):
     n_l = acc.shape[0] - 2
     n_p = acc.shape[1] - 2
     inv = 1.0 / (s_i * s_j)
-    ny, nx = line.shape
+    ny, nx = time_s.shape
+    # radar line / pixel of lattice rows i-1, i, i+1 in rolling buffers (row i in slot i % 3),
+    # each computed once
+    lines = np.empty((3, nx))
+    pixels = np.empty((3, nx))
+    for i in range(min(2, ny)):
+        _coordinate_row(time_s, valid, i, t0, dt, lines[i])
+        _coordinate_row(range_m, valid, i, r0, dr, pixels[i])
     for i in range(ny):
+        above, at, below = (i + 2) % 3, i % 3, (i + 1) % 3
+        if i > 0 and i + 1 < ny:
+            _coordinate_row(time_s, valid, i + 1, t0, dt, lines[below])
+            _coordinate_row(range_m, valid, i + 1, r0, dr, pixels[below])
         for j in range(nx):
-            l_c = line[i, j]
-            p_c = pixel[i, j]
+            l_c = lines[at, j]
+            p_c = pixels[at, j]
             wv = w[i, j]
-            if not (np.isfinite(l_c) and np.isfinite(p_c)):
+            if not (np.isfinite(l_c) and np.isfinite(p_c) and np.isfinite(wv)):
                 continue
-            if not np.isfinite(wv):
+            if s_i == 1 and s_j == 1:
+                dl_i = dl_j = dp_i = dp_j = 0.0
+                reach_l = reach_p = 1.0
+            else:
+                dl_i, dl_j = _row_gradient(lines[above], lines[at], lines[below], i, ny, j, nx)
+                dp_i, dp_j = _row_gradient(pixels[above], pixels[at], pixels[below], i, ny, j, nx)
+                # a sub-point lies within half the facet's extent of its centre: facets farther than
+                # that (+ one cell) from the window give it nothing
+                reach_l = 0.5 * (abs(dl_i) + abs(dl_j)) + 1.0
+                reach_p = 0.5 * (abs(dp_i) + abs(dp_j)) + 1.0
+            if (l_c + reach_l < line0 - 1 or l_c - reach_l > line0 + n_l
+                    or p_c + reach_p < pixel0 - 1 or p_c - reach_p > pixel0 + n_p):
                 continue
-            part = wv * inv if (s_i > 1 or s_j > 1) else wv
+            part = wv * inv
             for ia in range(s_i):
                 fa = (ia + 0.5) / s_i - 0.5
                 for ib in range(s_j):
                     fb = (ib + 0.5) / s_j - 0.5
-                    l = l_c + fa * dl_i[i, j] + fb * dl_j[i, j] - (line0 - 1)
-                    p = p_c + fa * dp_i[i, j] + fb * dp_j[i, j] - (pixel0 - 1)
+                    l = l_c + fa * dl_i + fb * dl_j - (line0 - 1)
+                    p = p_c + fa * dp_i + fb * dp_j - (pixel0 - 1)
                     if not (l >= 0 and l < n_l + 1 and p >= 0 and p < n_p + 1):
                         continue
                     li = int(l)
@@ -357,16 +512,19 @@ def _distribute(line, pixel, dl_i, dl_j, dp_i, dp_j, w, s_i, s_j, line0, pixel0,
                     acc[li + 1, pi + 1] += part * (fl * fp)
 
 
-def distribute_subsampled(line, pixel, gradients4, weight, line0, pixel0, shape, s_i, s_j):
-    """A_gamma (``weight``, m^2 per facet) spread bilinearly from s_i x s_j sub-points of every facet
-    onto a (n_lines, n_pixels) float64 window starting at (line0, pixel0); ``gradients4`` =
-    (dl_i, dl_j, dp_i, dp_j), the facet-lattice gradients of the radar coordinates."""
+def distribute_subsampled(time_s, range_m, valid, weight, axes, line0, pixel0, shape, s_i, s_j):
+    """A_gamma (``weight``, m^2 per facet) spread bilinearly from s_i x s_j sub-points of every valid
+    facet onto a (n_lines, n_pixels) float64 window starting at (line0, pixel0).
+
+    The facets' radar coordinates come from their zero-Doppler time ``time_s`` (s) and slant range
+    ``range_m`` (m) with ``axes`` = (t0 s, line interval s, R0 m, range spacing m); the sub-points
+    split each facet evenly along the lattice axes, placed with the local np.gradient of those
+    coordinates (computed here, 0 where not finite)."""
     n_l, n_p = shape
     acc = np.zeros((n_l + 2, n_p + 2))
-    dl_i, dl_j, dp_i, dp_j = (np.ascontiguousarray(g, dtype=np.float64) for g in gradients4)
-    _distribute(np.ascontiguousarray(line, dtype=np.float64), np.ascontiguousarray(pixel, dtype=np.float64),
-                dl_i, dl_j, dp_i, dp_j, np.ascontiguousarray(weight, dtype=np.float64), int(s_i), int(s_j),
-                int(line0), int(pixel0), acc)
+    _distribute(np.ascontiguousarray(time_s, dtype=np.float64), np.ascontiguousarray(range_m, dtype=np.float64),
+                np.ascontiguousarray(valid, dtype=np.bool_), np.ascontiguousarray(weight, dtype=np.float64),
+                *(float(a) for a in axes), int(s_i), int(s_j), int(line0), int(pixel0), acc)
     return acc[1:-1, 1:-1].copy()
 
 
@@ -401,7 +559,7 @@ def _read(img, l, p, nodata_zero):
 
 
 @_jit
-def _beam_sums(line, pixel, valid, shadow, time_s, along, cos_ell, acc, betas, a_beta_per_along,
+def _beam_sums(time_s, range_m, valid, shadow, along, cos_ell, acc, betas, t0, dt, r0, dr, a_beta_per_along,
                line0, pixel0, n_lines, n_pixels, k, hy, hx, ny, nx, count, covered, beta_sums, anf_sum,
                anf_flat_sum, area_sum):
     n_pol = betas.shape[0]
@@ -412,8 +570,8 @@ def _beam_sums(line, pixel, valid, shadow, time_s, along, cos_ell, acc, betas, a
             oj = (j - hx) // k
             if not valid[i, j]:
                 continue
-            ln = line[i, j]
-            px = pixel[i, j]
+            ln = (time_s[i, j] - t0) / dt
+            px = (range_m[i, j] - r0) / dr
             inside = ln >= 0 and ln <= n_lines - 1 and px >= 0 and px <= n_pixels - 1
             if not inside:
                 continue
@@ -427,8 +585,7 @@ def _beam_sums(line, pixel, valid, shadow, time_s, along, cos_ell, acc, betas, a
                     all_b = False
             if not all_b:
                 continue
-            if np.isfinite(time_s[i, j]):
-                covered[oi, oj] += 1.0
+            covered[oi, oj] += 1.0
             if shadow[i, j]:
                 continue
             rg = _read(acc, lw, pw, False)
@@ -444,14 +601,15 @@ def _beam_sums(line, pixel, valid, shadow, time_s, along, cos_ell, acc, betas, a
             area_sum[oi, oj] += rg
 
 
-def beam_sums(line, pixel, valid, shadow, time_s, along, cos_ell, acc, beta0_windows, a_beta_per_along,
+def beam_sums(time_s, range_m, valid, shadow, along, cos_ell, acc, beta0_windows, axes, a_beta_per_along,
               line0, pixel0, n_lines, n_pixels, oversampling, halo, out_shape):
     """Per-output-pixel sums of one beam over the core facets (see tile.BeamTileSums):
     (count, covered, [beta0 sums], anf, anf_flat, area_gamma), arrays ``out_shape`` float64.
 
-    ``acc``: the accumulated A_gamma window (m^2); ``beta0_windows``: beta0 (linear power) windows;
-    ``a_beta_per_along``: range spacing (m) x line interval (s), times the along-track factor gives
-    the radar cell's slant-plane area (m^2)."""
+    ``time_s``, ``range_m``, ``axes``: as in :func:`distribute_subsampled`; ``acc``: the accumulated
+    A_gamma window (m^2); ``beta0_windows``: beta0 (linear power) windows; ``a_beta_per_along``:
+    range spacing (m) x line interval (s), times the along-track factor gives the radar cell's
+    slant-plane area (m^2)."""
     ny, nx = out_shape
     hy, hx = halo
     f64 = lambda x: np.ascontiguousarray(x, dtype=np.float64)
@@ -467,10 +625,11 @@ def beam_sums(line, pixel, valid, shadow, time_s, along, cos_ell, acc, beta0_win
     anf = np.zeros(out_shape)
     anf_flat = np.zeros(out_shape)
     area = np.zeros(out_shape)
-    _beam_sums(f64(line), f64(pixel), np.ascontiguousarray(valid, dtype=np.bool_),
-               np.ascontiguousarray(shadow, dtype=np.bool_), f64(time_s), f64(along), f64(cos_ell), f64(acc), betas,
-               float(a_beta_per_along), int(line0), int(pixel0), int(n_lines), int(n_pixels), int(oversampling),
-               int(hy), int(hx), int(ny), int(nx), count, covered, beta_sums, anf, anf_flat, area)
+    _beam_sums(f64(time_s), f64(range_m), np.ascontiguousarray(valid, dtype=np.bool_),
+               np.ascontiguousarray(shadow, dtype=np.bool_), f64(along), f64(cos_ell), f64(acc), betas,
+               *(float(a) for a in axes), float(a_beta_per_along), int(line0), int(pixel0), int(n_lines),
+               int(n_pixels), int(oversampling), int(hy), int(hx), int(ny), int(nx), count, covered, beta_sums, anf,
+               anf_flat, area)
     return count, covered, list(beta_sums), anf, anf_flat, area
 
 
@@ -531,11 +690,16 @@ def warm_up() -> bool:
     v3 = (v, np.add.outer(np.arange(3.0), np.zeros(3)), np.add.outer(np.zeros(3), np.arange(3.0)))
     g = facet_geometry(*v3, np.zeros((3, 3)), np.zeros((2, 2)), orbit, 0.99)
     layover_shadow(g[0], g[15], g[1], g[14], 0.01, 1.0)
-    grads = gradients(g[0]) + gradients(g[1])
-    distribute_subsampled(g[0], g[1], grads, g[3], 0, 0, (2, 2), 2, 2)
+    valid = np.ones((2, 2), bool)
+    axes = (0.0, 1.0, 0.0, 1.0)
+    window_extent(g[0], g[1], valid, axes, 2, 2, (0, 2, 0, 2))
+    for s_i in (1, 2):
+        distribute_subsampled(g[0], g[1], valid, g[3], axes, 0, 0, (2, 2), s_i, 2)
     for dtype in (np.float32, np.float64):
-        beam_sums(g[0], g[1], np.ones((2, 2), bool), np.zeros((2, 2), bool), g[0], g[2], g[6], np.ones((2, 2)),
-                  [np.ones((2, 2), dtype)], 1.0, 0, 0, 2, 2, 1, (0, 0), (2, 2))
+        beam_sums(g[0], g[1], valid, ~valid, g[2], g[6], np.ones((2, 2)), [np.ones((2, 2), dtype)], axes, 1.0, 0, 0,
+                  2, 2, 1, (0, 0), (2, 2))
+    lattice = np.array([0, 2])
+    dem_vertex_ecef(np.ones((3, 3)), lattice, lattice, np.ones((9, 2, 2)), (3, 3))
     vertex_ecef(np.zeros((2, 2)), np.zeros((2, 2)), np.zeros((2, 2)))
     one = np.ones((2, 2))
     no = np.zeros((2, 2), np.bool_)

@@ -99,16 +99,23 @@ def tile_geometry(lat_deg: np.ndarray, lon_deg: np.ndarray, height_m: np.ndarray
     search and its default tolerance, half a facet).
     """
     if kernels.enabled():
+        vx, vy, vz = kernels.vertex_ecef(lat_deg, lon_deg, height_m)
+    else:
+        vert = geodetic_to_ecef(lat_deg, lon_deg, height_m)
+        vx, vy, vz = vert[..., 0], vert[..., 1], vert[..., 2]
+    return tile_geometry_ecef(vx, vy, vz, height_m, orbit, facet_size_m, layover_tolerance_m)
+
+
+def tile_geometry_ecef(vx: np.ndarray, vy: np.ndarray, vz: np.ndarray, height_m: np.ndarray, orbit: OrbitPolynomial,
+                       facet_size_m: float, layover_tolerance_m: Optional[float] = None) -> TileGeometry:
+    """:func:`tile_geometry` from the vertices' ECEF x, y, z (m) and ellipsoidal heights (m)."""
+    if kernels.enabled():
         try:
-            vx, vy, vz = kernels.vertex_ecef(lat_deg, lon_deg, height_m)
             return _tile_geometry_compiled(vx, vy, vz, height_m, orbit, facet_size_m, layover_tolerance_m)
         except Exception as exc:          # a numba failure must not stop a run: numpy from now on
             if not _is_numba_error(exc):
                 raise
             kernels.disable()
-    vert = geodetic_to_ecef(lat_deg, lon_deg, height_m)
-    vx, vy, vz = vert[..., 0], vert[..., 1], vert[..., 2]
-    del vert
     centre = (facet_centres(vx), facet_centres(vy), facet_centres(vz))
     h_c = facet_centres(height_m)
     valid = np.isfinite(centre[0])
@@ -132,7 +139,7 @@ def tile_geometry(lat_deg: np.ndarray, lon_deg: np.ndarray, height_m: np.ndarray
     sx, sy, sz = sol.sat_position
     ground = np.sqrt((centre[0] - h_c * up[0] - sx) ** 2 + (centre[1] - h_c * up[1] - sy) ** 2
                      + (centre[2] - h_c * up[2] - sz) ** 2)
-    v_mean = float(np.nanmedian(along)) if valid.any() else 7000.0
+    v_mean = sample_median(along, valid) if valid.any() else 7000.0
     tol = 0.5 * facet_size_m if layover_tolerance_m is None else layover_tolerance_m
     layover, shadow = layover_shadow_numpy(sol.time_s, ground, sol.slant_range_m, look,
                                      azimuth_bin_s=0.5 * facet_size_m / v_mean, tolerance_m=tol)
@@ -141,6 +148,27 @@ def tile_geometry(lat_deg: np.ndarray, lon_deg: np.ndarray, height_m: np.ndarray
     a_sigma = np.where(lit & (cos_lia > 0), a_sigma, 0.0)
     return TileGeometry(sol.time_s, sol.slant_range_m, along, a_gamma, a_sigma, cos_lia, cos_ell, area,
                         to_sensor, h_c, layover, shadow, valid)
+
+
+#: Largest number of values :func:`sample_median` looks at.
+MEDIAN_SAMPLES = 40_000
+
+
+def sample_median(values: np.ndarray, where: Optional[np.ndarray] = None) -> float:
+    """Median of the finite ``values`` (those where ``where`` is true), from an even subsample of at
+    most :data:`MEDIAN_SAMPLES` of them (a tile statistic: the typical facet size or velocity);
+    NaN when there is none."""
+    flat = np.ravel(values)
+    step = max(1, flat.size // MEDIAN_SAMPLES)
+    sample = flat[::step]
+    keep = np.isfinite(sample)
+    if where is not None:
+        keep &= where.ravel()[::step]
+    if not keep.any():
+        if step == 1:
+            return float("nan")
+        return sample_median(values[where] if where is not None else values)     # sparse: look at all
+    return float(np.median(sample[keep]))
 
 
 def _is_numba_error(exc: Exception) -> bool:
@@ -160,7 +188,7 @@ def _tile_geometry_compiled(vx, vy, vz, height_m, orbit: OrbitPolynomial, facet_
     del seeds
     time_s, rng, along, a_gamma, a_sigma, cos_lia, cos_ell = g[:7]
     look, ground = g[14], g[15]
-    v_mean = float(np.nanmedian(along)) if valid.any() else 7000.0
+    v_mean = sample_median(along, valid) if valid.any() else 7000.0
     tol = 0.5 * facet_size_m if layover_tolerance_m is None else layover_tolerance_m
     layover, shadow = kernels.layover_shadow(time_s, ground, rng, look, azimuth_bin_s=0.5 * facet_size_m / v_mean,
                                              tolerance_m=tol)
@@ -171,18 +199,51 @@ def _tile_geometry_compiled(vx, vy, vz, height_m, orbit: OrbitPolynomial, facet_
                         (g[10], g[11], g[12]), g[13], layover, shadow, valid)
 
 
-def beam_window(geom: TileGeometry, grid, margin: int = 2) -> Optional[Tuple[int, int, int, int]]:
+def radar_axes(grid) -> Tuple[float, float, float, float]:
+    """(first line time s, line interval s, first slant range m, range spacing m) of a RadarGrid:
+    line = (t - t0) / dt, pixel = (R - R0) / dR."""
+    return (float(grid.first_line_time_s), float(grid.line_interval_s), float(grid.slant_range_first_m),
+            float(grid.range_spacing_m))
+
+
+def beam_window(geom: TileGeometry, grid, margin: int = 2, halo=None,
+                out_shape: Optional[Tuple[int, int]] = None, oversampling: int = 1
+                ) -> Optional[Tuple[int, int, int, int]]:
     """(line0, line1, pixel0, pixel1) (end exclusive) of ``grid`` (a geometry.RadarGrid) covering the
-    tile's facets plus ``margin`` cells, clipped to the grid; None if the tile misses the beam."""
-    line = grid.line_of_time(geom.time_s)
-    pixel = grid.pixel_of_range(geom.slant_range_m)
-    ok = geom.valid & (line > -1) & (line < grid.lines) & (pixel > -1) & (pixel < grid.pixels)
-    if not ok.any():
-        return None
-    l0 = max(int(np.floor(line[ok].min())) - margin, 0)
-    l1 = min(int(np.floor(line[ok].max())) + margin + 2, grid.lines)
-    p0 = max(int(np.floor(pixel[ok].min())) - margin, 0)
-    p1 = min(int(np.floor(pixel[ok].max())) + margin + 2, grid.pixels)
+    tile's facets plus ``margin`` cells, clipped to the grid; None if the tile misses the beam.
+
+    With ``halo`` and ``out_shape`` (and ``oversampling``) only the core facets count: the window
+    then holds exactly the cells whose area and beta0 the core facets read back (halo facets only
+    give area to them), and a tile whose core misses the beam is None."""
+    if halo is not None and out_shape is not None:
+        hy, hx = _halo(halo)
+        core = (hy, hy + oversampling * out_shape[0], hx, hx + oversampling * out_shape[1])
+    else:
+        core = (0, geom.valid.shape[0], 0, geom.valid.shape[1])
+    if kernels.enabled():
+        try:
+            found = kernels.window_extent(geom.time_s, geom.slant_range_m, geom.valid, radar_axes(grid), grid.lines,
+                                          grid.pixels, core)
+        except Exception as exc:
+            if not _is_numba_error(exc):
+                raise
+            kernels.disable()
+            return beam_window(geom, grid, margin, halo, out_shape, oversampling)
+        if found is None:
+            return None
+        lmin, lmax, pmin, pmax = found
+    else:
+        i0, i1, j0, j1 = core
+        line = grid.line_of_time(geom.time_s[i0:i1, j0:j1])
+        pixel = grid.pixel_of_range(geom.slant_range_m[i0:i1, j0:j1])
+        ok = geom.valid[i0:i1, j0:j1] & (line > -1) & (line < grid.lines) & (pixel > -1) & (pixel < grid.pixels)
+        if not ok.any():
+            return None
+        lmin, lmax, pmin, pmax = line[ok].min(), line[ok].max(), pixel[ok].min(), pixel[ok].max()
+    l0 = max(int(np.floor(lmin)) - margin, 0)
+    l1 = min(int(np.floor(lmax)) + margin + 2, grid.lines)
+    p0 = max(int(np.floor(pmin)) - margin, 0)
+    p1 = min(int(np.floor(pmax)) + margin + 2, grid.pixels)
     return l0, l1, p0, p1
 
 
@@ -213,12 +274,46 @@ def subpoint_count(facet_cells: float, largest: int = 6) -> int:
     return best[1] if best else largest
 
 
+def _sampled_gradient_medians(coordinate, ny: int, nx: int, max_samples: int = 40_000) -> Tuple[float, float]:
+    """Medians of |d/di| and |d/dj| (np.gradient rules, non-finite -> 0) of a facet-lattice field
+    over an even sample of its rows (and columns); ``coordinate(rows)`` returns those rows (NaN
+    where a facet has no value)."""
+    if ny < 2 or nx < 2:
+        return 0.0, 0.0
+    rows = np.arange(0, ny, max(1, ny // max(1, max_samples // nx)))
+    above = np.minimum(rows + 1, ny - 1)
+    below = np.maximum(rows - 1, 0)
+    with np.errstate(invalid="ignore"):
+        at = coordinate(rows)
+        d_i = (coordinate(above) - coordinate(below)) / (above - below)[:, None]
+        d_j = np.gradient(at, axis=1)
+    medians = []
+    for d in (d_i, d_j):
+        d = d[:, ::max(1, d.size // max_samples)] if d.size > max_samples else d
+        d = np.where(np.isfinite(d), np.abs(d), 0.0)
+        medians.append(float(np.median(d)))
+    return medians[0], medians[1]
+
+
+def subpoint_counts(line_rows, pixel_rows, shape: Tuple[int, int], subsamples: Optional[int] = None
+                    ) -> Tuple[int, int]:
+    """(s_i, s_j) sub-points per facet along the lattice rows/columns (see :func:`subpoint_count`),
+    from the typical facet size in radar cells; ``line_rows(rows)`` / ``pixel_rows(rows)`` give the
+    facets' radar line / pixel on those lattice rows; ``subsamples`` forces s x s."""
+    if subsamples is not None:
+        s = max(1, int(subsamples))
+        return s, s
+    dl_i, dl_j = _sampled_gradient_medians(line_rows, *shape)
+    dp_i, dp_j = _sampled_gradient_medians(pixel_rows, *shape)
+    return subpoint_count(max(dl_i, dp_i)), subpoint_count(max(dl_j, dp_j))
+
+
 def _distribute_subsampled(line, pixel, weights, line0, pixel0, shape, subsamples=None):
     """Bilinear distribution of several weight arrays from s_i x s_j sub-points of every facet.
 
     The sub-points split the facet evenly along its two lattice axes, at positions from the local
     gradient of its radar coordinates. ``subsamples`` None chooses s per axis with
-    :func:`subpoint_count` (sub-points at most half a cell apart, spaced so that the beat between
+    :func:`subpoint_counts` (sub-points at most half a cell apart, spaced so that the beat between
     the facet lattice and the radar grid nearly cancels); an int forces s x s.
     """
     with np.errstate(invalid="ignore"):
@@ -227,11 +322,7 @@ def _distribute_subsampled(line, pixel, weights, line0, pixel0, shape, subsample
     # NaN gradients next to DEM gaps: fall back to the facet centre
     for g in (dl_i, dl_j, dp_i, dp_j):
         g[~np.isfinite(g)] = 0.0
-    if subsamples is None:
-        s_i = subpoint_count(max(float(np.median(np.abs(dl_i))), float(np.median(np.abs(dp_i)))))
-        s_j = subpoint_count(max(float(np.median(np.abs(dl_j))), float(np.median(np.abs(dp_j)))))
-    else:
-        s_i = s_j = max(1, int(subsamples))
+    s_i, s_j = subpoint_counts(lambda r: line[r], lambda r: pixel[r], line.shape, subsamples)
     if s_i == 1 and s_j == 1:
         return distribute_bilinear(line, pixel, tuple(weights), line0, pixel0, shape)
     parts = [w / (s_i * s_j) for w in weights]
@@ -291,16 +382,16 @@ def flatten_beam(geom: TileGeometry, grid, window: Tuple[int, int, int, int], be
     """
     l0, l1, p0, p1 = window
     shape = (l1 - l0, p1 - p0)
-    line = grid.line_of_time(geom.time_s)
-    pixel = grid.pixel_of_range(geom.slant_range_m)
     if kernels.enabled():
         try:
             return _flatten_beam_compiled(geom, grid, window, beta0_windows, oversampling, halo, out_shape, looks,
-                                          subsamples, line, pixel)
+                                          subsamples)
         except Exception as exc:
             if not _is_numba_error(exc):
                 raise
             kernels.disable()
+    line = grid.line_of_time(geom.time_s)
+    pixel = grid.pixel_of_range(geom.slant_range_m)
     inside = geom.valid & (line >= 0) & (line <= grid.lines - 1) & (pixel >= 0) & (pixel <= grid.pixels - 1)
     # radar-cell area in the slant plane at each facet (m^2)
     a_beta = grid.range_spacing_m * grid.line_interval_s * geom.along_track_m_per_s
@@ -334,35 +425,28 @@ def flatten_beam(geom: TileGeometry, grid, window: Tuple[int, int, int, int], be
     )
 
 
-def _subpoint_counts(gradients4, subsamples) -> Tuple[int, int]:
-    """(s_i, s_j) of :func:`_distribute_subsampled` from (dl_i, dl_j, dp_i, dp_j)."""
-    if subsamples is not None:
-        s = max(1, int(subsamples))
-        return s, s
-    dl_i, dl_j, dp_i, dp_j = gradients4
-    s_i = subpoint_count(max(float(np.median(np.abs(dl_i))), float(np.median(np.abs(dp_i)))))
-    s_j = subpoint_count(max(float(np.median(np.abs(dl_j))), float(np.median(np.abs(dp_j)))))
-    return s_i, s_j
-
-
 def _flatten_beam_compiled(geom: TileGeometry, grid, window, beta0_windows, oversampling, halo, out_shape, looks,
-                           subsamples, line, pixel) -> BeamTileSums:
+                           subsamples) -> BeamTileSums:
     """:func:`flatten_beam` with the compiled kernels: the sub-point distribution straight into one
-    window, then read-back and per-pixel sums over the core facets only."""
+    window (radar coordinates and their gradients computed in the kernel), then read-back and
+    per-pixel sums over the core facets only."""
     l0, l1, p0, p1 = window
     shape = (l1 - l0, p1 - p0)
-    lv = np.where(geom.valid, line, np.nan)
-    pv = np.where(geom.valid, pixel, np.nan)
-    if min(lv.shape) > 1:
-        grads = kernels.gradients(lv) + kernels.gradients(pv)
-        grads = (grads[0], grads[1], grads[2], grads[3])
-    else:
-        grads = (np.zeros_like(lv),) * 4
-    s_i, s_j = _subpoint_counts(grads, subsamples)
-    acc = kernels.distribute_subsampled(lv, pv, grads, geom.area_gamma_m2, l0, p0, shape, s_i, s_j)
+    axes = radar_axes(grid)
+    valid = geom.valid
+
+    def line_rows(rows):
+        return np.where(valid[rows], grid.line_of_time(geom.time_s[rows]), np.nan)
+
+    def pixel_rows(rows):
+        return np.where(valid[rows], grid.pixel_of_range(geom.slant_range_m[rows]), np.nan)
+
+    s_i, s_j = subpoint_counts(line_rows, pixel_rows, valid.shape, subsamples)
+    acc = kernels.distribute_subsampled(geom.time_s, geom.slant_range_m, valid, geom.area_gamma_m2, axes, l0, p0,
+                                        shape, s_i, s_j)
     count, covered, betas, anf, anf_flat, area = kernels.beam_sums(
-        line, pixel, geom.valid, geom.shadow, geom.time_s, geom.along_track_m_per_s, geom.cos_ellipsoid_incidence,
-        acc, beta0_windows, grid.range_spacing_m * grid.line_interval_s, l0, p0, grid.lines, grid.pixels,
+        geom.time_s, geom.slant_range_m, valid, geom.shadow, geom.along_track_m_per_s, geom.cos_ellipsoid_incidence,
+        acc, beta0_windows, axes, grid.range_spacing_m * grid.line_interval_s, l0, p0, grid.lines, grid.pixels,
         oversampling, _halo(halo), out_shape)
     return BeamTileSums(count=count, covered=covered, beta0=betas, anf=anf, anf_flat=anf_flat, area_gamma=area,
                         looks=float(looks))

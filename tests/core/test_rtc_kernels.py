@@ -110,26 +110,41 @@ def test_distribution_and_read_back_kernels_match_numpy():
     dp_i, dp_j = np.gradient(pixel)
     for gr in (dl_i, dl_j, dp_i, dp_j):
         gr[~np.isfinite(gr)] = 0.0
-    grads = kernels.gradients(line) + kernels.gradients(pixel)
-    for mine, ref in zip(grads, (dl_i, dl_j, dp_i, dp_j)):
-        np.testing.assert_array_equal(mine, ref)
+    # the kernels take zero-Doppler time and slant range with the grid's axes: here line and pixel
+    # themselves (t0 = 0, dt = 1, R0 = 0, dR = 1); facet (5, 5) has no coordinate
+    valid = np.isfinite(line)
+    axes = (0.0, 1.0, 0.0, 1.0)
     for s_i, s_j in ((1, 1), (2, 3)):
         ref = np.zeros(shape)
         for a in (np.arange(s_i) + 0.5) / s_i - 0.5:
             for b in (np.arange(s_j) + 0.5) / s_j - 0.5:
                 ref += distribute_bilinear(line + a * dl_i + b * dl_j, pixel + a * dp_i + b * dp_j,
                                            w / (s_i * s_j), l0, p0, shape)
-        got = kernels.distribute_subsampled(line, pixel, grads, w, l0, p0, shape, s_i, s_j)
+        got = kernels.distribute_subsampled(line, pixel, valid, w, axes, l0, p0, shape, s_i, s_j)
         np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12)
         assert got.sum() > 100.0
+    # the same with real axes: time and range mapped back from line and pixel
+    t0, dt, r0, dr = 12.5, 1.0 / 2000.0, 850_000.0, 4.29
+    got = kernels.distribute_subsampled(t0 + line * dt, r0 + pixel * dr, valid, w, (t0, dt, r0, dr), l0, p0, shape,
+                                        2, 3)
+    np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-9)
+    # the window of the valid facets inside the grid, over all facets and over a core block
+    lmin, lmax, pmin, pmax = kernels.window_extent(line, pixel, valid, axes, 1000, 1000)
+    inside = valid & (line > -1) & (pixel > -1)
+    assert (lmin, lmax) == (line[inside].min(), line[inside].max())
+    assert (pmin, pmax) == (pixel[inside].min(), pixel[inside].max())
+    core = kernels.window_extent(line, pixel, valid, axes, 1000, 1000, (10, 20, 30, 40))
+    assert core == (line[10:20, 30:40].min(), line[10:20, 30:40].max(), pixel[10:20, 30:40].min(),
+                    pixel[10:20, 30:40].max())
+    assert kernels.window_extent(line, pixel, valid, (0.0, 1.0, 5000.0, 1.0), 1000, 1000) is None
     # read-back with nodata_zero: a 0 neighbour gives NaN, exactly as area.read_bilinear
     img = rng.uniform(1, 2, shape).astype(np.float32)
     img[10, 10] = 0.0
     ref = read_bilinear(img, line, pixel, l0, p0, nodata_zero=True)
     ones = np.ones((ny, nx), bool)
     count, covered, betas, anf, anf_flat, area = kernels.beam_sums(
-        line, pixel, ones, ~ones, np.zeros((ny, nx)), np.ones((ny, nx)), np.full((ny, nx), 0.8),
-        np.ones(shape), [img], 1.0, l0, p0, 1000, 1000, 1, (0, 0), (ny, nx))
+        line, pixel, ones, ~ones, np.ones((ny, nx)), np.full((ny, nx), 0.8), np.ones(shape), [img], axes, 1.0, l0, p0,
+        1000, 1000, 1, (0, 0), (ny, nx))
     good = np.isfinite(ref) & (line >= 0) & (pixel >= 0)
     assert 100 < good.sum() < ny * nx
     np.testing.assert_array_equal(count, good.astype(float))
@@ -181,3 +196,34 @@ def test_tile_geometry_with_degenerate_facets_is_the_same_on_both_paths(monkeypa
                                    err_msg=field)
     for field in ("layover", "shadow", "valid"):
         np.testing.assert_array_equal(getattr(b, field), getattr(a, field), err_msg=field)
+
+
+@pytest.mark.parametrize("path", ["numpy", "numba"])
+def test_dem_vertex_positions_are_geodetic_to_ecef_of_the_heights(tmp_path, monkeypatch, path):
+    """DemSource.vertex_ecef (ellipsoid point + height x normal, interpolated from the coarse
+    lattice) is within a millimetre of geodetic_to_ecef of ellipsoid_heights_on, on rugged EGM96
+    terrain with a no-data hole, on both paths."""
+    if path == "numba" and not kernels.AVAILABLE:
+        pytest.skip("numba does not import here")
+    from palsar2_plugin.geometry.ellipsoid import geodetic_to_ecef
+    from palsar2_plugin.rtc.dem import DemSource, vertex_grid
+    from palsar2_plugin.rtc.grid import Tile, snapped_grid
+
+    monkeypatch.setenv("PALSAR2_NO_NUMBA", "1" if path == "numpy" else "0")
+    heights = gaussian_hills((120, 140), 30.0, [(0.5, 0.5, 1500.0, 400.0)], base_m=200.0)
+    heights[60:64, 30:34] = np.nan
+    dem, _ = synthetic_case(str(tmp_path), heights, pixel_m=30.0)
+    with rasterio.open(dem) as ds:
+        b = ds.bounds
+    grid = snapped_grid("EPSG:32654", (b.left + 200, b.bottom + 200, b.right - 200, b.top - 200), 20.0)
+    verts = vertex_grid(grid, Tile(0, 0, 90, 0, 110), 2, (5, 40))
+    source = DemSource(dem, "egm96")
+    x, y, z, h = source.vertex_ecef(verts)
+    lat, lon, h_ref = source.ellipsoid_heights_on(verts)
+    np.testing.assert_allclose(h, h_ref, rtol=0, atol=1e-6, equal_nan=True)
+    assert np.isnan(h).sum() > 20 and np.isfinite(h).sum() > 0.9 * h.size
+    ref = geodetic_to_ecef(lat, lon, h_ref)
+    for got, c in zip((x, y, z), range(3)):
+        ok = np.isfinite(h)
+        np.testing.assert_array_equal(np.isnan(got), ~ok)
+        assert float(np.max(np.abs(got[ok] - ref[..., c][ok]))) < 1e-3        # metres
