@@ -146,13 +146,14 @@ class DemSource:
             data[data == self.nodata] = np.nan
         return data, window_transform
 
-    def vertex_ecef(self, vertices: VertexGrid) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def vertex_ecef(self, vertices: VertexGrid, workspace=None) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(x, y, z) ECEF (m) and ellipsoidal height (m) of every vertex; NaN where the DEM has no value.
 
         The heights are those of :meth:`ellipsoid_heights_on`; the positions are within a
         millimetre of geodetic_to_ecef of them (the ellipsoid point and normal are interpolated
         from the same coarse lattice). One compiled pass when the kernels are enabled (no
-        full-size latitude, longitude or DEM coordinate arrays); otherwise numpy."""
+        full-size latitude, longitude or DEM coordinate arrays; into ``workspace``, see
+        :mod:`.workspace`); otherwise numpy."""
         from . import kernels
 
         rows, cols = vertices.shape
@@ -174,7 +175,7 @@ class DemSource:
         normal = (np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi))
         coarse = np.stack([sc, sr, und, foot[..., 0], foot[..., 1], foot[..., 2], *normal])
         if kernels.enabled():
-            return kernels.dem_vertex_ecef(data, r, c, coarse, (rows, cols))
+            return kernels.dem_vertex_ecef(data, r, c, coarse, (rows, cols), workspace)
         fields = [_upsample(f, r, c, rows, cols) for f in coarse]
         h = _bilinear(data, fields[1], fields[0]) + fields[2]
         return fields[3] + h * fields[6], fields[4] + h * fields[7], fields[5] + h * fields[8], h

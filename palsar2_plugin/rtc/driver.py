@@ -36,6 +36,7 @@ from .grid import OutputGrid, Tile, iter_tiles, make_output_grid, tile_count
 from .orbit_poly import OrbitPolynomial
 from .radar_input import RadarInput
 from .stage_times import StageTimes, stage
+from .workspace import Workspace, WorkspacePool
 from .tile import (AREA_FLOOR_FRACTION, MASK_NODATA, TileLayers, beam_window, flatten_beam, mosaic_beams,
                    tile_geometry_ecef)
 
@@ -151,21 +152,22 @@ def tile_may_see_beams(grid: OutputGrid, tile: Tile, radar: RadarInput, orbit: O
 
 def correct_tile(grid: OutputGrid, tile: Tile, dem: DemSource, radar: RadarInput, polarisations: Sequence[str],
                  orbit: OrbitPolynomial, settings: RunSettings, is_cancelled: Optional[CancelCheck] = None,
-                 times: Optional[StageTimes] = None) -> TileLayers:
+                 times: Optional[StageTimes] = None, workspace: Optional[Workspace] = None) -> TileLayers:
     """All layers of one tile (reads the DEM and beta0 windows, then the pure tile functions).
-    ``times``: CPU seconds per stage are added to it (see :mod:`.stage_times`)."""
+    ``times``: CPU seconds per stage are added to it (see :mod:`.stage_times`); ``workspace``: the
+    calling thread's scratch buffers, reused from tile to tile (see :mod:`.workspace`)."""
     with stage(times, "tile check"):
         if not tile_may_see_beams(grid, tile, radar, orbit, settings):
             return _empty_layers(tile.shape, len(polarisations))
     k, halo = settings.oversampling, settings.halo_for(tile)
     verts = vertex_grid(grid, tile, k, halo)
     with stage(times, "DEM to ECEF vertices"):
-        vx, vy, vz, h = dem.vertex_ecef(verts)
+        vx, vy, vz, h = dem.vertex_ecef(verts, workspace)
     if not np.isfinite(h).any():
         return _empty_layers(tile.shape, len(polarisations))
     check_cancelled(is_cancelled)
     with stage(times, "facet geometry, layover/shadow"):
-        geom = tile_geometry_ecef(vx, vy, vz, h, orbit, settings.facet_size_m)
+        geom = tile_geometry_ecef(vx, vy, vz, h, orbit, settings.facet_size_m, workspace=workspace)
     del vx, vy, vz, h
     check_cancelled(is_cancelled)
     sums = []
@@ -317,6 +319,7 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
     lock = threading.Lock()
     stop = threading.Event()
     stage_times = StageTimes()
+    workspaces = WorkspacePool()
 
     def cancelled() -> bool:
         return stop.is_set() or (is_cancelled is not None and is_cancelled())
@@ -324,7 +327,8 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
     def work(tile: Tile) -> Tile:
         if cancelled():
             check_cancelled(lambda: True)
-        layers = correct_tile(grid, tile, dem, radar, pols, orbit, settings, cancelled, stage_times)
+        layers = correct_tile(grid, tile, dem, radar, pols, orbit, settings, cancelled, stage_times,
+                              workspaces.get())
         with lock, stage(stage_times, "writing tiles"):
             writer.write_tile(layers, tile.row0, tile.col0)
         return tile

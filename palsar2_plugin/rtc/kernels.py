@@ -29,6 +29,8 @@ import os
 
 import numpy as np
 
+from .workspace import scratch
+
 try:
     from numba import njit
 except Exception:                                   # numba absent or broken: numpy path
@@ -148,7 +150,7 @@ def _dem_vertices(data, row_index, row_weight, col_index, col_weight, coarse, x,
             z[i, j] = v[5] + height * v[8]
 
 
-def dem_vertex_ecef(data, lattice_rows, lattice_cols, coarse, shape):
+def dem_vertex_ecef(data, lattice_rows, lattice_cols, coarse, shape, workspace=None):
     """ECEF x, y, z (m) and ellipsoidal height (m) of a vertex lattice of ``shape`` in one pass.
 
     ``data``: the DEM window (heights as stored, NaN = no data); ``coarse``: (9, len(lattice_rows),
@@ -157,7 +159,7 @@ def dem_vertex_ecef(data, lattice_rows, lattice_cols, coarse, shape):
     fractional DEM-window column and row (pixel centres at integers), the geoid undulation (m),
     the ellipsoid point below the vertex (m) and the unit ellipsoid normal. The DEM is sampled
     bilinearly (NaN outside the window or next to a no-data sample, as dem._bilinear); the vertex
-    is the ellipsoid point + height x normal."""
+    is the ellipsoid point + height x normal. ``workspace``: see :mod:`.workspace`."""
     rows, cols = shape
     row_index = np.empty(rows, dtype=np.int64)
     row_weight = np.empty(rows)
@@ -165,7 +167,7 @@ def dem_vertex_ecef(data, lattice_rows, lattice_cols, coarse, shape):
     col_weight = np.empty(cols)
     _lattice_weights(np.asarray(lattice_rows, dtype=np.int64), rows, row_index, row_weight)
     _lattice_weights(np.asarray(lattice_cols, dtype=np.int64), cols, col_index, col_weight)
-    x, y, z, h = (np.empty(shape) for _ in range(4))
+    x, y, z, h = scratch(workspace, "vertices", (4,) + tuple(shape))
     _dem_vertices(np.ascontiguousarray(data, dtype=np.float64), row_index, row_weight, col_index, col_weight,
                   np.ascontiguousarray(coarse, dtype=np.float64), x, y, z, h)
     return x, y, z, h
@@ -275,11 +277,11 @@ def _facet_geometry(vx, vy, vz, h, seeds, coeffs, t_mid, half, lo, hi, one_minus
             out[16, i, j] = 1.0
 
 
-def facet_geometry(vx, vy, vz, h, seeds, orbit, one_minus_e2):
+def facet_geometry(vx, vy, vz, h, seeds, orbit, one_minus_e2, workspace=None):
     """Per-facet geometry rows (see ``_facet_geometry``) from ECEF vertices (m), vertex heights (m),
     seed times (s, per facet) and an :class:`.orbit_poly.OrbitPolynomial`."""
     ny, nx = vx.shape[0] - 1, vx.shape[1] - 1
-    out = np.empty((17, ny, nx))
+    out = scratch(workspace, "facet geometry", (17, ny, nx))
     _facet_geometry(np.ascontiguousarray(vx, dtype=np.float64), np.ascontiguousarray(vy, dtype=np.float64),
                     np.ascontiguousarray(vz, dtype=np.float64), np.ascontiguousarray(h, dtype=np.float64),
                     np.ascontiguousarray(seeds, dtype=np.float64), np.ascontiguousarray(orbit.coeffs, dtype=np.float64),
@@ -366,12 +368,14 @@ def _layover_shadow(t, g, r, a, tmin, gmin, azimuth_bin_s, gb_m, tolerance_m, a_
 
 
 def layover_shadow(azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad, azimuth_bin_s, tolerance_m,
-                   ground_bin_m=None):
+                   ground_bin_m=None, workspace=None):
     """Same contract as :func:`.layover_shadow.layover_shadow` (boolean layover, shadow); the bin
-    tables are three numpy arrays (strips x ground bins, float64) and no per-facet bin index is kept."""
+    tables are three numpy arrays (strips x ground bins, float64) and no per-facet bin index is kept.
+    ``workspace``: see :mod:`.workspace`."""
     shape = slant_range_m.shape
-    layover = np.zeros(slant_range_m.size, dtype=np.bool_)
-    shadow = np.zeros(slant_range_m.size, dtype=np.bool_)
+    layover, shadow = scratch(workspace, "layover shadow", (2, slant_range_m.size), np.bool_)
+    layover.fill(False)
+    shadow.fill(False)
     gb_m = ground_bin_m if ground_bin_m else max(2.0 * tolerance_m, 1e-3)
     t, g, r, a = (np.ascontiguousarray(x, dtype=np.float64).ravel()
                   for x in (azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad))
@@ -379,7 +383,7 @@ def layover_shadow(azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad
     if count >= 2:
         n_s = int(np.floor((tmax - tmin) / azimuth_bin_s)) + 1
         n_g = int(np.floor((gmax - gmin) / gb_m)) + 1
-        tables = [np.empty((n_s, n_g)) for _ in range(3)]
+        tables = scratch(workspace, "layover tables", (3, n_s, n_g))
         _layover_shadow(t, g, r, a, tmin, gmin, float(azimuth_bin_s), float(gb_m), float(tolerance_m), *tables,
                         layover, shadow)
     return layover.reshape(shape), shadow.reshape(shape)

@@ -55,6 +55,7 @@ from .geocode import (azimuth_spacing_factor, look_angle_rad, seed_times, seed_t
                       zero_doppler)
 from .layover_shadow import layover_shadow as layover_shadow_numpy
 from .orbit_poly import OrbitPolynomial
+from .workspace import Workspace
 
 MASK_NODATA, MASK_VALID, MASK_LAYOVER, MASK_SHADOW, MASK_OCEAN, MASK_INVALID = 0, 1, 2, 3, 4, 5
 
@@ -107,11 +108,13 @@ def tile_geometry(lat_deg: np.ndarray, lon_deg: np.ndarray, height_m: np.ndarray
 
 
 def tile_geometry_ecef(vx: np.ndarray, vy: np.ndarray, vz: np.ndarray, height_m: np.ndarray, orbit: OrbitPolynomial,
-                       facet_size_m: float, layover_tolerance_m: Optional[float] = None) -> TileGeometry:
-    """:func:`tile_geometry` from the vertices' ECEF x, y, z (m) and ellipsoidal heights (m)."""
+                       facet_size_m: float, layover_tolerance_m: Optional[float] = None,
+                       workspace: Optional[Workspace] = None) -> TileGeometry:
+    """:func:`tile_geometry` from the vertices' ECEF x, y, z (m) and ellipsoidal heights (m).
+    ``workspace``: the compiled path keeps its per-facet arrays there (see :mod:`.workspace`)."""
     if kernels.enabled():
         try:
-            return _tile_geometry_compiled(vx, vy, vz, height_m, orbit, facet_size_m, layover_tolerance_m)
+            return _tile_geometry_compiled(vx, vy, vz, height_m, orbit, facet_size_m, layover_tolerance_m, workspace)
         except Exception as exc:          # a numba failure must not stop a run: numpy from now on
             if not _is_numba_error(exc):
                 raise
@@ -176,7 +179,8 @@ def _is_numba_error(exc: Exception) -> bool:
 
 
 def _tile_geometry_compiled(vx, vy, vz, height_m, orbit: OrbitPolynomial, facet_size_m: float,
-                            layover_tolerance_m: Optional[float]) -> TileGeometry:
+                            layover_tolerance_m: Optional[float], workspace: Optional[Workspace] = None
+                            ) -> TileGeometry:
     """:func:`tile_geometry` from ECEF vertices with the fused kernels (one pass per facet)."""
     fin = np.isfinite(vx)
     valid = fin[:-1, :-1] & fin[:-1, 1:] & fin[1:, :-1] & fin[1:, 1:]
@@ -184,14 +188,14 @@ def _tile_geometry_compiled(vx, vy, vz, height_m, orbit: OrbitPolynomial, facet_
     seeds = seed_times_from_vertices((vx, vy, vz), orbit)
     finite = np.isfinite(seeds) & valid
     local = orbit.local(float(seeds[finite].min()), float(seeds[finite].max())) if finite.any() else orbit
-    g = kernels.facet_geometry(vx, vy, vz, height_m, seeds, local, 1.0 - WGS84_E2)
+    g = kernels.facet_geometry(vx, vy, vz, height_m, seeds, local, 1.0 - WGS84_E2, workspace)
     del seeds
     time_s, rng, along, a_gamma, a_sigma, cos_lia, cos_ell = g[:7]
     look, ground = g[14], g[15]
     v_mean = sample_median(along, valid) if valid.any() else 7000.0
     tol = 0.5 * facet_size_m if layover_tolerance_m is None else layover_tolerance_m
     layover, shadow = kernels.layover_shadow(time_s, ground, rng, look, azimuth_bin_s=0.5 * facet_size_m / v_mean,
-                                             tolerance_m=tol)
+                                             tolerance_m=tol, workspace=workspace)
     lit = valid & ~shadow
     a_gamma[~lit] = 0.0
     a_sigma[~(lit & (cos_lia > 0))] = 0.0
