@@ -682,6 +682,85 @@ def geometry_sums(geom, gaps, oversampling, halo, out_shape):
     return out
 
 
+# ------------------------------------------------------------------------------------------ beam mosaic
+@_jit
+def _mosaic(beam_sums, beam_looks, n_pols, geo, has_gaps, n_facets, floor_fraction, gamma0, mask, lia, eia, area,
+            ratio, looks_out, dem, nan_f32):
+    n_beams = beam_sums.shape[0]
+    ny, nx = mask.shape
+    g_sum = np.empty(n_pols)
+    for i in range(ny):
+        for j in range(nx):
+            w_total = 0.0
+            area_sum = 0.0
+            looks = 0.0
+            covered = 0.0
+            for p in range(n_pols):
+                g_sum[p] = 0.0
+            for b in range(n_beams):
+                covered += beam_sums[b, 1, i, j]
+                count = beam_sums[b, 0, i, j]
+                anf = beam_sums[b, 2 + n_pols, i, j]
+                anf_flat = beam_sums[b, 3 + n_pols, i, j]
+                if count > 0 and anf >= floor_fraction * anf_flat and anf > 0:
+                    w = beam_looks[b] * count
+                    for p in range(n_pols):
+                        g_sum[p] += w * beam_sums[b, 2 + p, i, j] / anf
+                    area_sum += w * beam_sums[b, 4 + n_pols, i, j] / max(count, 1.0)
+                    looks += beam_looks[b] * count / n_facets
+                    w_total += w
+            has = w_total > 0
+            n_valid = geo[2, i, j]
+            nodata = covered == 0 or n_valid < n_facets or (has_gaps and geo[5, i, j] > 0)
+            m = 1
+            if not has:
+                m = 5
+            if geo[3, i, j] > 0 and not geo[4, i, j] > 0:
+                m = 2
+            if geo[4, i, j] > 0:
+                m = 3
+            if nodata:
+                m = 0
+            mask[i, j] = m
+            for p in range(n_pols):
+                gamma0[p, i, j] = nan_f32 if (nodata or not has) else g_sum[p] / w_total
+            area[i, j] = nan_f32 if (nodata or not has) else area_sum / w_total
+            lit_sigma = geo[1, i, j]
+            ratio[i, j] = nan_f32 if (nodata or not (has and lit_sigma > 0)) else geo[0, i, j] / lit_sigma
+            looks_out[i, j] = 0.0 if nodata else looks
+            if n_valid < n_facets or nodata:
+                lia[i, j] = nan_f32
+                eia[i, j] = nan_f32
+                dem[i, j] = nan_f32
+                continue
+            ax = geo[6, i, j]; ay = geo[7, i, j]; az = geo[8, i, j]
+            lx = geo[9, i, j]; ly = geo[10, i, j]; lz = geo[11, i, j]
+            norm_a = math.sqrt(ax * ax + ay * ay + az * az)
+            norm_l = math.sqrt(lx * lx + ly * ly + lz * lz)
+            c = (ax * lx + ay * ly + az * lz) / (norm_a * norm_l)
+            lia[i, j] = math.degrees(math.acos(min(max(c, -1.0), 1.0))) if np.isfinite(c) else np.nan
+            c = geo[12, i, j] / n_valid
+            eia[i, j] = math.degrees(math.acos(min(max(c, -1.0), 1.0))) if np.isfinite(c) else np.nan
+            dem[i, j] = geo[13, i, j] / n_valid
+
+
+def mosaic(beam_sums, beam_looks, n_pols, geometry, has_gaps, n_facets, floor_fraction, out_shape):
+    """The output layers of a tile from the beams' per-pixel sums and the geometry sums, in one pass
+    (the rules of tile.mosaic_beams). ``beam_sums``: (beams, 5 + n_pols, ny, nx) rows count,
+    covered, beta0 per polarisation, anf, anf_flat, area_gamma; ``beam_looks``: looks per beam;
+    ``geometry``: the rows of :func:`geometry_sums`. Returns (gamma0 (n_pols, ny, nx), mask, local
+    incidence, ellipsoid incidence, scattering area, gamma/sigma ratio, looks, DEM): float32 (mask uint8)."""
+    ny, nx = out_shape
+    gamma0 = np.empty((n_pols, ny, nx), dtype=np.float32)
+    mask = np.empty((ny, nx), dtype=np.uint8)
+    layers = [np.empty((ny, nx), dtype=np.float32) for _ in range(6)]
+    _mosaic(np.ascontiguousarray(beam_sums, dtype=np.float64).reshape((-1, 5 + n_pols, ny, nx)),
+            np.ascontiguousarray(beam_looks, dtype=np.float64), int(n_pols),
+            np.ascontiguousarray(geometry, dtype=np.float64), bool(has_gaps), float(n_facets), float(floor_fraction),
+            gamma0, mask, *layers, np.float32(np.nan))
+    return (gamma0, mask, *layers)
+
+
 def warm_up() -> bool:
     """Compile every kernel on tiny inputs; True when they are enabled.
     Benchmarks call it so that a first-ever compilation is not timed."""
@@ -708,4 +787,6 @@ def warm_up() -> bool:
     one = np.ones((2, 2))
     no = np.zeros((2, 2), np.bool_)
     _geometry_sums(one, one, ~no, no, no, no, one, one, one, one, one, one, one, one, 1, 0, 0, np.zeros((14, 2, 2)))
+    for n_beams in (0, 1):
+        mosaic(np.ones((n_beams, 6, 2, 2)), np.ones(n_beams), 1, np.ones((14, 2, 2)), True, 1, 0.05, (2, 2))
     return True

@@ -509,6 +509,13 @@ def mosaic_beams(geom: TileGeometry, sums: Sequence[BeamTileSums], n_pols: int, 
     step when the beams agree and the weight fades where a beam's coverage ends inside a pixel.
     ``dem_gap_facets``: facets to treat as no data (e.g. near DEM gaps), default none.
     """
+    if kernels.enabled():
+        try:
+            return _mosaic_beams_compiled(geom, sums, n_pols, oversampling, halo, out_shape, dem_gap_facets)
+        except Exception as exc:
+            if not _is_numba_error(exc):
+                raise
+            kernels.disable()
     k = oversampling
     ny, nx = out_shape
     n_f = float(k * k)
@@ -571,3 +578,17 @@ def mosaic_beams(geom: TileGeometry, sums: Sequence[BeamTileSums], n_pols: int, 
     looks[nodata] = 0
     return TileLayers(gamma0, mask, lia.astype(np.float32), eia.astype(np.float32), area, ratio, looks,
                       dem.astype(np.float32))
+
+
+def _mosaic_beams_compiled(geom: TileGeometry, sums: Sequence[BeamTileSums], n_pols: int, oversampling: int, halo,
+                           out_shape: Tuple[int, int], dem_gap_facets: Optional[np.ndarray]) -> TileLayers:
+    """:func:`mosaic_beams` with the compiled kernels: the geometry sums and the per-pixel rules in
+    two passes, no full-tile temporaries."""
+    k = oversampling
+    geometry = kernels.geometry_sums(geom, dem_gap_facets, k, _halo(halo), out_shape)
+    rows = [np.stack([s.count, s.covered, *s.beta0, s.anf, s.anf_flat, s.area_gamma]) for s in sums]
+    beam_sums = np.stack(rows) if rows else np.zeros((0, 5 + n_pols) + tuple(out_shape))
+    gamma0, mask, lia, eia, area, ratio, looks, dem = kernels.mosaic(
+        beam_sums, [s.looks for s in sums], n_pols, geometry, dem_gap_facets is not None, k * k, AREA_FLOOR_FRACTION,
+        out_shape)
+    return TileLayers(list(gamma0), mask, lia, eia, area, ratio, looks, dem)
