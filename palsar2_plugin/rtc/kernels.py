@@ -640,30 +640,37 @@ def beam_sums(time_s, range_m, valid, shadow, along, cos_ell, acc, beta0_windows
 @_jit
 def _geometry_sums(a_gamma, a_sigma, valid, layover, shadow, gaps, ax, ay, az, lx, ly, lz, cos_ell, height,
                    k, hy, hx, out):
+    """Pixel by pixel: its k x k core facets summed in registers, each output written once (no
+    zero-filled planes read and rewritten per facet)."""
     ny = out.shape[1]
     nx = out.shape[2]
-    for i in range(hy, hy + k * ny):
-        oi = (i - hy) // k
-        for j in range(hx, hx + k * nx):
-            oj = (j - hx) // k
-            out[0, oi, oj] += a_gamma[i, j]
-            out[1, oi, oj] += a_sigma[i, j]
-            if layover[i, j]:
-                out[3, oi, oj] += 1.0
-            if shadow[i, j]:
-                out[4, oi, oj] += 1.0
-            if gaps[i, j]:
-                out[5, oi, oj] += 1.0
-            if valid[i, j]:
-                out[2, oi, oj] += 1.0
-                out[6, oi, oj] += ax[i, j]
-                out[7, oi, oj] += ay[i, j]
-                out[8, oi, oj] += az[i, j]
-                out[9, oi, oj] += lx[i, j]
-                out[10, oi, oj] += ly[i, j]
-                out[11, oi, oj] += lz[i, j]
-                out[12, oi, oj] += cos_ell[i, j]
-                out[13, oi, oj] += height[i, j]
+    acc = np.empty(14)
+    for oi in range(ny):
+        for oj in range(nx):
+            for q in range(14):
+                acc[q] = 0.0
+            for i in range(hy + oi * k, hy + oi * k + k):
+                for j in range(hx + oj * k, hx + oj * k + k):
+                    acc[0] += a_gamma[i, j]
+                    acc[1] += a_sigma[i, j]
+                    if layover[i, j]:
+                        acc[3] += 1.0
+                    if shadow[i, j]:
+                        acc[4] += 1.0
+                    if gaps[i, j]:
+                        acc[5] += 1.0
+                    if valid[i, j]:
+                        acc[2] += 1.0
+                        acc[6] += ax[i, j]
+                        acc[7] += ay[i, j]
+                        acc[8] += az[i, j]
+                        acc[9] += lx[i, j]
+                        acc[10] += ly[i, j]
+                        acc[11] += lz[i, j]
+                        acc[12] += cos_ell[i, j]
+                        acc[13] += height[i, j]
+            for q in range(14):
+                out[q, oi, oj] = acc[q]
 
 
 def geometry_sums(geom, gaps, oversampling, halo, out_shape):
@@ -672,7 +679,7 @@ def geometry_sums(geom, gaps, oversampling, halo, out_shape):
     5 DEM-gap facets, 6-8 area vector (valid facets), 9-11 look vector, 12 cos(ellipsoid
     incidence), 13 height (m). ``geom``: a tile.TileGeometry; ``gaps``: boolean facets or None."""
     hy, hx = halo
-    out = np.zeros((14,) + tuple(out_shape))
+    out = np.empty((14,) + tuple(out_shape))
     f64 = lambda x: np.ascontiguousarray(x, dtype=np.float64)
     b = lambda x: np.ascontiguousarray(x, dtype=np.bool_)
     gaps = b(gaps) if gaps is not None else np.zeros(geom.valid.shape, np.bool_)
