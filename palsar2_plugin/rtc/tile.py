@@ -99,9 +99,15 @@ def tile_geometry(lat_deg: np.ndarray, lon_deg: np.ndarray, height_m: np.ndarray
     ``facet_size_m``: the fine grid spacing (sets the azimuth strip width of the layover/shadow
     search and its default tolerance, half a facet).
     """
+    vx = None
     if kernels.enabled():
-        vx, vy, vz = kernels.vertex_ecef(lat_deg, lon_deg, height_m)
-    else:
+        try:
+            vx, vy, vz = kernels.vertex_ecef(lat_deg, lon_deg, height_m)
+        except Exception as exc:          # a numba failure must not stop a run: numpy from now on
+            if not _is_numba_error(exc):
+                raise
+            kernels.disable()
+    if vx is None:
         vert = geodetic_to_ecef(lat_deg, lon_deg, height_m)
         vx, vy, vz = vert[..., 0], vert[..., 1], vert[..., 2]
     return tile_geometry_ecef(vx, vy, vz, height_m, orbit, facet_size_m, layover_tolerance_m)
