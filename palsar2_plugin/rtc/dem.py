@@ -175,7 +175,12 @@ class DemSource:
         normal = (np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi))
         coarse = np.stack([sc, sr, und, foot[..., 0], foot[..., 1], foot[..., 2], *normal])
         if kernels.enabled():
-            return kernels.dem_vertex_ecef(data, r, c, coarse, (rows, cols), workspace)
+            try:
+                return kernels.dem_vertex_ecef(data, r, c, coarse, (rows, cols), workspace)
+            except Exception as exc:      # a numba failure must not stop a run: numpy from now on
+                if type(exc).__module__.split(".")[0] != "numba":
+                    raise
+                kernels.disable()
         fields = [_upsample(f, r, c, rows, cols) for f in coarse]
         h = _bilinear(data, fields[1], fields[0]) + fields[2]
         return fields[3] + h * fields[6], fields[4] + h * fields[7], fields[5] + h * fields[8], h
