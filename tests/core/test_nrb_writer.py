@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -98,3 +99,46 @@ def test_cog_copy_stops_when_cancelled(tmp_path):
     to_cog(str(tmp_path / "a.tif"), str(tmp_path / "b.tif"), is_cancelled=lambda: False)
     with rasterio.open(tmp_path / "b.tif") as ds:
         assert ds.overviews(1) == [2, 4] and ds.tags(ns="IMAGE_STRUCTURE")["LAYOUT"] == "COG"
+
+
+def test_cog_overviews_are_the_mean_of_the_valid_pixels(tmp_path):
+    """Our overviews (write_overviews): each level the mean of the valid pixels of 2 x 2 blocks of the
+    level below (odd edges included), NaN or the no-data value excluded; NEAREST for masks."""
+    from palsar2_plugin.nrb.cog import TiledLayer, overview_factors, to_cog
+
+    assert overview_factors(4000, 4000) == [2, 4, 8, 16] and overview_factors(256, 200) == []
+    rng = np.random.default_rng(3)
+    h, w = 517, 601
+    grid = snapped_grid("EPSG:32654", (0, 0, 25 * w, 25 * h), 25.0)
+    values = rng.random((h, w), dtype=np.float32) + 0.5
+    values[100:140, 200:260] = np.nan                          # a no-data hole
+    values[3, 3] = np.nan                                      # one missing pixel of a block
+    looks = np.where(np.isfinite(values), 4.0, 0.0).astype(np.float32)
+    mask = (np.arange(h * w).reshape(h, w) % 7).astype(np.uint8)
+    for name, array, nodata, resampling in (("g", values, float("nan"), "AVERAGE"), ("n", looks, 0.0, "AVERAGE"),
+                                            ("m", mask, 0, "NEAREST")):
+        layer = TiledLayer(str(tmp_path / f"{name}.tif"), grid, array.dtype.name, nodata)
+        layer.write(array, 0, 0)
+        layer.close()
+        to_cog(str(tmp_path / f"{name}.tif"), str(tmp_path / f"{name}_cog.tif"), resampling=resampling)
+    with rasterio.open(tmp_path / "g_cog.tif") as ds:
+        assert ds.overviews(1) == [2, 4] and ds.tags(ns="IMAGE_STRUCTURE")["LAYOUT"] == "COG"
+        level1 = ds.read(1, out_shape=(259, 301))
+        level2 = ds.read(1, out_shape=(130, 151))
+    padded = np.pad(values, ((0, 1), (0, 1)), constant_values=np.nan).reshape(259, 2, 301, 2)
+    with warnings.catch_warnings():                           # all-NaN blocks: "Mean of empty slice"
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected1 = np.nanmean(padded, axis=(1, 3))
+    np.testing.assert_allclose(level1, expected1, rtol=1e-6, equal_nan=True)
+    assert np.isnan(level1[60, 110]) and np.isfinite(level1[1, 1])          # the hole stays; (3,3) does not
+    assert level1[1, 1] == pytest.approx(float(np.nanmean(values[2:4, 2:4])), rel=1e-6)
+    padded2 = np.pad(expected1, ((0, 1), (0, 1)), constant_values=np.nan).reshape(130, 2, 151, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected2 = np.nanmean(padded2, axis=(1, 3))
+    np.testing.assert_allclose(level2, expected2, rtol=1e-6, equal_nan=True)
+    with rasterio.open(tmp_path / "n_cog.tif") as ds:
+        n1 = ds.read(1, out_shape=(259, 301))
+    assert n1[60, 110] == 0.0 and n1[1, 1] == 4.0 and set(np.unique(n1)) == {0.0, 4.0}
+    with rasterio.open(tmp_path / "m_cog.tif") as ds:
+        np.testing.assert_array_equal(ds.read(1, out_shape=(259, 301)), mask[0::2, 0::2])
