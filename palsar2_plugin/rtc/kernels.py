@@ -566,43 +566,59 @@ def _read(img, l, p, nodata_zero):
 def _beam_sums(time_s, range_m, valid, shadow, along, cos_ell, acc, betas, t0, dt, r0, dr, a_beta_per_along,
                line0, pixel0, n_lines, n_pixels, k, hy, hx, ny, nx, count, covered, beta_sums, anf_sum,
                anf_flat_sum, area_sum):
+    """Pixel by pixel: the read-backs of its k x k core facets summed in registers, every output
+    written once."""
     n_pol = betas.shape[0]
     vals = np.empty(n_pol)
-    for i in range(hy, hy + k * ny):
-        oi = (i - hy) // k
-        for j in range(hx, hx + k * nx):
-            oj = (j - hx) // k
-            if not valid[i, j]:
-                continue
-            ln = (time_s[i, j] - t0) / dt
-            px = (range_m[i, j] - r0) / dr
-            inside = ln >= 0 and ln <= n_lines - 1 and px >= 0 and px <= n_pixels - 1
-            if not inside:
-                continue
-            lw = ln - line0
-            pw = px - pixel0
-            all_b = True
+    b_acc = np.empty(n_pol)
+    for oi in range(ny):
+        for oj in range(nx):
+            n_count = 0.0
+            n_covered = 0.0
+            s_anf = 0.0
+            s_flat = 0.0
+            s_area = 0.0
             for b in range(n_pol):
-                v = _read(betas[b], lw, pw, True)
-                vals[b] = v
-                if not np.isfinite(v):
-                    all_b = False
-            if not all_b:
-                continue
-            covered[oi, oj] += 1.0
-            if shadow[i, j]:
-                continue
-            rg = _read(acc, lw, pw, False)
-            anf = rg / (a_beta_per_along * along[i, j])
-            if not np.isfinite(anf):
-                continue
-            c = cos_ell[i, j]
-            count[oi, oj] += 1.0
+                b_acc[b] = 0.0
+            for i in range(hy + oi * k, hy + oi * k + k):
+                for j in range(hx + oj * k, hx + oj * k + k):
+                    if not valid[i, j]:
+                        continue
+                    ln = (time_s[i, j] - t0) / dt
+                    px = (range_m[i, j] - r0) / dr
+                    if not (ln >= 0 and ln <= n_lines - 1 and px >= 0 and px <= n_pixels - 1):
+                        continue
+                    lw = ln - line0
+                    pw = px - pixel0
+                    all_b = True
+                    for b in range(n_pol):
+                        v = _read(betas[b], lw, pw, True)
+                        vals[b] = v
+                        if not np.isfinite(v):
+                            all_b = False
+                    if not all_b:
+                        continue
+                    n_covered += 1.0
+                    if shadow[i, j]:
+                        continue
+                    rg = _read(acc, lw, pw, False)
+                    anf = rg / (a_beta_per_along * along[i, j])
+                    if not np.isfinite(anf):
+                        continue
+                    c = cos_ell[i, j]
+                    n_count += 1.0
+                    for b in range(n_pol):
+                        b_acc[b] += vals[b]
+                    s_anf += anf
+                    s_flat += c / math.sqrt(max(1.0 - c * c, 1e-12))
+                    s_area += rg
+            count[oi, oj] = n_count
+            covered[oi, oj] = n_covered
             for b in range(n_pol):
-                beta_sums[b, oi, oj] += vals[b]
-            anf_sum[oi, oj] += anf
-            anf_flat_sum[oi, oj] += c / math.sqrt(max(1.0 - c * c, 1e-12))
-            area_sum[oi, oj] += rg
+                beta_sums[b, oi, oj] = b_acc[b]
+            anf_sum[oi, oj] = s_anf
+            anf_flat_sum[oi, oj] = s_flat
+            area_sum[oi, oj] = s_area
 
 
 def beam_sums(time_s, range_m, valid, shadow, along, cos_ell, acc, beta0_windows, axes, a_beta_per_along,
@@ -623,12 +639,8 @@ def beam_sums(time_s, range_m, valid, shadow, along, cos_ell, acc, beta0_windows
         betas = np.stack([f64(b) for b in beta0_windows])
     else:
         betas = np.zeros((0, 2, 2))
-    count = np.zeros(out_shape)
-    covered = np.zeros(out_shape)
-    beta_sums = np.zeros((len(beta0_windows),) + tuple(out_shape))
-    anf = np.zeros(out_shape)
-    anf_flat = np.zeros(out_shape)
-    area = np.zeros(out_shape)
+    count, covered, anf, anf_flat, area = np.empty((5,) + tuple(out_shape))
+    beta_sums = np.empty((len(beta0_windows),) + tuple(out_shape))
     _beam_sums(f64(time_s), f64(range_m), np.ascontiguousarray(valid, dtype=np.bool_),
                np.ascontiguousarray(shadow, dtype=np.bool_), f64(along), f64(cos_ell), f64(acc), betas,
                *(float(a) for a in axes), float(a_beta_per_along), int(line0), int(pixel0), int(n_lines),
