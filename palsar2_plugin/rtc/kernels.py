@@ -315,42 +315,74 @@ def _layover_extent(t, g, r, a):
 
 
 @_jit
-def _layover_shadow(t, g, r, a, tmin, gmin, azimuth_bin_s, gb_m, tolerance_m, a_tab, rb_tab, ra_tab, layover, shadow):
-    """The tables (strips x ground bins) come in as scratch: they are filled with the per-bin
-    extremes, then turned in place into the exclusive running extremes along each strip
-    (a_tab: largest look angle nearer, rb_tab: largest range nearer, ra_tab: smallest range farther)."""
-    n_s, n_g = a_tab.shape
-    for s in range(n_s):
-        for b in range(n_g):
-            a_tab[s, b] = -np.inf
-            rb_tab[s, b] = -np.inf
-            ra_tab[s, b] = np.inf
+def _strip_bins(t, g, r, a, tmin, gmin, azimuth_bin_s, gb_m, bmin, bmax):
+    """The first and last ground bin holding a facet, per azimuth strip (bmin > bmax: empty strip)."""
     for q in range(t.size):
         if not _usable(t, g, r, a, q):
             continue
         s = np.int64(np.floor((t[q] - tmin) / azimuth_bin_s))
         b = np.int64(np.floor((g[q] - gmin) / gb_m))
-        if a[q] > a_tab[s, b]:
-            a_tab[s, b] = a[q]
-        if r[q] > rb_tab[s, b]:
-            rb_tab[s, b] = r[q]
-        if r[q] < ra_tab[s, b]:
-            ra_tab[s, b] = r[q]
+        bmin[s] = min(bmin[s], b)
+        bmax[s] = max(bmax[s], b)
+
+
+@_jit
+def _strip_lookup(tables, totals, offsets, bmin, bmax, s, b):
+    """(largest look angle, largest range) of the bins of strip ``s`` nearer than bin ``b`` and the
+    smallest range of those farther, from the strip's exclusive running extremes."""
+    if bmin[s] > bmax[s]:
+        return -np.inf, -np.inf, np.inf
+    if b < bmin[s]:
+        return -np.inf, -np.inf, totals[2, s]
+    if b > bmax[s]:
+        return totals[0, s], totals[1, s], np.inf
+    c = offsets[s] + b - bmin[s]
+    return tables[0, c], tables[1, c], tables[2, c]
+
+
+@_jit
+def _layover_shadow(t, g, r, a, tmin, gmin, azimuth_bin_s, gb_m, tolerance_m, bmin, bmax, offsets, tables, totals,
+                    layover, shadow):
+    """``tables`` (3, cells): per strip, only its bins bmin..bmax (from ``offsets``), filled with the
+    per-bin extremes and turned in place into the exclusive running extremes along the strip (row 0
+    largest look angle nearer, 1 largest range nearer, 2 smallest range farther); ``totals`` (3,
+    strips): the strip's largest look angle, largest range and smallest range. Same flags as dense
+    (strips x all ground bins) tables, with memory proportional to the facets whatever the tile's
+    rotation against the radar geometry."""
+    n_s = bmin.size
+    for c in range(tables.shape[1]):
+        tables[0, c] = -np.inf
+        tables[1, c] = -np.inf
+        tables[2, c] = np.inf
+    for q in range(t.size):
+        if not _usable(t, g, r, a, q):
+            continue
+        s = np.int64(np.floor((t[q] - tmin) / azimuth_bin_s))
+        c = offsets[s] + np.int64(np.floor((g[q] - gmin) / gb_m)) - bmin[s]
+        if a[q] > tables[0, c]:
+            tables[0, c] = a[q]
+        if r[q] > tables[1, c]:
+            tables[1, c] = r[q]
+        if r[q] < tables[2, c]:
+            tables[2, c] = r[q]
     for s in range(n_s):
         am = -np.inf
         rm = -np.inf
-        for b in range(n_g):
-            va = a_tab[s, b]
-            vr = rb_tab[s, b]
-            a_tab[s, b] = am
-            rb_tab[s, b] = rm
+        for c in range(offsets[s], offsets[s + 1]):
+            va = tables[0, c]
+            vr = tables[1, c]
+            tables[0, c] = am
+            tables[1, c] = rm
             am = max(am, va)
             rm = max(rm, vr)
         rn = np.inf
-        for b in range(n_g - 1, -1, -1):
-            vr = ra_tab[s, b]
-            ra_tab[s, b] = rn
+        for c in range(offsets[s + 1] - 1, offsets[s] - 1, -1):
+            vr = tables[2, c]
+            tables[2, c] = rn
             rn = min(rn, vr)
+        totals[0, s] = am
+        totals[1, s] = rm
+        totals[2, s] = rn
     for q in range(t.size):
         if not _usable(t, g, r, a, q):
             continue
@@ -360,17 +392,19 @@ def _layover_shadow(t, g, r, a, tmin, gmin, azimuth_bin_s, gb_m, tolerance_m, a_
         rb = -np.inf
         ra = np.inf
         for ss in range(max(s - 1, 0), min(s + 1, n_s - 1) + 1):
-            ab = max(ab, a_tab[ss, b])
-            rb = max(rb, rb_tab[ss, b])
-            ra = min(ra, ra_tab[ss, b])
+            x_a, x_rb, x_ra = _strip_lookup(tables, totals, offsets, bmin, bmax, ss, b)
+            ab = max(ab, x_a)
+            rb = max(rb, x_rb)
+            ra = min(ra, x_ra)
         shadow[q] = a[q] < ab - tolerance_m / r[q]
         layover[q] = (r[q] < rb - tolerance_m) or (r[q] > ra + tolerance_m)
 
 
 def layover_shadow(azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad, azimuth_bin_s, tolerance_m,
                    ground_bin_m=None, workspace=None):
-    """Same contract as :func:`.layover_shadow.layover_shadow` (boolean layover, shadow); the bin
-    tables are three numpy arrays (strips x ground bins, float64) and no per-facet bin index is kept.
+    """Same contract as :func:`.layover_shadow.layover_shadow` (boolean layover, shadow). The bin
+    tables keep, per azimuth strip, only the ground bins between its nearest and farthest facet
+    (float64, about two cells per facet), and no per-facet bin index is stored.
     ``workspace``: see :mod:`.workspace`."""
     shape = slant_range_m.shape
     layover, shadow = scratch(workspace, "layover shadow", (2, slant_range_m.size), np.bool_)
@@ -382,10 +416,16 @@ def layover_shadow(azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad
     count, tmin, tmax, gmin, gmax = _layover_extent(t, g, r, a)
     if count >= 2:
         n_s = int(np.floor((tmax - tmin) / azimuth_bin_s)) + 1
-        n_g = int(np.floor((gmax - gmin) / gb_m)) + 1
-        tables = scratch(workspace, "layover tables", (3, n_s, n_g))
-        _layover_shadow(t, g, r, a, tmin, gmin, float(azimuth_bin_s), float(gb_m), float(tolerance_m), *tables,
-                        layover, shadow)
+        bmin = np.full(n_s, np.iinfo(np.int64).max, dtype=np.int64)
+        bmax = np.full(n_s, -1, dtype=np.int64)
+        _strip_bins(t, g, r, a, tmin, gmin, float(azimuth_bin_s), float(gb_m), bmin, bmax)
+        widths = np.where(bmax >= bmin, bmax - bmin + 1, 0)
+        offsets = np.zeros(n_s + 1, dtype=np.int64)
+        np.cumsum(widths, out=offsets[1:])
+        tables = scratch(workspace, "layover tables", (3, int(offsets[-1])))
+        totals = np.empty((3, n_s))
+        _layover_shadow(t, g, r, a, tmin, gmin, float(azimuth_bin_s), float(gb_m), float(tolerance_m), bmin, bmax,
+                        offsets, tables, totals, layover, shadow)
     return layover.reshape(shape), shadow.reshape(shape)
 
 

@@ -96,6 +96,27 @@ def test_layover_shadow_kernel_matches_numpy_with_gaps():
 
 
 @needs_numba
+def test_layover_shadow_kernel_matches_numpy_on_a_rotated_lattice_with_empty_strips():
+    """Each azimuth strip of a lattice rotated against the radar geometry holds only a short run of
+    ground bins (the kernel keeps just those); strips without facets and bins beyond a strip's run
+    must read as the dense tables do."""
+    rng = np.random.default_rng(5)
+    ii, jj = np.mgrid[:120, :400].astype(float)
+    t = (ii + 0.35 * jj) * 1e-3                               # ~19 deg between lattice rows and azimuth lines
+    g = 800e3 + 5.0 * jj + 2.0 * ii
+    relief = 400.0 * np.exp(-((jj - 200) ** 2 + (ii - 60) ** 2) / 800.0)
+    r = g * 1.1 - relief * 1.5 + rng.normal(0.0, 3.0, g.shape)   # a hill folds over (layover)
+    a = 0.6 + (g - 800e3) / 1e6 + relief / 2e6 + rng.normal(0.0, 2e-6, g.shape)
+    t[(t > 0.1) & (t < 0.13)] = np.nan                        # a band of empty strips
+    for bin_s in (5e-4, 2e-3):
+        lay_np, sha_np = layover_shadow(t, g, r, a, azimuth_bin_s=bin_s, tolerance_m=2.5)
+        lay_nb, sha_nb = kernels.layover_shadow(t, g, r, a, azimuth_bin_s=bin_s, tolerance_m=2.5)
+        assert lay_np.sum() > 100 and sha_np.sum() > 100
+        np.testing.assert_array_equal(lay_nb, lay_np)
+        np.testing.assert_array_equal(sha_nb, sha_np)
+
+
+@needs_numba
 def test_distribution_and_read_back_kernels_match_numpy():
     rng = np.random.default_rng(11)
     ny, nx = 60, 70
