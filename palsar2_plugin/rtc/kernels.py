@@ -175,8 +175,8 @@ def dem_vertex_ecef(data, lattice_rows, lattice_cols, coarse, shape, workspace=N
 
 @_jit
 def _facet_geometry(vx, vy, vz, h, seeds, coeffs, t_mid, half, lo, hi, one_minus_e2, out):
-    """out: (17, ny, nx) float64 rows: time, range, along, a_gamma, a_sigma, cos_lia, cos_ell,
-    ax, ay, az, lx, ly, lz, h_c, look, ground, valid (1/0). NaN where a corner is NaN."""
+    """out: (16, ny, nx) float64 rows: time, range, along, a_gamma, a_sigma, cos_lia, cos_ell,
+    ax, ay, az, lx, ly, lz, h_c, look, ground. NaN where a corner is NaN (h_c: the mean height)."""
     ny = vx.shape[0] - 1
     nx = vx.shape[1] - 1
     deg = coeffs.shape[0] - 1
@@ -194,7 +194,6 @@ def _facet_geometry(vx, vy, vz, h, seeds, coeffs, t_mid, half, lo, hi, one_minus
                 for q in range(16):
                     out[q, i, j] = nan
                 out[13, i, j] = hc
-                out[16, i, j] = 0.0
                 continue
             zz = cz / one_minus_e2
             nrm = math.sqrt(cx * cx + cy * cy + zz * zz)
@@ -274,14 +273,13 @@ def _facet_geometry(vx, vy, vz, h, seeds, coeffs, t_mid, half, lo, hi, one_minus
             out[13, i, j] = hc
             out[14, i, j] = math.acos(cos_a)
             out[15, i, j] = math.sqrt(gx * gx + gy * gy + gz * gz)
-            out[16, i, j] = 1.0
 
 
 def facet_geometry(vx, vy, vz, h, seeds, orbit, one_minus_e2, workspace=None):
     """Per-facet geometry rows (see ``_facet_geometry``) from ECEF vertices (m), vertex heights (m),
     seed times (s, per facet) and an :class:`.orbit_poly.OrbitPolynomial`."""
     ny, nx = vx.shape[0] - 1, vx.shape[1] - 1
-    out = scratch(workspace, "facet geometry", (17, ny, nx))
+    out = scratch(workspace, "facet geometry", (16, ny, nx))
     _facet_geometry(np.ascontiguousarray(vx, dtype=np.float64), np.ascontiguousarray(vy, dtype=np.float64),
                     np.ascontiguousarray(vz, dtype=np.float64), np.ascontiguousarray(h, dtype=np.float64),
                     np.ascontiguousarray(seeds, dtype=np.float64), np.ascontiguousarray(orbit.coeffs, dtype=np.float64),
@@ -315,13 +313,17 @@ def _layover_extent(t, g, r, a):
 
 
 @_jit
-def _strip_bins(t, g, r, a, tmin, gmin, azimuth_bin_s, gb_m, bmin, bmax):
-    """The first and last ground bin holding a facet, per azimuth strip (bmin > bmax: empty strip)."""
+def _strip_bins(t, g, r, a, tmin, gmin, azimuth_bin_s, gb_m, strip, gbin, bmin, bmax):
+    """Each facet's azimuth strip and ground bin (strip -1: not usable), and per strip the first and
+    last ground bin holding a facet (bmin > bmax: empty strip)."""
     for q in range(t.size):
         if not _usable(t, g, r, a, q):
+            strip[q] = -1
             continue
         s = np.int64(np.floor((t[q] - tmin) / azimuth_bin_s))
         b = np.int64(np.floor((g[q] - gmin) / gb_m))
+        strip[q] = s
+        gbin[q] = b
         bmin[s] = min(bmin[s], b)
         bmax[s] = max(bmax[s], b)
 
@@ -341,8 +343,7 @@ def _strip_lookup(tables, totals, offsets, bmin, bmax, s, b):
 
 
 @_jit
-def _layover_shadow(t, g, r, a, tmin, gmin, azimuth_bin_s, gb_m, tolerance_m, bmin, bmax, offsets, tables, totals,
-                    layover, shadow):
+def _layover_shadow(a, r, strip, gbin, tolerance_m, bmin, bmax, offsets, tables, totals, layover, shadow):
     """``tables`` (3, cells): per strip, only its bins bmin..bmax (from ``offsets``), filled with the
     per-bin extremes and turned in place into the exclusive running extremes along the strip (row 0
     largest look angle nearer, 1 largest range nearer, 2 smallest range farther); ``totals`` (3,
@@ -354,11 +355,11 @@ def _layover_shadow(t, g, r, a, tmin, gmin, azimuth_bin_s, gb_m, tolerance_m, bm
         tables[0, c] = -np.inf
         tables[1, c] = -np.inf
         tables[2, c] = np.inf
-    for q in range(t.size):
-        if not _usable(t, g, r, a, q):
+    for q in range(strip.size):
+        s = strip[q]
+        if s < 0:
             continue
-        s = np.int64(np.floor((t[q] - tmin) / azimuth_bin_s))
-        c = offsets[s] + np.int64(np.floor((g[q] - gmin) / gb_m)) - bmin[s]
+        c = offsets[s] + gbin[q] - bmin[s]
         if a[q] > tables[0, c]:
             tables[0, c] = a[q]
         if r[q] > tables[1, c]:
@@ -383,11 +384,11 @@ def _layover_shadow(t, g, r, a, tmin, gmin, azimuth_bin_s, gb_m, tolerance_m, bm
         totals[0, s] = am
         totals[1, s] = rm
         totals[2, s] = rn
-    for q in range(t.size):
-        if not _usable(t, g, r, a, q):
+    for q in range(strip.size):
+        s = strip[q]
+        if s < 0:
             continue
-        s = np.int64(np.floor((t[q] - tmin) / azimuth_bin_s))
-        b = np.int64(np.floor((g[q] - gmin) / gb_m))
+        b = gbin[q]
         ab = -np.inf
         rb = -np.inf
         ra = np.inf
@@ -404,7 +405,7 @@ def layover_shadow(azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad
                    ground_bin_m=None, workspace=None):
     """Same contract as :func:`.layover_shadow.layover_shadow` (boolean layover, shadow). The bin
     tables keep, per azimuth strip, only the ground bins between its nearest and farthest facet
-    (float64, about two cells per facet), and no per-facet bin index is stored.
+    (float64, about two cells per facet); each facet's strip and bin are computed once.
     ``workspace``: see :mod:`.workspace`."""
     shape = slant_range_m.shape
     layover, shadow = scratch(workspace, "layover shadow", (2, slant_range_m.size), np.bool_)
@@ -418,14 +419,14 @@ def layover_shadow(azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad
         n_s = int(np.floor((tmax - tmin) / azimuth_bin_s)) + 1
         bmin = np.full(n_s, np.iinfo(np.int64).max, dtype=np.int64)
         bmax = np.full(n_s, -1, dtype=np.int64)
-        _strip_bins(t, g, r, a, tmin, gmin, float(azimuth_bin_s), float(gb_m), bmin, bmax)
+        strip, gbin = scratch(workspace, "layover bins", (2, t.size), np.int64)
+        _strip_bins(t, g, r, a, tmin, gmin, float(azimuth_bin_s), float(gb_m), strip, gbin, bmin, bmax)
         widths = np.where(bmax >= bmin, bmax - bmin + 1, 0)
         offsets = np.zeros(n_s + 1, dtype=np.int64)
         np.cumsum(widths, out=offsets[1:])
         tables = scratch(workspace, "layover tables", (3, int(offsets[-1])))
         totals = np.empty((3, n_s))
-        _layover_shadow(t, g, r, a, tmin, gmin, float(azimuth_bin_s), float(gb_m), float(tolerance_m), bmin, bmax,
-                        offsets, tables, totals, layover, shadow)
+        _layover_shadow(a, r, strip, gbin, float(tolerance_m), bmin, bmax, offsets, tables, totals, layover, shadow)
     return layover.reshape(shape), shadow.reshape(shape)
 
 

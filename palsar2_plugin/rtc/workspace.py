@@ -1,6 +1,6 @@
 """Reusable scratch arrays for the tile functions of one thread.
 
-Touching freshly allocated memory costs page faults: for the per-facet arrays of a tile (the 17
+Touching freshly allocated memory costs page faults: for the per-facet arrays of a tile (the 16
 geometry rows, the vertex positions, the layover/shadow tables; hundreds of MB per tile) that was a
 third of the geometry kernel's time. A :class:`Workspace` hands out arrays carved from buffers it
 keeps, so the next tile of the same thread reuses the memory already mapped.
