@@ -148,7 +148,7 @@ def tile_geometry_ecef(vx: np.ndarray, vy: np.ndarray, vz: np.ndarray, height_m:
     sx, sy, sz = sol.sat_position
     ground = np.sqrt((centre[0] - h_c * up[0] - sx) ** 2 + (centre[1] - h_c * up[1] - sy) ** 2
                      + (centre[2] - h_c * up[2] - sz) ** 2)
-    v_mean = sample_median(along, valid) if valid.any() else 7000.0
+    v_mean = _typical_along_track_speed(along, valid)
     tol = 0.5 * facet_size_m if layover_tolerance_m is None else layover_tolerance_m
     layover, shadow = layover_shadow_numpy(sol.time_s, ground, sol.slant_range_m, look,
                                      azimuth_bin_s=0.5 * facet_size_m / v_mean, tolerance_m=tol)
@@ -168,16 +168,23 @@ def sample_median(values: np.ndarray, where: Optional[np.ndarray] = None) -> flo
     most :data:`MEDIAN_SAMPLES` of them (a tile statistic: the typical facet size or velocity);
     NaN when there is none."""
     flat = np.ravel(values)
+    mask = None if where is None else np.ravel(where)
     step = max(1, flat.size // MEDIAN_SAMPLES)
     sample = flat[::step]
     keep = np.isfinite(sample)
-    if where is not None:
-        keep &= where.ravel()[::step]
-    if not keep.any():
-        if step == 1:
-            return float("nan")
-        return sample_median(values[where] if where is not None else values)     # sparse: look at all
+    if mask is not None:
+        keep &= mask[::step]
+    if not keep.any():                       # too sparse for the sample: look at every value
+        keep_all = np.isfinite(flat) if mask is None else np.isfinite(flat) & mask
+        return float(np.median(flat[keep_all])) if keep_all.any() else float("nan")
     return float(np.median(sample[keep]))
+
+
+def _typical_along_track_speed(along: np.ndarray, valid: np.ndarray) -> float:
+    """Median ground along-track speed (m per s of azimuth time) of the valid facets; 7000 m/s when
+    there is none (sets only the azimuth strip width of the layover/shadow search)."""
+    v = sample_median(along, valid) if valid.any() else float("nan")
+    return v if np.isfinite(v) and v > 0 else 7000.0
 
 
 def _is_numba_error(exc: Exception) -> bool:
@@ -198,7 +205,7 @@ def _tile_geometry_compiled(vx, vy, vz, height_m, orbit: OrbitPolynomial, facet_
     del seeds
     time_s, rng, along, a_gamma, a_sigma, cos_lia, cos_ell = g[:7]
     look, ground = g[14], g[15]
-    v_mean = sample_median(along, valid) if valid.any() else 7000.0
+    v_mean = _typical_along_track_speed(along, valid)
     tol = 0.5 * facet_size_m if layover_tolerance_m is None else layover_tolerance_m
     layover, shadow = kernels.layover_shadow(time_s, ground, rng, look, azimuth_bin_s=0.5 * facet_size_m / v_mean,
                                              tolerance_m=tol, workspace=workspace)

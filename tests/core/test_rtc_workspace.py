@@ -38,3 +38,4 @@ def test_each_thread_of_a_pool_has_its_own_workspace():
         t.join()
     assert seen[0] is not seen[1]
     assert pool.get() is pool.get()
+
