@@ -178,7 +178,7 @@ class DemSource:
             try:
                 return kernels.dem_vertex_ecef(data, r, c, coarse, (rows, cols), workspace)
             except Exception as exc:      # a numba failure must not stop a run: numpy from now on
-                if type(exc).__module__.split(".")[0] != "numba":
+                if not kernels.is_numba_error(exc):
                     raise
                 kernels.disable()
         fields = [_upsample(f, r, c, rows, cols) for f in coarse]

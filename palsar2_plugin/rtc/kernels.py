@@ -45,6 +45,12 @@ def enabled() -> bool:
     return AVAILABLE and not _failed and os.environ.get("PALSAR2_NO_NUMBA", "") in ("", "0")
 
 
+def is_numba_error(exc: BaseException) -> bool:
+    """True for an exception raised by numba (typing or compilation): the caller then falls back to
+    numpy with :func:`disable`."""
+    return type(exc).__module__.split(".")[0] == "numba"
+
+
 def disable() -> None:
     """Switch the kernels off for the rest of the process (after a numba error)."""
     global _failed

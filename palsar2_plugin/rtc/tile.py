@@ -104,7 +104,7 @@ def tile_geometry(lat_deg: np.ndarray, lon_deg: np.ndarray, height_m: np.ndarray
         try:
             vx, vy, vz = kernels.vertex_ecef(lat_deg, lon_deg, height_m)
         except Exception as exc:          # a numba failure must not stop a run: numpy from now on
-            if not _is_numba_error(exc):
+            if not kernels.is_numba_error(exc):
                 raise
             kernels.disable()
     if vx is None:
@@ -122,7 +122,7 @@ def tile_geometry_ecef(vx: np.ndarray, vy: np.ndarray, vz: np.ndarray, height_m:
         try:
             return _tile_geometry_compiled(vx, vy, vz, height_m, orbit, facet_size_m, layover_tolerance_m, workspace)
         except Exception as exc:          # a numba failure must not stop a run: numpy from now on
-            if not _is_numba_error(exc):
+            if not kernels.is_numba_error(exc):
                 raise
             kernels.disable()
     centre = (facet_centres(vx), facet_centres(vy), facet_centres(vz))
@@ -187,10 +187,6 @@ def _typical_along_track_speed(along: np.ndarray, valid: np.ndarray) -> float:
     return v if np.isfinite(v) and v > 0 else 7000.0
 
 
-def _is_numba_error(exc: Exception) -> bool:
-    return type(exc).__module__.split(".")[0] == "numba"
-
-
 def _tile_geometry_compiled(vx, vy, vz, height_m, orbit: OrbitPolynomial, facet_size_m: float,
                             layover_tolerance_m: Optional[float], workspace: Optional[Workspace] = None
                             ) -> TileGeometry:
@@ -242,7 +238,7 @@ def beam_window(geom: TileGeometry, grid, margin: int = 2, halo=None,
             found = kernels.window_extent(geom.time_s, geom.slant_range_m, geom.valid, radar_axes(grid), grid.lines,
                                           grid.pixels, core)
         except Exception as exc:
-            if not _is_numba_error(exc):
+            if not kernels.is_numba_error(exc):
                 raise
             kernels.disable()
             return beam_window(geom, grid, margin, halo, out_shape, oversampling)
@@ -404,7 +400,7 @@ def flatten_beam(geom: TileGeometry, grid, window: Tuple[int, int, int, int], be
             return _flatten_beam_compiled(geom, grid, window, beta0_windows, oversampling, halo, out_shape, looks,
                                           subsamples)
         except Exception as exc:
-            if not _is_numba_error(exc):
+            if not kernels.is_numba_error(exc):
                 raise
             kernels.disable()
     line = grid.line_of_time(geom.time_s)
@@ -480,7 +476,7 @@ def _geometry_sums(geom: TileGeometry, gaps: Optional[np.ndarray], k: int, halo,
                         area_vector=[o[6], o[7], o[8]], to_sensor=[o[9], o[10], o[11]],
                         cos_ellipsoid_incidence=o[12], height=o[13])
         except Exception as exc:
-            if not _is_numba_error(exc):
+            if not kernels.is_numba_error(exc):
                 raise
             kernels.disable()
 
@@ -526,7 +522,7 @@ def mosaic_beams(geom: TileGeometry, sums: Sequence[BeamTileSums], n_pols: int, 
         try:
             return _mosaic_beams_compiled(geom, sums, n_pols, oversampling, halo, out_shape, dem_gap_facets)
         except Exception as exc:
-            if not _is_numba_error(exc):
+            if not kernels.is_numba_error(exc):
                 raise
             kernels.disable()
     k = oversampling
