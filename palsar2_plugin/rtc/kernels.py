@@ -5,15 +5,23 @@ exactly what the numpy functions of :mod:`.tile`, :mod:`.area` and :mod:`.layove
 (same formulas, same conventions: radar coordinates 0-based fractional cell centres, times in s,
 distances in m, angles in radians, areas in m^2, beta0 linear power):
 
+- :func:`dem_vertex_ecef`: DEM sampling, geoid undulation and ECEF position of every vertex of a
+  tile from coarse lattices (see :meth:`.dem.DemSource.vertex_ecef`).
 - :func:`facet_geometry`: facet centres, ellipsoid normal, vector area, zero-Doppler Newton on the
   orbit polynomial, slant range, look vector, A_gamma/A_sigma, local and ellipsoid incidence
   cosines, along-track factor, look angle and ground range, in one pass per facet.
 - :func:`layover_shadow`: the binned running-extreme test of :func:`.layover_shadow.layover_shadow`
-  (direct scatter to the bins instead of sorting).
+  (direct scatter to per-strip bin runs instead of sorting).
+- :func:`window_extent`: the radar window of a tile's core facets (:func:`.tile.beam_window`).
 - :func:`distribute_subsampled`: the s_i x s_j sub-point bilinear distribution of A_gamma straight
-  into one padded window (no per-sub-point arrays).
+  into one padded window (radar coordinates and their gradients computed in the loop).
 - :func:`beam_sums`: bilinear read-back of the accumulated area and of beta0 at the *core* facets
   only, and their per-output-pixel sums (the halo's read-back is never used).
+- :func:`geometry_sums` and :func:`mosaic`: the per-pixel geometry sums and the rules of
+  :func:`.tile.mosaic_beams` (beam overlap, mask, angles) for one tile.
+
+Arrays of a tile's size can come from a :class:`.workspace.Workspace` (``workspace=``), reused from
+tile to tile; without one every call allocates.
 
 :func:`enabled` is False when numba does not import (e.g. QGIS on Windows/macOS), when the
 environment variable ``PALSAR2_NO_NUMBA`` is set to a non-empty value other than ``0`` (read at each
