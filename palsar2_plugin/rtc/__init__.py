@@ -7,9 +7,12 @@ Public API:
 - :class:`RadarInput`, :class:`ArrayRadarInput`, :class:`RadarBeam` (``radar_input``),
   :class:`SceneRadarInput` (``scene_input``): what the correction reads.
 - :func:`make_output_grid`, :class:`OutputGrid`, :func:`utm_epsg` (``grid``); :class:`DemSource` (``dem``).
-- Pure tile functions (arrays in, arrays out): ``tile.tile_geometry``, ``tile.beam_window``,
-  ``tile.flatten_beam``, ``tile.mosaic_beams``; below them ``geocode``, ``facets``, ``area``,
-  ``layover_shadow``, ``orbit_poly``.
+- Pure tile functions (arrays in, arrays out): ``tile.tile_geometry`` (or ``tile.tile_geometry_ecef``
+  from the ECEF vertices of ``DemSource.vertex_ecef``), ``tile.beam_window``, ``tile.flatten_beam``,
+  ``tile.mosaic_beams``; below them ``geocode``, ``facets``, ``area``, ``layover_shadow``,
+  ``orbit_poly``, and the optional compiled ``kernels``. A ``workspace.Workspace`` passed to them
+  lends reusable scratch arrays (results then live until the next tile of that workspace);
+  ``stage_times`` sums CPU seconds per stage.
 
 Command line: ``python -m palsar2_plugin.rtc PRODUCT DEM OUTPUT_FOLDER`` (see ``__main__``).
 """
