@@ -94,6 +94,8 @@ class Palsar2Plugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        from ..processing_provider import failed_runs
+        failed_runs.release()              # before QGIS exits: layers kept by failed runs go now
         i18n.remove_translator()
 
     # -- For other parts of the plugin ------------------------------------------------

@@ -24,6 +24,7 @@ from qgis.PyQt.QtGui import QIcon
 from ..palsar2_plugin import attribution
 from ..palsar2_plugin.errors import Cancelled, Palsar2Error
 from ..palsar2_plugin.gui.i18n import current_language
+from .failed_runs import releasing
 from .provider import HELP_URL, ICON_PATH
 
 #: Stable group ids and their English names (translated through tr() in context "Palsar2Algorithm").
@@ -46,6 +47,14 @@ class Palsar2Algorithm(QgsProcessingAlgorithm):
     HELP_EN = ""
     HELP_JA = ""
     TAGS: Tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        """Every algorithm's processAlgorithm lets go of what QGIS keeps from a failed run
+        (see :mod:`.failed_runs`)."""
+        super().__init_subclass__(**kwargs)
+        process = cls.__dict__.get("processAlgorithm")
+        if process is not None and not getattr(process, "releases_failed_runs", False):
+            cls.processAlgorithm = releasing(process)
 
     def name(self):
         return self.NAME

@@ -69,25 +69,25 @@ def test_footprint_layer_attribute_gives_the_products(inputs):
     feature.setGeometry(QgsGeometry.fromWkt("POLYGON((139.1 35.2, 139.3 35.2, 139.3 35.4, 139.1 35.4, 139.1 35.2))"))
     feature.setAttribute("download_path", products[1])
     layer.dataProvider().addFeatures([feature])
-    result = _run({"FOOTPRINTS": layer, "DEM": dem, "EXECUTION": 0,
+    result = _run({"FOOTPRINTS": layer, "DEM": QgsRasterLayer(dem, "hills"), "EXECUTION": 0,
                    "OUTPUT_FOLDER": str(tmp / "fp")})
     assert [Path(p).parent for p in result["PRODUCTS"]] == [tmp / "fp"]
     assert "ALOS2" in Path(result["PRODUCTS"][0]).name
     with pytest.raises(QgsProcessingException, match="no attribute nope"):
-        _run({"FOOTPRINTS": layer, "FOOTPRINT_FIELD": "nope", "DEM": dem,
+        _run({"FOOTPRINTS": layer, "FOOTPRINT_FIELD": "nope", "DEM": QgsRasterLayer(dem, "hills"),
               "OUTPUT_FOLDER": str(tmp / "fp2")})
 
 
 def test_no_inputs_twice_the_same_product_and_remote_without_address_are_clear_errors(inputs):
     dem, products, tmp = inputs
     with pytest.raises(QgsProcessingException, match="give each product once"):
-        _run({"INPUTS": f"{products[0]};{products[0]}/", "DEM": dem,
+        _run({"INPUTS": f"{products[0]};{products[0]}/", "DEM": QgsRasterLayer(dem, "hills"),
               "OUTPUT_FOLDER": str(tmp / "twice")})
     with pytest.raises(QgsProcessingException, match="at least one product"):
-        _run({"INPUTS": " \n ", "DEM": dem, "OUTPUT_FOLDER": str(tmp / "none")})
+        _run({"INPUTS": " \n ", "DEM": QgsRasterLayer(dem, "hills"), "OUTPUT_FOLDER": str(tmp / "none")})
     QgsSettings().remove("palsar2/dask/scheduler")
     with pytest.raises(QgsProcessingException, match="scheduler address"):
-        _run({"INPUTS": products[0], "DEM": dem, "EXECUTION": 2,
+        _run({"INPUTS": products[0], "DEM": QgsRasterLayer(dem, "hills"), "EXECUTION": 2,
               "OUTPUT_FOLDER": str(tmp / "remote")})
 
 
