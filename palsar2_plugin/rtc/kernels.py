@@ -224,8 +224,9 @@ def _facet_geometry(vx, vy, vz, h, seeds, coeffs, t_mid, half, lo, hi, one_minus
             if not np.isfinite(t):
                 t = t_mid
             sx = sy = sz = svx = svy = svz = sax = say = saz = 0.0
-            converged = False
-            for _ in range(12):
+            # up to 12 Newton steps; the state is evaluated once more at the final time only when
+            # the steps did not settle (iteration 12 evaluates and stops)
+            for iteration in range(13):
                 u = (t - t_mid) / half
                 px = coeffs[deg, 0]; py = coeffs[deg, 1]; pz = coeffs[deg, 2]
                 qx = qy = qz = 0.0
@@ -238,6 +239,8 @@ def _facet_geometry(vx, vy, vz, h, seeds, coeffs, t_mid, half, lo, hi, one_minus
                 svx = qx / half; svy = qy / half; svz = qz / half
                 h2 = half * half
                 sax = rx / h2; say = ry / h2; saz = rz / h2
+                if iteration == 12:
+                    break
                 dx = cx - sx; dy = cy - sy; dz = cz - sz
                 f = dx * svx + dy * svy + dz * svz
                 fp = dx * sax + dy * say + dz * saz - (svx * svx + svy * svy + svz * svz)
@@ -251,20 +254,7 @@ def _facet_geometry(vx, vy, vz, h, seeds, coeffs, t_mid, half, lo, hi, one_minus
                     sy = sy + svy * delta + say * hd
                     sz = sz + svz * delta + saz * hd
                     svx = svx + sax * delta; svy = svy + say * delta; svz = svz + saz * delta
-                    converged = True
                     break
-            if not converged:
-                u = (t - t_mid) / half
-                px = coeffs[deg, 0]; py = coeffs[deg, 1]; pz = coeffs[deg, 2]
-                qx = qy = qz = 0.0
-                rx = ry = rz = 0.0
-                for k in range(deg - 1, -1, -1):
-                    rx = rx * u + 2.0 * qx; ry = ry * u + 2.0 * qy; rz = rz * u + 2.0 * qz
-                    qx = qx * u + px; qy = qy * u + py; qz = qz * u + pz
-                    px = px * u + coeffs[k, 0]; py = py * u + coeffs[k, 1]; pz = pz * u + coeffs[k, 2]
-                sx = px; sy = py; sz = pz
-                svx = qx / half; svy = qy / half; svz = qz / half
-                sax = rx / (half * half); say = ry / (half * half); saz = rz / (half * half)
             dx = cx - sx; dy = cy - sy; dz = cz - sz
             rng = math.sqrt(dx * dx + dy * dy + dz * dz)
             lx = -dx / rng; ly = -dy / rng; lz = -dz / rng
