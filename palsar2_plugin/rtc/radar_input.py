@@ -27,6 +27,17 @@ class RadarBeam:
     looks: float = 1.0
 
 
+def read_beta0_file_window(path: str, shape: Tuple[int, int], line0: int, line1: int, pixel0: int,
+                           pixel1: int) -> np.ndarray:
+    """Lines [line0, line1) x pixels [pixel0, pixel1) of a raw float32 beta0 file of ``shape``
+    (lines, pixels), copied out of a short-lived memory map (only that window is read)."""
+    mm = np.memmap(path, dtype=np.float32, mode="r", shape=shape)
+    try:
+        return np.array(mm[line0:line1, pixel0:pixel1])
+    finally:
+        del mm
+
+
 def multilooked_grid(grid, azimuth_looks: int, range_looks: int):
     """The grid of an image multilooked by (azimuth_looks, range_looks) with block means:
     sample i covers input lines [i*la, (i+1)*la), its centre at line i*la + (la-1)/2."""

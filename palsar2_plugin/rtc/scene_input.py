@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import Palsar2Error
 from ..progress import CancelCheck, ProgressCallback, SubProgress, check_cancelled, report
-from .radar_input import RadarBeam, RadarInput, multilooked_grid
+from .radar_input import RadarBeam, RadarInput, multilooked_grid, read_beta0_file_window
 
 
 def default_looks(grid, orbit, pixel_size_m: float) -> Tuple[int, int]:
@@ -123,11 +123,7 @@ class SceneRadarInput(RadarInput):
 
     def read_beta0(self, beam, polarisation, line0, line1, pixel0, pixel1):
         path, shape = self._files[(beam, polarisation.upper())]
-        mm = np.memmap(path, dtype=np.float32, mode="r", shape=shape)
-        try:
-            return np.array(mm[line0:line1, pixel0:pixel1])
-        finally:
-            del mm
+        return read_beta0_file_window(path, shape, line0, line1, pixel0, pixel1)
 
     def close(self) -> None:
         shutil.rmtree(self._dir, ignore_errors=True)

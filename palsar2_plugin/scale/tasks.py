@@ -15,7 +15,7 @@ from typing import Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ..rtc.radar_input import RadarInput
+from ..rtc.radar_input import RadarInput, read_beta0_file_window
 
 _DEMS: Dict[Tuple[str, str], object] = {}
 _DEM_LOCK = threading.Lock()
@@ -36,11 +36,7 @@ class Beta0Files(RadarInput):
 
     def read_beta0(self, beam, polarisation, line0, line1, pixel0, pixel1):
         path, shape = self.files[(beam, polarisation.upper())]
-        mm = np.memmap(path, dtype=np.float32, mode="r", shape=shape)
-        try:
-            return np.array(mm[line0:line1, pixel0:pixel1])
-        finally:
-            del mm
+        return read_beta0_file_window(path, shape, line0, line1, pixel0, pixel1)
 
     def close(self) -> None:
         import shutil
