@@ -15,7 +15,8 @@ from qgis.core import (
     QgsSettings,
 )
 
-from .correction_parameters import HEIGHT_REFERENCE_VALUES, POLARISATION_VALUES, add_correction_parameters
+from .correction_parameters import (HEIGHT_REFERENCE_VALUES, POLARISATION_VALUES, CorrectionParameterNames,
+                                    add_correction_parameters)
 from .base import Palsar2Algorithm, core_callbacks, make_advanced
 
 #: PERMANENT enum values (models store the index): append only.
@@ -28,7 +29,7 @@ def split_inputs(text: str):
     return [p.strip().strip('"') for p in re.split(r"[;\n]", text or "") if p.strip()]
 
 
-class BatchTerrainCorrectionAlgorithm(Palsar2Algorithm):
+class BatchTerrainCorrectionAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
     """Terrain correction of several products, in this process, on a local Dask cluster or a remote scheduler."""
 
     NAME = "batchterraincorrection"
@@ -70,13 +71,6 @@ class BatchTerrainCorrectionAlgorithm(Palsar2Algorithm):
     INPUTS = "INPUTS"
     FOOTPRINTS = "FOOTPRINTS"
     FOOTPRINT_FIELD = "FOOTPRINT_FIELD"
-    DEM = "DEM"
-    DEM_HEIGHT_REFERENCE = "DEM_HEIGHT_REFERENCE"
-    POLARISATIONS = "POLARISATIONS"
-    CRS = "CRS"
-    PIXEL_SIZE = "PIXEL_SIZE"
-    EXTENT = "EXTENT"
-    OVERSAMPLING = "OVERSAMPLING"
     EXECUTION = "EXECUTION"
     SCHEDULER_ADDRESS = "SCHEDULER_ADDRESS"
     OUTPUT_FOLDER = "OUTPUT_FOLDER"

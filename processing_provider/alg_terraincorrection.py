@@ -15,10 +15,11 @@ from qgis.core import (
 )
 
 from .base import Palsar2Algorithm, core_callbacks
-from .correction_parameters import HEIGHT_REFERENCE_VALUES, POLARISATION_VALUES, add_correction_parameters
+from .correction_parameters import (HEIGHT_REFERENCE_VALUES, POLARISATION_VALUES, CorrectionParameterNames,
+                                    add_correction_parameters)
 
 
-class TerrainCorrectionAlgorithm(Palsar2Algorithm):
+class TerrainCorrectionAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
     """Radiometric terrain correction (flattening gamma, Small 2011) of an L1.1 product into an NRB folder."""
 
     NAME = "terraincorrection"
@@ -71,13 +72,6 @@ class TerrainCorrectionAlgorithm(Palsar2Algorithm):
     )
 
     INPUT = "INPUT"
-    DEM = "DEM"
-    DEM_HEIGHT_REFERENCE = "DEM_HEIGHT_REFERENCE"
-    POLARISATIONS = "POLARISATIONS"
-    CRS = "CRS"
-    PIXEL_SIZE = "PIXEL_SIZE"
-    EXTENT = "EXTENT"
-    OVERSAMPLING = "OVERSAMPLING"
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
     GAMMA0 = "GAMMA0"
     MASK = "MASK"

@@ -30,6 +30,19 @@ EXTENT = "EXTENT"
 OVERSAMPLING = "OVERSAMPLING"
 
 
+class CorrectionParameterNames:
+    """The shared parameters' names as class attributes (``self.DEM`` ...) for the algorithms that
+    add them with :func:`add_correction_parameters`."""
+
+    DEM = DEM
+    DEM_HEIGHT_REFERENCE = DEM_HEIGHT_REFERENCE
+    POLARISATIONS = POLARISATIONS
+    CRS = CRS
+    PIXEL_SIZE = PIXEL_SIZE
+    EXTENT = EXTENT
+    OVERSAMPLING = OVERSAMPLING
+
+
 def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
