@@ -9,7 +9,7 @@ distances in metres (ECEF). Points given as NaN stay NaN.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Tuple
+from typing import NamedTuple, Tuple
 
 import numpy as np
 
@@ -78,12 +78,22 @@ def seed_times(points: Vec3, orbit: OrbitPolynomial, step: int = 16) -> np.ndarr
     ny, nx = px.shape
     rows, cols = _seed_rows_cols(ny, nx, step)
     coarse = tuple(np.asarray(c)[np.ix_(rows, cols)] for c in points)
-    return _interpolate_seeds(coarse, rows, cols, ny, nx, orbit)
+    return _interpolate_seeds(SeedLattice(rows, cols, zero_doppler(coarse, orbit).time_s), ny, nx, orbit)
 
 
-def seed_times_from_vertices(vertices: Vec3, orbit: OrbitPolynomial, step: int = 16) -> np.ndarray:
-    """:func:`seed_times` of the facet centres of vertex arrays (ny+1, nx+1) -> (ny, nx), computing
-    the centres (mean of the 4 corners) only at the coarse points."""
+class SeedLattice(NamedTuple):
+    """Zero-Doppler times (s) solved exactly at the facets of lattice ``rows`` x ``cols`` (increasing
+    facet indices, first and last included); NaN where a facet has no position. Seeds in between
+    are bilinear in the facet indices (:func:`_interpolate_seeds`, or inside the compiled kernel)."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    time_s: np.ndarray
+
+
+def seed_lattice_from_vertices(vertices: Vec3, orbit: OrbitPolynomial, step: int = 16) -> SeedLattice:
+    """The :class:`SeedLattice` of the facet centres of vertex arrays (ny+1, nx+1), every ``step``-th
+    facet, computing the centres (mean of the 4 corners) only there."""
     ny, nx = np.asarray(vertices[0]).shape
     ny, nx = ny - 1, nx - 1
     rows, cols = _seed_rows_cols(ny, nx, step)
@@ -92,7 +102,7 @@ def seed_times_from_vertices(vertices: Vec3, orbit: OrbitPolynomial, step: int =
         v = np.asarray(v)
         coarse.append(0.25 * (v[np.ix_(rows, cols)] + v[np.ix_(rows, cols + 1)] + v[np.ix_(rows + 1, cols)]
                               + v[np.ix_(rows + 1, cols + 1)]))
-    return _interpolate_seeds(tuple(coarse), rows, cols, ny, nx, orbit)
+    return SeedLattice(rows, cols, zero_doppler(tuple(coarse), orbit).time_s)
 
 
 def _seed_rows_cols(ny: int, nx: int, step: int):
@@ -101,9 +111,9 @@ def _seed_rows_cols(ny: int, nx: int, step: int):
     return rows, cols
 
 
-def _interpolate_seeds(coarse: Vec3, rows, cols, ny: int, nx: int, orbit: OrbitPolynomial) -> np.ndarray:
-    t_c = zero_doppler(coarse, orbit).time_s
-    t_c = np.where(np.isfinite(t_c), t_c, orbit.t_mid_s)
+def _interpolate_seeds(lattice: SeedLattice, ny: int, nx: int, orbit: OrbitPolynomial) -> np.ndarray:
+    rows, cols = lattice.rows, lattice.cols
+    t_c = np.where(np.isfinite(lattice.time_s), lattice.time_s, orbit.t_mid_s)
     # separable linear interpolation: first along columns, then along rows
     ci = np.arange(nx)
     along_cols = np.empty((rows.size, nx))

@@ -187,14 +187,22 @@ def dem_vertex_ecef(data, lattice_rows, lattice_cols, coarse, shape, workspace=N
 
 
 @_jit
-def _facet_geometry(vx, vy, vz, h, seeds, coeffs, t_mid, half, lo, hi, one_minus_e2, out):
+def _facet_geometry(vx, vy, vz, h, seed_ri, seed_rw, seed_ci, seed_cw, seed_t, coeffs, t_mid, half, lo, hi,
+                    one_minus_e2, out):
     """out: (16, ny, nx) float64 rows: time, range, along, a_gamma, a_sigma, cos_lia, cos_ell,
-    ax, ay, az, lx, ly, lz, h_c, look, ground. NaN where a corner is NaN (h_c: the mean height)."""
+    ax, ay, az, lx, ly, lz, h_c, look, ground. NaN where a corner is NaN (h_c: the mean height).
+    Newton starts from the seed lattice ``seed_t`` (>= 2 x 2, finite) interpolated bilinearly with
+    the interval indices and weights of :func:`_lattice_weights` of the facet rows and columns."""
     ny = vx.shape[0] - 1
     nx = vx.shape[1] - 1
     deg = coeffs.shape[0] - 1
     nan = np.nan
+    seed_row = np.empty(seed_t.shape[1])
     for i in range(ny):
+        ki = seed_ri[i]
+        wi = seed_rw[i]
+        for c in range(seed_t.shape[1]):
+            seed_row[c] = seed_t[ki, c] * (1.0 - wi) + seed_t[ki + 1, c] * wi
         for j in range(nx):
             x00 = vx[i, j]; x01 = vx[i, j + 1]; x10 = vx[i + 1, j]; x11 = vx[i + 1, j + 1]
             y00 = vy[i, j]; y01 = vy[i, j + 1]; y10 = vy[i + 1, j]; y11 = vy[i + 1, j + 1]
@@ -219,9 +227,8 @@ def _facet_geometry(vx, vy, vz, h, seeds, coeffs, t_mid, half, lo, hi, one_minus
             if ax * ux + ay * uy + az * uz < 0:
                 ax = -ax; ay = -ay; az = -az
             # zero-Doppler Newton on the polynomial orbit
-            t = seeds[i, j]
-            if not np.isfinite(t):
-                t = t_mid
+            kj = seed_ci[j]
+            t = seed_row[kj] * (1.0 - seed_cw[j]) + seed_row[kj + 1] * seed_cw[j]
             sx = sy = sz = svx = svy = svz = sax = say = saz = 0.0
             # up to 12 Newton steps; the state is evaluated once more at the final time only when
             # the steps did not settle (iteration 12 evaluates and stops)
@@ -280,12 +287,28 @@ def _facet_geometry(vx, vy, vz, h, seeds, coeffs, t_mid, half, lo, hi, one_minus
 
 def facet_geometry(vx, vy, vz, h, seeds, orbit, one_minus_e2, workspace=None):
     """Per-facet geometry rows (see ``_facet_geometry``) from ECEF vertices (m), vertex heights (m),
-    seed times (s, per facet) and an :class:`.orbit_poly.OrbitPolynomial`."""
+    seed times (s): an array (ny, nx) or a :class:`.geocode.SeedLattice` (interpolated here, no
+    full-size seed array), and an :class:`.orbit_poly.OrbitPolynomial`. Seeds that are not finite
+    start from the orbit's middle time."""
     ny, nx = vx.shape[0] - 1, vx.shape[1] - 1
+    if isinstance(seeds, np.ndarray):
+        rows, cols, times = np.arange(ny), np.arange(nx), seeds
+    else:
+        rows, cols, times = seeds
+    times = np.where(np.isfinite(times), times, float(orbit.t_mid_s)).astype(np.float64)
+    if times.shape[0] == 1:                       # a single lattice row or column: the kernel reads two
+        times = np.concatenate([times, times], axis=0)
+    if times.shape[1] == 1:
+        times = np.concatenate([times, times], axis=1)
+    row_index, row_weight = np.empty(ny, dtype=np.int64), np.empty(ny)
+    col_index, col_weight = np.empty(nx, dtype=np.int64), np.empty(nx)
+    _lattice_weights(np.asarray(rows, dtype=np.int64), ny, row_index, row_weight)
+    _lattice_weights(np.asarray(cols, dtype=np.int64), nx, col_index, col_weight)
     out = scratch(workspace, "facet geometry", (16, ny, nx))
     _facet_geometry(np.ascontiguousarray(vx, dtype=np.float64), np.ascontiguousarray(vy, dtype=np.float64),
                     np.ascontiguousarray(vz, dtype=np.float64), np.ascontiguousarray(h, dtype=np.float64),
-                    np.ascontiguousarray(seeds, dtype=np.float64), np.ascontiguousarray(orbit.coeffs, dtype=np.float64),
+                    row_index, row_weight, col_index, col_weight, np.ascontiguousarray(times),
+                    np.ascontiguousarray(orbit.coeffs, dtype=np.float64),
                     float(orbit.t_mid_s), float(orbit.half_span_s), float(orbit.t_mid_s - orbit.half_span_s),
                     float(orbit.t_mid_s + orbit.half_span_s), float(one_minus_e2), out)
     return out

@@ -51,7 +51,7 @@ from ..geometry.ellipsoid import WGS84_E2, geodetic_to_ecef
 from . import kernels
 from .area import distribute_bilinear, read_bilinear
 from .facets import cos_angle_to, facet_area_vectors, facet_centres, illuminated_areas
-from .geocode import (azimuth_spacing_factor, look_angle_rad, seed_times, seed_times_from_vertices, unit_to_sensor,
+from .geocode import (azimuth_spacing_factor, look_angle_rad, seed_lattice_from_vertices, seed_times, unit_to_sensor,
                       zero_doppler)
 from .layover_shadow import layover_shadow as layover_shadow_numpy
 from .orbit_poly import OrbitPolynomial
@@ -194,11 +194,11 @@ def _tile_geometry_compiled(vx, vy, vz, height_m, orbit: OrbitPolynomial, facet_
     fin = np.isfinite(vx)
     valid = fin[:-1, :-1] & fin[:-1, 1:] & fin[1:, :-1] & fin[1:, 1:]
     del fin
-    seeds = seed_times_from_vertices((vx, vy, vz), orbit)
-    finite = np.isfinite(seeds) & valid
-    local = orbit.local(float(seeds[finite].min()), float(seeds[finite].max())) if finite.any() else orbit
+    seeds = seed_lattice_from_vertices((vx, vy, vz), orbit)
+    finite = np.isfinite(seeds.time_s)
+    # a short polynomial over the solved lattice times (+- its margin covers the facets in between)
+    local = orbit.local(float(seeds.time_s[finite].min()), float(seeds.time_s[finite].max())) if finite.any() else orbit
     g = kernels.facet_geometry(vx, vy, vz, height_m, seeds, local, 1.0 - WGS84_E2, workspace)
-    del seeds
     time_s, rng, along, a_gamma, a_sigma, cos_lia, cos_ell = g[:7]
     look, ground = g[14], g[15]
     v_mean = _typical_along_track_speed(along, valid)
