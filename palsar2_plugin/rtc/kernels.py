@@ -720,37 +720,32 @@ def beam_sums(time_s, range_m, valid, shadow, along, cos_ell, acc, beta0_windows
 @_jit
 def _geometry_sums(a_gamma, a_sigma, valid, layover, shadow, gaps, ax, ay, az, lx, ly, lz, cos_ell, height,
                    k, hy, hx, out):
-    """Pixel by pixel: its k x k core facets summed in registers, each output written once (no
-    zero-filled planes read and rewritten per facet)."""
+    """Pixel by pixel: its k x k core facets summed in scalar registers, each output written once
+    (no zero-filled planes read and rewritten per facet; no accumulator array in memory)."""
     ny = out.shape[1]
     nx = out.shape[2]
-    acc = np.empty(14)
     for oi in range(ny):
         for oj in range(nx):
-            for q in range(14):
-                acc[q] = 0.0
+            s_gamma = 0.0; s_sigma = 0.0; n_valid = 0.0; n_layover = 0.0; n_shadow = 0.0; n_gap = 0.0
+            s_ax = 0.0; s_ay = 0.0; s_az = 0.0; s_lx = 0.0; s_ly = 0.0; s_lz = 0.0; s_ell = 0.0; s_h = 0.0
             for i in range(hy + oi * k, hy + oi * k + k):
                 for j in range(hx + oj * k, hx + oj * k + k):
-                    acc[0] += a_gamma[i, j]
-                    acc[1] += a_sigma[i, j]
-                    if layover[i, j]:
-                        acc[3] += 1.0
-                    if shadow[i, j]:
-                        acc[4] += 1.0
-                    if gaps[i, j]:
-                        acc[5] += 1.0
+                    s_gamma += a_gamma[i, j]
+                    s_sigma += a_sigma[i, j]
+                    n_layover += 1.0 if layover[i, j] else 0.0
+                    n_shadow += 1.0 if shadow[i, j] else 0.0
+                    n_gap += 1.0 if gaps[i, j] else 0.0
                     if valid[i, j]:
-                        acc[2] += 1.0
-                        acc[6] += ax[i, j]
-                        acc[7] += ay[i, j]
-                        acc[8] += az[i, j]
-                        acc[9] += lx[i, j]
-                        acc[10] += ly[i, j]
-                        acc[11] += lz[i, j]
-                        acc[12] += cos_ell[i, j]
-                        acc[13] += height[i, j]
-            for q in range(14):
-                out[q, oi, oj] = acc[q]
+                        n_valid += 1.0
+                        s_ax += ax[i, j]; s_ay += ay[i, j]; s_az += az[i, j]
+                        s_lx += lx[i, j]; s_ly += ly[i, j]; s_lz += lz[i, j]
+                        s_ell += cos_ell[i, j]
+                        s_h += height[i, j]
+            out[0, oi, oj] = s_gamma; out[1, oi, oj] = s_sigma; out[2, oi, oj] = n_valid
+            out[3, oi, oj] = n_layover; out[4, oi, oj] = n_shadow; out[5, oi, oj] = n_gap
+            out[6, oi, oj] = s_ax; out[7, oi, oj] = s_ay; out[8, oi, oj] = s_az
+            out[9, oi, oj] = s_lx; out[10, oi, oj] = s_ly; out[11, oi, oj] = s_lz
+            out[12, oi, oj] = s_ell; out[13, oi, oj] = s_h
 
 
 def geometry_sums(geom, gaps, oversampling, halo, out_shape):
