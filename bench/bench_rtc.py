@@ -414,7 +414,7 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=4000)
     ap.add_argument("--spacing", type=float, default=10.0)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--tile-size", type=int, default=256)
+    ap.add_argument("--tile-size", type=int, default=0, help="tile size (default: the driver's, see rtc.driver.default_tile_size)")
     ap.add_argument("--oversampling", type=int, nargs="+", default=[2, 1],
                     help="our DEM oversampling factor(s) to run (default: 2, the product default, and 1)")
     ap.add_argument("--paths", nargs="+", choices=["numba", "numpy"], default=["numba", "numpy"],

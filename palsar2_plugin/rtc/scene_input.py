@@ -175,7 +175,8 @@ def _check_before_calibrating(scene, dem_path, height_reference, crs, pixel_size
 def terrain_correct_product(product_path, dem_path: str, output_folder: str, *, height_reference: str = "egm96",
                             polarisations: Optional[Sequence[str]] = None, crs: Optional[str] = None,
                             pixel_size_m: float = 25.0, extent=None, extent_crs: Optional[str] = None,
-                            oversampling: int = 2, looks: Optional[Tuple[int, int]] = None, tile_size: int = 256,
+                            oversampling: int = 2, looks: Optional[Tuple[int, int]] = None,
+                            tile_size: Optional[int] = None,
                             workers: int = 2, progress: Optional[ProgressCallback] = None,
                             is_cancelled: Optional[CancelCheck] = None) -> Dict[str, object]:
     """The full chain for a CEOS L1.1 product (folder, zip or any of its files): calibrate and

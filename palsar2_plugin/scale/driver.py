@@ -125,7 +125,8 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
                           execution: Optional[ExecutionOptions] = None, height_reference: str = "egm96",
                           polarisations: Optional[Sequence[str]] = None, crs: Optional[str] = None,
                           pixel_size_m: float = 25.0, extent=None, extent_crs: Optional[str] = None,
-                          oversampling: int = 2, looks: Optional[Tuple[int, int]] = None, tile_size: int = 256,
+                          oversampling: int = 2, looks: Optional[Tuple[int, int]] = None,
+                          tile_size: Optional[int] = None,
                           progress: Optional[ProgressCallback] = None,
                           is_cancelled: Optional[CancelCheck] = None, client=None) -> List[Dict[str, object]]:
     """Terrain-correct every product (paths or URLs) into one NRB product folder each under
@@ -178,7 +179,7 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
                     results.append(terrain_correct(
                         radar, dem_path, output_folder, height_reference=height_reference,
                         polarisations=radar.polarisations, crs=crs, pixel_size_m=pixel_size_m, extent=extent,
-                        extent_crs=extent_crs, oversampling=oversampling, tile_size=tile_size,
+                        extent_crs=extent_crs, oversampling=oversampling, tile_size=tile_size or 256,
                         workers=execution.threads_in_process, progress=SubProgress(sub, 0.1, 1.0),
                         is_cancelled=is_cancelled, tile_runner=runner))
                 finally:

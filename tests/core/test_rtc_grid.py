@@ -57,3 +57,14 @@ def test_tiles_cover_the_grid_once():
     assert len(tiles) == tile_count(g, 128) == 3 * 2
     assert sum(t.shape[0] * t.shape[1] for t in tiles) == g.width * g.height
     assert tiles[-1].row1 == g.height and tiles[-1].col1 == g.width
+
+
+def test_default_tile_size_keeps_the_facets_in_flight_bounded_whatever_the_threads():
+    from palsar2_plugin.rtc.driver import FACETS_IN_FLIGHT, default_tile_size
+
+    assert default_tile_size(2) == 362 and default_tile_size(4) == 256
+    for workers in range(2, 33):
+        size = default_tile_size(workers)
+        # the largest tile of tile_shape holds ~9 size^2 facets, one per thread
+        assert 9 * size * size * workers <= FACETS_IN_FLIGHT * 1.02 or size == 128
+    assert default_tile_size(1) == 362                        # one thread: no larger than with two
