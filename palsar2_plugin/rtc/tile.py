@@ -471,7 +471,7 @@ def _geometry_sums(geom: TileGeometry, gaps: Optional[np.ndarray], k: int, halo,
     and gap facets, and over valid facets the area vector, look vector, cos(ellipsoid incidence), height."""
     if kernels.enabled():
         try:
-            o = kernels.geometry_sums(geom, gaps, k, _halo(halo), out_shape)
+            o = np.moveaxis(kernels.geometry_sums(geom, gaps, k, _halo(halo), out_shape), -1, 0)
             return dict(lit_gamma=o[0], lit_sigma=o[1], n_valid=o[2], n_layover=o[3], n_shadow=o[4], n_gap=o[5],
                         area_vector=[o[6], o[7], o[8]], to_sensor=[o[9], o[10], o[11]],
                         cos_ellipsoid_incidence=o[12], height=o[13])
@@ -595,8 +595,10 @@ def _mosaic_beams_compiled(geom: TileGeometry, sums: Sequence[BeamTileSums], n_p
     two passes, no full-tile temporaries."""
     k = oversampling
     geometry = kernels.geometry_sums(geom, dem_gap_facets, k, _halo(halo), out_shape)
-    rows = [np.stack([s.count, s.covered, *s.beta0, s.anf, s.anf_flat, s.area_gamma]) for s in sums]
-    beam_sums = np.stack(rows) if rows else np.zeros((0, 5 + n_pols) + tuple(out_shape))
+    beam_sums = np.empty((len(sums), 5 + n_pols) + tuple(out_shape))       # one copy of each beam's sums
+    for b, s in enumerate(sums):
+        for q, plane in enumerate((s.count, s.covered, *s.beta0, s.anf, s.anf_flat, s.area_gamma)):
+            beam_sums[b, q] = plane
     gamma0, mask, lia, eia, area, ratio, looks, dem = kernels.mosaic(
         beam_sums, [s.looks for s in sums], n_pols, geometry, dem_gap_facets is not None, k * k, AREA_FLOOR_FRACTION,
         out_shape)
