@@ -197,6 +197,10 @@ def _facet_geometry(vx, vy, vz, h, seed_ri, seed_rw, seed_ci, seed_cw, seed_t, c
     nx = vx.shape[1] - 1
     deg = coeffs.shape[0] - 1
     nan = np.nan
+    # reciprocals once: a division costs several multiplications
+    inv_ome2 = 1.0 / one_minus_e2
+    ih = 1.0 / half
+    ih2 = ih * ih
     seed_row = np.empty(seed_t.shape[1])
     for i in range(ny):
         ki = seed_ri[i]
@@ -216,9 +220,9 @@ def _facet_geometry(vx, vy, vz, h, seed_ri, seed_rw, seed_ci, seed_cw, seed_t, c
                     out[q, i, j] = nan
                 out[13, i, j] = hc
                 continue
-            zz = cz / one_minus_e2
-            nrm = math.sqrt(cx * cx + cy * cy + zz * zz)
-            ux = cx / nrm; uy = cy / nrm; uz = zz / nrm
+            zz = cz * inv_ome2
+            inv_nrm = 1.0 / math.sqrt(cx * cx + cy * cy + zz * zz)
+            ux = cx * inv_nrm; uy = cy * inv_nrm; uz = zz * inv_nrm
             d1x = x11 - x00; d1y = y11 - y00; d1z = z11 - z00
             d2x = x10 - x01; d2y = y10 - y01; d2z = z10 - z01
             ax = 0.5 * (d1y * d2z - d1z * d2y)
@@ -233,7 +237,7 @@ def _facet_geometry(vx, vy, vz, h, seed_ri, seed_rw, seed_ci, seed_cw, seed_t, c
             # up to 12 Newton steps; the state is evaluated once more at the final time only when
             # the steps did not settle (iteration 12 evaluates and stops)
             for iteration in range(13):
-                u = (t - t_mid) / half
+                u = (t - t_mid) * ih
                 px = coeffs[deg, 0]; py = coeffs[deg, 1]; pz = coeffs[deg, 2]
                 qx = qy = qz = 0.0
                 rx = ry = rz = 0.0
@@ -242,9 +246,8 @@ def _facet_geometry(vx, vy, vz, h, seed_ri, seed_rw, seed_ci, seed_cw, seed_t, c
                     qx = qx * u + px; qy = qy * u + py; qz = qz * u + pz
                     px = px * u + coeffs[k, 0]; py = py * u + coeffs[k, 1]; pz = pz * u + coeffs[k, 2]
                 sx = px; sy = py; sz = pz
-                svx = qx / half; svy = qy / half; svz = qz / half
-                h2 = half * half
-                sax = rx / h2; say = ry / h2; saz = rz / h2
+                svx = qx * ih; svy = qy * ih; svz = qz * ih
+                sax = rx * ih2; say = ry * ih2; saz = rz * ih2
                 if iteration == 12:
                     break
                 dx = cx - sx; dy = cy - sy; dz = cz - sz
@@ -263,12 +266,13 @@ def _facet_geometry(vx, vy, vz, h, seed_ri, seed_rw, seed_ci, seed_cw, seed_t, c
                     break
             dx = cx - sx; dy = cy - sy; dz = cz - sz
             rng = math.sqrt(dx * dx + dy * dy + dz * dz)
-            lx = -dx / rng; ly = -dy / rng; lz = -dz / rng
+            inv_rng = 1.0 / rng
+            lx = -dx * inv_rng; ly = -dy * inv_rng; lz = -dz * inv_rng
             proj = ax * lx + ay * ly + az * lz
             a_sigma = math.sqrt(ax * ax + ay * ay + az * az)
             v2 = svx * svx + svy * svy + svz * svz
             s_norm = math.sqrt(sx * sx + sy * sy + sz * sz)
-            cos_a = -(dx * sx + dy * sy + dz * sz) / (s_norm * rng)
+            cos_a = -(dx * sx + dy * sy + dz * sz) * inv_rng / s_norm
             cos_a = min(max(cos_a, -1.0), 1.0)
             gx = cx - hc * ux - sx; gy = cy - hc * uy - sy; gz = cz - hc * uz - sz
             out[0, i, j] = t
