@@ -9,7 +9,7 @@ distances in m, angles in radians, areas in m^2, beta0 linear power):
   tile from coarse lattices (see :meth:`.dem.DemSource.vertex_ecef`).
 - :func:`facet_geometry`: facet centres, ellipsoid normal, vector area, zero-Doppler Newton on the
   orbit polynomial, slant range, look vector, A_gamma/A_sigma, local and ellipsoid incidence
-  cosines, along-track factor, look angle and ground range, in one pass per facet.
+  cosines, along-track factor, look key (-cos of the look angle) and ground range, in one pass per facet.
 - :func:`layover_shadow`: the binned running-extreme test of :func:`.layover_shadow.layover_shadow`
   (direct scatter to per-strip bin runs instead of sorting).
 - :func:`window_extent`: the radar window of a tile's core facets (:func:`.tile.beam_window`).
@@ -190,7 +190,9 @@ def dem_vertex_ecef(data, lattice_rows, lattice_cols, coarse, shape, workspace=N
 def _facet_geometry(vx, vy, vz, h, seed_ri, seed_rw, seed_ci, seed_cw, seed_t, coeffs, t_mid, half, lo, hi,
                     one_minus_e2, out):
     """out: (16, ny, nx) float64 rows: time, range, along, a_gamma, a_sigma, cos_lia, cos_ell,
-    ax, ay, az, lx, ly, lz, h_c, look, ground. NaN where a corner is NaN (h_c: the mean height).
+    ax, ay, az, lx, ly, lz, h_c, look key, ground. NaN where a corner is NaN (h_c: the mean height).
+    The look key is -cos(look angle): it orders facets as the look angle does, without an arccos
+    (see :func:`layover_shadow`'s ``look_is_minus_cosine``).
     Newton starts from the seed lattice ``seed_t`` (>= 2 x 2, finite) interpolated bilinearly with
     the interval indices and weights of :func:`_lattice_weights` of the facet rows and columns."""
     ny = vx.shape[0] - 1
@@ -285,7 +287,7 @@ def _facet_geometry(vx, vy, vz, h, seed_ri, seed_rw, seed_ci, seed_cw, seed_t, c
             out[7, i, j] = ax; out[8, i, j] = ay; out[9, i, j] = az
             out[10, i, j] = lx; out[11, i, j] = ly; out[12, i, j] = lz
             out[13, i, j] = hc
-            out[14, i, j] = math.acos(cos_a)
+            out[14, i, j] = -cos_a
             out[15, i, j] = math.sqrt(gx * gx + gy * gy + gz * gz)
 
 
@@ -373,7 +375,8 @@ def _strip_lookup(tables, totals, offsets, bmin, bmax, s, b):
 
 
 @_jit
-def _layover_shadow(a, r, strip, gbin, tolerance_m, bmin, bmax, offsets, tables, totals, layover, shadow):
+def _layover_shadow(a, r, strip, gbin, tolerance_m, minus_cosine, bmin, bmax, offsets, tables, totals, layover,
+                    shadow):
     """``tables`` (cells, 3): per strip, only its bins bmin..bmax (from ``offsets``), filled with the
     per-bin extremes and turned in place into the exclusive running extremes along the strip (column
     0 largest look angle nearer, 1 largest range nearer, 2 smallest range farther; a cell's three
@@ -428,16 +431,22 @@ def _layover_shadow(a, r, strip, gbin, tolerance_m, bmin, bmax, offsets, tables,
             ab = max(ab, x_a)
             rb = max(rb, x_rb)
             ra = min(ra, x_ra)
-        shadow[q] = a[q] < ab - tolerance_m / r[q]
+        tol_rad = tolerance_m / r[q]
+        if minus_cosine:         # a = -cos(angle): the angle tolerance times d(-cos)/d(angle) = sin
+            shadow[q] = a[q] < ab - math.sqrt(max(1.0 - ab * ab, 0.0)) * tol_rad
+        else:
+            shadow[q] = a[q] < ab - tol_rad
         layover[q] = (r[q] < rb - tolerance_m) or (r[q] > ra + tolerance_m)
 
 
 def layover_shadow(azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad, azimuth_bin_s, tolerance_m,
-                   ground_bin_m=None, workspace=None):
+                   ground_bin_m=None, workspace=None, look_is_minus_cosine=False):
     """Same contract as :func:`.layover_shadow.layover_shadow` (boolean layover, shadow). The bin
     tables keep, per azimuth strip, only the ground bins between its nearest and farthest facet
     (float64, about two cells per facet); each facet's strip and bin are computed once.
-    ``workspace``: see :mod:`.workspace`."""
+    ``workspace``: see :mod:`.workspace`. ``look_is_minus_cosine``: ``look_angle_rad`` holds
+    -cos(look angle) instead (the look key of :func:`facet_geometry`; the shadow tolerance of
+    tolerance_m / range radians is then taken times sin(angle), equal to first order)."""
     shape = slant_range_m.shape
     layover, shadow = scratch(workspace, "layover shadow", (2, slant_range_m.size), np.bool_)
     layover.fill(False)
@@ -457,7 +466,8 @@ def layover_shadow(azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad
         np.cumsum(widths, out=offsets[1:])
         tables = scratch(workspace, "layover tables", (int(offsets[-1]), 3))
         totals = np.empty((3, n_s))
-        _layover_shadow(a, r, strip, gbin, float(tolerance_m), bmin, bmax, offsets, tables, totals, layover, shadow)
+        _layover_shadow(a, r, strip, gbin, float(tolerance_m), bool(look_is_minus_cosine), bmin, bmax, offsets, tables,
+                        totals, layover, shadow)
     return layover.reshape(shape), shadow.reshape(shape)
 
 
@@ -858,7 +868,7 @@ def warm_up() -> bool:
     v = np.full((3, 3), 6.4e6)
     v3 = (v, np.add.outer(np.arange(3.0), np.zeros(3)), np.add.outer(np.zeros(3), np.arange(3.0)))
     g = facet_geometry(*v3, np.zeros((3, 3)), np.zeros((2, 2)), orbit, 0.99)
-    layover_shadow(g[0], g[15], g[1], g[14], 0.01, 1.0)
+    layover_shadow(g[0], g[15], g[1], g[14], 0.01, 1.0, look_is_minus_cosine=True)
     valid = np.ones((2, 2), bool)
     axes = (0.0, 1.0, 0.0, 1.0)
     window_extent(g[0], g[1], valid, axes, 2, 2, (0, 2, 0, 2))

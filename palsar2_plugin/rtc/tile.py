@@ -204,7 +204,7 @@ def _tile_geometry_compiled(vx, vy, vz, height_m, orbit: OrbitPolynomial, facet_
     v_mean = _typical_along_track_speed(along, valid)
     tol = 0.5 * facet_size_m if layover_tolerance_m is None else layover_tolerance_m
     layover, shadow = kernels.layover_shadow(time_s, ground, rng, look, azimuth_bin_s=0.5 * facet_size_m / v_mean,
-                                             tolerance_m=tol, workspace=workspace)
+                                             tolerance_m=tol, workspace=workspace, look_is_minus_cosine=True)
     lit = valid & ~shadow
     a_gamma[~lit] = 0.0
     a_sigma[~(lit & (cos_lia > 0))] = 0.0

@@ -114,6 +114,11 @@ def test_layover_shadow_kernel_matches_numpy_on_a_rotated_lattice_with_empty_str
         assert lay_np.sum() > 100 and sha_np.sum() > 100
         np.testing.assert_array_equal(lay_nb, lay_np)
         np.testing.assert_array_equal(sha_nb, sha_np)
+        # the facet-geometry kernel's look key -cos(angle) instead of the angle: the same flags
+        lay_c, sha_c = kernels.layover_shadow(t, g, r, -np.cos(a), azimuth_bin_s=bin_s, tolerance_m=2.5,
+                                              look_is_minus_cosine=True)
+        np.testing.assert_array_equal(lay_c, lay_np)
+        np.testing.assert_array_equal(sha_c, sha_np)
 
 
 @needs_numba
