@@ -479,8 +479,9 @@ def layover_shadow(azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad
 @_jit
 def _coordinate_row(values, valid, i, origin, step, out):
     """Radar coordinate (values - origin) / step of lattice row ``i`` into ``out``; NaN where not valid."""
+    inv = 1.0 / step
     for j in range(values.shape[1]):
-        out[j] = (values[i, j] - origin) / step if valid[i, j] else np.nan
+        out[j] = (values[i, j] - origin) * inv if valid[i, j] else np.nan
 
 
 @_jit
@@ -653,6 +654,8 @@ def _beam_sums(time_s, range_m, valid, shadow, along, cos_ell, acc, betas, t0, d
     n_pol = betas.shape[0]
     vals = np.empty(n_pol)
     b_acc = np.empty(n_pol)
+    inv_dt = 1.0 / dt
+    inv_dr = 1.0 / dr
     for oi in range(ny):
         for oj in range(nx):
             n_count = 0.0
@@ -666,8 +669,8 @@ def _beam_sums(time_s, range_m, valid, shadow, along, cos_ell, acc, betas, t0, d
                 for j in range(hx + oj * k, hx + oj * k + k):
                     if not valid[i, j]:
                         continue
-                    ln = (time_s[i, j] - t0) / dt
-                    px = (range_m[i, j] - r0) / dr
+                    ln = (time_s[i, j] - t0) * inv_dt
+                    px = (range_m[i, j] - r0) * inv_dr
                     if not (ln >= 0 and ln <= n_lines - 1 and px >= 0 and px <= n_pixels - 1):
                         continue
                     lw = ln - line0
