@@ -548,6 +548,12 @@ def _distribute(time_s, range_m, valid, w, t0, dt, r0, dr, s_i, s_j, line0, pixe
     n_l = acc.shape[0] - 2
     n_p = acc.shape[1] - 2
     inv = 1.0 / (s_i * s_j)
+    offsets_i = np.empty(s_i)                    # sub-point offsets in facet units, centred
+    offsets_j = np.empty(s_j)
+    for ia in range(s_i):
+        offsets_i[ia] = (ia + 0.5) / s_i - 0.5
+    for ib in range(s_j):
+        offsets_j[ib] = (ib + 0.5) / s_j - 0.5
     ny, nx = time_s.shape
     # radar line / pixel of lattice rows i-1, i, i+1 in rolling buffers (row i in slot i % 3),
     # each computed once
@@ -581,13 +587,22 @@ def _distribute(time_s, range_m, valid, w, t0, dt, r0, dr, s_i, s_j, line0, pixe
                     or p_c + reach_p < pixel0 - 1 or p_c - reach_p > pixel0 + n_p):
                 continue
             part = wv * inv
+            base_l = l_c - (line0 - 1)
+            base_p = p_c - (pixel0 - 1)
+            # every sub-point of the facet inside the window: no test per sub-point
+            ext_l = reach_l - 1.0
+            ext_p = reach_p - 1.0
+            whole = (base_l - ext_l >= 0 and base_l + ext_l < n_l + 1 and base_p - ext_p >= 0
+                     and base_p + ext_p < n_p + 1)
             for ia in range(s_i):
-                fa = (ia + 0.5) / s_i - 0.5
+                fa = offsets_i[ia]
+                la = base_l + fa * dl_i
+                pa = base_p + fa * dp_i
                 for ib in range(s_j):
-                    fb = (ib + 0.5) / s_j - 0.5
-                    l = l_c + fa * dl_i + fb * dl_j - (line0 - 1)
-                    p = p_c + fa * dp_i + fb * dp_j - (pixel0 - 1)
-                    if not (l >= 0 and l < n_l + 1 and p >= 0 and p < n_p + 1):
+                    fb = offsets_j[ib]
+                    l = la + fb * dl_j
+                    p = pa + fb * dp_j
+                    if not whole and not (l >= 0 and l < n_l + 1 and p >= 0 and p < n_p + 1):
                         continue
                     li = int(l)
                     pi = int(p)
