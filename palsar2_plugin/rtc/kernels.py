@@ -632,11 +632,12 @@ def distribute_subsampled(time_s, range_m, valid, weight, axes, line0, pixel0, s
 
 # ------------------------------------------------------------------------------------------ read-back + pixel sums
 @_jit
-def _read(img, l, p, nodata_zero):
-    """Bilinear value of ``img`` at window coordinates (l, p) with the rules of area.read_bilinear."""
-    n_l, n_p = img.shape
+def _cell(n_l, n_p, l, p):
+    """(inside, line, pixel, line fraction, pixel fraction) of the bilinear cell of window
+    coordinates (l, p) in an (n_l, n_p) window, with the rules of area.read_bilinear (the last
+    row/column is reachable exactly)."""
     if not (np.isfinite(l) and np.isfinite(p)):
-        return np.nan
+        return False, 0, 0, 0.0, 0.0
     li = math.floor(l)
     pi = math.floor(p)
     fl = l - li
@@ -648,9 +649,14 @@ def _read(img, l, p, nodata_zero):
         pi -= 1
         fp = 1.0
     if not (li >= 0 and li < n_l - 1 and pi >= 0 and pi < n_p - 1):
-        return np.nan
-    li = int(li)
-    pi = int(pi)
+        return False, 0, 0, 0.0, 0.0
+    return True, int(li), int(pi), fl, fp
+
+
+@_jit
+def _value(img, li, pi, fl, fp, nodata_zero):
+    """Bilinear value of ``img`` in cell (li, pi) at fractions (fl, fp); NaN with ``nodata_zero``
+    when a corner is 0."""
     v00 = np.float64(img[li, pi])
     v01 = np.float64(img[li, pi + 1])
     v10 = np.float64(img[li + 1, pi])
@@ -688,11 +694,11 @@ def _beam_sums(time_s, range_m, valid, shadow, along, cos_ell, acc, betas, t0, d
                     px = (range_m[i, j] - r0) * inv_dr
                     if not (ln >= 0 and ln <= n_lines - 1 and px >= 0 and px <= n_pixels - 1):
                         continue
-                    lw = ln - line0
-                    pw = px - pixel0
+                    # beta0 windows and the area window share the shape: one cell for all reads
+                    inside, li, pi, fl, fp = _cell(acc.shape[0], acc.shape[1], ln - line0, px - pixel0)
                     all_b = True
                     for b in range(n_pol):
-                        v = _read(betas[b], lw, pw, True)
+                        v = _value(betas[b], li, pi, fl, fp, True) if inside else np.nan
                         vals[b] = v
                         if not np.isfinite(v):
                             all_b = False
@@ -701,7 +707,7 @@ def _beam_sums(time_s, range_m, valid, shadow, along, cos_ell, acc, betas, t0, d
                     n_covered += 1.0
                     if shadow[i, j]:
                         continue
-                    rg = _read(acc, lw, pw, False)
+                    rg = _value(acc, li, pi, fl, fp, False) if inside else np.nan
                     anf = rg / (a_beta_per_along * along[i, j])
                     if not np.isfinite(anf):
                         continue
@@ -739,6 +745,8 @@ def beam_sums(time_s, range_m, valid, shadow, along, cos_ell, acc, beta0_windows
         betas = np.stack([f64(b) for b in beta0_windows])
     else:
         betas = np.zeros((0, 2, 2))
+    if beta0_windows and betas.shape[1:] != np.shape(acc):
+        raise ValueError(f"beta0 windows {betas.shape[1:]} and the area window {np.shape(acc)} must cover the same cells")
     count, covered, anf, anf_flat, area = np.empty((5,) + tuple(out_shape))
     beta_sums = np.empty((len(beta0_windows),) + tuple(out_shape))
     _beam_sums(f64(time_s), f64(range_m), np.ascontiguousarray(valid, dtype=np.bool_),
