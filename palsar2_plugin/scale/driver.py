@@ -34,6 +34,10 @@ from .execution import PROCESS, ExecutionOptions, open_client
 from .tasks import Beta0Files, calibrate_scene, compute_tile, load_tile
 
 LINE_MARGIN_M = 600.0    # along-track margin (m) around the extent: azimuth halo and geolocation slack
+#: Tile size when Dask workers compute the tiles: their threads each hold a tile and we do not know
+#: how many they run, so the size rtc.driver.default_tile_size gives for four (in-process runs use
+#: the size for their own thread count).
+DASK_TILE_SIZE = 256
 
 
 def line_windows_for_extent(scene, crs, pixel_size_m, extent, extent_crs) -> Dict[int, Tuple[int, int]]:
@@ -179,7 +183,8 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
                     results.append(terrain_correct(
                         radar, dem_path, output_folder, height_reference=height_reference,
                         polarisations=radar.polarisations, crs=crs, pixel_size_m=pixel_size_m, extent=extent,
-                        extent_crs=extent_crs, oversampling=oversampling, tile_size=tile_size or 256,
+                        extent_crs=extent_crs, oversampling=oversampling,
+                        tile_size=tile_size or (DASK_TILE_SIZE if runner is not None else None),
                         workers=execution.threads_in_process, progress=SubProgress(sub, 0.1, 1.0),
                         is_cancelled=is_cancelled, tile_runner=runner))
                 finally:
