@@ -26,8 +26,8 @@ tile to tile; without one every call allocates.
 :func:`enabled` is False when numba does not import (e.g. QGIS on Windows/macOS), when the
 environment variable ``PALSAR2_NO_NUMBA`` is set to a non-empty value other than ``0`` (read at each
 call, so tests can switch paths), or after a numba error (then numpy for the rest of the process).
-Compiled on first use in each process (about 10 s; :func:`warm_up` does it up front). Not cached
-on disk: see :func:`_jit`.
+Compiled on first use (about 8 s; :func:`warm_up` does it up front) and cached on disk for the
+next processes (:mod:`..numba_cache`; loading the cache takes well under a second).
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ from .workspace import scratch
 
 try:
     from numba import njit
+
+    from ..numba_cache import njit_cached
 except Exception:                                   # numba absent or broken: numpy path
     njit = None
 
@@ -68,11 +70,9 @@ def disable() -> None:
 def _jit(f):
     # error_model="numpy": a division by zero gives inf/NaN as in numpy (a degenerate facet of zero
     # area must not raise ZeroDivisionError in the middle of a run).
-    # cache=False: numba's on-disk cache is keyed by the source file but pickles the module's name,
-    # and this file is imported as palsar2_plugin.rtc.kernels by scripts and as
-    # <plugin folder>.palsar2_plugin.rtc.kernels inside QGIS; a cache written by one fails to load in
-    # the other (ModuleNotFoundError). Compiling costs a few seconds once per process.
-    return njit(nogil=True, cache=False, error_model="numpy")(f) if AVAILABLE else f
+    # Cached on disk per import name of this module (see ..numba_cache): scripts import it as
+    # palsar2_plugin.rtc.kernels, QGIS as <plugin folder>.palsar2_plugin.rtc.kernels.
+    return njit_cached(f, __name__, nogil=True, error_model="numpy") if AVAILABLE else f
 
 
 # ------------------------------------------------------------------------------------------ geometry

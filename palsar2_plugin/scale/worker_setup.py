@@ -2,6 +2,7 @@
 client uses (the plugin folder may be installed under any name, and QGIS or the tests may have
 imported it from a path that is not on ``sys.path``). Standard library only; run by Dask as a
 preload file (``dask_setup``), reading PALSAR2_PACKAGE_NAME and PALSAR2_PACKAGE_ROOT set by the client.
+The compiled kernels then load numba's on-disk cache of that import name (``palsar2_plugin.numba_cache``).
 """
 
 import importlib
@@ -25,16 +26,5 @@ def register_package() -> None:
     sys.modules[name] = module
 
 
-def separate_numba_cache() -> None:
-    """numba's on-disk cache (the rtc/ceos kernels use cache=True) records the module name it was
-    compiled under; a cache written under another name of the same folder (tests import the core as
-    ``palsar2_plugin``, QGIS as ``<plugin>.palsar2_plugin``) fails to load. Keep one cache per name."""
-    if "NUMBA_CACHE_DIR" in os.environ or "numba" in sys.modules:
-        return
-    name = os.environ.get("PALSAR2_PACKAGE_NAME", "") or "palsar2"
-    os.environ["NUMBA_CACHE_DIR"] = os.path.join(os.path.expanduser("~"), ".cache", "palsar2-numba", name)
-
-
 def dask_setup(worker=None) -> None:
-    separate_numba_cache()
     register_package()
