@@ -84,9 +84,18 @@ def _mask_source(product: NrbProduct, level: Optional[int] = None, valid_only: b
     return _source(product.mask, lut=lut, level=level)
 
 
+#: Pixel functions of several sources. GDAL 3.10 and later skip a source that is NoData in them
+#: (a NaN mask value would then no longer mask) unless told to propagate it; older GDAL ignores the
+#: argument and always propagates NaN.
+_MULTI_SOURCE_FUNCTIONS = ("mul", "sum", "diff", "div")
+
+
 def _derived_band(function: Optional[str], sources: str, unit: str, description: str,
                   metadata: Dict[str, str], arguments: str = "", band: int = 1) -> str:
-    """A Float32 band (NaN no data) computing ``function`` over ``sources``; a plain band if None."""
+    """A Float32 band (NaN no data) computing ``function`` over ``sources``; a plain band if None.
+    A NaN in any source of a several-source function gives NaN (``propagateNoData``)."""
+    if function in _MULTI_SOURCE_FUNCTIONS:
+        arguments = (arguments + ' propagateNoData="true"').strip()
     if function is None:
         head = f'  <VRTRasterBand dataType="Float32" band="{band}">\n'
         tail = ""
