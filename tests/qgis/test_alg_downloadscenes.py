@@ -18,6 +18,7 @@ from qgis.core import (QgsApplication, QgsAuthMethodConfig, QgsProcessingContext
                        QgsProcessingModelOutput, QgsProcessingModelParameter, QgsProcessingParameterString,
                        QgsProject)
 
+from model_results import child_output
 from servers.bucket_samples import L22_PREFIX, fill_bucket
 from servers.fixtures import http_server, sshd_server  # noqa: F401
 from servers.http_server import Fault
@@ -165,7 +166,7 @@ def test_search_then_download_model(http_server, tmp_path):
     model.addChildAlgorithm(d)
     result = processing.run(model, {"url": http_server.base_url, "index": str(tmp_path / "idx.gpkg")},
                             context=QgsProcessingContext(), feedback=QgsProcessingFeedback())
-    first = Path(result["download:products"])
+    first = Path(child_output(result, "download", "products", "FIRST_PRODUCT"))
     assert first == tmp_path / "m" / SCENE1 and len(list(first.iterdir())) == 6
 
 
@@ -255,6 +256,6 @@ def test_search_download_load_model(http_server, tmp_path, plugin_package):
     model.addChildAlgorithm(load_step)
     result = processing.run(model, {"url": http_server.base_url}, context=QgsProcessingContext(),
                             feedback=QgsProcessingFeedback())
-    assert result["load:count"] == 1
+    assert child_output(result, "load", "count", "PRODUCT_COUNT") == 1
     folder = tmp_path / "products" / stem
     assert (folder / f"{stem}_HH_SLP.tif").read_bytes() == Path(written["HH"]).read_bytes()
