@@ -10,7 +10,8 @@ stamps the source's modification time and size, so an edited or another copy of 
 compiles anew).
 
 Caching saves the compilation of every process after the first (about 8 s for the terrain-correction
-kernels: each QGIS session, each ``qgis_process`` run). The environment variable
+kernels and 2 s for the multilook kernel: each QGIS session, each ``qgis_process`` run, each Dask
+worker). The environment variable
 ``PALSAR2_NUMBA_CACHE=0`` turns it off; so does a cache directory that cannot be written.
 """
 

@@ -13,8 +13,9 @@ numbers (the tests allow float32 rounding in case a compiler contracts a multipl
 
 ``AVAILABLE`` is False when numba does not import (QGIS on Windows/macOS) or when the environment
 variable ``PALSAR2_NO_NUMBA`` is set to a non-empty value other than ``0``; callers then use numpy.
-Nothing is compiled until first use (about 1 s per process and sample kind); nothing is cached on
-disk. A numba error while compiling or running switches the kernel off for the process (numpy then).
+Nothing is compiled until first use (about 2 s for all sample kinds); the machine code is cached on
+disk for later processes (:mod:`..numba_cache`, 0.3 s to load). A numba error while compiling or
+running switches the kernel off for the process (numpy then).
 """
 
 from __future__ import annotations
@@ -143,7 +144,10 @@ def _kernel():
                     from numba.core.errors import NumbaError as numba_error
                     from numba.extending import intrinsic
                     types = numba.types
-                    jit = numba.njit(nogil=True, cache=False)
+                    from ..numba_cache import njit_cached
+
+                    def jit(function):
+                        return njit_cached(function, __name__, nogil=True)
                     _bits_as_float32 = intrinsic(_bits_as_float32)
                     _add_squares_swapped, _add_squares_native, _add_squared_amplitudes = (
                         jit(f) for f in (_add_squares_swapped, _add_squares_native, _add_squared_amplitudes))
