@@ -34,6 +34,11 @@ LAYER_TYPES = {
 }
 
 
+#: Layers stored without a TIFF predictor: piecewise constant, DEFLATE packs their runs as they are
+#: (the floating-point predictor only costs time there; measured 0.42 vs 0.12 CPU-s and 0.3 vs 0.1 MB
+#: for a 4000 x 4000 looks layer).
+NO_PREDICTOR_LAYERS = ("number_of_looks",)
+
 #: Layers turned into COGs at the same time (GDAL releases the GIL; each also compresses in threads).
 COG_WORKERS = 2
 
@@ -101,8 +106,9 @@ class NrbWriter:
             layer.close()
         gamma0_files = {pol: naming.gamma0_file(self.name, pol) for pol in self.polarisations}
         layer_files = {key: naming.layer_file(self.name, key) for key in LAYER_TYPES}
-        jobs = [(self._layers[p].path, gamma0_files[p], "AVERAGE") for p in self.polarisations]
-        jobs += [(self._layers[k].path, layer_files[k], LAYER_TYPES[k][2]) for k in LAYER_TYPES]
+        jobs = [(self._layers[p].path, gamma0_files[p], "AVERAGE", None) for p in self.polarisations]
+        jobs += [(self._layers[k].path, layer_files[k], LAYER_TYPES[k][2], "NO" if k in NO_PREDICTOR_LAYERS else None)
+                 for k in LAYER_TYPES]
         self._write_cogs(jobs, progress, is_cancelled)
         report(progress, len(jobs) / (len(jobs) + 2), "Writing quick-look, metadata and STAC item")
         ql_name = naming.quicklook_file(self.name)
@@ -137,7 +143,8 @@ class NrbWriter:
         report(progress, 0.0, "Writing cloud-optimised GeoTIFFs")
         with ThreadPoolExecutor(max_workers=max(1, int(workers))) as pool:
             pending = {pool.submit(to_cog, src, os.path.join(self.tmp_path, dst_name), resampling=resampling,
-                                   is_cancelled=is_cancelled): dst_name for src, dst_name, resampling in jobs}
+                                   is_cancelled=is_cancelled, predictor=predictor): dst_name
+                       for src, dst_name, resampling, predictor in jobs}
             done = 0
             try:
                 while pending:

@@ -142,3 +142,31 @@ def test_cog_overviews_are_the_mean_of_the_valid_pixels(tmp_path):
     assert n1[60, 110] == 0.0 and n1[1, 1] == 4.0 and set(np.unique(n1)) == {0.0, 4.0}
     with rasterio.open(tmp_path / "m_cog.tif") as ds:
         np.testing.assert_array_equal(ds.read(1, out_shape=(259, 301)), mask[0::2, 0::2])
+
+
+def test_product_layers_are_deflate_cogs_with_their_predictors(tmp_path):
+    """Every layer: a COG (DEFLATE, 256 blocks, overviews); the floating-point predictor on float
+    layers but the piecewise-constant number of looks (none), horizontal differencing on the mask."""
+    from osgeo import gdal
+
+    grid = snapped_grid("EPSG:32654", (0, 0, 25 * 600, 25 * 520), 25.0)
+    writer = NrbWriter(str(tmp_path), "P", grid, ["HH"])
+    rng = np.random.default_rng(3)
+    f = rng.random((520, 600), dtype=np.float32)
+    looks = np.full((520, 600), 6.0, np.float32)
+    looks[:, 300:] = 12.0
+    writer.write_tile(TileLayers([f], np.ones((520, 600), np.uint8), f, f, f, f, looks, f), 0, 0)
+    out = writer.finish(_info(grid))
+    predictors = {}
+    for key, path in [("HH", out["gamma0"]["HH"])] + [(k, out[k]) for k in naming.LAYER_SUFFIXES]:
+        ds = gdal.Open(path)
+        structure = ds.GetMetadata("IMAGE_STRUCTURE")
+        band = ds.GetRasterBand(1)
+        assert structure["COMPRESSION"] == "DEFLATE" and structure["LAYOUT"] == "COG", key
+        assert band.GetBlockSize() == [256, 256] and band.GetOverviewCount() == 2, key
+        predictors[key] = structure.get("PREDICTOR", "1")
+        ds = None
+    assert predictors.pop("number_of_looks") == "1" and predictors.pop("mask") == "2"
+    assert set(predictors.values()) == {"3"}
+    with rasterio.open(out["number_of_looks"]) as ds:
+        assert ds.read(1)[0, 299] == 6.0 and ds.read(1)[519, 300] == 12.0
