@@ -31,13 +31,22 @@ pytestmark = pytest.mark.skipif(not DEM.exists(), reason="shared Hakone DEM not 
 
 
 @pytest.fixture(scope="module")
-def corrected(tmp_path_factory):
+def simulated(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("sim")
     product = simulate_product(str(DEM), "WBS", tmp / "l11", lines=1200, pixels=120, gamma0_db={"HH": TRUTH_DB},
                                seed=1, point_targets=[PointTarget(TARGET[0], TARGET[1], None, 55.0)])
     truth = json.loads((tmp / "l11" / f"{product.name}.simulation.json").read_text())
+    return product, truth
+
+
+@pytest.fixture(scope="module", params=[2, 1], ids=["oversampling2", "oversampling1"])
+def corrected(request, simulated, tmp_path_factory):
+    """The product corrected at the default DEM oversampling 2 and at 1 (one facet per output pixel,
+    the DEM sampling sarsen uses in the benchmark): both must meet the same accuracy."""
+    product, truth = simulated
+    tmp = tmp_path_factory.mktemp(f"nrb_k{request.param}")
     result = terrain_correct_product(product, str(DEM), str(tmp / "nrb"), height_reference="egm96",
-                                     pixel_size_m=25.0, workers=2)
+                                     pixel_size_m=25.0, oversampling=request.param, workers=2)
     layers = {}
     for key in ("mask", "dem", "local_incidence"):
         with rasterio.open(result[key]) as ds:
