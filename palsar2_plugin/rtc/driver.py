@@ -12,7 +12,14 @@ tan(far incidence)) of a tile can share radar cells with it (layover) or shade i
 azimuth only the spread of the bilinear area distribution matters. The halo is therefore
 anisotropic - range reach plus three radar cells along range, three radar cells along azimuth -
 projected on the map axes, the range part capped at ``max_halo_facets``; tiles are made long in the
-map axis closest to range so that the halo costs little.
+map axis closest to range so that the halo costs little. Per tile the range reach only covers the
+neighbours high or low enough to meet the tile's heights (:meth:`RunSettings.halo_for`).
+
+The product does not depend on the tiling: what the tile functions would otherwise choose per tile
+is chosen once per run (:func:`beam_facet_geometry`): the layover/shadow bin raster and each beam's
+sub-points per facet. Tiles share facets only through the halo, and a facet's flags and area
+contributions are then the same in every tile that holds it (tests/core/test_rtc_flat.py compares
+a run in small tiles with one in a single tile).
 """
 
 from __future__ import annotations
@@ -37,8 +44,8 @@ from .orbit_poly import OrbitPolynomial
 from .radar_input import RadarInput
 from .stage_times import StageTimes, stage
 from .workspace import Workspace, WorkspacePool
-from .tile import (AREA_FLOOR_FRACTION, MASK_NODATA, TileLayers, beam_window, flatten_beam, mosaic_beams,
-                   tile_geometry_ecef)
+from .tile import (AREA_FLOOR_FRACTION, MASK_NODATA, LayoverBins, TileLayers, beam_window, flatten_beam, mosaic_beams,
+                   subpoint_count, tile_geometry_ecef)
 
 OVERLAP_RULE = "looks-weighted mean of the beams' gamma0 in linear power"
 
@@ -61,6 +68,18 @@ class RunSettings:
     relief_step_px: float = field(default=1.0, repr=False)
     relief_min: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
     relief_max: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
+    #: the run's layover/shadow bin raster and, per beam number, the sub-points (s_i, s_j) per facet:
+    #: the same for every tile, so that the product does not depend on the tiling (None / absent:
+    #: each tile chooses its own)
+    layover_bins: Optional[LayoverBins] = None
+    subpoints: Tuple[Tuple[int, int, int], ...] = ()
+
+    def subpoints_for(self, beam_number: int) -> Optional[Tuple[int, int]]:
+        """(s_i, s_j) sub-points per facet for the beam, None if the run did not fix them."""
+        for number, s_i, s_j in self.subpoints:
+            if number == beam_number:
+                return s_i, s_j
+        return None
 
     def halos(self, relief_m: float) -> Tuple[int, int]:
         """(rows, cols) halo in facets for terrain of ``relief_m`` metres."""
@@ -73,9 +92,16 @@ class RunSettings:
                 int(math.ceil(range_halo * abs(rx) + azimuth_halo * abs(ry))))
 
     def halo_for(self, tile: Tile) -> Tuple[int, int]:
-        """The halo of ``tile``: from the relief of the tile and everything within the largest reach
-        around it (coarse min/max heights), so flat tiles (sea, plains) get a small halo."""
-        if self.relief_min is None:
+        """The halo of ``tile`` from the coarse min/max heights around it, so that flat tiles (sea,
+        plains) and tiles whose high neighbours are far get a small halo.
+
+        A facet at ground distance d (along range) shares radar cells with a tile facet (layover) or
+        shades it only if their heights differ by at least d / reach_per_m. So a coarse cell at
+        distance d_cell from the tile (its nearest point) can hold such a facet only if
+        reach_per_m x (its height difference to the tile's, the larger of max_cell - min_tile and
+        max_tile - min_cell, + 50 m) >= d_cell; the range reach is the largest such reach, never more
+        than the whole relief's (:meth:`halos`)."""
+        if self.relief_min is None or not self.reach_per_m > 0:
             return self.halo_facets
         k = self.oversampling
         reach_px = max(self.halo_facets) / k
@@ -88,7 +114,24 @@ class RunSettings:
         hi = self.relief_max[r0:r1, c0:c1]
         if lo.size == 0 or not np.isfinite(lo).any():
             return self.halos(50.0)
-        relief = float(np.nanmax(hi) - np.nanmin(lo)) + 50.0
+        # the tile's own heights: the coarse cells it touches
+        t0, t1 = int(tile.row0 // step), max(int(math.ceil(tile.row1 / step)), int(tile.row0 // step) + 1)
+        u0, u1 = int(tile.col0 // step), max(int(math.ceil(tile.col1 / step)), int(tile.col0 // step) + 1)
+        own_lo, own_hi = self.relief_min[t0:t1, u0:u1], self.relief_max[t0:t1, u0:u1]
+        if not np.isfinite(own_lo).any():            # no DEM in the tile: the whole neighbourhood's relief
+            own_lo, own_hi = lo, hi
+        tile_min, tile_max = float(np.nanmin(own_lo)), float(np.nanmax(own_hi))
+        # distance (m) from each coarse cell's nearest point to the tile
+        pixel_m = self.facet_size_m * k
+        rows = np.arange(r0, r0 + lo.shape[0]) * step
+        cols = np.arange(c0, c0 + lo.shape[1]) * step
+        gap_r = np.maximum(np.maximum(tile.row0 - (rows + step), rows - tile.row1), 0.0)
+        gap_c = np.maximum(np.maximum(tile.col0 - (cols + step), cols - tile.col1), 0.0)
+        distance_m = np.hypot(gap_r[:, None], gap_c[None, :]) * pixel_m
+        with np.errstate(invalid="ignore"):
+            reach_m = (np.maximum(hi - tile_min, tile_max - lo) + 50.0) * self.reach_per_m
+            partner = np.isfinite(reach_m) & (reach_m >= distance_m)
+        relief = float(reach_m[partner].max()) / self.reach_per_m if partner.any() else 50.0
         hy, hx = self.halos(relief)
         return min(hy, self.halo_facets[0]), min(hx, self.halo_facets[1])
 
@@ -167,7 +210,8 @@ def correct_tile(grid: OutputGrid, tile: Tile, dem: DemSource, radar: RadarInput
         return _empty_layers(tile.shape, len(polarisations))
     check_cancelled(is_cancelled)
     with stage(times, "facet geometry, layover/shadow"):
-        geom = tile_geometry_ecef(vx, vy, vz, h, orbit, settings.facet_size_m, workspace=workspace)
+        geom = tile_geometry_ecef(vx, vy, vz, h, orbit, settings.facet_size_m, workspace=workspace,
+                                  bins=settings.layover_bins)
     del vx, vy, vz, h
     check_cancelled(is_cancelled)
     sums = []
@@ -178,7 +222,8 @@ def correct_tile(grid: OutputGrid, tile: Tile, dem: DemSource, radar: RadarInput
                 continue
             betas = [radar.read_beta0(beam.number, pol, *window) for pol in polarisations]
         with stage(times, "area distribution, read-back"):
-            sums.append(flatten_beam(geom, beam.grid, window, betas, k, halo, tile.shape, beam.looks))
+            sums.append(flatten_beam(geom, beam.grid, window, betas, k, halo, tile.shape, beam.looks,
+                                     subsamples=settings.subpoints_for(beam.number)))
         check_cancelled(is_cancelled)
     with stage(times, "mosaic, layers"):
         gaps = _dilate(~geom.valid, settings.gap_dilation_facets) if not geom.valid.all() else None
@@ -204,6 +249,50 @@ def _coarse_relief(dem: DemSource, grid: OutputGrid, cells: int = 256):
                   warp_mem_limit=256)
         out.append(arr)
     return out[0], out[1], step
+
+
+def beam_facet_geometry(radar: RadarInput, grid: OutputGrid, oversampling: int, height_m: float = 0.0
+                        ) -> Tuple[LayoverBins, Tuple[Tuple[int, int, int], ...]]:
+    """What every tile of a run must share, from each beam's geometry at its centre on the ellipsoid
+    (+ ``height_m``): the layover/shadow bin raster (ground along-track speed of the middle beam,
+    strips from the scene's first line time) and, per beam, the sub-points per facet along the facet
+    lattice's rows and columns (:func:`.tile.subpoint_count` of a facet's extent in radar cells
+    there: what a tile in the middle of the beam would choose from its own facets)."""
+    from pyproj import Transformer
+
+    from ..geometry.range_doppler import geolocate
+
+    to_map = Transformer.from_crs("EPSG:4326", grid.crs, always_xy=True)
+    k = max(1, int(oversampling))
+    tr = grid.transform
+    steps = (np.array([tr.b, tr.e]) / k, np.array([tr.a, tr.d]) / k)   # one facet down, one across (map m)
+    subpoints, speeds = [], []
+    for beam in radar.beams:
+        g = beam.grid
+        dl, dp = max(1.0, 0.01 * g.lines), max(1.0, 0.01 * g.pixels)
+        t = g.first_line_time_s + 0.5 * (g.lines - 1) * g.line_interval_s
+        counts, speed = [], float("nan")
+        for frac in (0.5,):
+            r = g.slant_range_first_m + frac * max(g.pixels - 1 - dp, 0.0) * g.range_spacing_m
+            times = np.array([t, t + dl * g.line_interval_s, t])
+            ranges = np.array([r, r, r + dp * g.range_spacing_m])
+            lat, lon = geolocate(radar.orbit, times, ranges, np.full(3, height_m), g.look_side)
+            x, y = to_map.transform(np.asarray(lon), np.asarray(lat))
+            jac = np.array([[x[1] - x[0], x[2] - x[0]], [y[1] - y[0], y[2] - y[0]]]) / np.array([dl, dp])
+            if not np.isfinite(jac).all() or abs(np.linalg.det(jac)) < 1e-12:
+                continue
+            inv = np.linalg.inv(jac)                       # (line, pixel) per map metre
+            counts.append([subpoint_count(float(np.max(np.abs(inv @ step)))) for step in steps])
+            if frac == 0.5:
+                speed = math.hypot(jac[0, 0], jac[1, 0]) / g.line_interval_s
+        if counts:
+            subpoints.append((int(beam.number), max(c[0] for c in counts), max(c[1] for c in counts)))
+        speeds.append(speed)
+    middle = speeds[len(speeds) // 2] if speeds else float("nan")
+    if not (math.isfinite(middle) and middle > 0):
+        finite = [v for v in speeds if math.isfinite(v) and v > 0]
+        middle = finite[0] if finite else 7000.0
+    return LayoverBins(middle, float(radar.time_span_s()[0])), tuple(subpoints)
 
 
 def range_direction(radar: RadarInput, grid: OutputGrid) -> Tuple[float, float]:
@@ -276,8 +365,10 @@ def plan_settings(grid: OutputGrid, dem: DemSource, radar: RadarInput, oversampl
     base = RunSettings(k, (0, 0), 0, 0, facet, gap, (rx, ry), reach_per_m, cell, max_halo_facets)
     halo_rows, halo_cols = base.halos(relief)
     tile_rows, tile_cols = tile_shape(tile_size, k, (halo_rows, halo_cols), abs(rx) >= abs(ry))
+    typical_height = float(np.nanmedian(rmin)) if np.isfinite(rmin).any() else 0.0
+    bins, subpoints = beam_facet_geometry(radar, grid, k, typical_height)
     return RunSettings(k, (halo_rows, halo_cols), tile_rows, tile_cols, facet, gap, (rx, ry), reach_per_m, cell,
-                       max_halo_facets, step, rmin, rmax)
+                       max_halo_facets, step, rmin, rmax, bins, subpoints)
 
 
 def _wkt_polygon(points: Sequence[Tuple[float, float]]) -> str:

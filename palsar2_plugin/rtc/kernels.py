@@ -37,6 +37,7 @@ import os
 
 import numpy as np
 
+from .layover_shadow import bin_origins
 from .workspace import scratch
 
 try:
@@ -450,10 +451,11 @@ def _layover_shadow(a, r, strip, gbin, tolerance_m, minus_cosine, bmin, bmax, of
 
 
 def layover_shadow(azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad, azimuth_bin_s, tolerance_m,
-                   ground_bin_m=None, workspace=None, look_is_minus_cosine=False):
+                   ground_bin_m=None, workspace=None, look_is_minus_cosine=False, time_origin_s=None):
     """Same contract as :func:`.layover_shadow.layover_shadow` (boolean layover, shadow). The bin
     tables keep, per azimuth strip, only the ground bins between its nearest and farthest facet
     (float64, about two cells per facet); each facet's strip and bin are computed once.
+    ``time_origin_s``: strips on a run-wide raster (:func:`.layover_shadow.bin_origins`).
     ``workspace``: see :mod:`.workspace`. ``look_is_minus_cosine``: ``look_angle_rad`` holds
     -cos(look angle) instead (the look key of :func:`facet_geometry`; the shadow tolerance of
     tolerance_m / range radians is then taken times sin(angle), equal to first order)."""
@@ -466,6 +468,7 @@ def layover_shadow(azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad
                   for x in (azimuth_time_s, ground_range_m, slant_range_m, look_angle_rad))
     count, tmin, tmax, gmin, gmax = _layover_extent(t, g, r, a)
     if count >= 2:
+        tmin, gmin = bin_origins(tmin, gmin, float(azimuth_bin_s), float(gb_m), time_origin_s)
         n_s = int(np.floor((tmax - tmin) / azimuth_bin_s)) + 1
         bmin = np.full(n_s, np.iinfo(np.int64).max, dtype=np.int64)
         bmax = np.full(n_s, -1, dtype=np.int64)

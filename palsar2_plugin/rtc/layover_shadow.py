@@ -20,7 +20,8 @@ facets of neighbouring strips; layover or shadow shorter than it is not flagged.
 
 from __future__ import annotations
 
-from typing import Tuple
+import math
+from typing import Optional, Tuple
 
 import numpy as np
 
@@ -43,13 +44,27 @@ def _neighbour_strips(a: np.ndarray, reduce) -> np.ndarray:
     return out
 
 
+def bin_origins(t_min: float, g_min: float, azimuth_bin_s: float, ground_bin_m: float,
+                time_origin_s: Optional[float] = None) -> Tuple[float, float]:
+    """The first strip's start time (s) and first ground bin's start (m) for facets whose smallest
+    time and ground range are ``t_min``, ``g_min``: the bins lie on a fixed raster, strips at
+    ``time_origin_s`` + n x ``azimuth_bin_s`` and ground bins at n x ``ground_bin_m``, so that two
+    tiles sharing facets bin them alike and flag them alike (with the same bin sizes). Without
+    ``time_origin_s`` the strips start at ``t_min`` (a single tile's own raster)."""
+    g0 = math.floor(g_min / ground_bin_m) * ground_bin_m
+    if time_origin_s is None:
+        return t_min, g0
+    return time_origin_s + math.floor((t_min - time_origin_s) / azimuth_bin_s) * azimuth_bin_s, g0
+
+
 def layover_shadow(azimuth_time_s: np.ndarray, ground_range_m: np.ndarray, slant_range_m: np.ndarray,
                    look_angle_rad: np.ndarray, azimuth_bin_s: float, tolerance_m: float,
-                   ground_bin_m: float = None) -> Tuple[np.ndarray, np.ndarray]:
+                   ground_bin_m: float = None, time_origin_s: Optional[float] = None) -> Tuple[np.ndarray, np.ndarray]:
     """Boolean (layover, shadow) arrays shaped like the inputs (NaN inputs give False).
 
     Inputs per facet: zero-Doppler time (s), ground range (m), slant range (m), off-nadir look
-    angle (radians). ``ground_bin_m`` defaults to 2 x ``tolerance_m`` (one facet).
+    angle (radians). ``ground_bin_m`` defaults to 2 x ``tolerance_m`` (one facet);
+    ``time_origin_s``: strips on a run-wide raster (see :func:`bin_origins`).
     """
     shape = slant_range_m.shape
     t = azimuth_time_s.ravel()
@@ -64,8 +79,9 @@ def layover_shadow(azimuth_time_s: np.ndarray, ground_range_m: np.ndarray, slant
     gb_m = ground_bin_m if ground_bin_m else max(2.0 * tolerance_m, 1e-3)
     idx = np.nonzero(ok)[0]
     tt, gg, rr, aa = t[idx], g[idx], r[idx], a[idx]
-    strip = np.floor((tt - tt.min()) / azimuth_bin_s).astype(np.int64)
-    gbin = np.floor((gg - gg.min()) / gb_m).astype(np.int64)
+    t0, g0 = bin_origins(float(tt.min()), float(gg.min()), azimuth_bin_s, gb_m, time_origin_s)
+    strip = np.floor((tt - t0) / azimuth_bin_s).astype(np.int64)
+    gbin = np.floor((gg - g0) / gb_m).astype(np.int64)
     n_s, n_g = int(strip.max()) + 1, int(gbin.max()) + 1
     key = strip * n_g + gbin
     size = n_s * n_g

@@ -115,12 +115,14 @@ def tile_geometry(lat_deg: np.ndarray, lon_deg: np.ndarray, height_m: np.ndarray
 
 def tile_geometry_ecef(vx: np.ndarray, vy: np.ndarray, vz: np.ndarray, height_m: np.ndarray, orbit: OrbitPolynomial,
                        facet_size_m: float, layover_tolerance_m: Optional[float] = None,
-                       workspace: Optional[Workspace] = None) -> TileGeometry:
+                       workspace: Optional[Workspace] = None, bins: Optional["LayoverBins"] = None) -> TileGeometry:
     """:func:`tile_geometry` from the vertices' ECEF x, y, z (m) and ellipsoidal heights (m).
-    ``workspace``: the compiled path keeps its per-facet arrays there (see :mod:`.workspace`)."""
+    ``workspace``: the compiled path keeps its per-facet arrays there (see :mod:`.workspace`);
+    ``bins``: the run's layover/shadow bin raster (default: the tile's own, see :class:`LayoverBins`)."""
     if kernels.enabled():
         try:
-            return _tile_geometry_compiled(vx, vy, vz, height_m, orbit, facet_size_m, layover_tolerance_m, workspace)
+            return _tile_geometry_compiled(vx, vy, vz, height_m, orbit, facet_size_m, layover_tolerance_m, workspace,
+                                           bins)
         except Exception as exc:          # a numba failure must not stop a run: numpy from now on
             if not kernels.is_numba_error(exc):
                 raise
@@ -148,15 +150,28 @@ def tile_geometry_ecef(vx: np.ndarray, vy: np.ndarray, vz: np.ndarray, height_m:
     sx, sy, sz = sol.sat_position
     ground = np.sqrt((centre[0] - h_c * up[0] - sx) ** 2 + (centre[1] - h_c * up[1] - sy) ** 2
                      + (centre[2] - h_c * up[2] - sz) ** 2)
-    v_mean = _typical_along_track_speed(along, valid)
+    v_mean = bins.along_track_speed_m_s if bins else _typical_along_track_speed(along, valid)
     tol = 0.5 * facet_size_m if layover_tolerance_m is None else layover_tolerance_m
     layover, shadow = layover_shadow_numpy(sol.time_s, ground, sol.slant_range_m, look,
-                                     azimuth_bin_s=0.5 * facet_size_m / v_mean, tolerance_m=tol)
+                                           azimuth_bin_s=0.5 * facet_size_m / v_mean, tolerance_m=tol,
+                                           time_origin_s=bins.time_origin_s if bins else None)
     lit = valid & ~shadow
     a_gamma = np.where(lit, a_gamma, 0.0)
     a_sigma = np.where(lit & (cos_lia > 0), a_sigma, 0.0)
     return TileGeometry(sol.time_s, sol.slant_range_m, along, a_gamma, a_sigma, cos_lia, cos_ell, area,
                         to_sensor, h_c, layover, shadow, valid)
+
+
+@dataclass(frozen=True)
+class LayoverBins:
+    """The layover/shadow bin raster of a whole run: azimuth strips half a facet wide at
+    ``along_track_speed_m_s`` (ground m per s of azimuth time), starting at ``time_origin_s`` + n
+    strips (zero-Doppler time, s). With one raster for every tile, a facet seen by two tiles lands
+    in the same bins in both and gets the same flags, so the product does not depend on the tiling
+    (each tile's own raster could shift a borderline shadow caster into a facet's own bin)."""
+
+    along_track_speed_m_s: float
+    time_origin_s: float
 
 
 #: Largest number of values :func:`sample_median` looks at.
@@ -188,8 +203,8 @@ def _typical_along_track_speed(along: np.ndarray, valid: np.ndarray) -> float:
 
 
 def _tile_geometry_compiled(vx, vy, vz, height_m, orbit: OrbitPolynomial, facet_size_m: float,
-                            layover_tolerance_m: Optional[float], workspace: Optional[Workspace] = None
-                            ) -> TileGeometry:
+                            layover_tolerance_m: Optional[float], workspace: Optional[Workspace] = None,
+                            bins: Optional["LayoverBins"] = None) -> TileGeometry:
     """:func:`tile_geometry` from ECEF vertices with the fused kernels (one pass per facet)."""
     fin = np.isfinite(vx)
     valid = fin[:-1, :-1] & fin[:-1, 1:] & fin[1:, :-1] & fin[1:, 1:]
@@ -201,10 +216,11 @@ def _tile_geometry_compiled(vx, vy, vz, height_m, orbit: OrbitPolynomial, facet_
     g = kernels.facet_geometry(vx, vy, vz, height_m, seeds, local, 1.0 - WGS84_E2, workspace)
     time_s, rng, along, a_gamma, a_sigma, cos_lia, cos_ell = g[:7]
     look, ground = g[14], g[15]
-    v_mean = _typical_along_track_speed(along, valid)
+    v_mean = bins.along_track_speed_m_s if bins else _typical_along_track_speed(along, valid)
     tol = 0.5 * facet_size_m if layover_tolerance_m is None else layover_tolerance_m
     layover, shadow = kernels.layover_shadow(time_s, ground, rng, look, azimuth_bin_s=0.5 * facet_size_m / v_mean,
-                                             tolerance_m=tol, workspace=workspace, look_is_minus_cosine=True)
+                                             tolerance_m=tol, workspace=workspace, look_is_minus_cosine=True,
+                                             time_origin_s=bins.time_origin_s if bins else None)
     lit = valid & ~shadow
     a_gamma[~lit] = 0.0
     a_sigma[~(lit & (cos_lia > 0))] = 0.0
@@ -308,11 +324,14 @@ def _sampled_gradient_medians(coordinate, ny: int, nx: int, max_samples: int = 4
     return medians[0], medians[1]
 
 
-def subpoint_counts(line_rows, pixel_rows, shape: Tuple[int, int], subsamples: Optional[int] = None
+def subpoint_counts(line_rows, pixel_rows, shape: Tuple[int, int], subsamples=None
                     ) -> Tuple[int, int]:
     """(s_i, s_j) sub-points per facet along the lattice rows/columns (see :func:`subpoint_count`),
     from the typical facet size in radar cells; ``line_rows(rows)`` / ``pixel_rows(rows)`` give the
-    facets' radar line / pixel on those lattice rows; ``subsamples`` forces s x s."""
+    facets' radar line / pixel on those lattice rows; ``subsamples`` forces s x s (an int) or
+    (s_i, s_j) (a pair), e.g. a run's own counts so that every tile spreads its facets alike."""
+    if isinstance(subsamples, (tuple, list)):
+        return max(1, int(subsamples[0])), max(1, int(subsamples[1]))
     if subsamples is not None:
         s = max(1, int(subsamples))
         return s, s
@@ -382,7 +401,7 @@ def pixel_sums(facet_values: np.ndarray, oversampling: int, halo, shape: Tuple[i
 
 def flatten_beam(geom: TileGeometry, grid, window: Tuple[int, int, int, int], beta0_windows: Sequence[np.ndarray],
                  oversampling: int, halo, out_shape: Tuple[int, int], looks: float = 1.0,
-                 subsamples: Optional[int] = None) -> BeamTileSums:
+                 subsamples=None) -> BeamTileSums:
     """Flatten one beam over a tile.
 
     ``grid``: the beam's radar grid (geometry.RadarGrid: line_of_time, pixel_of_range, lines, pixels,
@@ -390,8 +409,9 @@ def flatten_beam(geom: TileGeometry, grid, window: Tuple[int, int, int, int], be
     polarisation, the beam's beta0 (linear power) over ``window``; NaN or 0 is no data.
     ``subsamples``: each facet's area is spread from s x s points inside it (positions from the local
     gradient of its radar coordinates), which removes most of the beat between the facet lattice and
-    the radar grid at the cost of s^2 cheap scatter-adds (no extra geocoding); None (default) picks s
-    per axis from the facet size in radar cells (see :func:`_distribute_subsampled`).
+    the radar grid at the cost of s^2 cheap scatter-adds (no extra geocoding); an int s, a pair
+    (s_i, s_j), or None (default): s per axis from the tile's typical facet size in radar cells (see
+    :func:`_distribute_subsampled`; a tiled run passes its own, :func:`.driver.plan_settings`).
     """
     l0, l1, p0, p1 = window
     shape = (l1 - l0, p1 - p0)
