@@ -269,29 +269,21 @@ def beam_facet_geometry(radar: RadarInput, grid: OutputGrid, oversampling: int, 
     subpoints, speeds = [], []
     for beam in radar.beams:
         g = beam.grid
-        dl, dp = max(1.0, 0.01 * g.lines), max(1.0, 0.01 * g.pixels)
+        dl, dp = max(1.0, 0.01 * g.lines), max(1.0, 0.01 * g.pixels)      # finite-difference steps
         t = g.first_line_time_s + 0.5 * (g.lines - 1) * g.line_interval_s
-        counts, speed = [], float("nan")
-        for frac in (0.5,):
-            r = g.slant_range_first_m + frac * max(g.pixels - 1 - dp, 0.0) * g.range_spacing_m
-            times = np.array([t, t + dl * g.line_interval_s, t])
-            ranges = np.array([r, r, r + dp * g.range_spacing_m])
-            lat, lon = geolocate(radar.orbit, times, ranges, np.full(3, height_m), g.look_side)
-            x, y = to_map.transform(np.asarray(lon), np.asarray(lat))
-            jac = np.array([[x[1] - x[0], x[2] - x[0]], [y[1] - y[0], y[2] - y[0]]]) / np.array([dl, dp])
-            if not np.isfinite(jac).all() or abs(np.linalg.det(jac)) < 1e-12:
-                continue
-            inv = np.linalg.inv(jac)                       # (line, pixel) per map metre
-            counts.append([subpoint_count(float(np.max(np.abs(inv @ step)))) for step in steps])
-            if frac == 0.5:
-                speed = math.hypot(jac[0, 0], jac[1, 0]) / g.line_interval_s
-        if counts:
-            subpoints.append((int(beam.number), max(c[0] for c in counts), max(c[1] for c in counts)))
-        speeds.append(speed)
-    middle = speeds[len(speeds) // 2] if speeds else float("nan")
-    if not (math.isfinite(middle) and middle > 0):
-        finite = [v for v in speeds if math.isfinite(v) and v > 0]
-        middle = finite[0] if finite else 7000.0
+        r = g.slant_range_first_m + 0.5 * max(g.pixels - 1 - dp, 0.0) * g.range_spacing_m
+        times = np.array([t, t + dl * g.line_interval_s, t])
+        ranges = np.array([r, r, r + dp * g.range_spacing_m])
+        lat, lon = geolocate(radar.orbit, times, ranges, np.full(3, height_m), g.look_side)
+        x, y = to_map.transform(np.asarray(lon), np.asarray(lat))
+        jac = np.array([[x[1] - x[0], x[2] - x[0]], [y[1] - y[0], y[2] - y[0]]]) / np.array([dl, dp])
+        if not np.isfinite(jac).all() or abs(np.linalg.det(jac)) < 1e-12:
+            continue                                       # the tiles then choose their own
+        inv = np.linalg.inv(jac)                           # (line, pixel) per map metre
+        s_i, s_j = (subpoint_count(float(np.max(np.abs(inv @ step)))) for step in steps)
+        subpoints.append((int(beam.number), s_i, s_j))
+        speeds.append(math.hypot(jac[0, 0], jac[1, 0]) / g.line_interval_s)
+    middle = speeds[len(speeds) // 2] if speeds else 7000.0
     return LayoverBins(middle, float(radar.time_span_s()[0])), tuple(subpoints)
 
 
