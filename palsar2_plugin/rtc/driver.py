@@ -42,6 +42,7 @@ from .dem import DemSource, check_dem_covers, lon_lat_transformer, vertex_grid
 from .grid import OutputGrid, Tile, iter_tiles, make_output_grid, tile_count
 from .orbit_poly import OrbitPolynomial
 from .radar_input import RadarInput
+from .relief import CoarseRelief, coarse_relief
 from .stage_times import StageTimes, stage
 from .workspace import Workspace, WorkspacePool
 from .tile import (AREA_FLOOR_FRACTION, MASK_NODATA, LayoverBins, TileLayers, beam_window, flatten_beam, mosaic_beams,
@@ -65,9 +66,7 @@ class RunSettings:
     reach_per_m: float = 0.0            # ground reach (m) per metre of relief
     cell_m: float = 0.0                 # largest radar cell on the ground (m)
     max_halo_facets: int = 512
-    relief_step_px: float = field(default=1.0, repr=False)
-    relief_min: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
-    relief_max: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
+    relief: Optional[CoarseRelief] = field(default=None, repr=False, compare=False)
     #: the run's layover/shadow bin raster and, per beam number, the sub-points (s_i, s_j) per facet:
     #: the same for every tile, so that the product does not depend on the tiling (None / absent:
     #: each tile chooses its own)
@@ -101,30 +100,21 @@ class RunSettings:
         reach_per_m x (its height difference to the tile's, the larger of max_cell - min_tile and
         max_tile - min_cell, + 50 m) >= d_cell; the range reach is the largest such reach, never more
         than the whole relief's (:meth:`halos`)."""
-        if self.relief_min is None or not self.reach_per_m > 0:
+        if self.relief is None or not self.reach_per_m > 0:
             return self.halo_facets
         k = self.oversampling
         reach_px = max(self.halo_facets) / k
-        step = self.relief_step_px
-        r0 = max(int((tile.row0 - reach_px) // step), 0)
-        r1 = int(math.ceil((tile.row1 + reach_px) / step)) + 1
-        c0 = max(int((tile.col0 - reach_px) // step), 0)
-        c1 = int(math.ceil((tile.col1 + reach_px) / step)) + 1
-        lo = self.relief_min[r0:r1, c0:c1]
-        hi = self.relief_max[r0:r1, c0:c1]
+        step = self.relief.step_px
+        lo, hi, rows, cols = self.relief.cells(tile.row0 - reach_px, tile.row1 + reach_px, tile.col0 - reach_px,
+                                               tile.col1 + reach_px)
         if lo.size == 0 or not np.isfinite(lo).any():
             return self.halos(50.0)
-        # the tile's own heights: the coarse cells it touches
-        t0, t1 = int(tile.row0 // step), max(int(math.ceil(tile.row1 / step)), int(tile.row0 // step) + 1)
-        u0, u1 = int(tile.col0 // step), max(int(math.ceil(tile.col1 / step)), int(tile.col0 // step) + 1)
-        own_lo, own_hi = self.relief_min[t0:t1, u0:u1], self.relief_max[t0:t1, u0:u1]
-        if not np.isfinite(own_lo).any():            # no DEM in the tile: the whole neighbourhood's relief
+        own_lo, own_hi, _, _ = self.relief.cells(tile.row0, tile.row1, tile.col0, tile.col1)
+        if own_lo.size == 0 or not np.isfinite(own_lo).any():   # no DEM in the tile: the neighbourhood's relief
             own_lo, own_hi = lo, hi
         tile_min, tile_max = float(np.nanmin(own_lo)), float(np.nanmax(own_hi))
         # distance (m) from each coarse cell's nearest point to the tile
         pixel_m = self.facet_size_m * k
-        rows = np.arange(r0, r0 + lo.shape[0]) * step
-        cols = np.arange(c0, c0 + lo.shape[1]) * step
         gap_r = np.maximum(np.maximum(tile.row0 - (rows + step), rows - tile.row1), 0.0)
         gap_c = np.maximum(np.maximum(tile.col0 - (cols + step), cols - tile.col1), 0.0)
         distance_m = np.hypot(gap_r[:, None], gap_c[None, :]) * pixel_m
@@ -230,27 +220,6 @@ def correct_tile(grid: OutputGrid, tile: Tile, dem: DemSource, radar: RadarInput
         return mosaic_beams(geom, sums, len(polarisations), k, halo, tile.shape, gaps)
 
 
-def _coarse_relief(dem: DemSource, grid: OutputGrid, cells: int = 256):
-    """(min heights, max heights, step in output pixels): the DEM's extreme heights (as stored) in
-    coarse cells of ``step`` x ``step`` output pixels (at most ``cells`` per side); NaN without DEM."""
-    import rasterio
-    from rasterio.warp import Resampling, reproject
-
-    step = max(1.0, max(grid.width, grid.height) / float(cells))
-    shape = (max(1, int(math.ceil(grid.height / step))), max(1, int(math.ceil(grid.width / step))))
-    transform = grid.transform * grid.transform.scale(step)
-    out = []
-    ds = dem._dataset()
-    for how in (Resampling.min, Resampling.max):
-        arr = np.full(shape, np.nan, dtype=np.float32)
-        # from the band itself: GDAL's warper reads the DEM in chunks (bounded memory)
-        reproject(source=rasterio.band(ds, dem.band), destination=arr, src_nodata=dem.nodata,
-                  dst_transform=transform, dst_crs=grid.crs, dst_nodata=np.nan, resampling=how,
-                  warp_mem_limit=256)
-        out.append(arr)
-    return out[0], out[1], step
-
-
 def beam_facet_geometry(radar: RadarInput, grid: OutputGrid, oversampling: int, height_m: float = 0.0
                         ) -> Tuple[LayoverBins, Tuple[Tuple[int, int, int], ...]]:
     """What every tile of a run must share, from each beam's geometry at its centre on the ellipsoid
@@ -345,8 +314,6 @@ def plan_settings(grid: OutputGrid, dem: DemSource, radar: RadarInput, oversampl
     """Facet size, halo, tile shape and gap dilation for a run (see the module docstring)."""
     k = max(1, int(oversampling))
     facet = grid.pixel_size_m / k
-    rmin, rmax, step = _coarse_relief(dem, grid)
-    relief = (float(np.nanmax(rmax) - np.nanmin(rmin)) if np.isfinite(rmin).any() else 0.0) + 50.0
     near, far = radar.incidence_range_deg()
     near, far = max(near, 10.0), min(max(far, near), 80.0)
     reach_per_m = max(1.0 / math.tan(math.radians(near)), math.tan(math.radians(far)))
@@ -355,12 +322,18 @@ def plan_settings(grid: OutputGrid, dem: DemSource, radar: RadarInput, oversampl
     rx, ry = range_direction(radar, grid)
     gap = int(math.ceil(2.0 * cell / facet)) + 1
     base = RunSettings(k, (0, 0), 0, 0, facet, gap, (rx, ry), reach_per_m, cell, max_halo_facets)
+    # the relief out to the largest halo any relief could ask for, beyond the grid too
+    relief_map = coarse_relief(dem, grid, margin_px=max(base.halos(1e9)) / k + 1.0)
+    if relief_map.has_heights():
+        relief = float(np.nanmax(relief_map.max_m) - np.nanmin(relief_map.min_m)) + 50.0
+        typical_height = float(np.nanmedian(relief_map.min_m))
+    else:
+        relief, typical_height = 50.0, 0.0
     halo_rows, halo_cols = base.halos(relief)
     tile_rows, tile_cols = tile_shape(tile_size, k, (halo_rows, halo_cols), abs(rx) >= abs(ry))
-    typical_height = float(np.nanmedian(rmin)) if np.isfinite(rmin).any() else 0.0
     bins, subpoints = beam_facet_geometry(radar, grid, k, typical_height)
     return RunSettings(k, (halo_rows, halo_cols), tile_rows, tile_cols, facet, gap, (rx, ry), reach_per_m, cell,
-                       max_halo_facets, step, rmin, rmax, bins, subpoints)
+                       max_halo_facets, relief_map, bins, subpoints)
 
 
 def _wkt_polygon(points: Sequence[Tuple[float, float]]) -> str:

@@ -268,10 +268,11 @@ def test_halo_shrinks_on_flat_tiles_and_spans_the_reach_near_relief(tmp_path):
 
 
 
-def test_halo_reaches_only_where_heights_can_meet_and_tiles_do_not_show(tmp_path):
+def test_halo_reaches_only_where_heights_can_meet_and_tiles_and_aois_do_not_show(tmp_path):
     """Relief-aware halo: a tile gets the range reach of the neighbours whose height difference to
     it can bridge their distance (layover partners, shadow casters), less than the neighbourhood's
-    whole relief would give; and the product is the same whatever the tiling (no partner lost)."""
+    whole relief would give; and the product is the same whatever the tiling (no partner lost), and
+    in an AOI that stops short of the peak which lays over into it and shades it."""
     from palsar2_plugin.rtc.dem import DemSource
     from palsar2_plugin.rtc.driver import plan_settings
     from palsar2_plugin.rtc.grid import iter_tiles, make_output_grid
@@ -284,11 +285,10 @@ def test_halo_reaches_only_where_heights_can_meet_and_tiles_do_not_show(tmp_path
     settings = plan_settings(grid, DemSource(dem, "ellipsoid"), radar, 2, 32)
     old_rule = {}
     for t in iter_tiles(grid, settings.tile_rows, settings.tile_cols):
-        k, step = settings.oversampling, settings.relief_step_px
-        reach_px = max(settings.halo_facets) / k
-        r0, c0 = max(int((t.row0 - reach_px) // step), 0), max(int((t.col0 - reach_px) // step), 0)
-        r1, c1 = int(np.ceil((t.row1 + reach_px) / step)) + 1, int(np.ceil((t.col1 + reach_px) / step)) + 1
-        relief = float(np.nanmax(settings.relief_max[r0:r1, c0:c1]) - np.nanmin(settings.relief_min[r0:r1, c0:c1]))
+        reach_px = max(settings.halo_facets) / settings.oversampling
+        lo, hi, _, _ = settings.relief.cells(t.row0 - reach_px, t.row1 + reach_px, t.col0 - reach_px,
+                                             t.col1 + reach_px)
+        relief = float(np.nanmax(hi) - np.nanmin(lo))                   # the whole neighbourhood's relief
         old_rule[(t.row0, t.col0)] = (settings.halos(relief + 50.0), settings.halo_for(t))
     assert settings.halo_facets[1] >= 150                      # ~1.4 km of relief: ~2 km of reach
     assert all(new[1] <= old[1] for old, new in old_rule.values())
@@ -306,6 +306,23 @@ def test_halo_reaches_only_where_heights_can_meet_and_tiles_do_not_show(tmp_path
     both = np.isfinite(g_small) & np.isfinite(g_one)
     assert both.sum() > 0.9 * np.isfinite(g_one).sum()
     np.testing.assert_allclose(g_small[both], g_one[both], rtol=1e-4)
+
+    # an AOI ending 500 m before the peak, on its near-range side
+    with rasterio.open(one["gamma0"]["HH"]) as ds:
+        left, top = ds.transform.c, ds.transform.f
+    dem_one = np.where(np.isfinite(_read(one["dem"])), _read(one["dem"]), -1.0)
+    peak_col = int(np.argmax(dem_one.max(axis=0)))
+    r0, r1, c0, c1 = 10, 200, 10, peak_col - 20
+    aoi = terrain_correct(radar, dem, str(tmp_path / "aoi"), height_reference="ellipsoid", pixel_size_m=PIXEL,
+                          extent=(left + c0 * PIXEL, top - r1 * PIXEL, left + c1 * PIXEL, top - r0 * PIXEL))
+    g_aoi, mask_aoi = _read(aoi["gamma0"]["HH"]), _read(aoi["mask"])
+    assert g_aoi.shape == (r1 - r0, c1 - c0)
+    window = (slice(r0, r1), slice(c0, c1))
+    assert (mask_one[window] == 2).sum() > 20                  # the peak's layover reaches into the AOI
+    assert (mask_aoi != mask_one[window]).sum() <= 2
+    both = np.isfinite(g_aoi) & np.isfinite(g_one[window])
+    assert both.sum() > 0.9 * np.isfinite(g_one[window]).sum()
+    np.testing.assert_allclose(g_aoi[both], g_one[window][both], rtol=1e-4)
 
 
 def test_tiles_outside_every_beam_are_skipped(flat_run):
