@@ -193,9 +193,12 @@ def dem_vertex_ecef(data, lattice_rows, lattice_cols, coarse, shape, workspace=N
 
 @_jit
 def _facet_geometry(vx, vy, vz, h, seed_ri, seed_rw, seed_ci, seed_cw, seed_t, coeffs, t_mid, half, lo, hi,
-                    one_minus_e2, out):
+                    one_minus_e2, out, extremes):
     """out: (16, ny, nx) float64 rows: time, range, along, a_gamma, a_sigma, cos_lia, cos_ell,
     ax, ay, az, lx, ly, lz, h_c, look key, ground. NaN where a corner is NaN (h_c: the mean height).
+    extremes: (3,) set to the smallest cos(slope) (facet normal . ellipsoid normal) and the largest
+    and smallest cos(ellipsoid incidence) of the finite, non-degenerate facets (1, -inf, inf if
+    there is none).
     The look key is -cos(look angle): it orders facets as the look angle does, without an arccos
     (see :func:`layover_shadow`'s ``look_is_minus_cosine``).
     Newton starts from the seed lattice ``seed_t`` (>= 2 x 2, finite) interpolated bilinearly with
@@ -209,6 +212,9 @@ def _facet_geometry(vx, vy, vz, h, seed_ri, seed_rw, seed_ci, seed_cw, seed_t, c
     ih = 1.0 / half
     ih2 = ih * ih
     seed_row = np.empty(seed_t.shape[1])
+    min_cos_slope = 1.0
+    max_cos_ell = -np.inf
+    min_cos_ell = np.inf
     for i in range(ny):
         ki = seed_ri[i]
         wi = seed_rw[i]
@@ -288,25 +294,34 @@ def _facet_geometry(vx, vy, vz, h, seed_ri, seed_rw, seed_ci, seed_cw, seed_t, c
             cos_a = -(dx * sx + dy * sy + dz * sz) * inv_rng / s_norm
             cos_a = min(max(cos_a, -1.0), 1.0)
             gx = cx - hc * ux - sx; gy = cy - hc * uy - sy; gz = cz - hc * uz - sz
+            cos_ell = ux * lx + uy * ly + uz * lz
+            if a_sigma > 0:
+                min_cos_slope = min(min_cos_slope, (ax * ux + ay * uy + az * uz) / a_sigma)
+                max_cos_ell = max(max_cos_ell, cos_ell)
+                min_cos_ell = min(min_cos_ell, cos_ell)
             out[0, i, j] = t
             out[1, i, j] = rng
             out[2, i, j] = (v2 - (dx * sax + dy * say + dz * saz)) / math.sqrt(v2)
             out[3, i, j] = max(proj, 0.0)
             out[4, i, j] = a_sigma
             out[5, i, j] = proj / a_sigma
-            out[6, i, j] = ux * lx + uy * ly + uz * lz
+            out[6, i, j] = cos_ell
             out[7, i, j] = ax; out[8, i, j] = ay; out[9, i, j] = az
             out[10, i, j] = lx; out[11, i, j] = ly; out[12, i, j] = lz
             out[13, i, j] = hc
             out[14, i, j] = -cos_a
             out[15, i, j] = math.sqrt(gx * gx + gy * gy + gz * gz)
+    extremes[0] = min_cos_slope
+    extremes[1] = max_cos_ell
+    extremes[2] = min_cos_ell
 
 
-def facet_geometry(vx, vy, vz, h, seeds, orbit, one_minus_e2, workspace=None):
+def facet_geometry(vx, vy, vz, h, seeds, orbit, one_minus_e2, workspace=None, extremes=None):
     """Per-facet geometry rows (see ``_facet_geometry``) from ECEF vertices (m), vertex heights (m),
     seed times (s): an array (ny, nx) or a :class:`.geocode.SeedLattice` (interpolated here, no
     full-size seed array), and an :class:`.orbit_poly.OrbitPolynomial`. Seeds that are not finite
-    start from the orbit's middle time."""
+    start from the orbit's middle time. ``extremes``: a (3,) array to receive the steepest facet's
+    cos(slope) and the largest and smallest cos(ellipsoid incidence) (see ``_facet_geometry``)."""
     ny, nx = vx.shape[0] - 1, vx.shape[1] - 1
     if isinstance(seeds, np.ndarray):
         rows, cols, times = np.arange(ny), np.arange(nx), seeds
@@ -327,7 +342,8 @@ def facet_geometry(vx, vy, vz, h, seeds, orbit, one_minus_e2, workspace=None):
                     row_index, row_weight, col_index, col_weight, np.ascontiguousarray(times),
                     np.ascontiguousarray(orbit.coeffs, dtype=np.float64),
                     float(orbit.t_mid_s), float(orbit.half_span_s), float(orbit.t_mid_s - orbit.half_span_s),
-                    float(orbit.t_mid_s + orbit.half_span_s), float(one_minus_e2), out)
+                    float(orbit.t_mid_s + orbit.half_span_s), float(one_minus_e2), out,
+                    extremes if extremes is not None else np.empty(3))
     return out
 
 

@@ -42,6 +42,7 @@ numpy code below is the reference and the fallback, and both give the same layer
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -55,7 +56,7 @@ from .geocode import (azimuth_spacing_factor, look_angle_rad, seed_lattice_from_
                       zero_doppler)
 from .layover_shadow import layover_shadow as layover_shadow_numpy
 from .orbit_poly import OrbitPolynomial
-from .workspace import Workspace
+from .workspace import Workspace, scratch
 
 MASK_NODATA, MASK_VALID, MASK_LAYOVER, MASK_SHADOW, MASK_OCEAN, MASK_INVALID = 0, 1, 2, 3, 4, 5
 
@@ -213,19 +214,56 @@ def _tile_geometry_compiled(vx, vy, vz, height_m, orbit: OrbitPolynomial, facet_
     finite = np.isfinite(seeds.time_s)
     # a short polynomial over the solved lattice times (+- its margin covers the facets in between)
     local = orbit.local(float(seeds.time_s[finite].min()), float(seeds.time_s[finite].max())) if finite.any() else orbit
-    g = kernels.facet_geometry(vx, vy, vz, height_m, seeds, local, 1.0 - WGS84_E2, workspace)
+    extremes = np.empty(3)
+    g = kernels.facet_geometry(vx, vy, vz, height_m, seeds, local, 1.0 - WGS84_E2, workspace, extremes)
     time_s, rng, along, a_gamma, a_sigma, cos_lia, cos_ell = g[:7]
     look, ground = g[14], g[15]
-    v_mean = bins.along_track_speed_m_s if bins else _typical_along_track_speed(along, valid)
     tol = 0.5 * facet_size_m if layover_tolerance_m is None else layover_tolerance_m
-    layover, shadow = kernels.layover_shadow(time_s, ground, rng, look, azimuth_bin_s=0.5 * facet_size_m / v_mean,
-                                             tolerance_m=tol, workspace=workspace, look_is_minus_cosine=True,
-                                             time_origin_s=bins.time_origin_s if bins else None)
+    if too_gentle_for_layover_or_shadow(*extremes, tolerance_facets=tol / facet_size_m):
+        layover, shadow = scratch(workspace, "layover shadow", (2,) + time_s.shape, np.bool_)
+        layover.fill(False)
+        shadow.fill(False)
+    else:
+        v_mean = bins.along_track_speed_m_s if bins else _typical_along_track_speed(along, valid)
+        layover, shadow = kernels.layover_shadow(time_s, ground, rng, look,
+                                                 azimuth_bin_s=0.5 * facet_size_m / v_mean, tolerance_m=tol,
+                                                 workspace=workspace, look_is_minus_cosine=True,
+                                                 time_origin_s=bins.time_origin_s if bins else None)
     lit = valid & ~shadow
     a_gamma[~lit] = 0.0
     a_sigma[~(lit & (cos_lia > 0))] = 0.0
     return TileGeometry(time_s, rng, along, a_gamma, a_sigma, cos_lia, cos_ell, (g[7], g[8], g[9]),
                         (g[10], g[11], g[12]), g[13], layover, shadow, valid)
+
+
+#: Degrees kept between a tile's steepest facet and the slope at which layover or shadow could be
+#: flagged (:func:`too_gentle_for_layover_or_shadow`): covers Earth curvature and second-order terms.
+GENTLE_SLOPE_MARGIN_DEG = 5.0
+
+
+def too_gentle_for_layover_or_shadow(min_cos_slope: float, max_cos_incidence: float, min_cos_incidence: float,
+                                     tolerance_facets: float = 0.5) -> bool:
+    """True when no facet of a tile can be flagged layover or shadow, so the search can be skipped.
+
+    ``min_cos_slope``: cos of the steepest facet's slope S (normal against the ellipsoid normal);
+    ``max_cos_incidence`` / ``min_cos_incidence``: cos of the smallest / largest ellipsoid incidence
+    angle theta; ``tolerance_facets``: the search's tolerance t in facets f. Two facets d metres
+    apart differ in height by dh <= tan(S) d. The search compares a facet with those nearer in ground
+    range by g >= 0 and within one facet along azimuth: their slant ranges differ by about
+    -g sin(theta) + dh cos(theta), their look angles (times the range) by -g cos(alpha) + dh sin(alpha)
+    (look angle alpha < theta); a flag needs one of them above t f. For g large neither can be while
+    S < theta and S < 90 deg - theta; for g -> 0 while tan(S) cos(theta) < t and tan(S) sin(theta) < t.
+    The rule keeps :data:`GENTLE_SLOPE_MARGIN_DEG` below all four, at the tile's extreme incidences."""
+    values = (min_cos_slope, max_cos_incidence, min_cos_incidence)
+    if not (all(np.isfinite(v) for v in values) and 0.0 < min_cos_incidence <= max_cos_incidence <= 1.0):
+        return False
+    slope = math.degrees(math.acos(min(max(min_cos_slope, -1.0), 1.0)))
+    theta_min = math.degrees(math.acos(max_cos_incidence))
+    theta_max = math.degrees(math.acos(min_cos_incidence))
+    sin_max = math.sin(math.radians(theta_max))
+    limit = min(theta_min, 90.0 - theta_max, math.degrees(math.atan(tolerance_facets / max_cos_incidence)),
+                math.degrees(math.atan(tolerance_facets / sin_max)) if sin_max > 0 else 90.0)
+    return slope < limit - GENTLE_SLOPE_MARGIN_DEG
 
 
 def radar_axes(grid) -> Tuple[float, float, float, float]:

@@ -253,3 +253,62 @@ def test_dem_vertex_positions_are_geodetic_to_ecef_of_the_heights(tmp_path, monk
         ok = np.isfinite(h)
         np.testing.assert_array_equal(np.isnan(got), ~ok)
         assert float(np.max(np.abs(got[ok] - ref[..., c][ok]))) < 1e-3        # metres
+
+
+def _lattice_flags_and_extremes(orbit, heights, lat, lon, facet_m):
+    """The layover/shadow search run in full (never skipped) on a lattice, and the extremes the
+    geometry kernel reports for the gentle-slope rule."""
+    from palsar2_plugin.geometry.ellipsoid import WGS84_E2
+    from palsar2_plugin.rtc.geocode import seed_lattice_from_vertices
+    from palsar2_plugin.rtc.orbit_poly import OrbitPolynomial
+
+    poly = OrbitPolynomial.fit(orbit.position_velocity_acceleration, -20, 20)
+    vx, vy, vz = kernels.vertex_ecef(lat, lon, heights)
+    seeds = seed_lattice_from_vertices((vx, vy, vz), poly)
+    extremes = np.empty(3)
+    g = kernels.facet_geometry(vx, vy, vz, heights, seeds, poly, 1.0 - WGS84_E2, None, extremes)
+    v = float(np.nanmedian(g[2]))
+    layover, shadow = kernels.layover_shadow(g[0], g[15], g[1], g[14], azimuth_bin_s=0.5 * facet_m / v,
+                                             tolerance_m=0.5 * facet_m, look_is_minus_cosine=True)
+    return int(layover.sum()), int(shadow.sum()), extremes
+
+
+@needs_numba
+@pytest.mark.parametrize("incidence_deg", [25.0, 35.0, 55.0])
+def test_gentle_slope_rule_never_skips_a_tile_that_has_layover_or_shadow(incidence_deg):
+    """tile.too_gentle_for_layover_or_shadow lets a tile skip the layover/shadow search: planes
+    tilted in every direction just below the rule's limit, with a ripple, never have a flag the
+    search would find; planes a little steeper than the bound the rule keeps are flagged, and
+    are not skipped."""
+    from palsar2_plugin.rtc.synthetic import circular_orbit
+    from palsar2_plugin.rtc.tile import GENTLE_SLOPE_MARGIN_DEG, too_gentle_for_layover_or_shadow
+
+    orbit = circular_orbit(36.0, 138.5, incidence_deg)
+    n, facet_m = 90, 5.0
+    north = (np.arange(n + 1) - n / 2) * facet_m
+    east = (np.arange(n + 1) - n / 2) * facet_m
+    lat = 36.0 + north[:, None] / 111_000.0 + 0 * east[None, :]
+    lon = 138.5 + east[None, :] / (111_000.0 * np.cos(np.radians(36.0))) + 0 * north[:, None]
+    e, nn = np.meshgrid(east, north)
+    theta = np.radians(incidence_deg)
+    bound = min(incidence_deg, 90.0 - incidence_deg, np.degrees(np.arctan(0.5 / np.cos(theta))),
+                np.degrees(np.arctan(0.5 / np.sin(theta))))
+    skipped = 0
+    for azimuth_deg in range(0, 360, 30):                  # direction the plane rises to
+        a = np.radians(azimuth_deg)
+        along = e * np.cos(a) + nn * np.sin(a)
+        for slope_deg in (bound - GENTLE_SLOPE_MARGIN_DEG - 1.0, bound - 0.5 * GENTLE_SLOPE_MARGIN_DEG):
+            ripple = 0.3 * facet_m * np.sin(2 * np.pi * e / (9 * facet_m)) * np.sin(2 * np.pi * nn / (7 * facet_m))
+            h = 500.0 + np.tan(np.radians(slope_deg)) * along + np.tan(np.radians(1.0)) * ripple
+            layover, shadow, ext = _lattice_flags_and_extremes(orbit, h, lat, lon, facet_m)
+            if too_gentle_for_layover_or_shadow(*ext):
+                skipped += 1
+                assert layover == 0 and shadow == 0, (azimuth_deg, slope_deg, layover, shadow)
+    assert skipped >= 12                                    # the gentler planes are all skipped
+    # range is east for this north-going right-looking orbit: rising eastwards faces the radar
+    # (layover once steeper than theta), falling eastwards faces away (shadow beyond 90 deg - theta)
+    for h, expect in ((500.0 + np.tan(theta + np.radians(3.0)) * e, "layover"),
+                      (500.0 - np.tan(np.pi / 2 - theta + np.radians(3.0)) * e, "shadow")):
+        layover, shadow, ext = _lattice_flags_and_extremes(orbit, h, lat, lon, facet_m)
+        assert {"layover": layover, "shadow": shadow}[expect] > 1000, (layover, shadow)
+        assert not too_gentle_for_layover_or_shadow(*ext)
