@@ -37,7 +37,9 @@ Speed: when numba imports (and PALSAR2_NO_NUMBA is not set) the stages run as th
 kernels of :mod:`.kernels` (one loop per facet for the geometry, direct binning for layover/shadow,
 sub-point distribution into one window, read-back and pixel sums over the core facets only); the
 numpy code below is the reference and the fallback, and both give the same layers
-(tests/core/test_rtc_kernels.py). bench/bench_rtc.py measures both.
+(tests/core/test_rtc_kernels.py). bench/bench_rtc.py measures both. The compiled path skips the
+layover/shadow search on a tile whose steepest facet is too gentle for either
+(:func:`too_gentle_for_layover_or_shadow`; most tiles of most scenes).
 """
 
 from __future__ import annotations
