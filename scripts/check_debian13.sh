@@ -6,7 +6,8 @@
 #   sudo scripts/check_debian13.sh scripts/demo.sh    # the main job
 #
 # The chroot (CHROOT, default /var/tmp/palsar2-trixie, ~2.5 GB) is kept for the next run; the
-# committed HEAD of this checkout is cloned into it afresh each time, with ../shared beside it.
+# committed HEAD of this checkout is cloned into it afresh each time (nothing beside it: the tests read
+# only the repository).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CHROOT=${CHROOT:-/var/tmp/palsar2-trixie}
@@ -39,7 +40,6 @@ done
 rm -rf "$CHROOT/work"
 mkdir -p "$CHROOT/work"
 git clone -q "$ROOT" "$CHROOT/work/main"
-[ -d "$ROOT/../shared" ] && cp -r "$ROOT/../shared" "$CHROOT/work/shared"
 
 chroot "$CHROOT" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
   SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt PIP_CERT=/etc/ssl/certs/ca-certificates.crt /bin/bash -c '

@@ -16,7 +16,7 @@ ln -s "$ROOT" "$QGIS_HOME/plugins/palsar2_scansar"
 export QGIS_PLUGINPATH="$QGIS_HOME/plugins" QGIS_CUSTOM_CONFIG_PATH="$QGIS_HOME/profile"
 "$QGIS_PROCESS" plugins enable palsar2_scansar >/dev/null
 
-DEM="$ROOT/palsar2_plugin/data/demo/hakone_aster_gdem2_1arcsec.tif"   # ASTER GDEM v2 (METI and NASA), EGM96 heights
+DEM="$ROOT/tests/data/dem/hakone_aster_gdem2_1arcsec.tif"   # ASTER GDEM v2 (METI and NASA), EGM96 heights; see tests/data/README.md
 
 echo "== 1/3 JAXA's free disaster-event scenes (Taiwan 2024, Noto 2024, Turkey-Syria 2023)"
 "$QGIS_PROCESS" run palsar2:eventscenes -- EVENT=0 OUTPUT="$OUT/event_scenes.gpkg" >/dev/null

@@ -1,6 +1,6 @@
 """G-Portal CSW client against a loopback CSW-like endpoint: paging, mapping, empty and malformed answers."""
 
-from shared_data import SHARED_DATA
+from sample_data import GPORTAL_EXAMPLE
 import copy
 import json
 from datetime import datetime, timezone
@@ -14,7 +14,7 @@ from palsar2_plugin.catalog.gportal import (DatasetEntry, GPortalCatalog, SftpPa
 from palsar2_plugin.catalog.query import SearchQuery
 from servers.fixtures import http_server  # noqa: F401
 
-EXAMPLE = json.loads((SHARED_DATA / "catalog/gportal_csw_getrecords_example_GCOM-C_abridged.json").read_text())
+EXAMPLE = json.loads(GPORTAL_EXAMPLE.read_text())
 UTC = timezone.utc
 
 

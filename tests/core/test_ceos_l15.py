@@ -1,7 +1,7 @@
 """L1.5: 16-bit amplitude lines behind the 192-byte processed prefix, the L1.5 calibration formula and
 the map georeferencing, on a copy of the real JAXA sample whose image files get a few real line records."""
 
-from shared_data import SHARED_DATA
+from sample_data import CEOS_L15
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,11 +17,10 @@ from palsar2_plugin.ceos.image import ImageReader, iter_multilooked_intensity
 from palsar2_plugin.ceos.linerecords import line_dtype
 from palsar2_plugin.errors import Palsar2Error
 
-SAMPLE = (SHARED_DATA / "ceos/0000022708_001001_ALOS2015976960-140909")
+SAMPLE = CEOS_L15
 STEM = "ALOS2015976960-140909-FBDR1.5GUA"
 LINES, PIXELS = 16, 12
 DN = 14125   # DN^2 * 10^(-83/10) = 0.99997: sigma0 = 0 dB
-pytestmark = pytest.mark.skipif(not SAMPLE.is_dir(), reason="shared JAXA sample not mounted")
 
 
 def _image_with_lines(fdr: bytes, pol: str) -> bytes:

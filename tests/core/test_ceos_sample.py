@@ -1,6 +1,6 @@
 """The real JAXA L1.5 FBD sample (© JAXA, via pyroSAR's test data): layouts byte for byte and metadata."""
 
-from shared_data import SHARED_DATA
+from sample_data import CEOS_L15
 import struct
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,9 +12,8 @@ from palsar2_plugin.ceos import layouts as L
 from palsar2_plugin.ceos import open_product
 from palsar2_plugin.ceos.reader import parse_leader, parse_volume_directory, walk_records
 
-SAMPLE = (SHARED_DATA / "ceos/0000022708_001001_ALOS2015976960-140909")
+SAMPLE = CEOS_L15
 STEM = "ALOS2015976960-140909-FBDR1.5GUA"
-pytestmark = pytest.mark.skipif(not SAMPLE.is_dir(), reason="shared JAXA sample not mounted")
 
 
 def _reencode_mismatches(layout, record):

@@ -1,7 +1,7 @@
 """Change detection: speckle filters, log-ratio, synthetic pre/post pairs with a known patch (no QGIS)."""
 
 from __future__ import annotations
-from shared_data import SHARED_DATA
+from sample_data import L22
 
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from osgeo import ogr
 from palsar2_plugin.change import detect, filters, logratio, sources
 from palsar2_plugin.nrb import jaxa_synthetic
 
-SUMMARY = (SHARED_DATA / "l22/ALOS2437590500-220630_WWDR2.2GUA_summary.xml")
+SUMMARY = (L22 / "ALOS2437590500-220630_WWDR2.2GUA_summary.xml")
 PIXEL_AREA = 25.0 * 25.0
 
 

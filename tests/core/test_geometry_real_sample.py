@@ -1,6 +1,6 @@
 """Our orbit interpolation and zero-Doppler geometry against JAXA's own numbers on a real product.
 
-Sample: ../shared/data/ceos/0000022708_001001_ALOS2015976960-140909 (L1.5 FBD, ascending,
+Sample: tests/data/ceos/0000022708_001001_ALOS2015976960-140909 (L1.5 FBD, ascending,
 right-looking, 2014-09-09; complete leader and summary.txt). The few leader fields needed are
 read here by a small local helper (format notes §2, §5, §6) so that this test checks the
 geometry independently of the CEOS reader.
@@ -12,7 +12,7 @@ What JAXA gives and what we compare:
 The agreement is printed (run pytest with -s to see it).
 """
 
-from shared_data import SHARED_DATA
+from sample_data import CEOS_L15
 import struct
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -25,7 +25,7 @@ from palsar2_plugin.geometry.orbit import Orbit
 from palsar2_plugin.geometry.range_doppler import (ellipsoid_incidence_deg, geolocate, side_of_track,
                                                    zero_doppler_time)
 
-SAMPLE = SHARED_DATA / "ceos" / "0000022708_001001_ALOS2015976960-140909"
+SAMPLE = CEOS_L15
 LEADER = SAMPLE / "LED-ALOS2015976960-140909-FBDR1.5GUA"
 
 

@@ -1,7 +1,7 @@
 """NRB reader: JAXA L2.2 / L2.1 recognition, calibration VRTs, bad inputs (no QGIS)."""
 
 from __future__ import annotations
-from shared_data import SHARED_DATA
+from sample_data import L22
 
 import os
 import shutil
@@ -15,7 +15,6 @@ import rasterio
 from palsar2_plugin.nrb import jaxa_l22, jaxa_synthetic, reader, reader_layers, vrt
 from palsar2_plugin.nrb.reader_model import KIND_JAXA_L21, KIND_JAXA_L22
 
-L22 = SHARED_DATA / "l22"
 SUMMARY = L22 / "ALOS2437590500-220630_WWDR2.2GUA_summary.xml"
 KML = L22 / "ALOS2437590500-220630-WWDR2.2GUA.kml"
 STEM = "ALOS2437590500-220630_WWDR2.2GUA"

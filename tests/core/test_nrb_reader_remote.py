@@ -5,7 +5,7 @@ this process could not answer.
 """
 
 from __future__ import annotations
-from shared_data import SHARED_DATA
+from sample_data import L22
 
 import json
 import subprocess
@@ -20,7 +20,6 @@ from palsar2_plugin.change import detect, sources
 from palsar2_plugin.nrb import jaxa_synthetic, reader, reader_remote, vrt
 
 TESTS = Path(__file__).resolve().parents[1]
-L22 = (SHARED_DATA / "l22")
 STEM = "ALOS2437590500-220630_WWDR2.2GUA"
 SERVER = """
 import sys, time

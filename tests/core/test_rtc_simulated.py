@@ -10,7 +10,7 @@ by the CEOS reader, calibrated, multilooked and terrain-corrected onto a 25 m UT
 """
 
 from __future__ import annotations
-from shared_data import SHARED_DATA
+from sample_data import HAKONE_DEM
 
 import json
 from pathlib import Path
@@ -23,11 +23,10 @@ from pyproj import Transformer
 from palsar2_plugin.rtc.scene_input import terrain_correct_product
 from palsar2_plugin.simulate.product import PointTarget, simulate_product
 
-DEM = (SHARED_DATA / "dem/hakone_aster_gdem2_1arcsec.tif")
+DEM = HAKONE_DEM
 TRUTH_DB = -8.0
 TARGET = (35.36, 139.22)          # lat, lon (degrees); height: the DEM's there
 
-pytestmark = pytest.mark.skipif(not DEM.exists(), reason="shared Hakone DEM not available")
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """The simulator's command line over real DEMs, and its products read back by the CEOS reader."""
 
-from shared_data import SHARED_DATA
+from sample_data import DEM
 import json
 import subprocess
 import sys
@@ -14,7 +14,6 @@ from palsar2_plugin.simulate import mode_spec
 from palsar2_plugin.simulate.scene import plan_scene
 
 REPO = Path(__file__).resolve().parents[2]
-DEM = (SHARED_DATA / "dem")
 
 
 def run_cli(*args):

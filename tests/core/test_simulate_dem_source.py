@@ -1,6 +1,6 @@
 """DEM heights for the simulator: geoid -> ellipsoid, bilinear sampling, 0 m outside the DEM."""
 
-from shared_data import SHARED_DATA
+from sample_data import DEM
 import numpy as np
 import pytest
 import rasterio
@@ -10,7 +10,7 @@ from palsar2_plugin.errors import Palsar2Error
 from palsar2_plugin.geoid import geoid_undulation_m
 from palsar2_plugin.simulate.dem_source import DemHeights
 
-SHARED_DEM = str(SHARED_DATA / "dem")
+SAMPLE_DEM = str(DEM)
 
 
 def _write(path, data, transform, crs="EPSG:4326", nodata=None):
@@ -72,12 +72,12 @@ def test_projected_dem_and_half_cell_edge(tmp_path):
 
 
 def test_real_dems_open_and_have_plausible_heights():
-    with DemHeights(f"{SHARED_DEM}/zion_srtm_cgiar_3arcsec.tif") as dem:  # uint16, nodata 65535
+    with DemHeights(f"{SAMPLE_DEM}/zion_srtm_cgiar_3arcsec.tif") as dem:  # uint16, nodata 65535
         lat, lon = dem.centre_lat_lon()
         assert lat == pytest.approx(37.32, abs=0.05) and lon == pytest.approx(-113.05, abs=0.05)
         lo, hi = dem.ellipsoid_height_range()
         assert lo == 0.0 and 2800 < hi < 2900  # 2892 m max, geoid about -20 m in Utah
-    with DemHeights(f"{SHARED_DEM}/hakone_aster_gdem2_1arcsec.tif") as dem:
+    with DemHeights(f"{SAMPLE_DEM}/hakone_aster_gdem2_1arcsec.tif") as dem:
         h = dem.ellipsoid_heights(np.array([35.2334]), np.array([139.0210]))  # outside, to the SW
         assert h[0] == 0.0
 
@@ -88,4 +88,4 @@ def test_unreadable_dem_is_a_clear_error(tmp_path):
     with pytest.raises(Palsar2Error, match="Cannot open the DEM"):
         DemHeights(str(bad))
     with pytest.raises(Palsar2Error, match="Cannot open the DEM"):
-        DemHeights(f"{SHARED_DEM}/FG-GML-5238-74-00-DEM5A-20161001.xml")
+        DemHeights(f"{SAMPLE_DEM}/FG-GML-5238-74-00-DEM5A-20161001_row1.xml")

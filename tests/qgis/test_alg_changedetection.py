@@ -1,7 +1,7 @@
 """``palsar2:changedetection`` in QGIS: products and layers, styles, bad inputs, qgis_process."""
 
 from __future__ import annotations
-from shared_data import SHARED_DATA
+from sample_data import L22
 
 import importlib
 from pathlib import Path
@@ -17,7 +17,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-SUMMARY = (SHARED_DATA / "l22/ALOS2437590500-220630_WWDR2.2GUA_summary.xml")
+SUMMARY = (L22 / "ALOS2437590500-220630_WWDR2.2GUA_summary.xml")
 PRE_STEM = "ALOS2437590500-220630_WWDR2.2GUA"
 POST_STEM = "ALOS2449990500-220922_WWDR2.2GUA"
 ROWS, COLS = 200, 240

@@ -1,7 +1,7 @@
 """``palsar2:downloadscenes`` (HTTP from a loopback bucket, SFTP from a real sshd) and a search -> download model."""
 
 from __future__ import annotations
-from shared_data import SHARED_DATA
+from sample_data import GPORTAL_EXAMPLE, L22
 
 import copy
 import importlib
@@ -23,7 +23,7 @@ from servers.bucket_samples import L22_PREFIX, fill_bucket
 from servers.fixtures import http_server, sshd_server  # noqa: F401
 from servers.http_server import Fault
 
-EXAMPLE = json.loads((SHARED_DATA / "catalog/gportal_csw_getrecords_example_GCOM-C_abridged.json").read_text())
+EXAMPLE = json.loads(GPORTAL_EXAMPLE.read_text())
 SCENE1 = "ALOS2437590501-220611_WWDR2.2GUA"
 
 
@@ -216,12 +216,11 @@ def test_search_download_load_model(http_server, tmp_path, plugin_package):
 
     from servers.bucket_samples import make_item
     synthetic = importlib.import_module(plugin_package.__name__ + ".palsar2_plugin.nrb.jaxa_synthetic")
-    shared = (SHARED_DATA / "l22")
     stem = synthetic.DEFAULT_STEM
     written = synthetic.write_l22_product(
         str(tmp_path / "src"), {"HH": np.full((40, 50), 3000, np.uint16), "HV": np.full((40, 50), 900, np.uint16)},
         mask=np.ones((40, 50), np.uint8), lia_dn=np.full((40, 50), 3500, np.uint16),
-        summary_xml=str(shared / f"{stem}_summary.xml"), kml=str(shared / "ALOS2437590500-220630-WWDR2.2GUA.kml"))
+        summary_xml=str(L22 / f"{stem}_summary.xml"), kml=str(L22 / "ALOS2437590500-220630-WWDR2.2GUA.kml"))
     item = make_item("ALOS2437590500-220630", "WWDR2.2GUA", "2022-06-30T15:58:28.26Z", lon0=122.0, lat0=24.5)
     item["assets"] = {role: {"href": "./" + Path(path).name} for role, path in written.items()}
     http_server.put(L22_PREFIX + stem + ".json", json.dumps(item).encode())

@@ -1,7 +1,7 @@
 """``palsar2:loadnrb`` in QGIS: values, styles, metadata, groups, offscreen render, bad inputs, qgis_process."""
 
 from __future__ import annotations
-from shared_data import SHARED_DATA
+from sample_data import L22
 
 import os
 from pathlib import Path
@@ -22,7 +22,6 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
-L22 = (SHARED_DATA / "l22")
 SUMMARY = L22 / "ALOS2437590500-220630_WWDR2.2GUA_summary.xml"
 KML = L22 / "ALOS2437590500-220630-WWDR2.2GUA.kml"
 STEM = "ALOS2437590500-220630_WWDR2.2GUA"

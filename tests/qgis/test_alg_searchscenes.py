@@ -1,7 +1,7 @@
 """``palsar2:searchscenes`` through processing.run and qgis_process, against a loopback bucket and CSW."""
 
 from __future__ import annotations
-from shared_data import SHARED_DATA
+from sample_data import GPORTAL_EXAMPLE
 
 import copy
 import json
@@ -15,7 +15,7 @@ from qgis.core import (QgsFeature, QgsGeometry, QgsProcessingException, QgsRecta
 from servers.bucket_samples import fill_bucket
 from servers.fixtures import http_server  # noqa: F401
 
-EXAMPLE = json.loads((SHARED_DATA / "catalog/gportal_csw_getrecords_example_GCOM-C_abridged.json").read_text())
+EXAMPLE = json.loads(GPORTAL_EXAMPLE.read_text())
 
 
 def params(server, tmp_path, **kw):

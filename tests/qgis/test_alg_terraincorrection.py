@@ -1,7 +1,7 @@
 """``palsar2:terraincorrection`` through processing.run and qgis_process, on a tiny simulated product."""
 
 from __future__ import annotations
-from shared_data import SHARED_DATA
+from sample_data import HAKONE_DEM
 
 import json
 import math
@@ -16,10 +16,9 @@ from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessin
 
 from palsar2_plugin.simulate.product import simulate_product
 
-DEM = (SHARED_DATA / "dem/hakone_aster_gdem2_1arcsec.tif")
+DEM = HAKONE_DEM
 TRUTH_DB = -8.0
 
-pytestmark = pytest.mark.skipif(not DEM.exists(), reason="shared Hakone DEM not available")
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,10 @@ import pytest
 import rasterio
 from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsRasterLayer
 
-from conftest import ROOT
 from palsar2_plugin.simulate.product import simulate_product
+from sample_data import HAKONE_DEM
 
-DEM = ROOT / "palsar2_plugin" / "data" / "demo" / "hakone_aster_gdem2_1arcsec.tif"  # bundled, EGM96 heights
+DEM = HAKONE_DEM  # EGM96 heights
 TRUTH_DB = -8.0
 MODEL_ID = "palsar2:l11tonrblayers"
 

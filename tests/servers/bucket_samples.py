@@ -1,4 +1,4 @@
-"""Fill a loopback S3-like server with a small open-data bucket built from the shared real samples.
+"""Fill a loopback S3-like server with a small open-data bucket built from the real samples in tests/data.
 
 L2.2: STAC items made from the stactools example item (id, date and footprint changed per scene)
 with small fake COG/XML/KML assets beside them. L1.1: one flat Turkey-2023-style folder whose
@@ -6,15 +6,14 @@ summary.txt is JAXA's real sample with the times changed.
 """
 
 from __future__ import annotations
-from shared_data import SHARED_DATA
+from sample_data import CEOS_L15, L22
 
 import copy
 import json
 from pathlib import Path
 
-SHARED = SHARED_DATA
-ITEM = json.loads((SHARED / "l22/stactools_example_item_ALOS2437590500-220630_WWDR2.2GUA.json").read_text())
-SUMMARY = next((SHARED / "ceos").glob("*/summary.txt")).read_text()
+ITEM = json.loads((L22 / "stactools_example_item_ALOS2437590500-220630_WWDR2.2GUA.json").read_text())
+SUMMARY = (CEOS_L15 / "summary.txt").read_text()
 L22_PREFIX = "palsar2/L2.2/2025/"
 L11_FOLDER = "palsar2-scansar/Turkey-Syria-earthquake/L1.1/"
 L11_STEM = "ALOS2471852900-230217-WBSR1.1__D"
