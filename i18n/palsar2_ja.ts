@@ -619,6 +619,10 @@
       <translation>検索(&amp;R)</translation>
     </message>
     <message>
+      <source>Re&amp;fresh listing</source>
+      <translation>一覧を更新(&amp;F)</translation>
+    </message>
+    <message>
       <source>&amp;Download</source>
       <translation>ダウンロード(&amp;D)</translation>
     </message>
@@ -629,6 +633,10 @@
     <message>
       <source>Search the catalogue for this scene</source>
       <translation>このシーンをカタログで検索します</translation>
+    </message>
+    <message>
+      <source>List the scene's folder in the bucket again now (a listing is otherwise reused for a day)</source>
+      <translation>このシーンのバケット内フォルダを今すぐ一覧し直します(通常、一覧は1日間再利用します)</translation>
     </message>
     <message>
       <source>Download the scene and its archive (pre-event) scene</source>

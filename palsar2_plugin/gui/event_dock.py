@@ -45,7 +45,7 @@ from .i18n import current_language
 CONTEXT = "EventDock"
 
 #: The actions later features provide, in button order.
-ACTION_NAMES = ("search", "download", "load")
+ACTION_NAMES = ("search", "refresh", "download", "load")
 
 #: A handler receives the selected (event, scene).
 ActionHandler = Callable[[core_events.Event, core_events.EventScene], None]
@@ -321,8 +321,11 @@ class EventDock(QgsDockWidget):
         """Hidden action buttons (shown by set_actions_available) and JAXA's credit line."""
         buttons = QHBoxLayout()
         self.buttons: Dict[str, QPushButton] = {}
-        texts = {"search": tr("Sea&rch"), "download": tr("&Download"), "load": tr("&Load")}
+        texts = {"search": tr("Sea&rch"), "refresh": tr("Re&fresh listing"), "download": tr("&Download"),
+                 "load": tr("&Load")}
         tips = {"search": tr("Search the catalogue for this scene"),
+                "refresh": tr("List the scene's folder in the bucket again now (a listing is otherwise reused "
+                              "for a day)"),
                 "download": tr("Download the scene and its archive (pre-event) scene"),
                 "load": tr("Load the downloaded scene into the map")}
         for name in ACTION_NAMES:

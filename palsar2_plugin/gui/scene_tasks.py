@@ -1,19 +1,22 @@
-"""The event dock's "search" and "download" actions, run in the background as QgsTasks.
+"""The event dock's "search", "refresh" and "download" actions, run in the background as QgsTasks.
 
-:class:`DockSceneActions` registers two handlers on the dock (``EventDock.set_actions_available``).
+:class:`DockSceneActions` registers three handlers on the dock (``EventDock.set_actions_available``).
 "search" links the selected event row to the open-data bucket (refreshing the local scene index
-for the row's folder and dates) and adds the footprints to the map with JAXA's attribution;
-"download" does the same and then downloads the products (verified, resumable) into the
-download folder. Both report progress in the QGIS task manager and can be cancelled there.
+for the row's folder and dates; a listing younger than ``opendata/max_age_hours`` is reused) and
+adds the footprints to the map with JAXA's attribution; "refresh" does the same but lists the
+bucket again whatever the age of the stored listing; "download" does the search and then
+downloads the products (verified, resumable) into the download folder. All report progress in
+the QGIS task manager and can be cancelled there.
 Rows that no catalogue source holds show a message saying so.
 
 Settings (QgsSettings, group ``palsar2``): ``index_path``, ``download_folder``,
-``opendata/bucket_url``. Proxies: the QGIS proxy settings.
+``opendata/bucket_url``, ``opendata/max_age_hours`` (24). Proxies: the QGIS proxy settings.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from typing import Callable, Dict, List, Optional, Sequence
 
 from qgis.core import (
@@ -90,9 +93,11 @@ class SceneTask(QgsTask):
     """
 
     def __init__(self, description: str, scene, index_path: str, bucket_url: str,
-                 destination: Optional[str] = None, on_done: Optional[Callable[["SceneTask"], None]] = None):
+                 destination: Optional[str] = None, on_done: Optional[Callable[["SceneTask"], None]] = None,
+                 max_age: timedelta = timedelta(hours=24)):
         super().__init__(description, QgsTask.CanCancel)
         self.scene = scene
+        self.max_age = max_age
         self.index_path = index_path
         self.bucket_url = bucket_url
         self.destination = destination
@@ -113,7 +118,8 @@ class SceneTask(QgsTask):
                 bucket = OpenDataBucket(self.bucket_url, session=session)
                 share = 0.3 if self.destination else 1.0
                 self.records = event_scene_records(self.scene, index, bucket, include_archive=True,
-                                                   progress=self._progress(0.0, share), is_cancelled=self.isCanceled)
+                                                   progress=self._progress(0.0, share), is_cancelled=self.isCanceled,
+                                                   max_age=self.max_age)
             if self.destination and self.records:
                 folders = download_scenes(self.records, self.destination,
                                           session_factory=lambda: make_session(proxies=self.proxies),
@@ -146,17 +152,19 @@ class DockSceneActions:
         self.destination = destination or _setting(
             "download_folder", os.path.join(os.path.expanduser("~"), "PALSAR-2"))
         self.bucket_url = bucket_url or _setting("opendata/bucket_url", endpoints.OPEN_DATA_BUCKET_URL)
+        self.max_age = timedelta(hours=float(_setting("opendata/max_age_hours", "24")))
         self.tasks: List[SceneTask] = []
         self.messages: List[str] = []
 
     def register(self) -> None:
-        """Show the dock's search and download buttons, wired to this object."""
+        """Show the dock's search, refresh and download buttons, wired to this object."""
         if self.dock is not None:
-            self.dock.set_actions_available({"search": self.search, "download": self.download})
+            self.dock.set_actions_available({"search": self.search, "refresh": self.refresh,
+                                             "download": self.download})
 
     def unregister(self) -> None:
         if self.dock is not None:
-            self.dock.set_actions_available({"search": None, "download": None})
+            self.dock.set_actions_available({"search": None, "refresh": None, "download": None})
         for task in list(self.tasks):
             task.cancel()
 
@@ -166,14 +174,15 @@ class DockSceneActions:
         if bar is not None:
             bar.pushMessage(tr("PALSAR-2"), text, level=level, duration=8)
 
-    def _start(self, event, scene, destination: Optional[str]) -> Optional[SceneTask]:
+    def _start(self, event, scene, destination: Optional[str], refresh: bool = False) -> Optional[SceneTask]:
         if link_status(scene) == "none":
             self._message(tr("No catalogue holds scene {} in machine-readable form; JAXA distributes it on "
                              "request (see the event's notes).").format(scene.scene_id), Qgis.Warning)
             return None
         verb = tr("Downloading") if destination else tr("Searching")
         task = SceneTask(f"{verb} {scene.scene_id}", scene, self.index_path, self.bucket_url,
-                         destination=destination, on_done=self._done)
+                         destination=destination, on_done=self._done,
+                         max_age=timedelta(0) if refresh else self.max_age)
         self.tasks.append(task)
         QgsApplication.taskManager().addTask(task)
         return task
@@ -190,6 +199,10 @@ class DockSceneActions:
 
     def search(self, event, scene) -> Optional[SceneTask]:
         return self._start(event, scene, None)
+
+    def refresh(self, event, scene) -> Optional[SceneTask]:
+        """Search, listing the bucket again even if a recent listing is stored."""
+        return self._start(event, scene, None, refresh=True)
 
     def download(self, event, scene) -> Optional[SceneTask]:
         return self._start(event, scene, self.destination)

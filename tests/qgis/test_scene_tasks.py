@@ -40,7 +40,7 @@ def dock_and_actions(plugin_package, http_server, tmp_path):
 def test_search_and_download_from_the_dock(dock_and_actions, http_server, tmp_path, plugin_package):
     fill_bucket(http_server)
     dock, actions = dock_and_actions
-    assert dock.available_actions() == ("search", "download")
+    assert dock.available_actions() == ("search", "refresh", "download")
     assert dock.select_scene(ROW)
     assert dock.trigger_action("search")
     wait_for(actions)
@@ -71,3 +71,28 @@ def test_rows_without_a_source_say_so_and_errors_are_shown(dock_and_actions, htt
     dock.trigger_action("search")
     wait_for(actions)
     assert actions.messages[-1].startswith("Cannot connect to http://127.0.0.1")
+
+
+def test_refresh_lists_the_bucket_again(dock_and_actions, http_server):
+    """A search reuses a listing younger than a day; "refresh" lists the row's folder again at once."""
+    fill_bucket(http_server)
+    dock, actions = dock_and_actions
+
+    def listings():
+        return sum(1 for r in http_server.requests if "list-type=2" in r["query"])
+
+    assert dock.select_scene(ROW)
+    dock.trigger_action("search")
+    wait_for(actions)
+    first = listings()
+    assert first >= 1
+    dock.trigger_action("search")
+    wait_for(actions)
+    assert listings() == first  # the stored listing is reused
+    assert dock.buttons["refresh"].isEnabled()
+    assert dock.trigger_action("refresh")
+    wait_for(actions)
+    assert listings() == 2 * first
+    assert actions.messages[-1] == "1 scenes found and added to the map."
+    for layer in QgsProject.instance().mapLayersByName(f"PALSAR-2 scenes: {ROW}"):
+        QgsProject.instance().removeMapLayer(layer.id())
