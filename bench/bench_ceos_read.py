@@ -47,7 +47,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]   # tests/synthetic: the small product descriptions
 
 import numpy as np  # noqa: E402
 
@@ -208,7 +208,7 @@ def _spawn(*args, path_kind: str = "numba") -> dict:
 
 
 def write_big_beam(folder: Path, size_gb: float, pixels: int) -> Path:
-    from palsar2_plugin.ceos.synthetic import example_description, random_blocks
+    from synthetic.ceos_products import example_description, random_blocks
     from palsar2_plugin.ceos.writer import write_product
 
     reclen = 544 + 8 * pixels

@@ -18,7 +18,7 @@ from palsar2_plugin.ceos.image import ImageReader
 from palsar2_plugin.ceos.reader import (parse_image_descriptor, parse_line_prefix,
                                         parse_volume_directory, scene_from_files)
 from palsar2_plugin.ceos.summary import parse_summary
-from palsar2_plugin.ceos.synthetic import example_description, random_blocks
+from synthetic.ceos_products import example_description, random_blocks
 from palsar2_plugin.ceos.writer import write_product
 from palsar2_plugin.errors import CeosFormatError
 

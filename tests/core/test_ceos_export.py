@@ -10,7 +10,7 @@ import rasterio
 from palsar2_plugin import attribution
 from palsar2_plugin.ceos import open_product
 from palsar2_plugin.ceos.export import default_looks, ellipsoid_incidence, export_product
-from palsar2_plugin.ceos.synthetic import example_description, random_blocks
+from synthetic.ceos_products import example_description, random_blocks
 from palsar2_plugin.ceos.writer import write_product
 from palsar2_plugin.errors import Palsar2Error
 

@@ -9,7 +9,7 @@ import pytest
 
 from palsar2_plugin.ceos import open_product
 from palsar2_plugin.ceos.image import ImageReader, iter_multilooked_intensity, multilook_intensity
-from palsar2_plugin.ceos.synthetic import example_description, random_blocks
+from synthetic.ceos_products import example_description, random_blocks
 from palsar2_plugin.ceos.writer import write_product
 from palsar2_plugin.errors import CeosFormatError
 

@@ -12,7 +12,7 @@ from palsar2_plugin.ceos.image import ImageReader
 from palsar2_plugin.ceos.reader import parse_leader, walk_records
 from palsar2_plugin.ceos.scene import range_pixel_spacing_m
 from palsar2_plugin.ceos.summary import parse_summary, product_file_names
-from palsar2_plugin.ceos.synthetic import example_description, random_blocks
+from synthetic.ceos_products import example_description, random_blocks
 from palsar2_plugin.ceos.writer import write_product
 from palsar2_plugin.errors import Cancelled
 

@@ -11,7 +11,7 @@ import rasterio
 from osgeo import ogr
 
 from palsar2_plugin.change import detect, filters, logratio, sources
-from palsar2_plugin.nrb import jaxa_synthetic
+from synthetic import jaxa_nrb
 
 SUMMARY = (L22 / "ALOS2437590500-220630_WWDR2.2GUA_summary.xml")
 PIXEL_AREA = 25.0 * 25.0
@@ -107,10 +107,10 @@ def pair(tmp_path_factory):
     mask[300:340, 60:100] = 3                      # shadow in both: excluded from the output
     after_mask = mask.copy()
     after_mask[20:40, 380:420] = 2                 # layover only after
-    jaxa_synthetic.write_l22_product(str(base / "pre"), {"HH": _speckled_dn(background, rng),
+    jaxa_nrb.write_l22_product(str(base / "pre"), {"HH": _speckled_dn(background, rng),
                                                          "HV": _speckled_dn(background - 6, rng)},
                                      mask, None, str(SUMMARY))
-    jaxa_synthetic.write_l22_product(str(base / "post"), {"HH": _speckled_dn(after_db, rng),
+    jaxa_nrb.write_l22_product(str(base / "post"), {"HH": _speckled_dn(after_db, rng),
                                                           "HV": _speckled_dn(after_db - 6, rng)},
                                      after_mask, None, stem="ALOS2449990500-220922_WWDR2.2GUA")
     return base
@@ -174,7 +174,7 @@ def test_after_on_another_grid_is_resampled(pair, tmp_path):
         power = dataset.read(1)
     shifted = np.full((ROWS, COLS), np.nan, np.float32)
     shifted[:, 2:] = 10 * np.log10(power[:, :-2]) + 5.0      # +5 dB everywhere
-    path = jaxa_synthetic.write_cog(str(tmp_path / "after_db.tif"), shifted, origin=(374612.5 - 50, 3087012.5),
+    path = jaxa_nrb.write_cog(str(tmp_path / "after_db.tif"), shifted, origin=(374612.5 - 50, 3087012.5),
                                     nodata=float("nan"))
     # GDAL >= 3.10 refuses to update a COG in place unless told that the layout may break
     with rasterio.open(path, "r+", IGNORE_COG_LAYOUT_BREAK="YES") as dataset:
@@ -199,7 +199,7 @@ def test_bad_change_inputs(pair, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(sources.ChangeInputError, match="neither a readable raster nor"):
         sources.resolve_input(str(tmp_path / "empty"), "HH", str(tmp_path), "BEFORE")
-    far = jaxa_synthetic.write_cog(str(tmp_path / "far.tif"), np.ones((10, 10), np.float32), origin=(100000.0, 1000.0))
+    far = jaxa_nrb.write_cog(str(tmp_path / "far.tif"), np.ones((10, 10), np.float32), origin=(100000.0, 1000.0))
     with pytest.raises(sources.ChangeInputError, match="do not overlap"):
         detect.detect_changes(before, sources.resolve_input(far, None, str(tmp_path), "AFTER"),
                               str(tmp_path / "r.tif"))

@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 import rasterio
 
-from palsar2_plugin.nrb import jaxa_l22, jaxa_synthetic, reader, reader_layers, vrt
+from palsar2_plugin.nrb import jaxa_l22, reader, reader_layers, vrt
 from palsar2_plugin.nrb.reader_model import KIND_JAXA_L21, KIND_JAXA_L22
+from synthetic import jaxa_nrb
 
 SUMMARY = L22 / "ALOS2437590500-220630_WWDR2.2GUA_summary.xml"
 KML = L22 / "ALOS2437590500-220630-WWDR2.2GUA.kml"
@@ -38,7 +39,7 @@ def _arrays(seed: int = 0):
 def l22_product(tmp_path):
     hh, hv, mask, lia = _arrays()
     folder = tmp_path / STEM
-    jaxa_synthetic.write_l22_product(str(folder), {"HH": hh, "HV": hv}, mask, lia, str(SUMMARY), str(KML))
+    jaxa_nrb.write_l22_product(str(folder), {"HH": hh, "HV": hv}, mask, lia, str(SUMMARY), str(KML))
     return folder, hh, hv, mask, lia
 
 
@@ -156,7 +157,7 @@ def test_rgb_mask_and_lia_vrts(l22_product, tmp_path):
 def test_overviews_are_exposed_for_large_scenes(tmp_path):
     dn = np.full((1200, 1100), 1000, np.uint16)
     folder = tmp_path / "big"
-    jaxa_synthetic.write_l22_product(str(folder), {"HH": dn}, np.ones(dn.shape, np.uint8))
+    jaxa_nrb.write_l22_product(str(folder), {"HH": dn}, np.ones(dn.shape, np.uint8))
     product = reader.open_product(str(folder))
     with rasterio.open(vrt.backscatter_vrt(product, "HH", "dB", str(tmp_path / "vrt"))) as dataset:
         with rasterio.open(product.backscatter["HH"]) as original:
@@ -170,7 +171,7 @@ def test_l21_product_is_sigma0_same_formula(tmp_path):
     dn = rng.integers(0, 9000, (40, 50)).astype(np.uint16)
     summary = ('Img_SceneStartDateTime="20240811 02:35:01.250"\nImg_SceneEndDateTime="20240811 02:35:11.250"\n'
                'Lbi_ProcessFacility="EICS"\n')
-    jaxa_synthetic.write_l21_product(str(tmp_path / "l21"), {"HH": dn, "HV": dn}, summary_txt=summary)
+    jaxa_nrb.write_l21_product(str(tmp_path / "l21"), {"HH": dn, "HV": dn}, summary_txt=summary)
     product = reader.open_product(str(tmp_path / "l21" / "IMG-HV-ALOS2551802860-240811-UBSR2.1GUD.tif"))
     assert product.kind == KIND_JAXA_L21 and product.info.measurement == "sigma0"
     assert product.info.pass_direction == "Descending" and product.info.observation_mode == "UBS"
@@ -241,7 +242,7 @@ def test_summary_that_is_not_xml(l22_product, tmp_path):
 
 def test_grid_mismatch_between_rasters(l22_product, tmp_path):
     folder = l22_product[0]
-    jaxa_synthetic.write_cog(str(folder / f"{STEM}_MSK.tif"), np.ones((ROWS, COLS), np.uint8),
+    jaxa_nrb.write_cog(str(folder / f"{STEM}_MSK.tif"), np.ones((ROWS, COLS), np.uint8),
                              origin=(374637.5, 3087012.5))
     product = reader.open_product(str(folder))
     with pytest.raises(reader.ProductRasterError, match="not on the same pixel grid"):

@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from palsar2_plugin.nrb import jaxa_synthetic, reader_events
+from palsar2_plugin.nrb import reader_events
+from synthetic import jaxa_nrb
 
 
 def _scene(**extra):
@@ -23,8 +24,8 @@ def test_event_and_archive_matched_by_date_and_frame(tmp_path):
                  "ALOS2510003150-240405_WWDR2.2GUD",        # event, next UTC day (JST date in the table)
                  "ALOS2510009990-240404_WWDR2.2GUD",        # other frame
                  "ALOS2510003150-240410_WWDR2.2GUD"):       # other date
-        jaxa_synthetic.write_l22_product(str(tmp_path / stem), {"HH": dn, "HV": dn}, None, None, stem=stem)
-    jaxa_synthetic.write_l21_product(str(tmp_path / "l21"), {"HH": dn}, scene="ALOS2510003150-240404",
+        jaxa_nrb.write_l22_product(str(tmp_path / stem), {"HH": dn, "HV": dn}, None, None, stem=stem)
+    jaxa_nrb.write_l21_product(str(tmp_path / "l21"), {"HH": dn}, scene="ALOS2510003150-240404",
                                      product_id="WBSR2.1GUD")
     found = reader_events.find_event_products(str(tmp_path), _scene())
     assert [p.name for p in found.event] == ["ALOS2510003150-240405_WWDR2.2GUD", "ALOS2510003150-240404-WBSR2.1GUD"]
@@ -42,7 +43,7 @@ def test_zipped_products_in_sub_folders_are_found(tmp_path):
 
     dn = np.full((10, 10), 500, np.uint16)
     stem = "ALOS2500003150-240208_WWDR2.2GUD"
-    jaxa_synthetic.write_l22_product(str(tmp_path / "unzipped"), {"HH": dn}, None, None, stem=stem)
+    jaxa_nrb.write_l22_product(str(tmp_path / "unzipped"), {"HH": dn}, None, None, stem=stem)
     (tmp_path / "event" / "scene").mkdir(parents=True)
     with zipfile.ZipFile(tmp_path / "event" / "scene" / f"{stem}.zip", "w") as zipped:
         for file in (tmp_path / "unzipped").iterdir():

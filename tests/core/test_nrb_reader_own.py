@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 import rasterio
 
-from palsar2_plugin.nrb import jaxa_synthetic, naming, reader, vrt
+from palsar2_plugin.nrb import naming, reader, vrt
 from palsar2_plugin.nrb.metadata_xml import write_summary_xml
 from palsar2_plugin.nrb.reader_model import KIND_OWN_NRB
+from synthetic import jaxa_nrb
 
 NAME = naming.product_name("ALOS2471852900-230217", "WBS", "right", "descending")
 ORIGIN = (300000.0, 4100000.0)
@@ -33,9 +34,9 @@ def own_product(tmp_path):
     mask = np.ones((60, 80), np.uint8)
     mask[:, :4] = 0
     lia = np.full((60, 80), 33.25, np.float32)
-    jaxa_synthetic.write_cog(str(folder / naming.gamma0_file(NAME, "HH")), power, ORIGIN, epsg=32637)
-    jaxa_synthetic.write_cog(str(folder / naming.layer_file(NAME, "mask")), mask, ORIGIN, epsg=32637)
-    jaxa_synthetic.write_cog(str(folder / naming.layer_file(NAME, "local_incidence")), lia, ORIGIN, epsg=32637)
+    jaxa_nrb.write_cog(str(folder / naming.gamma0_file(NAME, "HH")), power, ORIGIN, epsg=32637)
+    jaxa_nrb.write_cog(str(folder / naming.layer_file(NAME, "mask")), mask, ORIGIN, epsg=32637)
+    jaxa_nrb.write_cog(str(folder / naming.layer_file(NAME, "local_incidence")), lia, ORIGIN, epsg=32637)
     files = {key: naming.layer_file(NAME, key) for key in naming.LAYER_SUFFIXES}
     write_summary_xml(str(folder / naming.metadata_file(NAME)), _info(), files, {"HH": naming.gamma0_file(NAME, "HH")})
     return folder, power, mask

@@ -17,7 +17,8 @@ import pytest
 import rasterio
 
 from palsar2_plugin.change import detect, sources
-from palsar2_plugin.nrb import jaxa_synthetic, reader, reader_remote, vrt
+from palsar2_plugin.nrb import reader, reader_remote, vrt
+from synthetic import jaxa_nrb
 
 TESTS = Path(__file__).resolve().parents[1]
 STEM = "ALOS2437590500-220630_WWDR2.2GUA"
@@ -44,7 +45,7 @@ def served(tmp_path_factory):
     hh = rng.integers(1, 9000, (300, 280)).astype(np.uint16)
     mask = np.ones(hh.shape, np.uint8)
     mask[:, :10] = 0
-    jaxa_synthetic.write_l22_product(str(root / "l22"), {"HH": hh, "HV": hh // 3 + 1}, mask,
+    jaxa_nrb.write_l22_product(str(root / "l22"), {"HH": hh, "HV": hh // 3 + 1}, mask,
                                      np.full(hh.shape, 3000, np.uint16), str(L22 / f"{STEM}_summary.xml"))
     item = json.loads((L22 / f"stactools_example_item_{STEM}.json").read_text())
     for name, asset in item["assets"].items():

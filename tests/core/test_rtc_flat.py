@@ -19,7 +19,7 @@ import rasterio
 from palsar2_plugin.errors import Cancelled, Palsar2Error
 from palsar2_plugin.rtc.dem import DemError
 from palsar2_plugin.rtc.driver import terrain_correct
-from palsar2_plugin.rtc.synthetic import gaussian_hills, synthetic_case
+from synthetic.rtc_geometry import gaussian_hills, synthetic_case
 
 PIXEL = 25.0
 

@@ -12,7 +12,7 @@ from palsar2_plugin.rtc.facets import facet_area_vectors, illuminated_areas
 from palsar2_plugin.rtc.geocode import azimuth_spacing_factor, seed_times, zero_doppler
 from palsar2_plugin.rtc.layover_shadow import layover_shadow
 from palsar2_plugin.rtc.orbit_poly import OrbitPolynomial
-from palsar2_plugin.rtc.synthetic import circular_orbit
+from synthetic.rtc_geometry import circular_orbit
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from palsar2_plugin.rtc import kernels
 from palsar2_plugin.rtc.area import distribute_bilinear, read_bilinear
 from palsar2_plugin.rtc.driver import terrain_correct
 from palsar2_plugin.rtc.layover_shadow import layover_shadow
-from palsar2_plugin.rtc.synthetic import gaussian_hills, synthetic_case
+from synthetic.rtc_geometry import gaussian_hills, synthetic_case
 
 needs_numba = pytest.mark.skipif(not kernels.AVAILABLE, reason="numba does not import here")
 
@@ -195,7 +195,7 @@ def test_vertex_ecef_kernel_matches_the_geometry_module():
 @needs_numba
 def test_tile_geometry_with_degenerate_facets_is_the_same_on_both_paths(monkeypatch):
     from palsar2_plugin.rtc.orbit_poly import OrbitPolynomial
-    from palsar2_plugin.rtc.synthetic import circular_orbit
+    from synthetic.rtc_geometry import circular_orbit
     from palsar2_plugin.rtc.tile import tile_geometry
 
     orbit = circular_orbit(36.0, 138.5, 35.0)
@@ -280,7 +280,7 @@ def test_gentle_slope_rule_never_skips_a_tile_that_has_layover_or_shadow(inciden
     tilted in every direction just below the rule's limit, with a ripple, never have a flag the
     search would find; planes a little steeper than the bound the rule keeps are flagged, and
     are not skipped."""
-    from palsar2_plugin.rtc.synthetic import circular_orbit
+    from synthetic.rtc_geometry import circular_orbit
     from palsar2_plugin.rtc.tile import GENTLE_SLOPE_MARGIN_DEG, too_gentle_for_layover_or_shadow
 
     orbit = circular_orbit(36.0, 138.5, incidence_deg)

@@ -27,7 +27,7 @@ PATCH_AREA = 60 * 80 * 625.0
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory, plugin_package):
-    synthetic = importlib.import_module(f"{plugin_package.__name__}.palsar2_plugin.nrb.jaxa_synthetic")
+    from synthetic import jaxa_nrb as synthetic
     base = tmp_path_factory.mktemp("pair")
     rng = np.random.default_rng(21)
 
@@ -156,7 +156,7 @@ def test_event_dock_load_action_loads_and_compares(tmp_path, clean_project, plug
 
     root = plugin_package.__name__
     events = importlib.import_module(f"{root}.palsar2_plugin.events")
-    synthetic = importlib.import_module(f"{root}.palsar2_plugin.nrb.jaxa_synthetic")
+    from synthetic import jaxa_nrb as synthetic
     actions = importlib.import_module(f"{root}.palsar2_plugin.gui.event_actions_load")
     event, scene = next((e, s) for e, s in events.scenes_for("taiwan2024") if s.frame and s.archive)
     frame = f"{scene.frame:04d}"

@@ -215,7 +215,7 @@ def test_search_download_load_model(http_server, tmp_path, plugin_package):
     import numpy as np
 
     from servers.bucket_samples import make_item
-    synthetic = importlib.import_module(plugin_package.__name__ + ".palsar2_plugin.nrb.jaxa_synthetic")
+    from synthetic import jaxa_nrb as synthetic
     stem = synthetic.DEFAULT_STEM
     written = synthetic.write_l22_product(
         str(tmp_path / "src"), {"HH": np.full((40, 50), 3000, np.uint16), "HV": np.full((40, 50), 900, np.uint16)},

@@ -32,7 +32,7 @@ ROWS, COLS = 80, 100
 def product(tmp_path, plugin_package):
     import importlib
 
-    synthetic = importlib.import_module(f"{plugin_package.__name__}.palsar2_plugin.nrb.jaxa_synthetic")
+    from synthetic import jaxa_nrb as synthetic
     rng = np.random.default_rng(4)
     hh = rng.integers(500, 9000, (ROWS, COLS)).astype(np.uint16)
     hh[:2, :] = 0
@@ -228,7 +228,7 @@ def test_l21_and_own_products_load_with_their_formulas(tmp_path, clean_project, 
     import processing
 
     root = plugin_package.__name__
-    synthetic = importlib.import_module(f"{root}.palsar2_plugin.nrb.jaxa_synthetic")
+    from synthetic import jaxa_nrb as synthetic
     naming = importlib.import_module(f"{root}.palsar2_plugin.nrb.naming")
     rng = np.random.default_rng(9)
     dn = rng.integers(1, 9000, (40, 60)).astype(np.uint16)
@@ -263,7 +263,7 @@ def test_remote_stac_item_loads_in_place(tmp_path, clean_project, plugin_package
 
     import processing
 
-    synthetic = importlib.import_module(f"{plugin_package.__name__}.palsar2_plugin.nrb.jaxa_synthetic")
+    from synthetic import jaxa_nrb as synthetic
     rng = np.random.default_rng(12)
     hh = rng.integers(1, 9000, (50, 70)).astype(np.uint16)
     root = tmp_path / "bucket"

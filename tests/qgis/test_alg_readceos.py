@@ -14,7 +14,7 @@ import rasterio
 from qgis.core import QgsProcessingException, QgsRasterLayer, QgsVectorLayer
 
 from palsar2_plugin import attribution
-from palsar2_plugin.ceos.synthetic import example_description, random_blocks
+from synthetic.ceos_products import example_description, random_blocks
 from palsar2_plugin.ceos.writer import write_product
 
 POWER = 10 ** 11.5  # <I^2+Q^2> that gives sigma0 = 0 dB with CF = -83

@@ -13,8 +13,8 @@ from typing import Iterator, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .scene import SCANSAR_MODES, Corners, StateVector
-from .writer import MAX_BEAMS, BeamGrid, ProductDescription
+from palsar2_plugin.ceos.scene import SCANSAR_MODES, Corners, StateVector
+from palsar2_plugin.ceos.writer import MAX_BEAMS, BeamGrid, ProductDescription
 
 #: (range sampling rate Hz, PRF Hz per beam) by mode; ScanSAR PRFs are isce2's WD1 values.
 MODE_SAMPLING = {
@@ -42,10 +42,10 @@ def example_description(mode: str = "WBD", lines: int = 64, pixels: int = 48, *,
                         orbit_number: int = 44908, frame_number: int = 2850) -> ProductDescription:
     """A small L1.1 description: ``lines`` x ``pixels`` per beam (beams differ by a few lines/pixels
     in ScanSAR, like real products), orbit from ``geometry.orbit_model``, corners geolocated."""
-    from ..geometry.orbit_model import synthetic_alos2_orbit
-    from ..geometry.radar_grid import RadarGrid
-    from ..geometry.range_doppler import radar_to_geo
-    from ..geometry.ellipsoid import geodetic_to_ecef
+    from palsar2_plugin.geometry.orbit_model import synthetic_alos2_orbit
+    from palsar2_plugin.geometry.radar_grid import RadarGrid
+    from palsar2_plugin.geometry.range_doppler import radar_to_geo
+    from palsar2_plugin.geometry.ellipsoid import geodetic_to_ecef
 
     mode = mode.upper()
     centre = centre_time_utc or datetime(2022, 9, 16, 21, 43, 30, 123456, tzinfo=timezone.utc)

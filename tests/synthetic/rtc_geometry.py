@@ -12,11 +12,11 @@ from typing import Sequence, Tuple
 
 import numpy as np
 
-from ..geometry.ellipsoid import EARTH_GM_M3_S2, WGS84_A, enu_basis, geodetic_to_ecef
-from ..geometry.orbit import Orbit
-from ..geometry.radar_grid import RadarGrid
-from .geocode import zero_doppler
-from .orbit_poly import OrbitPolynomial
+from palsar2_plugin.geometry.ellipsoid import EARTH_GM_M3_S2, WGS84_A, enu_basis, geodetic_to_ecef
+from palsar2_plugin.geometry.orbit import Orbit
+from palsar2_plugin.geometry.radar_grid import RadarGrid
+from palsar2_plugin.rtc.geocode import zero_doppler
+from palsar2_plugin.rtc.orbit_poly import OrbitPolynomial
 
 REFERENCE_TIME = datetime(2024, 1, 1, 3, 0, 0, tzinfo=timezone.utc)
 L_BAND_WAVELENGTH_M = 0.229
@@ -87,8 +87,8 @@ def synthetic_case(folder: str, heights: np.ndarray, pixel_m: float = 30.0, lat_
     from pyproj import Transformer
     from rasterio.transform import from_origin
 
-    from .grid import utm_epsg
-    from .radar_input import ArrayRadarInput, RadarBeam
+    from palsar2_plugin.rtc.grid import utm_epsg
+    from palsar2_plugin.rtc.radar_input import ArrayRadarInput, RadarBeam
 
     epsg = utm_epsg(lon_deg, lat_deg)
     crs = f"EPSG:{epsg}"
