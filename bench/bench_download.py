@@ -69,7 +69,7 @@ def main() -> int:
         return 2
 
     from palsar2_plugin.download.http_download import download_http
-    from palsar2_plugin.download.session import make_session
+    from palsar2_plugin.net.session import make_session
 
     work = Path(tempfile.mkdtemp(prefix="bench_download_", dir=args.dir))
     source = work / "source.bin"

@@ -27,7 +27,7 @@ from ..palsar2_plugin.catalog import endpoints
 from ..palsar2_plugin.catalog.gportal import SftpPathRule
 from ..palsar2_plugin.catalog.record import ATTRIBUTE_TYPES, RemoteFile, SceneRecord
 from ..palsar2_plugin.download.batch import DEFAULT_PARALLEL, download_scenes
-from ..palsar2_plugin.download.session import make_session
+from ..palsar2_plugin.net.session import make_session
 from ..palsar2_plugin.download.sftp import SftpSettings
 from .alg_searchscenes import profile_folder, qgis_proxies, setting
 from .base import Palsar2Algorithm, core_callbacks, make_advanced

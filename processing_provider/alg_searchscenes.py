@@ -46,7 +46,7 @@ from ..palsar2_plugin.catalog.index import SceneIndex, default_index_path
 from ..palsar2_plugin.catalog.opendata import OpenDataBucket
 from ..palsar2_plugin.catalog.query import LEVELS, SearchQuery
 from ..palsar2_plugin.catalog.record import ATTRIBUTE_TYPES, SceneRecord
-from ..palsar2_plugin.download.session import make_session
+from ..palsar2_plugin.net.session import make_session
 from ..palsar2_plugin.gui.layer_metadata import AttributionPostProcessor
 from ..palsar2_plugin.progress import SubProgress
 from .base import Palsar2Algorithm, core_callbacks, make_advanced
@@ -72,7 +72,7 @@ def qgis_proxies() -> Optional[Dict[str, str]]:
     """The QGIS proxy settings as a ``requests`` proxies dict (None when no proxy is enabled).
 
     The proxy password, if any, is put in the proxy URL that requests uses; it never appears in
-    messages (error texts use :func:`~..palsar2_plugin.download.session.redact_url`).
+    messages (error texts use :func:`~..palsar2_plugin.net.urls.redact_url`).
     """
     s = QgsSettings()
     enabled = str(s.value("proxy/proxyEnabled", "false")).lower() in ("true", "1")

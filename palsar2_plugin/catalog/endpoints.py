@@ -30,6 +30,3 @@ GPORTAL_SFTP_PORT_LEGACY = 2051
 GPORTAL_SFTP_PATH_RULE = (r"^.*?/Standard/", "/product/Standard/")
 #: Legacy system: ``https://gportal.jaxa.jp/download/standard/...`` -> ``/standard/...``.
 GPORTAL_SFTP_PATH_RULE_LEGACY = (r"^https?://[^/]+/download/", "/")
-
-#: User agent of every request the plugin makes.
-USER_AGENT = "PALSAR2-ScanSAR-QGIS/0.1"

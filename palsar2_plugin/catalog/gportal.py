@@ -18,7 +18,8 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import requests
 
-from ..download.session import DEFAULT_TIMEOUT, describe_network_error, make_session, redact_url
+from ..net.session import DEFAULT_TIMEOUT, describe_network_error, make_session
+from ..net.urls import redact_url
 from ..progress import CancelCheck, ProgressCallback, check_cancelled, report
 from .endpoints import GPORTAL_CSW_URL, GPORTAL_DATASET_TREE_URL, GPORTAL_SFTP_PATH_RULE
 from .errors import CatalogError, SearchInputError

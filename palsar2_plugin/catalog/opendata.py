@@ -23,7 +23,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import requests
 
-from ..download.session import DEFAULT_TIMEOUT, describe_network_error, make_session, redact_url
+from ..net.session import DEFAULT_TIMEOUT, describe_network_error, make_session
+from ..net.urls import redact_url
 from ..progress import CancelCheck, ProgressCallback, check_cancelled, report
 from .endpoints import OPEN_DATA_BUCKET_URL, OPEN_DATA_DEFAULT_PREFIXES
 from .errors import CatalogError

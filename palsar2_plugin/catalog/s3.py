@@ -8,7 +8,8 @@ from typing import Iterator, List, Optional, Tuple
 
 import requests
 
-from ..download.session import DEFAULT_TIMEOUT, describe_network_error, redact_url
+from ..net.session import DEFAULT_TIMEOUT, describe_network_error
+from ..net.urls import redact_url
 from ..progress import CancelCheck, check_cancelled
 from .errors import CatalogError
 

@@ -16,8 +16,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Dict, List, Optional, Tuple
+from urllib.parse import urlsplit
 
 from ..errors import CeosFormatError
+from .remote import RangeSource, is_url, remote_product_sources
 
 STEM = r"ALOS2\d{9}-\d{6}-[A-Z0-9._]{10}"
 FILE_NAME = re.compile(
@@ -197,10 +199,8 @@ def _group(files: List[ProductFile], source: str, wanted_stem: Optional[str]) ->
 def locate_product(path) -> ProductFiles:
     """Find the product's files from a folder, a zip, or any one of its files (local, or an
     http(s):// or s3:// URL of one of its files, read through ranged requests)."""
-    from .remote import is_url, locate_remote_product
-
     if is_url(path):
-        return locate_remote_product(path)
+        return _locate_remote(path)
     p = Path(path)
     if not p.exists():
         raise CeosFormatError("no such file or folder", path=str(p))
@@ -225,10 +225,20 @@ def locate_product(path) -> ProductFiles:
     return _group(files, str(p), info.stem)
 
 
+def _locate_remote(url: str) -> ProductFiles:
+    """The product of which ``url`` names one file, read in place through ranged requests."""
+    name = url.rsplit("/", 1)[-1]
+    info = classify_name(name)
+    if not urlsplit(url).netloc or info is None:
+        raise CeosFormatError("give the URL of one of the product's files (VOL-, LED-, IMG-<pol>-, TRL-ALOS2... "
+                              "or its .summary), not of a folder or archive", path=url)
+    found = [ProductFile(src.display.rsplit("/", 1)[-1], src.display, src.size, source=src)
+             for src in remote_product_sources(url, info.stem)]
+    return _group(found, url, info.stem)
+
+
 def product_file_from_display(display: str) -> ProductFile:
     """The ProductFile of a path as shown in a Scene (``archive.zip!member`` for zip members, or a URL)."""
-    from .remote import RangeSource, is_url
-
     if is_url(display):
         src = RangeSource(display)
         return ProductFile(display.rsplit("/", 1)[-1], display, src.size, source=src)

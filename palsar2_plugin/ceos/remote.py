@@ -8,9 +8,9 @@ aligned), retries dropped connections and 5xx/429 answers, and counts the bytes 
 ``s3://bucket/key`` URLs are read anonymously as ``https://<bucket>.s3.<region>.amazonaws.com/<key>``
 (region from ``PALSAR2_S3_REGION``, default ap-northeast-1, the region of JAXA's open-data bucket).
 
-:func:`locate_remote_product` finds a product's files from the URL of any one of them (VOL-, LED-,
-TRL-, IMG-<pol>-[-F<n>] or <stem>.summary / summary.txt beside it), asking the server for the size
-of each candidate with a HEAD request (no directory listing is needed).
+:func:`remote_product_sources` finds a product's files beside the URL of any one of them (VOL-, LED-,
+TRL-, IMG-<pol>-[-F<n>] or <stem>.summary / summary.txt), asking the server for the size of each
+candidate with a HEAD request (no directory listing is needed).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import threading
 import time
 from collections import OrderedDict
 from typing import Dict, List, Optional
-from urllib.parse import urlsplit
 
 from ..errors import CeosFormatError
 
@@ -238,23 +237,15 @@ def _candidate_names(stem: str) -> List[str]:
     return names
 
 
-def locate_remote_product(url: str):
-    """The :class:`~.files.ProductFiles` of the product one of whose files is at ``url``."""
-    from .files import ProductFile, _group, classify_name
-
-    parts = urlsplit(url)
+def remote_product_sources(url: str, stem: str) -> List["RangeSource"]:
+    """A :class:`RangeSource` for each file of the product ``stem`` that the server has beside ``url``
+    (found by JAXA's naming convention, each checked with a HEAD request; no listing is needed)."""
     base, _, name = url.rpartition("/")
-    info = classify_name(name)
-    if not parts.netloc or info is None:
-        raise CeosFormatError("give the URL of one of the product's files (VOL-, LED-, IMG-<pol>-, TRL-ALOS2... "
-                              "or its .summary), not of a folder or archive", path=url)
     found = []
-    for candidate in _candidate_names(info.stem):
+    for candidate in _candidate_names(stem):
         try:
-            src = RangeSource(f"{base}/{candidate}", retries=1)
+            found.append(RangeSource(f"{base}/{candidate}", retries=1))
         except CeosFormatError:
             if candidate == name:
                 raise
-            continue
-        found.append(ProductFile(candidate, src.display, src.size, source=src))
-    return _group(found, url, info.stem)
+    return found

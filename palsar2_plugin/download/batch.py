@@ -25,7 +25,7 @@ from .http_download import DownloadResult, download_http
 from .meter import TransferMeter
 from .plan import TransferJob, plan_record
 from .retry import RetryPolicy
-from .session import make_session
+from ..net.session import make_session
 from .sftp import SftpSettings, ThreadConnections, download_sftp
 
 DEFAULT_PARALLEL = 2

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+
 from ..errors import Palsar2Error
+
+#: errno values that mean "the destination is full" (no space, file too large, quota).
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)})
 
 
 class DownloadError(Palsar2Error):

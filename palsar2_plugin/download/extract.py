@@ -15,8 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import List, Optional
 
 from ..progress import CancelCheck, check_cancelled
-from .errors import DiskFullError, DownloadError, UnsafeArchiveError
-from .http_download import _DISK_FULL
+from .errors import DISK_FULL_ERRNOS, DiskFullError, DownloadError, UnsafeArchiveError
 
 
 def _member_target(info: zipfile.ZipInfo, root: Path) -> Optional[Path]:
@@ -66,7 +65,7 @@ def safe_extract_zip(zip_path, dest_dir, is_cancelled: Optional[CancelCheck] = N
                 part.unlink(missing_ok=True)
                 raise DownloadError(f"{Path(zip_path).name} is corrupt ({exc}); delete it and download again.") from None
             except OSError as exc:
-                if exc.errno in _DISK_FULL:
+                if exc.errno in DISK_FULL_ERRNOS:
                     raise DiskFullError(f"Not enough space to extract {Path(zip_path).name} into {root}: free some "
                                         "space and run again.") from None
                 raise

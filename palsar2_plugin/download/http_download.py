@@ -28,13 +28,13 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 
 from ..errors import Cancelled
 from ..progress import CancelCheck, check_cancelled
-from .errors import AuthenticationError, DiskFullError, DownloadError, TransferError, VerificationError
+from .errors import DISK_FULL_ERRNOS, AuthenticationError, DiskFullError, DownloadError, TransferError, VerificationError
 from .retry import RetryPolicy, parse_retry_after
-from .session import DEFAULT_TIMEOUT, describe_network_error, redact_url
+from ..net.session import DEFAULT_TIMEOUT, describe_network_error
+from ..net.urls import redact_url
 
 _MD5_RE = re.compile(r"^[0-9a-f]{32}$")
 _CONTENT_RANGE_RE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
-_DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 
 
@@ -157,7 +157,7 @@ def download_http(url: str, dest, *, session: requests.Session, expected_size: O
             sleep(retry.delay(failures, exc.retry_after))
             continue
         except OSError as exc:
-            if exc.errno in _DISK_FULL:
+            if exc.errno in DISK_FULL_ERRNOS:
                 raise _disk_full(exc, dest) from None
             raise DownloadError(f"Cannot write {part} ({exc.strerror}).") from None
         try:

@@ -21,11 +21,10 @@ from typing import Callable, Optional
 
 from ..errors import Cancelled
 from ..progress import CancelCheck, check_cancelled
-from .errors import AuthenticationError, DiskFullError, DownloadError, TransferError, VerificationError
+from .errors import DISK_FULL_ERRNOS, AuthenticationError, DiskFullError, DownloadError, TransferError, VerificationError
 from .http_download import DownloadResult, part_path
 from .retry import RetryPolicy
 
-_DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _PIECE = 32 * 1024  # one SFTP read request (paramiko's MAX_REQUEST_SIZE)
 
 
@@ -218,7 +217,7 @@ def download_sftp(remote_path: str, dest, *, connection: SftpConnection, expecte
         except retryable as exc:
             failure = exc
         except OSError as exc:
-            if exc.errno in _DISK_FULL:
+            if exc.errno in DISK_FULL_ERRNOS:
                 raise DiskFullError(
                     f"Not enough space to write {dest.name} in {dest.parent} ({os.strerror(exc.errno)}): free some "
                     f"space or choose another folder, then run again; {part.name} is kept and will resume.") from None

@@ -40,7 +40,7 @@ from ..catalog.index import SceneIndex, default_index_path
 from ..catalog.opendata import OpenDataBucket
 from ..catalog.record import ATTRIBUTE_TYPES, SceneRecord
 from ..download.batch import download_scenes
-from ..download.session import make_session
+from ..net.session import make_session
 from ..errors import Palsar2Error
 from .layer_metadata import apply_attribution
 

@@ -10,7 +10,7 @@ from palsar2_plugin.catalog.index import SceneIndex
 from palsar2_plugin.catalog.opendata import OpenDataBucket
 from palsar2_plugin.catalog.query import SearchQuery
 from palsar2_plugin.catalog.s3 import parse_list_page
-from palsar2_plugin.download.session import make_session
+from palsar2_plugin.net.session import make_session
 from servers.bucket_samples import fill_bucket as _fill_bucket, make_item as _item
 from servers.fixtures import http_server  # noqa: F401
 

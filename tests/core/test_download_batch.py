@@ -15,7 +15,7 @@ from palsar2_plugin.download.http_download import download_http
 from palsar2_plugin.download.meter import TransferMeter, format_bytes
 from palsar2_plugin.download.plan import TransferJob, plan_record
 from palsar2_plugin.download.retry import RetryPolicy
-from palsar2_plugin.download.session import make_session
+from palsar2_plugin.net.session import make_session
 from servers.fixtures import http_server  # noqa: F401
 from servers.http_server import Fault
 
@@ -107,7 +107,7 @@ signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
 from palsar2_plugin.download.http_download import download_http
 from palsar2_plugin.download.errors import DiskFullError
-from palsar2_plugin.download.session import make_session
+from palsar2_plugin.net.session import make_session
 try:
     download_http({url!r}, {dest!r}, session=make_session())
 except DiskFullError as exc:

@@ -11,7 +11,8 @@ from palsar2_plugin.download.errors import (AuthenticationError, DownloadError, 
                                             VerificationError)
 from palsar2_plugin.download.http_download import download_http
 from palsar2_plugin.download.retry import RetryPolicy, parse_retry_after
-from palsar2_plugin.download.session import make_session, redact_url
+from palsar2_plugin.net.session import make_session
+from palsar2_plugin.net.urls import redact_url
 from palsar2_plugin.errors import Cancelled
 from servers.fixtures import http_server  # noqa: F401
 from servers.http_server import Fault

@@ -1,31 +1,40 @@
-"""HTTP sessions for the catalogue and the downloads: timeouts, proxies, user agent, no secrets in text.
+"""HTTP sessions for the catalogue, the downloads and remote reading: timeouts, proxies, user agent.
 
 The QGIS glue reads the proxy settings from QgsSettings and passes them as a ``proxies`` dict
 (``{"http": url, "https": url}``); credentials (from the QGIS authentication manager only) are
-passed as ``auth`` and are never put in URLs, messages or logs. Environment proxies are ignored
-unless ``trust_env`` is set, so that QGIS's settings are the single source of truth.
+passed as ``auth`` (a :class:`~.auth.HostBoundAuth`, so they reach only their own host) and are
+never put in URLs, messages or logs. Environment proxies and netrc files are ignored unless
+``trust_env`` is set, so that QGIS's settings are the single source of truth; a certificate bundle
+named by ``REQUESTS_CA_BUNDLE`` (or ``CURL_CA_BUNDLE``) is honoured, for networks whose proxy
+inspects TLS.
 """
 
 from __future__ import annotations
 
-import re
+import os
 from typing import Dict, Optional, Tuple
 
 import requests
 from requests.adapters import HTTPAdapter
 
-from ..catalog.endpoints import USER_AGENT
+from .urls import redact_url
+
+#: User agent of every request the plugin makes.
+USER_AGENT = "PALSAR2-ScanSAR-QGIS/0.1"
 
 #: (connect, read) timeouts in seconds for every request.
 DEFAULT_TIMEOUT: Tuple[float, float] = (15.0, 60.0)
 
 
-def make_session(proxies: Optional[Dict[str, str]] = None, auth: Optional[Tuple[str, str]] = None,
-                 user_agent: str = USER_AGENT, trust_env: bool = False, pool_size: int = 8) -> requests.Session:
-    """A ``requests.Session`` with our user agent, the given proxies and optional basic auth."""
+def make_session(proxies: Optional[Dict[str, str]] = None, auth=None, user_agent: str = USER_AGENT,
+                 trust_env: bool = False, pool_size: int = 8) -> requests.Session:
+    """A ``requests.Session`` with our user agent, the given proxies and optional credentials (``auth``)."""
     session = requests.Session()
     session.trust_env = trust_env
     session.headers["User-Agent"] = user_agent
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
     if proxies:
         session.proxies.update({k: v for k, v in proxies.items() if v})
     if auth is not None:
@@ -34,15 +43,6 @@ def make_session(proxies: Optional[Dict[str, str]] = None, auth: Optional[Tuple[
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
-
-
-_USERINFO_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@")
-
-
-def redact_url(url: str) -> str:
-    """The URL without user info and without its query string (which may carry tokens)."""
-    url = _USERINFO_RE.sub(r"\1", str(url))
-    return url.split("?", 1)[0]
 
 
 def describe_network_error(exc: BaseException, url: str) -> str:
