@@ -951,6 +951,10 @@
       <source>Disaster events</source>
       <translation>災害関連データ</translation>
     </message>
+    <message>
+      <source>Warning: {}</source>
+      <translation>警告: {}</translation>
+    </message>
   </context>
   <context>
     <name>Palsar2Plugin</name>

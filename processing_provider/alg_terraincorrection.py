@@ -14,7 +14,7 @@ from qgis.core import (
     QgsProcessingParameterFolderDestination,
 )
 
-from .base import Palsar2Algorithm, core_callbacks
+from .base import Palsar2Algorithm, core_callbacks, warning_callback
 from .correction_parameters import (HEIGHT_REFERENCE_VALUES, POLARISATION_VALUES, CorrectionParameterNames,
                                     add_correction_parameters)
 
@@ -131,7 +131,8 @@ class TerrainCorrectionAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
             result = terrain_correct_product(path, dem_path, folder, height_reference=reference,
                                              polarisations=pols or None, crs=crs_text, pixel_size_m=pixel,
                                              extent=extent, extent_crs=extent_crs, oversampling=oversampling,
-                                             workers=workers, progress=progress, is_cancelled=is_cancelled)
+                                             workers=workers, progress=progress, is_cancelled=is_cancelled,
+                                             warn=warning_callback(feedback))
         gamma0 = list(result["gamma0"].values())
         feedback.pushInfo(self.tr("NRB product written to {}").format(result["folder"]))
         self._load_on_completion(context, result)

@@ -4,7 +4,7 @@ An algorithm subclasses :class:`Palsar2Algorithm` and sets ``NAME`` (lowercase i
 ``DISPLAY_NAME``, ``GROUP_ID`` (a key of :data:`GROUPS`), ``HELP_EN`` and ``HELP_JA``; it keeps no
 per-run state on the instance. Core errors become ``QgsProcessingException`` through
 :meth:`Palsar2Algorithm.core_errors`; progress and cancel reach the core through
-:func:`core_callbacks`.
+:func:`core_callbacks`, warnings come back through :func:`warning_callback`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import contextlib
 from typing import Callable, Iterator, Tuple
 
 from qgis.core import (
+    Qgis,
+    QgsMessageLog,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -125,6 +127,19 @@ def core_callbacks(feedback: QgsProcessingFeedback) -> Tuple[Callable[[float, st
         return feedback is not None and feedback.isCanceled()
 
     return progress, is_cancelled
+
+
+def warning_callback(feedback: QgsProcessingFeedback) -> Callable[[str], None]:
+    """A core ``warn`` callback: each warning goes to the algorithm's feedback (shown in the log
+    tab and printed by qgis_process) and to the QGIS message log (tab "PALSAR-2")."""
+
+    def warn(message: str) -> None:
+        text = QCoreApplication.translate("Palsar2Algorithm", "Warning: {}").format(message)
+        if feedback is not None:
+            feedback.pushWarning(text)
+        QgsMessageLog.logMessage(text, "PALSAR-2", Qgis.Warning)
+
+    return warn
 
 
 def make_advanced(parameter: QgsProcessingParameterDefinition) -> QgsProcessingParameterDefinition:

@@ -54,8 +54,10 @@ def build_summary_xml(info: Dict, files: Dict[str, str], gamma0_files: Dict[str,
     look_side, pass_direction, beams (list of beam numbers), source_product_id, processing_time,
     software_version, pixel_size_m (float), epsg (int or None), crs_wkt, bounds (left, bottom, right,
     top), footprint_wkt (lon lat polygon), centre_lon_lat, shape (rows, cols), dem_path,
-    dem_height_reference, oversampling (int), incidence_near_far (deg, deg), valid_fraction,
-    overlap_rule, area_floor. ``files``: layer key -> file name; ``gamma0_files``: pol -> file name.
+    dem_height_reference, oversampling (int), incidence_near_far (deg, deg), valid_fraction (share of
+    the grid with a gamma0 value), overlap_rule, area_floor, warnings (list of texts: written as
+    ``ProcessingWarnings/Warning`` elements, for a result that must be read with care).
+    ``files``: layer key -> file name; ``gamma0_files``: pol -> file name.
     """
     credits = attribution.product_metadata()
     root = ET.Element("Product", {"type": "Normalised Radar Backscatter", "copyright": credits["copyright"],
@@ -169,6 +171,14 @@ def build_summary_xml(info: Dict, files: Dict[str, str], gamma0_files: Dict[str,
     _sub(gc, "GriddingConvention",
          f"Scene upper-left pixel corner coordinates (northing and easting) are multiples of {info['pixel_size_m']:g} m",
          type="Description")
+    if info.get("valid_fraction") is not None:
+        _sub(card, "ValidDataFraction", f"{float(info['valid_fraction']):.6f}",
+             description="share of the product grid with a gamma0 value")
+    warnings = list(info.get("warnings") or ())
+    if warnings:
+        block = _sub(card, "ProcessingWarnings", count=len(warnings))
+        for text in warnings:
+            _sub(block, "Warning", text)
     att = _sub(root, "Attribution")
     for key, value in credits.items():
         _sub(att, key, value)

@@ -81,6 +81,10 @@ def build_item(item_id: str, info: Dict, gamma0_files: Dict[str, str], layer_fil
         "attribution": credits,
         "license": "proprietary",
     }
+    if info.get("warnings"):
+        props["palsar2:warnings"] = list(info["warnings"])
+    if info.get("valid_fraction") is not None:
+        props["palsar2:valid_fraction"] = round(float(info["valid_fraction"]), 6)
     return {
         "type": "Feature",
         "stac_version": "1.0.0",

@@ -3,7 +3,8 @@ metadata XML, STAC item and quick-look, and a rename to the final name at the ve
 
 A cancelled or failed run calls :meth:`NrbWriter.abort` (or leaves only the hidden
 ``.<name>.partial-*`` folder), so nothing that looks like a complete product is ever left behind.
-An existing product of the same name is replaced only when the new one is complete.
+An existing product of the same name is replaced only when the new one is complete. A product
+without a single valid gamma0 pixel is never finished (:class:`EmptyProductError`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from .cog import TiledLayer, to_cog
 from .metadata_xml import write_summary_xml
 from .quicklook import write_quicklook
 from .stac import build_item, write_item
+
+class EmptyProductError(Palsar2Error):
+    """No pixel of the product has a gamma0 value: nothing is written."""
+
 
 #: layer key -> (dtype, nodata, overview resampling)
 LAYER_TYPES = {
@@ -62,6 +67,7 @@ class NrbWriter:
         self.name = name
         self.grid = grid
         self.polarisations = [p.upper() for p in polarisations]
+        self.valid_pixels = 0
         self.final_path = os.path.join(output_folder, name)
         self.tmp_path = os.path.join(output_folder, f".{name}.partial-{uuid.uuid4().hex[:8]}")
         os.makedirs(self.tmp_path)
@@ -82,7 +88,10 @@ class NrbWriter:
         return os.path.join(self.tmp_path, file_name[:-4] + ".part.tif")
 
     def write_tile(self, layers, row0: int, col0: int) -> None:
-        """Write a :class:`palsar2_plugin.rtc.tile.TileLayers` at (row0, col0) of the grid."""
+        """Write a :class:`palsar2_plugin.rtc.tile.TileLayers` at (row0, col0) of the grid (one
+        thread at a time)."""
+        if layers.gamma0:
+            self.valid_pixels += int(np.count_nonzero(np.isfinite(layers.gamma0[0])))
         for pol, arr in zip(self.polarisations, layers.gamma0):
             self._layers[pol].write(arr, row0, col0)
         self._layers["mask"].write(layers.mask, row0, col0)
@@ -98,10 +107,17 @@ class NrbWriter:
         """Close the layers, make COGs, XML, STAC and quick-look, rename to the final name.
 
         Returns paths: ``folder``, ``gamma0`` (pol -> path), one per layer key, ``metadata``,
-        ``stac``, ``quicklook``.
+        ``stac``, ``quicklook``. Raises :class:`EmptyProductError` (and writes nothing) when no tile
+        had a valid gamma0 pixel; ``info["valid_fraction"]`` is set from the tiles written.
         """
         from ..progress import check_cancelled, report
 
+        if self.valid_pixels == 0:
+            raise EmptyProductError(
+                f"No pixel of {self.name} has a valid backscatter value (the area lies outside the radar swath, "
+                "or the DEM has no heights there), so no product is written: choose an extent inside the scene's "
+                "footprint and a DEM with heights there.")
+        info = dict(info, valid_fraction=self.valid_pixels / float(self.grid.width * self.grid.height))
         for layer in self._layers.values():
             layer.close()
         gamma0_files = {pol: naming.gamma0_file(self.name, pol) for pol in self.polarisations}

@@ -4,7 +4,8 @@ For each output tile the DEM is resampled (bilinear, GDAL warper) onto the *vert
 fine facet grid: the output grid oversampled by ``k`` plus a halo, vertex (i, j) at the corner
 x0 + j * (pixel / k), y0 - i * (pixel / k). Heights above a geoid (EGM96, EGM2008) are turned into
 WGS84 ellipsoidal heights with :mod:`palsar2_plugin.geoid`. DEM no-data stays NaN (never 0): the
-tile functions mask those facets as no data.
+tile functions mask those facets as no data. Stored values are converted to metres (vertical unit,
+band scale and offset) and implausible heights become no data (:mod:`.dem_checks`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from affine import Affine
 from ..errors import Palsar2Error
 from ..geoid import normalise_height_reference, to_ellipsoid_heights
 from ..geometry.ellipsoid import geodetic_to_ecef
+from .dem_checks import coverage_warnings, dataset_height_conversion, mask_implausible
 from .grid import OutputGrid, Tile
 
 
@@ -60,7 +62,9 @@ class DemSource:
     """A DEM raster opened for resampling onto tile vertices (one rasterio handle per thread).
 
     ``path``: anything rasterio/GDAL opens; ``height_reference``: "egm96" (default), "egm2008" or
-    "ellipsoid". Raises :class:`DemError` if the file cannot be opened or has no CRS.
+    "ellipsoid". Raises :class:`DemError` if the file cannot be opened or has no CRS, and
+    :class:`.dem_checks.DemUnitError` if its heights are in a unit that cannot be converted to metres.
+    ``height_conversion``: stored values -> metres.
     """
 
     def __init__(self, path: str, height_reference: str = "egm96", band: int = 1):
@@ -80,6 +84,7 @@ class DemSource:
                 self.nodata = ds.nodatavals[band - 1]
                 self.res = ds.res
                 self.dtype = ds.dtypes[band - 1]
+                self.height_conversion = dataset_height_conversion(self.path, ds, band)
         except rasterio.errors.RasterioIOError as error:
             raise DemError(f"Cannot open the DEM {self.path}: {error}. Choose a raster layer GDAL can read.") from error
 
@@ -105,7 +110,8 @@ class DemSource:
         return tuple(transform_bounds(self.crs, "EPSG:4326", *self.bounds, densify_pts=21))
 
     def heights_on(self, vertices: VertexGrid) -> np.ndarray:
-        """DEM heights as stored (float64, NaN = no data) interpolated bilinearly at the vertices.
+        """DEM heights (metres above their reference, float64, NaN = no data) interpolated bilinearly
+        at the vertices.
 
         The vertices' positions in the DEM's CRS are exact (PROJ) on every 16th vertex and bilinear in
         between (far below 1e-4 DEM pixel); the heights are then interpolated with numpy from the
@@ -121,7 +127,7 @@ class DemSource:
         return _bilinear(data, _upsample(sr, r, c, rows, cols), _upsample(sc, r, c, rows, cols))
 
     def _read_window(self, vertices: VertexGrid):
-        """(DEM heights as stored, float64 with NaN for no data; their window transform) around the
+        """(DEM heights in metres, float64 with NaN for no data; their window transform) around the
         vertex lattice, or None when the lattice lies outside the DEM."""
         ds = self._dataset()
         rows, cols = vertices.shape
@@ -144,7 +150,7 @@ class DemSource:
             data = ds.read(self.band, window=window, masked=False, out_dtype="float64")
         if self.nodata is not None and not np.isnan(self.nodata):
             data[data == self.nodata] = np.nan
-        return data, window_transform
+        return mask_implausible(self.height_conversion.apply(data)), window_transform
 
     def vertex_ecef(self, vertices: VertexGrid, workspace=None) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(x, y, z) ECEF (m) and ellipsoidal height (m) of every vertex; NaN where the DEM has no value.
@@ -323,9 +329,12 @@ def _smooth_undulation(lat: np.ndarray, lon: np.ndarray, reference: str, step: i
     return _upsample(n_c, rows, cols, ny, nx)
 
 
-def check_dem_covers(dem: DemSource, grid: OutputGrid, minimum_fraction: float = 0.01) -> float:
-    """Fraction of the output grid's area the DEM's bounding box covers; raises :class:`DemError` when
-    below ``minimum_fraction`` (the DEM is for another place)."""
+def check_dem_covers(dem: DemSource, grid: OutputGrid, minimum_fraction: float = 0.01,
+                     footprint_lon_lat=None) -> list:
+    """Warnings about the DEM over the output area (:func:`.dem_checks.coverage_warnings`: the share
+    with valid heights, implausible values). Raises :class:`DemError` when the DEM's bounding box
+    covers less than ``minimum_fraction`` of the grid (the DEM is for another place), and
+    :class:`.dem_checks.DemCoverageError` when it has no valid height over the output area."""
     from rasterio.warp import transform_bounds
 
     left, bottom, right, top = transform_bounds(dem.crs, grid.crs, *dem.bounds, densify_pts=21)
@@ -337,4 +346,4 @@ def check_dem_covers(dem: DemSource, grid: OutputGrid, minimum_fraction: float =
         west, south, east, north = dem.lon_lat_bounds()
         raise DemError(f"The DEM {dem.path} (lon {west:.3f}..{east:.3f}, lat {south:.3f}..{north:.3f}) does not "
                        f"cover the scene or the chosen extent: choose a DEM of the scene's area.")
-    return fraction
+    return coverage_warnings(dem, grid, footprint_lon_lat)

@@ -37,7 +37,8 @@ import numpy as np
 from .. import __version__
 from ..errors import Palsar2Error
 from ..gdal_cache import bounded_block_cache
-from ..progress import CancelCheck, ProgressCallback, SubProgress, check_cancelled, report
+from ..progress import CancelCheck, ProgressCallback, SubProgress, WarningCallback, check_cancelled, report
+from ..progress import warn as report_warning
 from .dem import DemSource, check_dem_covers, lon_lat_transformer, vertex_grid
 from .grid import OutputGrid, Tile, iter_tiles, make_output_grid, tile_count
 from .orbit_poly import OrbitPolynomial
@@ -347,7 +348,8 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
                     pixel_size_m: float = 25.0, extent: Optional[Tuple[float, float, float, float]] = None,
                     extent_crs: Optional[str] = None, oversampling: int = 2, tile_size: Optional[int] = None,
                     workers: int = 2, progress: Optional[ProgressCallback] = None,
-                    is_cancelled: Optional[CancelCheck] = None, tile_runner=None) -> Dict[str, object]:
+                    is_cancelled: Optional[CancelCheck] = None, tile_runner=None,
+                    warn: Optional[WarningCallback] = None) -> Dict[str, object]:
     """Terrain-correct ``radar`` against the DEM at ``dem_path`` and write an NRB product folder.
 
     ``tile_runner`` (optional) computes the tiles elsewhere (e.g. :mod:`palsar2_plugin.scale` on
@@ -358,8 +360,10 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
 
     Returns the writer's paths (``folder``, ``gamma0`` {pol: path}, ``mask``, ``local_incidence``,
     ``ellipsoid_incidence``, ``scattering_area``, ``gamma_to_sigma``, ``number_of_looks``, ``dem``,
-    ``metadata``, ``stac``, ``quicklook``) plus ``grid``, ``settings`` and ``timings`` (wall seconds
-    of the tiles and of finishing the product, CPU seconds per tile stage). GDAL's block cache is
+    ``metadata``, ``stac``, ``quicklook``) plus ``grid``, ``settings``, ``timings`` (wall seconds
+    of the tiles and of finishing the product, CPU seconds per tile stage) and ``warnings`` (the
+    radar input's, e.g. an implausible calibration factor, and the DEM's, e.g. partial coverage;
+    each also passed to ``warn`` and written into the product's metadata). GDAL's block cache is
     bounded while it runs (:mod:`palsar2_plugin.gdal_cache`).
     """
     from ..nrb.naming import product_name
@@ -374,7 +378,14 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
     footprint = radar.footprint_lon_lat()
     grid = make_output_grid(footprint, crs=crs, pixel_size_m=pixel_size_m, extent=extent, extent_crs=extent_crs)
     dem = DemSource(dem_path, height_reference)
-    check_dem_covers(dem, grid)
+    try:
+        warnings = list(radar.metadata.get("warnings", ())) + check_dem_covers(dem, grid,
+                                                                                footprint_lon_lat=footprint)
+    except BaseException:
+        dem.close()
+        raise
+    for message in warnings:
+        report_warning(warn, message)
     settings = plan_settings(grid, dem, radar, oversampling, tile_size or default_tile_size(workers))
     t0, t1 = radar.time_span_s()
     orbit = OrbitPolynomial.fit(radar.orbit.position_velocity_acceleration, t0, t1, degree=9, margin_s=20.0)
@@ -473,7 +484,7 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
             "shape": (grid.height, grid.width), "transform": tuple(grid.transform)[:6],
             "dem_path": os.path.abspath(dem_path), "dem_height_reference": dem.height_reference,
             "oversampling": settings.oversampling, "incidence_near_far": (near, far),
-            "overlap_rule": OVERLAP_RULE, "area_floor": AREA_FLOOR_FRACTION,
+            "overlap_rule": OVERLAP_RULE, "area_floor": AREA_FLOOR_FRACTION, "warnings": warnings,
         }
         finishing, finishing_cpu = _time.perf_counter(), _time.process_time()
         result = writer.finish(info, finish_progress, is_cancelled)
@@ -488,4 +499,5 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
     result["grid"] = grid
     result["settings"] = settings
     result["timings"] = timings
+    result["warnings"] = warnings
     return result

@@ -108,11 +108,15 @@ def make_output_grid(footprint_lon_lat: Sequence[Tuple[float, float]], crs: Opti
     ``footprint_lon_lat``: the scene footprint (lon, lat degrees). ``crs``: default the UTM zone of
     the footprint centre. ``extent``: optional AOI (left, bottom, right, top) in ``extent_crs``
     (default ``crs``); the grid is the AOI clipped to the footprint. Raises :class:`GridError` if
-    the AOI does not overlap the scene.
+    the AOI does not overlap the scene, :class:`.output_crs.OutputCrsError` if ``crs`` is not
+    projected in metres.
     """
+    from .output_crs import check_metre_crs
+
     pts = np.asarray(footprint_lon_lat, dtype=np.float64)
     if crs is None or str(crs).strip() == "":
         crs = f"EPSG:{utm_epsg(float(pts[:, 0].mean()), float(pts[:, 1].mean()))}"
+    check_metre_crs(crs)
     scene = footprint_bounds_in(crs, pts)
     bounds = scene
     if extent is not None:

@@ -1,8 +1,8 @@
 """The DEM's relief on a coarse raster around the output grid: what sizes each tile's halo.
 
 :func:`coarse_relief` warps the DEM once per run to square cells of ``step_px`` output pixels,
-keeping each cell's lowest and highest height (as stored in the DEM, metres; NaN where it has
-none). The raster reaches ``margin_px`` output pixels beyond the grid on every side: a peak just
+keeping each cell's lowest and highest height (metres, converted as :class:`.dem.DemSource` does;
+NaN where it has none). The raster reaches ``margin_px`` output pixels beyond the grid on every side: a peak just
 outside an AOI (or the scene's footprint) can lay over into it or shade it, and its halo must know.
 """
 
@@ -15,6 +15,7 @@ from typing import Tuple
 import numpy as np
 
 from .dem import DemSource
+from .dem_checks import mask_implausible
 from .grid import OutputGrid
 
 
@@ -66,5 +67,5 @@ def coarse_relief(dem: DemSource, grid: OutputGrid, margin_px: float = 0.0, cell
         reproject(source=rasterio.band(ds, dem.band), destination=arr, src_nodata=dem.nodata,
                   dst_transform=transform, dst_crs=grid.crs, dst_nodata=np.nan, resampling=how,
                   warp_mem_limit=256)
-        out.append(arr)
+        out.append(mask_implausible(dem.height_conversion.apply(arr)))
     return CoarseRelief(out[0], out[1], step, -pad * step)

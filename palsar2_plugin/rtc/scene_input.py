@@ -16,12 +16,12 @@ import math
 import os
 import shutil
 import tempfile
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from ..errors import Palsar2Error
-from ..progress import CancelCheck, ProgressCallback, SubProgress, check_cancelled, report
+from ..progress import CancelCheck, ProgressCallback, SubProgress, WarningCallback, check_cancelled, report
 from .radar_input import RadarBeam, RadarInput, multilooked_grid, read_beta0_file_window
 
 
@@ -149,8 +149,9 @@ def _iter_window(image, line0: int, line1: int, looks_az: int, looks_rg: int, pr
             report(progress, (min(stop, start + n) - line0) / max(stop - line0, 1), f"beam {image.beam}")
 
 
-def _check_before_calibrating(scene, dem_path, height_reference, crs, pixel_size_m, extent, extent_crs) -> None:
-    """Fail early (before the long calibration pass) on a DEM or extent that cannot work."""
+def _check_before_calibrating(scene, dem_path, height_reference, crs, pixel_size_m, extent, extent_crs) -> List[str]:
+    """Fail early (before the long calibration pass) on a DEM or extent that cannot work; returns
+    the DEM's warnings (:func:`.dem.check_dem_covers`)."""
     from ..geoid import normalise_height_reference
     from .dem import DemSource, check_dem_covers
     from .grid import make_output_grid
@@ -163,11 +164,11 @@ def _check_before_calibrating(scene, dem_path, height_reference, crs, pixel_size
     probe = _Geometry()
     probe.orbit = scene.orbit()
     probe.beams = tuple(RadarBeam(b, scene.radar_grid(b, probe.orbit)) for b in scene.beams)
-    grid = make_output_grid(probe.footprint_lon_lat(), crs=crs, pixel_size_m=pixel_size_m, extent=extent,
-                            extent_crs=extent_crs)
+    footprint = probe.footprint_lon_lat()
+    grid = make_output_grid(footprint, crs=crs, pixel_size_m=pixel_size_m, extent=extent, extent_crs=extent_crs)
     dem = DemSource(dem_path, height_reference)
     try:
-        check_dem_covers(dem, grid)
+        return check_dem_covers(dem, grid, footprint_lon_lat=footprint)
     finally:
         dem.close()
 
@@ -178,9 +179,11 @@ def terrain_correct_product(product_path, dem_path: str, output_folder: str, *, 
                             oversampling: int = 2, looks: Optional[Tuple[int, int]] = None,
                             tile_size: Optional[int] = None,
                             workers: int = 2, progress: Optional[ProgressCallback] = None,
-                            is_cancelled: Optional[CancelCheck] = None) -> Dict[str, object]:
+                            is_cancelled: Optional[CancelCheck] = None,
+                            warn: Optional[WarningCallback] = None) -> Dict[str, object]:
     """The full chain for a CEOS L1.1 product (folder, zip or any of its files): calibrate and
-    multilook, terrain-correct, write the NRB product. Returns :func:`.driver.terrain_correct`'s dict."""
+    multilook, terrain-correct, write the NRB product. Returns :func:`.driver.terrain_correct`'s dict.
+    ``warn`` receives each warning (the product's metadata lists them too)."""
     from ..ceos import open_product
     from .driver import terrain_correct
 
@@ -193,4 +196,4 @@ def terrain_correct_product(product_path, dem_path: str, output_folder: str, *, 
         return terrain_correct(radar, dem_path, output_folder, height_reference=height_reference,
                                polarisations=radar.polarisations, crs=crs, pixel_size_m=pixel_size_m, extent=extent,
                                extent_crs=extent_crs, oversampling=oversampling, tile_size=tile_size, workers=workers,
-                               progress=SubProgress(progress, 0.2, 1.0), is_cancelled=is_cancelled)
+                               progress=SubProgress(progress, 0.2, 1.0), is_cancelled=is_cancelled, warn=warn)

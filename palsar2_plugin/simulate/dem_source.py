@@ -2,7 +2,8 @@
 
 Any raster rasterio opens, in any CRS. Heights are converted from the DEM's height reference
 (``egm96`` / ``egm2008`` / ``ellipsoid``, see :mod:`palsar2_plugin.geoid`) to metres above the
-WGS84 ellipsoid. Outside the DEM, and at its nodata cells, the height is 0 m above the
+WGS84 ellipsoid (stored values in metres after the DEM's vertical unit and band scale, see
+:mod:`palsar2_plugin.rtc.dem_checks`). Outside the DEM, and at its nodata cells, the height is 0 m above the
 ellipsoid (the simulator's convention for a DEM that does not cover the swath). Samples are
 interpolated bilinearly between DEM cell centres. Only the window around the requested points
 is read, so the DEM is never held in memory whole.
@@ -17,6 +18,7 @@ import numpy as np
 
 from ..errors import Palsar2Error
 from ..geoid import normalise_height_reference, to_ellipsoid_heights
+from ..rtc.dem_checks import dataset_height_conversion, mask_implausible
 
 
 class DemHeights:
@@ -42,6 +44,7 @@ class DemHeights:
         self._inverse = ~self._ds.transform
         self.width, self.height = self._ds.width, self._ds.height
         self.nodata = self._ds.nodata
+        self.height_conversion = dataset_height_conversion(self.path, self._ds)   # feet, band scale -> metres
         self._read_lock = threading.Lock()  # a rasterio dataset must not be read by two threads at once
 
     def close(self) -> None:
@@ -83,7 +86,7 @@ class DemHeights:
             return out
         with self._read_lock:
             raw = self._ds.read(1, window=Window(c0, r0, c1 - c0, r1 - r0), masked=True)
-        values = np.ma.filled(raw.astype(np.float64), np.nan)
+        values = mask_implausible(self.height_conversion.apply(np.ma.filled(raw.astype(np.float64), np.nan)))
         rr, cc = np.meshgrid(np.arange(r0, r1) + 0.5, np.arange(c0, c1) + 0.5, indexing="ij")
         xs, ys = self._ds.transform * (cc, rr)
         lon, lat = self._to_geo.transform(np.asarray(xs), np.asarray(ys))

@@ -1,0 +1,103 @@
+"""Inputs that don't belong together, tried through ``qgis_process`` as a user would (issue 14): a DEM in
+feet, an all-no-data DEM, a DEM covering half the scene and an output CRS in feet.
+
+Products are simulated over two gaussian hills (tests/hills_dem.py); DEM variants are written here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+
+from hills_dem import hills_dem
+from palsar2_plugin.rtc.scene_input import terrain_correct_product
+from palsar2_plugin.simulate.product import simulate_product
+
+FEET = 0.3048
+
+
+@pytest.fixture(scope="module")
+def hills(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("untrusted")
+    dem = hills_dem(tmp / "hills.tif")
+    product = simulate_product(dem, "FBS", tmp / "l11", lines=900, pixels=180, seed=5, gamma0_db={"HH": -8.0})
+    reference = terrain_correct_product(product, dem, str(tmp / "ref"), pixel_size_m=50.0, workers=2)
+    return tmp, dem, product, reference
+
+
+def _dem_variant(src, dst, change, units=None):
+    with rasterio.open(src) as ds:
+        profile, values = ds.profile, ds.read(1).astype(np.float64)
+    with rasterio.open(dst, "w", **profile) as ds:
+        ds.write(change(values).astype(profile["dtype"]), 1)
+        if units:
+            ds.units = (units,)
+    return str(dst)
+
+
+def _read(path):
+    with rasterio.open(path) as ds:
+        return ds.read(1)
+
+
+def test_qgis_process_dem_in_feet_gives_heights_in_metres(hills, qgis_process_run, tmp_path):
+    tmp, dem, product, reference = hills
+    feet = _dem_variant(dem, tmp_path / "hills_ft.tif", lambda h: h / FEET, units="ft")
+    run = qgis_process_run("palsar2:terraincorrection", {"INPUT": str(product), "DEM": feet, "PIXEL_SIZE": 50,
+                                                         "OUTPUT_FOLDER": str(tmp_path / "out")})
+    assert run.returncode == 0, run.stdout + run.stderr
+    folder = Path(run.results["OUTPUT_FOLDER"])
+    ours = _read(folder / f"{folder.name}_DEM.tif")
+    ref = _read(reference["dem"])
+    valid = np.isfinite(ref)
+    assert valid.sum() > 1000 and np.array_equal(valid, np.isfinite(ours))
+    np.testing.assert_allclose(ours[valid], ref[valid], atol=0.01)     # metres, not feet
+    np.testing.assert_allclose(_read(run.results["GAMMA0"][0]), _read(reference["gamma0"]["HH"]), rtol=1e-4,
+                               atol=1e-7, equal_nan=True)
+
+
+def test_qgis_process_all_nodata_dem_is_an_error_and_no_product(hills, qgis_process_run, tmp_path):
+    tmp, dem, product, reference = hills
+    empty = _dem_variant(dem, tmp_path / "nodata.tif", lambda h: np.full_like(h, -9999.0))
+    out = tmp_path / "out"
+    run = qgis_process_run("palsar2:terraincorrection", {"INPUT": str(product), "DEM": empty, "PIXEL_SIZE": 50,
+                                                         "OUTPUT_FOLDER": str(out)})
+    assert run.returncode != 0
+    assert "no valid height anywhere in the output area" in run.stdout + run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    assert not out.exists() or os.listdir(out) == []
+
+
+def test_qgis_process_half_covering_dem_warns_with_the_percentage(hills, qgis_process_run, tmp_path):
+    tmp, dem, product, reference = hills
+    with rasterio.open(dem) as ds:
+        half_col = ds.width // 2
+
+    def east_missing(h):
+        h = h.copy()
+        h[:, half_col:] = -9999.0
+        return h
+
+    half = _dem_variant(dem, tmp_path / "half.tif", east_missing)
+    run = qgis_process_run("palsar2:terraincorrection", {"INPUT": str(product), "DEM": half, "PIXEL_SIZE": 50,
+                                                         "OUTPUT_FOLDER": str(tmp_path / "out")})
+    assert run.returncode == 0, run.stdout + run.stderr
+    text = run.stdout + run.stderr
+    assert "Warning: The DEM" in text and "covers only" in text
+    percent = float(text.split("covers only ")[1].split(" %")[0])
+    assert 20.0 < percent < 80.0
+    xml = Path(run.results["METADATA"]).read_text(encoding="utf-8")
+    assert f"covers only {percent:.1f} %" in xml
+
+
+def test_qgis_process_output_crs_in_feet_is_refused(hills, qgis_process_run, tmp_path):
+    tmp, dem, product, reference = hills
+    out = tmp_path / "out"
+    run = qgis_process_run("palsar2:terraincorrection", {"INPUT": str(product), "DEM": dem, "CRS": "EPSG:2227",
+                                                         "PIXEL_SIZE": 25, "OUTPUT_FOLDER": str(out)})
+    assert run.returncode != 0
+    assert "not metres" in run.stdout + run.stderr and "Traceback" not in run.stdout + run.stderr
+    assert not out.exists() or os.listdir(out) == []
