@@ -166,8 +166,8 @@ def fit_offsets(chips: Sequence[ChipOffset], order: int = 0, min_snr: float = 4.
         cl, *_ = np.linalg.lstsq(a[keep], dl[keep], rcond=None)
         cp, *_ = np.linalg.lstsq(a[keep], dp[keep], rcond=None)
         rl, rp = dl - a @ cl, dp - a @ cp
-        sl = 1.4826 * np.median(np.abs(rl[keep] - np.median(rl[keep]))) + 1e-4
-        sp = 1.4826 * np.median(np.abs(rp[keep] - np.median(rp[keep]))) + 1e-4
+        sl = max(1.4826 * np.median(np.abs(rl[keep] - np.median(rl[keep]))), 0.002)
+        sp = max(1.4826 * np.median(np.abs(rp[keep] - np.median(rp[keep]))), 0.002)
         new = (np.abs(rl) <= 3 * sl) & (np.abs(rp) <= 3 * sp)
         if np.array_equal(new, keep):
             break
