@@ -346,14 +346,6 @@
       <translation>DEM の標高の基準面 (SRTM/ASTER: EGM96)。</translation>
     </message>
     <message>
-      <source>Polarisations (none = all)</source>
-      <translation>偏波 (指定なし = すべて)</translation>
-    </message>
-    <message>
-      <source>gamma0 layers to make; leave empty for all the product has.</source>
-      <translation>γ⁰ レイヤを作成する偏波。空欄にするとプロダクトのすべての偏波について作成します。</translation>
-    </message>
-    <message>
       <source>Output CRS (empty = UTM of the scene centre)</source>
       <translation>出力 CRS (空欄 = シーン中心の UTM)</translation>
     </message>
@@ -378,12 +370,32 @@
       <translation>プロダクトをこの領域に限定します (シーンの範囲内に切り詰め)。</translation>
     </message>
     <message>
+      <source>Polarisations (none = all)</source>
+      <translation>偏波 (指定なし = すべて)</translation>
+    </message>
+    <message>
+      <source>gamma0 layers to make; leave empty for all the product has.</source>
+      <translation>γ⁰ レイヤを作成する偏波。空欄にするとプロダクトのすべての偏波について作成します。</translation>
+    </message>
+    <message>
       <source>DEM oversampling for the area computation</source>
       <translation>散乱面積計算の DEM オーバーサンプリング</translation>
     </message>
     <message>
       <source>DEM facets per output pixel side (2 = 12.5 m facets for 25 m pixels).</source>
       <translation>出力ピクセル 1 辺あたりの DEM ファセット数 (2 = 25 m ピクセルに 12.5 m のファセット)。</translation>
+    </message>
+    <message>
+      <source>Choose a DEM raster layer.</source>
+      <translation>DEMのラスタレイヤを選んでください。</translation>
+    </message>
+    <message>
+      <source>The DEM must be a raster file GDAL reads (not a web service); save it as a GeoTIFF first.</source>
+      <translation>DEMはGDALで読めるラスタファイルである必要があります(Webサービスは不可)。先にGeoTIFFとして保存してください。</translation>
+    </message>
+    <message>
+      <source>Choose a projected CRS in metres (e.g. UTM), or leave CRS empty.</source>
+      <translation>メートル単位の投影座標系(UTMなど)を選ぶか、CRSを空にしてください。</translation>
     </message>
   </context>
   <context>
@@ -792,6 +804,161 @@
     <message>
       <source>{} scenes listed. Data provided by JAXA.</source>
       <translation>{} シーンを出力しました。提供:JAXA</translation>
+    </message>
+  </context>
+  <context>
+    <name>InterferogramAlgorithm</name>
+    <message>
+      <source>Interferogram, coherence and displacement (InSAR)</source>
+      <translation>干渉画像・コヒーレンス・変位(干渉解析 InSAR)</translation>
+    </message>
+    <message>
+      <source>InSAR</source>
+      <translation>InSAR</translation>
+    </message>
+    <message>
+      <source>interferometry</source>
+      <translation>干渉解析</translation>
+    </message>
+    <message>
+      <source>interferogram</source>
+      <translation>干渉画像</translation>
+    </message>
+    <message>
+      <source>coherence</source>
+      <translation>コヒーレンス</translation>
+    </message>
+    <message>
+      <source>displacement</source>
+      <translation>変位</translation>
+    </message>
+    <message>
+      <source>deformation</source>
+      <translation>地殻変動</translation>
+    </message>
+    <message>
+      <source>phase</source>
+      <translation>位相</translation>
+    </message>
+    <message>
+      <source>unwrapping</source>
+      <translation>位相アンラッピング</translation>
+    </message>
+    <message>
+      <source>SNAPHU</source>
+      <translation>SNAPHU</translation>
+    </message>
+    <message>
+      <source>Goldstein</source>
+      <translation>Goldstein</translation>
+    </message>
+    <message>
+      <source>L1.1</source>
+      <translation>L1.1</translation>
+    </message>
+    <message>
+      <source>earthquake</source>
+      <translation>地震</translation>
+    </message>
+    <message>
+      <source>landslide</source>
+      <translation>地すべり</translation>
+    </message>
+    <message>
+      <source>Reference: earlier (archive) L1.1 product</source>
+      <translation>参照(マスター): 先の(アーカイブの)L1.1プロダクト</translation>
+    </message>
+    <message>
+      <source>The earlier acquisition: L1.1 product folder, zip or any of its files.</source>
+      <translation>先の観測: L1.1プロダクトのフォルダ、zip、またはその任意のファイル。</translation>
+    </message>
+    <message>
+      <source>Secondary: later (event) L1.1 product</source>
+      <translation>スレーブ: 後の(災害後の)L1.1プロダクト</translation>
+    </message>
+    <message>
+      <source>The later acquisition of the same path, frame and beam.</source>
+      <translation>同じパス、フレーム、ビームの後の観測。</translation>
+    </message>
+    <message>
+      <source>All files (*)</source>
+      <translation>すべてのファイル (*)</translation>
+    </message>
+    <message>
+      <source>Polarisation</source>
+      <translation>偏波</translation>
+    </message>
+    <message>
+      <source>0 = HH, 1 = HV, 2 = VH, 3 = VV; both products must have it.</source>
+      <translation>0 = HH、1 = HV、2 = VH、3 = VV。両方のプロダクトにある偏波。</translation>
+    </message>
+    <message>
+      <source>Looks in azimuth (0 = from the pixel size)</source>
+      <translation>アジマス方向のルック数(0 = 画素サイズから決定)</translation>
+    </message>
+    <message>
+      <source>Looks in range (0 = from the pixel size)</source>
+      <translation>レンジ方向のルック数(0 = 画素サイズから決定)</translation>
+    </message>
+    <message>
+      <source>Multilook window; the coherence is estimated on the same window.</source>
+      <translation>マルチルックの窓。コヒーレンスも同じ窓で推定します。</translation>
+    </message>
+    <message>
+      <source>Goldstein filter strength (0 = none)</source>
+      <translation>Goldsteinフィルタの強さ(0 = なし)</translation>
+    </message>
+    <message>
+      <source>Adaptive phase filter (Goldstein &amp; Werner 1998); the coherence is not filtered.</source>
+      <translation>適応型の位相フィルタ(Goldstein &amp; Werner 1998)。コヒーレンスにはかけません。</translation>
+    </message>
+    <message>
+      <source>Unwrap the phase and make the displacement (needs the snaphu package)</source>
+      <translation>位相アンラッピングして変位を作る(snaphuパッケージが必要)</translation>
+    </message>
+    <message>
+      <source>SNAPHU phase unwrapping: python3 -m pip install snaphu (Linux, macOS).</source>
+      <translation>SNAPHUによる位相アンラッピング: python3 -m pip install snaphu(Linux、macOS)。</translation>
+    </message>
+    <message>
+      <source>Output folder</source>
+      <translation>出力フォルダ</translation>
+    </message>
+    <message>
+      <source>The interferogram product folder is created inside this folder.</source>
+      <translation>このフォルダの中に干渉画像プロダクトのフォルダを作ります。</translation>
+    </message>
+    <message>
+      <source>Wrapped phase (radians)</source>
+      <translation>干渉位相(ラジアン)</translation>
+    </message>
+    <message>
+      <source>Coherence</source>
+      <translation>コヒーレンス</translation>
+    </message>
+    <message>
+      <source>Line-of-sight displacement (m)</source>
+      <translation>衛星視線方向の変位(m)</translation>
+    </message>
+    <message>
+      <source>Interferogram metadata (JSON)</source>
+      <translation>干渉画像のメタデータ(JSON)</translation>
+    </message>
+    <message>
+      <source>Give both the REFERENCE and the SECONDARY L1.1 product.</source>
+      <translation>REFERENCEとSECONDARYの両方のL1.1プロダクトを指定してください。</translation>
+    </message>
+    <message>
+      <source>Perpendicular baseline {:.0f} m, temporal baseline {:.1f} days</source>
+      <translation>垂直基線長 {:.0f} m、時間基線 {:.1f} 日</translation>
+    </message>
+    <message>
+      <source>Beam {}: coregistration offset {:.3f} lines, {:.3f} pixels; residual {:.3f} / {:.3f} px</source>
+      <translation>ビーム {}: 位置合わせのずれ {:.3f} ライン、{:.3f} ピクセル。残差 {:.3f} / {:.3f} 画素</translation>
+    </message>
+    <message>
+      <source>Interferogram written to {}</source>
+      <translation>干渉画像を書き出しました: {}</translation>
     </message>
   </context>
   <context>
@@ -1408,18 +1575,6 @@
     <message>
       <source>Give an L1.1 product folder, zip or file as INPUT.</source>
       <translation>INPUT に L1.1 プロダクトのフォルダ、zip またはファイルを指定してください。</translation>
-    </message>
-    <message>
-      <source>Choose a DEM raster layer.</source>
-      <translation>DEM のラスタレイヤを選択してください。</translation>
-    </message>
-    <message>
-      <source>The DEM must be a raster file GDAL reads (not a web service); save it as a GeoTIFF first.</source>
-      <translation>DEM は GDAL で読めるラスタファイルである必要があります (Web サービスは不可)。先に GeoTIFF として保存してください。</translation>
-    </message>
-    <message>
-      <source>Choose a projected CRS in metres (e.g. UTM), or leave CRS empty.</source>
-      <translation>メートル単位の投影 CRS (UTM など) を選択するか、CRS を空欄にしてください。</translation>
     </message>
     <message>
       <source>NRB product written to {}</source>

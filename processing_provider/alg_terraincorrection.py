@@ -15,8 +15,8 @@ from qgis.core import (
 )
 
 from .base import Palsar2Algorithm, core_callbacks, warning_callback
-from .correction_parameters import (HEIGHT_REFERENCE_VALUES, POLARISATION_VALUES, CorrectionParameterNames,
-                                    add_correction_parameters)
+from .correction_parameters import (POLARISATION_VALUES, CorrectionParameterNames, add_correction_parameters,
+                                    dem_and_grid_arguments)
 
 
 class TerrainCorrectionAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
@@ -99,30 +99,11 @@ class TerrainCorrectionAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
         path = self.parameterAsFile(parameters, self.INPUT, context)
         if not path:
             raise QgsProcessingException(self.tr("Give an L1.1 product folder, zip or file as INPUT."))
-        dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
-        if dem_layer is None or not dem_layer.isValid():
-            raise QgsProcessingException(self.tr("Choose a DEM raster layer."))
-        dem_path = dem_layer.source()
-        if dem_layer.providerType() != "gdal":
-            raise QgsProcessingException(self.tr("The DEM must be a raster file GDAL reads (not a web service); "
-                                                 "save it as a GeoTIFF first."))
-        reference = HEIGHT_REFERENCE_VALUES[self.parameterAsEnum(parameters, self.DEM_HEIGHT_REFERENCE, context)]
+        grid_args = dem_and_grid_arguments(self, parameters, context)
+        dem_path, reference = grid_args["dem_path"], grid_args["height_reference"]
+        crs_text, pixel = grid_args["crs"], grid_args["pixel_size_m"]
+        extent, extent_crs = grid_args["extent"], grid_args["extent_crs"]
         pols = [POLARISATION_VALUES[i] for i in self.parameterAsEnums(parameters, self.POLARISATIONS, context)]
-        crs = self.parameterAsCrs(parameters, self.CRS, context)
-        crs_text = None
-        if crs.isValid():
-            if crs.isGeographic():
-                raise QgsProcessingException(self.tr("Choose a projected CRS in metres (e.g. UTM), or leave CRS empty."))
-            crs_text = crs.authid() or crs.toWkt()
-        pixel = self.parameterAsDouble(parameters, self.PIXEL_SIZE, context)
-        extent = None
-        extent_crs = None
-        if parameters.get(self.EXTENT) not in (None, ""):
-            rect = self.parameterAsExtent(parameters, self.EXTENT, context)
-            if not rect.isNull() and not rect.isEmpty():
-                e_crs = self.parameterAsExtentCrs(parameters, self.EXTENT, context)
-                extent = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
-                extent_crs = (e_crs.authid() or e_crs.toWkt()) if e_crs.isValid() else "EPSG:4326"
         oversampling = self.parameterAsInt(parameters, self.OVERSAMPLING, context)
         folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
         progress, is_cancelled = core_callbacks(feedback)

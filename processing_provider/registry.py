@@ -16,6 +16,7 @@ ALGORITHM_CLASSES: List[tuple] = [
     ("alg_readceos", "ReadCeosAlgorithm"),
     ("alg_terraincorrection", "TerrainCorrectionAlgorithm"),
     ("alg_batchterraincorrection", "BatchTerrainCorrectionAlgorithm"),
+    ("alg_interferogram", "InterferogramAlgorithm"),
 ]
 
 

@@ -297,3 +297,51 @@ def add_product_layers(built: Sequence[ProductLayers], project: Optional[QgsProj
         place_in_group(project, layer, group, order, visible=spec.role in (ROLE_BACKSCATTER, ROLE_RGB))
         added.append(layer)
     return added
+
+
+# ------------------------------------------------------------------------------------------------
+# interferometry
+# ------------------------------------------------------------------------------------------------
+
+#: Displacement colour range, ± metres (one fringe of PALSAR-2 is 0.121 m).
+DISPLACEMENT_LIMIT_M = 0.25
+
+
+def style_phase(layer: QgsRasterLayer) -> QgsSingleBandPseudoColorRenderer:
+    """Wrapped phase, −π…π radians, on a cyclic colour wheel (the same colour at −π and +π, so a fringe
+    is one turn of the wheel and no false edge appears where the phase wraps)."""
+    import math
+
+    hues = [0, 60, 120, 180, 240, 300, 360]
+    stops = []
+    for i, hue in enumerate(hues):
+        value = -math.pi + 2 * math.pi * i / (len(hues) - 1)
+        stops.append((value, QColor.fromHsv(hue % 360, 200, 255), f"{value:+.2f} rad" if i in (0, 3, 6) else ""))
+    renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, _ramp_shader(stops))
+    renderer.setClassificationMin(-math.pi)
+    renderer.setClassificationMax(math.pi)
+    layer.setRenderer(renderer)
+    layer.triggerRepaint()
+    return renderer
+
+
+def style_coherence(layer: QgsRasterLayer) -> QgsSingleBandGrayRenderer:
+    """Coherence in grey, 0 (black: decorrelated) … 1 (white: unchanged)."""
+    return style_grey(layer, low=0.0, high=1.0)
+
+
+def style_displacement(layer: QgsRasterLayer, limit_m: float = DISPLACEMENT_LIMIT_M) -> QgsSingleBandPseudoColorRenderer:
+    """Line-of-sight displacement (m): diverging blue (away from the satellite) – white (0) – red (towards)."""
+    stops = [(-limit_m, QColor(5, 48, 97), f"−{limit_m:g} m"), (0.0, QColor(247, 247, 247), "0 m"),
+             (limit_m, QColor(103, 0, 31), f"+{limit_m:g} m")]
+    renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, _ramp_shader(stops))
+    renderer.setClassificationMin(-limit_m)
+    renderer.setClassificationMax(limit_m)
+    layer.setRenderer(renderer)
+    layer.triggerRepaint()
+    return renderer
+
+
+#: interferogram product layer key -> renderer
+INSAR_STYLES = {"phase": style_phase, "coherence": style_coherence, "displacement": style_displacement,
+                "unwrapped_phase": None, "backscatter": None}
