@@ -1,5 +1,5 @@
 """Helpers for the interferometry tests: a repeat-pass orbit displaced by a known baseline, and the
-real Hakone DEM bundled with the plugin (ASTER GDEM2, 0-1670 m)."""
+real Hakone DEM of tests/data (ASTER GDEM2, 0-1670 m)."""
 
 from dataclasses import replace
 from datetime import timedelta
@@ -9,7 +9,7 @@ import numpy as np
 
 from palsar2_plugin.geometry.orbit import Orbit
 
-HAKONE_DEM = Path(__file__).resolve().parents[1] / "palsar2_plugin/data/demo/hakone_aster_gdem2_1arcsec.tif"
+HAKONE_DEM = Path(__file__).resolve().parent / "data/dem/hakone_aster_gdem2_1arcsec.tif"
 
 
 def repeat_orbit(orbit: Orbit, days: float, cross_track_m: float, radial_m: float = 0.0) -> Orbit:

@@ -1,5 +1,5 @@
 """``palsar2:interferogram`` through processing.run on two simulated stripmap products over the real
-Hakone DEM (bundled with the plugin). The two have independent speckle (true coherence 0), so the
+Hakone DEM (tests/data). The two have independent speckle (true coherence 0), so the
 coherence layer must show the estimator's bias for the number of looks (Touzi: about sqrt(pi / 4L))."""
 
 from __future__ import annotations
