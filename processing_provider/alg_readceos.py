@@ -17,7 +17,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from .base import Palsar2Algorithm, core_callbacks
+from .base import Palsar2Algorithm, core_callbacks, warning_callback
 
 #: PERMANENT enum values (models store the index): append only.
 BEAM_VALUES = ("F1", "F2", "F3", "F4", "F5", "F6", "F7")
@@ -149,6 +149,9 @@ class ReadCeosAlgorithm(Palsar2Algorithm):
             feedback.pushInfo(self.tr("{} {} (level {}, {}, {}-looking): beams {}, polarisations {}").format(
                 scene.scene_id, scene.product_id, scene.level, scene.pass_direction, scene.look_side,
                 ", ".join(str(b) for b in scene.beams), ", ".join(scene.polarisations)))
+            warn = warning_callback(feedback)
+            for message in scene.warnings:
+                warn(message)
             if scene.is_scansar is False and beams and beams != [1]:
                 raise QgsProcessingException(self.tr("This stripmap product has a single beam; leave BEAMS empty."))
             result = export_product(scene, folder, beams=beams or None, polarisations=pols or None,

@@ -170,6 +170,8 @@ def _write_beam_raster(scene: Scene, beam: int, pol: str, path: Path, looks_az: 
                             INCIDENCE="ellipsoid", LOOKS_AZIMUTH=str(looks_az), LOOKS_RANGE=str(looks_rg),
                             CALIBRATION_FACTOR_DB=repr(scene.calibration_factor_db),
                             GEOMETRY="map" if is_l15 else "radar (row = azimuth, column = slant range)")
+            if scene.warnings:
+                dst.update_tags(WARNINGS=" | ".join(scene.warnings))
             dst.update_tags(1, QUANTITY=calibration, UNITS="linear power")
             with ImageReader(im) as reader:
                 n = reader.block_lines(looks_az)
@@ -244,6 +246,7 @@ def metadata_dict(scene: Scene, looks: Dict[int, Tuple[int, int]], calibration: 
                                  "velocity_m_s": list(sv.velocity_m_s)} for sv in scene.state_vectors],
         "beams": beams,
         "rasters": [os.path.basename(r) for r in rasters],
+        "warnings": list(scene.warnings),
         "attribution": attribution.product_metadata(),
     }
 

@@ -191,9 +191,31 @@ def _group(files: List[ProductFile], source: str, wanted_stem: Optional[str]) ->
                                   f"choose one of their files instead of the folder", path=source)
         wanted_stem = candidates[0]
     group = by_stem.get(wanted_stem, {"images": {}})
+    _refuse_strangers(by_stem, wanted_stem, group, source)
     summary = group.get("SUMMARY") or (plain_summary if len(by_stem) <= 1 else None)
     return ProductFiles(wanted_stem, source, group.get("VOL"), group.get("LED"), group.get("TRL"),
                         summary, dict(group["images"]))
+
+
+def _refuse_strangers(by_stem: Dict[str, Dict[str, object]], stem: str, group: Dict[str, object],
+                      source: str) -> None:
+    """A leader without images beside images without a leader (or the reverse): files of different
+    scenes or products put together; say so instead of "no images" or "no leader"."""
+    others = {s: g for s, g in by_stem.items() if s != stem}
+    advice = "keep each product's files together as JAXA delivered them (download or unpack it again)"
+    if "LED" in group and not group["images"]:
+        strays = sorted(s for s, g in others.items() if g["images"] and "LED" not in g)
+        if strays:
+            raise CeosFormatError(f"the leader LED-{stem} lies beside image files of {strays[0]} and has none of its "
+                                  f"own: the leader and the images belong to different scenes or products; {advice}",
+                                  path=group["LED"].display, record="leader file")
+    if "LED" not in group and group["images"]:
+        strays = sorted(s for s, g in others.items() if "LED" in g and not g["images"])
+        if strays:
+            first = next(iter(group["images"].values()))
+            raise CeosFormatError(f"the leader file LED-{stem} is missing; the leader beside the images, "
+                                  f"LED-{strays[0]}, belongs to another scene or product; {advice}",
+                                  path=first.display, record="leader file")
 
 
 def locate_product(path) -> ProductFiles:

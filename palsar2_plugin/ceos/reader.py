@@ -15,10 +15,12 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..errors import CeosFormatError
 from . import layouts as L
+from .consistency import check_identity, check_image_prefix, check_image_times
 from .fields import HEADER_BYTES, Layout, RecordHeader, check_header_codes, unpack_header
 from .files import ProductFile, ProductFiles, locate_product
 from .scene import (POLARISATION_ORDER, SCANSAR_MODES, BeamImage, CoordinatePolynomials, Corners,
                     MapGeoreference, Scene, StateVector, exact_range_sampling_rate_hz, range_pixel_spacing_m)
+from .plausibility import leader_warnings
 from .summary import parse_summary, summary_float
 
 
@@ -345,8 +347,9 @@ def scene_from_files(files: ProductFiles) -> Scene:
                               f"files (keep the product's files together)", path=where, record="leader file")
     led_path = files.leader.display
     leader = parse_leader(files.leader.read_all(), led_path)
+    volume = None
     if files.volume is not None:
-        parse_volume_directory(files.volume.read_all(), files.volume.display)
+        volume = parse_volume_directory(files.volume.read_all(), files.volume.display)
     if files.trailer is not None:
         parse_trailer(files.trailer.read(0, L.FDR_LENGTH), files.trailer.display)
     summary_pairs: Tuple[Tuple[str, str], ...] = ()
@@ -354,6 +357,7 @@ def scene_from_files(files: ProductFiles) -> Scene:
         summary_pairs = parse_summary(files.summary.read_all(), files.summary.display)
     summary = dict(summary_pairs)
     dss = leader["dss"]
+    check_identity(files, dss, volume, summary)
     stem = files.stem
     product_id = summary.get("Pds_ProductID") or stem.split("-", 2)[2]
     scene_id = dss["scene_id"] or summary.get("Scs_SceneID") or stem.rsplit("-", 1)[0]
@@ -397,8 +401,11 @@ def scene_from_files(files: ProductFiles) -> Scene:
         scan_id = None
         if desc.lines_present:
             prefix = parse_line_prefix(pf, desc, 0)
+            check_image_prefix(pf.display, beam, pol, prefix, 0, L.FDR_LENGTH, mode in SCANSAR_MODES)
             if pf.mappable_path is not None:  # a compressed zip member would be inflated to its end
-                parse_line_prefix(pf, desc, desc.lines - 1)
+                last = desc.lines - 1
+                check_image_prefix(pf.display, beam, pol, parse_line_prefix(pf, desc, last), last,
+                                   L.FDR_LENGTH + last * desc.record_length, mode in SCANSAR_MODES)
             t_first = prefix_time(prefix, pf.display, 0, L.FDR_LENGTH)
             scan_id = prefix.get("scan_id")
             r0 = float(prefix["slant_range"] if desc.sample_format == "C*8" else prefix["slant_range_first"])
@@ -421,18 +428,23 @@ def scene_from_files(files: ProductFiles) -> Scene:
         first = images[0]
         map_geo = _map_georeference(leader["map_projection"], first.lines, first.pixels)
     poly = tuple(v if v is not None else 0.0 for v in dss["incidence_polynomial"])
+    state_vectors = _state_vectors(leader["platform_position"], led_path)
+    centre_time = _dss_time(dss["scene_centre_time"], led_path)
+    if str(level).startswith("1.1"):  # L1.5 lines are map rows, not azimuth times 1/PRF apart
+        check_image_times(led_path, centre_time, [sv.time_utc for sv in state_vectors], images)
+    warnings = leader_warnings(led_path, cf, dss["wavelength"], fs, spacing,
+                               [(im.path, im.prf_hz) for im in images], state_vectors)
     scene = Scene(
         scene_id=scene_id, product_id=product_id, mode=mode, level=level, look_side=look_side,
         pass_direction=pass_direction, polarisations=pols, wavelength_m=dss["wavelength"],
         calibration_factor_db=cf,
         doppler_centroid_hz=(dss["doppler_centroid_constant"] or 0.0, dss["doppler_centroid_linear"] or 0.0),
-        incidence_polynomial=poly, state_vectors=_state_vectors(leader["platform_position"], led_path),
-        scene_centre_time_utc=_dss_time(dss["scene_centre_time"], led_path),
+        incidence_polynomial=poly, state_vectors=state_vectors, scene_centre_time_utc=centre_time,
         centre_lat_lon=(dss["centre_latitude"], dss["centre_longitude"]),
         corners=_corners(summary, "Img_ImageScene"), frame_corners=_corners(summary, "Img_FrameScene"),
         clock_angle_deg=clock, range_sampling_rate_hz=fs, images=tuple(images),
         coordinate_polynomials=_polynomials(leader.get("facility5")), map_georeference=map_geo,
-        product_folder=files.source, leader_path=led_path, summary=summary_pairs)
+        product_folder=files.source, leader_path=led_path, summary=summary_pairs, warnings=warnings)
     return scene
 
 
@@ -440,7 +452,10 @@ def open_product(path) -> Scene:
     """Open an ALOS-2 CEOS product from its folder, its zip, or any one of its files.
 
     Reads only metadata (VOL, LED, TRL descriptor, summary.txt, IMG descriptors and the first and
-    last line prefix of each image). Raises CeosFormatError for anything malformed or missing.
+    last line prefix of each image). Raises CeosFormatError for anything malformed or missing, for
+    files that do not belong together (:mod:`.consistency`) and for leader values no ALOS-2 product
+    can have; values outside ALOS-2's operational envelope give ``Scene.warnings``
+    (:mod:`.plausibility`).
     """
     return scene_from_files(locate_product(path))
 

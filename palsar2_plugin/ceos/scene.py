@@ -187,7 +187,9 @@ class Scene:
     for L1.5); ``doppler_centroid_hz``: (constant Hz, linear Hz per km of slant range);
     ``incidence_polynomial``: DSS theta[rad] = sum a_k (R/1000)**k with R slant range (m), zeros
     when not given; ``scene_centre_time_utc`` (ms resolution); ``centre_lat_lon`` from the leader.
-    ``images``: all beam/polarisation files, sorted by beam then polarisation.
+    ``images``: all beam/polarisation files, sorted by beam then polarisation. ``warnings``: what
+    lies outside ALOS-2's operational envelope (e.g. a pre-launch calibration factor), for the user
+    and the products' metadata (see :mod:`.plausibility`).
     """
 
     scene_id: str
@@ -214,6 +216,7 @@ class Scene:
     product_folder: str = ""
     leader_path: str = ""
     summary: Tuple[Tuple[str, str], ...] = field(default=(), repr=False)
+    warnings: Tuple[str, ...] = ()
 
     # ------------------------------------------------------------------ beams
     @property

@@ -82,7 +82,8 @@ class SceneRadarInput(RadarInput):
                                f"{', '.join(scene.polarisations)}.")
         self.polarisations = tuple(pols)
         self.metadata = dict(scene_id=scene.scene_id, product_id=scene.product_id, mode=scene.mode,
-                             look_side=scene.look_side, pass_direction=scene.pass_direction)
+                             look_side=scene.look_side, pass_direction=scene.pass_direction,
+                             warnings=tuple(scene.warnings))
         self._dir = tempfile.mkdtemp(prefix=".palsar2-beta0-", dir=cache_dir)
         self._files: Dict[Tuple[int, str], Tuple[str, Tuple[int, int]]] = {}
         gain = calibration_gain(scene.calibration_factor_db, scene.level)

@@ -1,11 +1,15 @@
-"""Inputs that don't belong together, tried through ``qgis_process`` as a user would (issue 14): a DEM in
-feet, an all-no-data DEM, a DEM covering half the scene and an output CRS in feet.
+"""Inputs that don't belong together, tried through ``qgis_process`` as a user would (issue 14): a leader
+from a neighbouring frame, swapped polarisation files, a pre-launch calibration factor, a DEM in feet, an
+all-no-data DEM, a DEM covering half the scene and an output CRS in feet.
 
 Products are simulated over two gaussian hills (tests/hills_dem.py); DEM variants are written here."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +18,9 @@ import rasterio
 
 from hills_dem import hills_dem
 from palsar2_plugin.rtc.scene_input import terrain_correct_product
+from palsar2_plugin.ceos.writer import write_product
 from palsar2_plugin.simulate.product import simulate_product
+from synthetic.ceos_products import example_description, random_blocks
 
 FEET = 0.3048
 
@@ -101,3 +107,53 @@ def test_qgis_process_output_crs_in_feet_is_refused(hills, qgis_process_run, tmp
     assert run.returncode != 0
     assert "not metres" in run.stdout + run.stderr and "Traceback" not in run.stdout + run.stderr
     assert not out.exists() or os.listdir(out) == []
+
+
+def _write(folder, desc):
+    sizes = {b.beam: (b.lines, b.pixels) for b in desc.beams}
+    write_product(folder, desc, lambda b, p: random_blocks(*sizes[b], seed=b + len(p)))
+    return folder, f"{desc.scene_id}-{desc.product_id}"
+
+
+def test_qgis_process_leader_of_a_neighbouring_frame_is_refused(qgis_process_run, tmp_path):
+    a = example_description("WBD", lines=40, pixels=16, frame_number=2850)
+    b = example_description("WBD", lines=40, pixels=16, frame_number=2860,
+                            centre_time_utc=a.scene_centre_time_utc + timedelta(seconds=60))
+    a_folder, a_stem = _write(tmp_path / "a", a)
+    b_folder, b_stem = _write(tmp_path / "b", b)
+    shutil.copy(b_folder / f"LED-{b_stem}", a_folder / f"LED-{a_stem}")     # the neighbour's leader, renamed
+    out = tmp_path / "out"
+    run = qgis_process_run("palsar2:readceos", {"INPUT": str(a_folder), "OUTPUT_FOLDER": str(out)})
+    text = run.stdout + run.stderr
+    assert run.returncode != 0 and "Traceback" not in text
+    assert f"records '{b.scene_id}'" in text and f"file names are of '{a.scene_id}'" in text
+    assert not out.exists() or os.listdir(out) == []
+
+
+def test_qgis_process_swapped_polarisation_files_are_refused(qgis_process_run, tmp_path):
+    desc = example_description("FBD", lines=40, pixels=16)
+    folder, stem = _write(tmp_path / "p", desc)
+    hh, hv = folder / f"IMG-HH-{stem}", folder / f"IMG-HV-{stem}"
+    hh.rename(folder / "swap")
+    hv.rename(hh)
+    (folder / "swap").rename(hv)
+    out = tmp_path / "out"
+    run = qgis_process_run("palsar2:readceos", {"INPUT": str(folder), "OUTPUT_FOLDER": str(out)})
+    text = run.stdout + run.stderr
+    assert run.returncode != 0 and "Traceback" not in text
+    assert "says polarisation HH, but its line prefixes record HV" in text and f"IMG-HH-{stem}" in text
+    assert not out.exists() or os.listdir(out) == []
+
+
+def test_qgis_process_pre_launch_calibration_factor_warns_and_says_so_in_the_metadata(qgis_process_run, tmp_path):
+    import dataclasses
+
+    desc = dataclasses.replace(example_description("FBS", lines=40, pixels=16), calibration_factor_db=32.0)
+    folder, stem = _write(tmp_path / "cf", desc)
+    run = qgis_process_run("palsar2:readceos", {"INPUT": str(folder), "LOOKS_AZIMUTH": 4, "LOOKS_RANGE": 2,
+                                                "OUTPUT_FOLDER": str(tmp_path / "out")})
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Warning: The leader's calibration factor is +32.0 dB" in run.stdout + run.stderr
+    metadata = json.loads(Path(run.results["METADATA"]).read_text(encoding="utf-8"))
+    assert len(metadata["warnings"]) == 1 and "+115.0 dB off" in metadata["warnings"][0]
+
