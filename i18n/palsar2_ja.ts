@@ -100,6 +100,22 @@
       <translation>NRBプロダクトのフォルダ</translation>
     </message>
     <message>
+      <source>Failed scenes and why</source>
+      <translation>失敗したシーンとその理由</translation>
+    </message>
+    <message>
+      <source>Number of products written</source>
+      <translation>書き出したプロダクトの数</translation>
+    </message>
+    <message>
+      <source>Number of scenes that failed</source>
+      <translation>失敗したシーンの数</translation>
+    </message>
+    <message>
+      <source>Per-scene results</source>
+      <translation>シーンごとの結果</translation>
+    </message>
+    <message>
       <source>The footprint layer has no attribute {}: choose the attribute holding the product path or URL.</source>
       <translation>観測範囲レイヤに属性 {} がありません。プロダクトのパスまたはURLを持つ属性を選んでください。</translation>
     </message>
@@ -122,6 +138,14 @@
     <message>
       <source>NRB product written to {}</source>
       <translation>NRBプロダクトを書き出しました: {}</translation>
+    </message>
+    <message>
+      <source>Not written: {} ({})</source>
+      <translation>書き出せませんでした: {}({})</translation>
+    </message>
+    <message>
+      <source>{} of {} scenes written, {} failed</source>
+      <translation>{} シーンを書き出しました({} シーン中)。{} シーンが失敗しました</translation>
     </message>
   </context>
   <context>
@@ -1119,6 +1143,10 @@
       <translation>災害関連データ</translation>
     </message>
     <message>
+      <source>Could not read or write {}: {}. Check that the path exists, that you may write there and that the disk is not full, then run again.</source>
+      <translation>{} を読み書きできませんでした: {}。パスが存在すること、書き込み権限があること、ディスクに空きがあることを確認して、もう一度実行してください。</translation>
+    </message>
+    <message>
       <source>Warning: {}</source>
       <translation>警告: {}</translation>
     </message>
@@ -1252,8 +1280,8 @@
       <translation>出力フォルダ</translation>
     </message>
     <message>
-      <source>Where the GeoTIFFs, the footprints and the metadata JSON are written.</source>
-      <translation>GeoTIFF、観測範囲 (フットプリント)、メタデータ JSON の書き出し先。</translation>
+      <source>The GeoTIFFs, the footprints and the metadata JSON go into a folder &lt;scene&gt;-&lt;product&gt;-&lt;calibration&gt; inside this folder.</source>
+      <translation>GeoTIFF、観測範囲、メタデータJSONは、このフォルダの中のフォルダ &lt;シーン&gt;-&lt;プロダクト&gt;-&lt;校正量&gt; に書き出します。</translation>
     </message>
     <message>
       <source>Metadata JSON</source>

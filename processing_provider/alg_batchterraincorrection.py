@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputMultipleLayers,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFolderDestination,
@@ -17,7 +20,7 @@ from qgis.core import (
 
 from .correction_parameters import (HEIGHT_REFERENCE_VALUES, POLARISATION_VALUES, CorrectionParameterNames,
                                     add_correction_parameters)
-from .base import Palsar2Algorithm, core_callbacks, make_advanced
+from .base import Palsar2Algorithm, core_callbacks, make_advanced, warning_callback
 
 #: PERMANENT enum values (models store the index): append only.
 EXECUTION_OPTIONS = ("this process", "local Dask cluster", "remote Dask scheduler")
@@ -49,8 +52,12 @@ class BatchTerrainCorrectionAlgorithm(CorrectionParameterNames, Palsar2Algorithm
         "scheduler at SCHEDULER_ADDRESS (advanced; default: the setting palsar2/dask/scheduler), whose workers must "
         "see the output folder and the products (shared file system or URLs). Dask options need the packages dask "
         "and distributed; without them choose 'this process'.\n"
-        "OUTPUT_FOLDER: the product folders are created inside it, each only when complete.\n"
-        "Results: OUTPUT_FOLDER and PRODUCTS (the product folders)."
+        "OUTPUT_FOLDER: the product folders are created inside it, each only when complete.\n\n"
+        "Every scene is tried: a scene that cannot be read, calibrated or corrected is reported (log and results) "
+        "with the reason and does not stop the others; the algorithm fails only when no scene was written.\n"
+        "Results: OUTPUT_FOLDER, PRODUCTS (the product folders written), FAILED (one line per failed scene: "
+        "product, then why), WRITTEN_COUNT, FAILED_COUNT and SCENES (per scene, in input order: product, status "
+        "written/failed, folder, files written, error, warnings)."
     )
     HELP_JA = (
         "複数のALOS-2/PALSAR-2レベル1.1プロダクトを(palsar2:terraincorrectionと同じ方法で)地形補正し、"
@@ -64,8 +71,12 @@ class BatchTerrainCorrectionAlgorithm(CorrectionParameterNames, Palsar2Algorithm
         "(詳細設定。既定は設定 palsar2/dask/scheduler)のリモートDaskスケジューラ。ワーカーから出力フォルダと"
         "プロダクトが見える必要があります(共有ファイルシステムまたはURL)。Daskの選択肢には dask と distributed "
         "パッケージが必要です。無い場合は「この処理内」を選んでください。\n"
-        "OUTPUT_FOLDER: この中にプロダクトのフォルダを作ります(完成したときにだけ現れます)。\n"
-        "結果: OUTPUT_FOLDER と PRODUCTS(プロダクトのフォルダ)。"
+        "OUTPUT_FOLDER: この中にプロダクトのフォルダを作ります(完成したときにだけ現れます)。\n\n"
+        "すべてのシーンを処理します。読み込み・校正・補正ができないシーンは理由とともに報告し(ログと結果)、"
+        "ほかのシーンの処理は続けます。アルゴリズムが失敗するのは、1つのシーンも書き出せなかったときだけです。\n"
+        "結果: OUTPUT_FOLDER、PRODUCTS(書き出したプロダクトのフォルダ)、FAILED(失敗したシーンごとに1行: "
+        "プロダクトと理由)、WRITTEN_COUNT、FAILED_COUNT、SCENES(入力順のシーンごと: プロダクト、状態 "
+        "written/failed、フォルダ、書き出したファイル、エラー、警告)。"
     )
 
     INPUTS = "INPUTS"
@@ -75,6 +86,10 @@ class BatchTerrainCorrectionAlgorithm(CorrectionParameterNames, Palsar2Algorithm
     SCHEDULER_ADDRESS = "SCHEDULER_ADDRESS"
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
     PRODUCTS = "PRODUCTS"
+    FAILED = "FAILED"
+    WRITTEN_COUNT = "WRITTEN_COUNT"
+    FAILED_COUNT = "FAILED_COUNT"
+    SCENES = "SCENES"
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         inputs = QgsProcessingParameterString(self.INPUTS, self.tr("Products (one per line: folder, zip, file or URL)"),
@@ -100,6 +115,10 @@ class BatchTerrainCorrectionAlgorithm(CorrectionParameterNames, Palsar2Algorithm
         self.addParameter(make_advanced(address))
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, self.tr("Output folder")))
         self.addOutput(QgsProcessingOutputMultipleLayers(self.PRODUCTS, self.tr("NRB product folders")))
+        self.addOutput(QgsProcessingOutputString(self.FAILED, self.tr("Failed scenes and why")))
+        self.addOutput(QgsProcessingOutputNumber(self.WRITTEN_COUNT, self.tr("Number of products written")))
+        self.addOutput(QgsProcessingOutputNumber(self.FAILED_COUNT, self.tr("Number of scenes that failed")))
+        self.addOutput(QgsProcessingOutputString(self.SCENES, self.tr("Per-scene results")))
 
     def _products(self, parameters, context):
         products = split_inputs(self.parameterAsString(parameters, self.INPUTS, context))
@@ -152,13 +171,32 @@ class BatchTerrainCorrectionAlgorithm(CorrectionParameterNames, Palsar2Algorithm
             options.check()
             from ..palsar2_plugin.scale.driver import batch_terrain_correct
 
-            results = batch_terrain_correct(
+            outcomes = batch_terrain_correct(
                 products, dem_layer.source(), folder, execution=options, height_reference=reference,
                 polarisations=pols or None, crs=crs_text, pixel_size_m=self.parameterAsDouble(
                     parameters, self.PIXEL_SIZE, context), extent=extent, extent_crs=extent_crs,
                 oversampling=self.parameterAsInt(parameters, self.OVERSAMPLING, context), progress=progress,
-                is_cancelled=is_cancelled)
-        folders = [r["folder"] for r in results]
-        for f in folders:
-            feedback.pushInfo(self.tr("NRB product written to {}").format(f))
-        return {self.OUTPUT_FOLDER: folder, self.PRODUCTS: folders}
+                is_cancelled=is_cancelled, warn=warning_callback(feedback))
+        written = [o for o in outcomes if o["status"] == "written"]
+        failed = [o for o in outcomes if o["status"] != "written"]
+        for o in written:
+            feedback.pushInfo(self.tr("NRB product written to {}").format(o["folder"]))
+        for o in failed:
+            feedback.reportError(self.tr("Not written: {} ({})").format(o["product"], o["error"]), False)
+        feedback.pushInfo(self.tr("{} of {} scenes written, {} failed").format(len(written), len(outcomes),
+                                                                                len(failed)))
+        return {self.OUTPUT_FOLDER: folder, self.PRODUCTS: [o["folder"] for o in written],
+                self.FAILED: "\n".join(f"{o['product']}: {o['error']}" for o in failed),
+                self.WRITTEN_COUNT: len(written), self.FAILED_COUNT: len(failed),
+                self.SCENES: json.dumps([_scene_summary(o) for o in outcomes], ensure_ascii=False)}
+
+
+def _scene_summary(outcome) -> dict:
+    """What the results say about one scene: product, status, folder, files written, error, warnings."""
+    files = []
+    if outcome["status"] == "written":
+        files = sorted(list(outcome["gamma0"].values()) + [outcome[k] for k in (
+            "mask", "local_incidence", "ellipsoid_incidence", "scattering_area", "gamma_to_sigma", "number_of_looks",
+            "dem", "metadata", "stac", "quicklook") if outcome.get(k)])
+    return {"product": outcome["product"], "status": outcome["status"], "folder": outcome.get("folder"),
+            "files": files, "error": outcome["error"], "warnings": list(outcome.get("warnings") or ())}

@@ -45,7 +45,8 @@ class ReadCeosAlgorithm(Palsar2Algorithm):
         "CALIBRATION: σ⁰, β⁰ or γ⁰ in LINEAR power on the ellipsoid, from the product's own calibration factor "
         "CF (JAXA: σ⁰[dB] = 10·log10⟨I²+Q²⟩ + CF − 32 for L1.1, 10·log10⟨DN²⟩ + CF for L1.5); "
         "β⁰ = σ⁰/sin θ, γ⁰ = σ⁰/cos θ with θ the ellipsoid incidence angle. No terrain correction.\n"
-        "OUTPUT_FOLDER: where the files are written.\n\n"
+        "OUTPUT_FOLDER: the files are written into the folder <scene>-<product>-<calibration> inside it; it "
+        "appears only when complete, and a re-run replaces it as a whole (files of yours in it are kept).\n\n"
         "L1.1 rasters are in radar geometry (row = azimuth time, column = slant range) with a grid of ground "
         "control points from the plugin's own orbit and range-Doppler geolocation (height 0 on the WGS84 "
         "ellipsoid), so QGIS can place them; L1.5 rasters are on the product's UTM grid (σ⁰ only). "
@@ -65,7 +66,8 @@ class ReadCeosAlgorithm(Palsar2Algorithm):
         "CALIBRATION: 楕円体基準のσ⁰、β⁰、γ⁰(線形の電力値)。プロダクトの校正係数CFを使います"
         "(JAXA: レベル1.1は σ⁰[dB] = 10·log10⟨I²+Q²⟩ + CF − 32、レベル1.5は 10·log10⟨DN²⟩ + CF)。"
         "β⁰ = σ⁰/sin θ、γ⁰ = σ⁰/cos θ(θは楕円体上の入射角)。地形補正は行いません。\n"
-        "OUTPUT_FOLDER: 出力先フォルダ。\n\n"
+        "OUTPUT_FOLDER: この中のフォルダ <シーン>-<プロダクト>-<校正量> に書き出します。完成したときにだけ現れ、"
+        "再実行すると全体が置き換わります(利用者が置いたファイルは残ります)。\n\n"
         "レベル1.1はレーダ座標(行 = アジマス時刻、列 = スラントレンジ)のまま、プラグイン自身の軌道と"
         "レンジ・ドップラー計算(WGS84楕円体高0 m)による地上基準点(GCP)を付けるので、QGISで配置できます。"
         "レベル1.5はプロダクトのUTM格子で書き出します(σ⁰のみ)。"
@@ -111,7 +113,8 @@ class ReadCeosAlgorithm(Palsar2Algorithm):
         cal.setHelp(self.tr("Backscatter quantity in linear power: 0 = σ⁰, 1 = β⁰, 2 = γ⁰ (ellipsoid incidence)."))
         self.addParameter(cal)
         folder = QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, self.tr("Output folder"))
-        folder.setHelp(self.tr("Where the GeoTIFFs, the footprints and the metadata JSON are written."))
+        folder.setHelp(self.tr("The GeoTIFFs, the footprints and the metadata JSON go into a folder "
+                               "<scene>-<product>-<calibration> inside this folder."))
         self.addParameter(folder)
         self.addOutput(QgsProcessingOutputFile(self.METADATA, self.tr("Metadata JSON")))
         self.addOutput(QgsProcessingOutputMultipleLayers(self.RASTERS, self.tr("Calibrated rasters")))
@@ -161,4 +164,4 @@ class ReadCeosAlgorithm(Palsar2Algorithm):
             feedback.pushInfo(raster)
         self._load_on_completion(context, result)
         return {self.METADATA: result.metadata, self.RASTERS: list(result.rasters),
-                self.FOOTPRINTS: result.footprints, self.OUTPUT_FOLDER: folder}
+                self.FOOTPRINTS: result.footprints, self.OUTPUT_FOLDER: os.path.dirname(result.metadata)}

@@ -102,13 +102,21 @@ class Palsar2Algorithm(QgsProcessingAlgorithm):
     @staticmethod
     @contextlib.contextmanager
     def core_errors() -> Iterator[None]:
-        """Turn the core's errors into QgsProcessingException with the same message."""
+        """Turn the core's errors into QgsProcessingException with the same message, and an OSError
+        that slipped through (a disk that filled up, a file that vanished) into one that says what
+        failed and what to check, never a traceback."""
         try:
             yield
         except Cancelled as error:
             raise QgsProcessingException(str(error)) from error
         except Palsar2Error as error:
             raise QgsProcessingException(str(error)) from error
+        except OSError as error:
+            where = error.filename or ""
+            raise QgsProcessingException(QCoreApplication.translate(
+                "Palsar2Algorithm", "Could not read or write {}: {}. Check that the path exists, that you may write "
+                "there and that the disk is not full, then run again.").format(
+                    where, error.strerror or error)) from error
 
 
 def core_callbacks(feedback: QgsProcessingFeedback) -> Tuple[Callable[[float, str], None], Callable[[], bool]]:

@@ -5,8 +5,12 @@ or gamma0 (LINEAR power, ellipsoid incidence) multilooked ``looks_az`` x ``looks
 geometry (row = azimuth, column = slant range) with a grid of GCPs (EPSG:4326, ellipsoid height 0)
 from our own range-Doppler geolocation; L1.5 products are written on their map grid instead.
 Footprints: one polygon per beam (GeoJSON, EPSG:4326). Metadata: JSON with times in ISO 8601 UTC
-(microseconds, ``Z``). Every file is written under a temporary name and renamed when complete,
-and carries JAXA's attribution.
+(microseconds, ``Z``). Every file carries JAXA's attribution.
+
+The files of one export go into the folder ``<scene>-<product>-<calibration>`` inside the output
+folder, written as a hidden partial folder and renamed when complete (:mod:`..staging`): a failure
+leaves nothing that looks like a result, and a re-run replaces an older result as a whole (files in
+it that are not the export's, such as a user's notes, are kept).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import numpy as np
 from .. import attribution, radiometry
 from ..errors import Palsar2Error
 from ..progress import CancelCheck, ProgressCallback, SubProgress, check_cancelled, report
+from ..staging import StagedFolder, prefixed, remove_leftovers, writable_folder
 from .image import ImageReader, multilook_intensity
 from .scene import Scene
 
@@ -261,7 +266,8 @@ def export_product(scene: Scene, out_folder, *, beams: Optional[Sequence[int]] =
                    polarisations: Optional[Sequence[str]] = None, looks_az: int = 0, looks_rg: int = 0,
                    calibration: str = "sigma0", progress: Optional[ProgressCallback] = None,
                    is_cancelled: Optional[CancelCheck] = None) -> ExportResult:
-    """Write rasters, footprints and metadata of ``scene`` into ``out_folder``.
+    """Write rasters, footprints and metadata of ``scene`` into the folder
+    ``<scene>-<product>-<calibration>`` inside ``out_folder`` (see the module docstring).
 
     ``beams``/``polarisations``: subsets (None = all); ``looks_az``/``looks_rg`` 0 = automatic
     (~25 m square ground pixels per beam); ``calibration``: sigma0, beta0 or gamma0.
@@ -278,8 +284,6 @@ def export_product(scene: Scene, out_folder, *, beams: Optional[Sequence[int]] =
     absent = [p for p in sel_pols if p not in scene.polarisations]
     if absent:
         raise Palsar2Error(f"polarisations {absent} are not in {scene.scene_id} (it has {list(scene.polarisations)})")
-    folder = Path(out_folder)
-    folder.mkdir(parents=True, exist_ok=True)
     jobs = [(b, p) for b in sel_beams for p in sel_pols if any(i.beam == b and i.polarisation == p
                                                                  for i in scene.images)]
     looks: Dict[int, Tuple[int, int]] = {}
@@ -294,14 +298,33 @@ def export_product(scene: Scene, out_folder, *, beams: Optional[Sequence[int]] =
         if scene.level.startswith("1.5") and calibration != "sigma0":
             raise Palsar2Error(f"{calibration} needs the ellipsoid incidence in radar geometry; L1.5 products give "
                                f"sigma0 only - choose sigma0")
-    rasters: List[str] = []
     base = f"{scene.scene_id}-{scene.product_id}"
+    parent = writable_folder(out_folder)
+    remove_leftovers(parent)
+    staged = StagedFolder(parent, f"{base}-{calibration}", prefixed((f"{base}-",)))
+    try:
+        names = _write_export(scene, Path(staged.path), base, jobs, sel_beams, sel_pols, looks, calibration,
+                              progress, is_cancelled)
+        check_cancelled(is_cancelled)
+        final = Path(staged.commit())
+    except BaseException:
+        staged.abort()
+        raise
+    report(progress, 1.0, "done")
+    return ExportResult(str(final / names["metadata"]), tuple(str(final / n) for n in names["rasters"]),
+                        str(final / names["footprints"]))
+
+
+def _write_export(scene: Scene, folder: Path, base: str, jobs, sel_beams, sel_pols, looks, calibration: str,
+                  progress, is_cancelled) -> dict:
+    """Write the rasters, footprints and metadata into ``folder``; returns their file names."""
+    rasters: List[str] = []
     for k, (b, p) in enumerate(jobs):
         suffix = f"-F{b}" if scene.is_scansar else ""
         path = folder / f"{base}{suffix}-{p}-{calibration}.tif"
         _write_beam_raster(scene, b, p, path, looks[b][0], looks[b][1], calibration,
                            SubProgress(progress, k / len(jobs), (k + 1) / len(jobs) * 0.98), is_cancelled)
-        rasters.append(str(path))
+        rasters.append(path.name)
     check_cancelled(is_cancelled)
     features = []
     for b in sel_beams:
@@ -310,11 +333,10 @@ def export_product(scene: Scene, out_folder, *, beams: Optional[Sequence[int]] =
                          "properties": {"scene_id": scene.scene_id, "product_id": scene.product_id, "beam": b,
                                         "polarisations": ",".join(sel_pols), "credit": attribution.CREDIT_EN,
                                         "copyright": attribution.COPYRIGHT}})
-    fp_path = folder / f"{base}-footprints.geojson"
-    _write_text(fp_path, json.dumps({"type": "FeatureCollection", "name": f"{base} footprints",
-                                     "features": features}, ensure_ascii=False))
-    md_path = folder / f"{base}-metadata.json"
-    _write_text(md_path, json.dumps(metadata_dict(scene, looks, calibration, rasters), indent=2,
-                                    ensure_ascii=False))
-    report(progress, 1.0, "done")
-    return ExportResult(str(md_path), tuple(rasters), str(fp_path))
+    fp_name = f"{base}-footprints.geojson"
+    _write_text(folder / fp_name, json.dumps({"type": "FeatureCollection", "name": f"{base} footprints",
+                                              "features": features}, ensure_ascii=False))
+    md_name = f"{base}-metadata.json"
+    _write_text(folder / md_name, json.dumps(metadata_dict(scene, looks, calibration, rasters), indent=2,
+                                             ensure_ascii=False))
+    return {"rasters": rasters, "footprints": fp_name, "metadata": md_name}

@@ -2,21 +2,22 @@
 metadata XML, STAC item and quick-look, and a rename to the final name at the very end.
 
 A cancelled or failed run calls :meth:`NrbWriter.abort` (or leaves only the hidden
-``.<name>.partial-*`` folder), so nothing that looks like a complete product is ever left behind.
-An existing product of the same name is replaced only when the new one is complete. A product
-without a single valid gamma0 pixel is never finished (:class:`EmptyProductError`).
+``.<name>.partial-*`` folder, which the next run into the same output folder removes: see
+:mod:`..staging`), so nothing that looks like a complete product is ever left behind. An existing
+product of the same name is replaced only when the new one is complete; files in it that are not the
+product's (a user's notes) are kept. A product without a single valid gamma0 pixel is never finished
+(:class:`EmptyProductError`).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import uuid
 from typing import Callable, Dict, List, Optional, Sequence
 
 import numpy as np
 
 from ..errors import Palsar2Error
+from ..staging import StagedFolder, prefixed, remove_leftovers
 from . import naming
 from .cog import TiledLayer, to_cog
 from .metadata_xml import write_summary_xml
@@ -59,18 +60,14 @@ class NrbWriter:
     """
 
     def __init__(self, output_folder: str, name: str, grid, polarisations: Sequence[str], block: int = 256):
-        if not output_folder:
-            raise Palsar2Error("No output folder given: choose a folder to write the product into.")
-        os.makedirs(output_folder, exist_ok=True)
-        if not os.access(output_folder, os.W_OK):
-            raise Palsar2Error(f"Cannot write into {output_folder}: choose a folder you may write to.")
         self.name = name
         self.grid = grid
         self.polarisations = [p.upper() for p in polarisations]
         self.valid_pixels = 0
-        self.final_path = os.path.join(output_folder, name)
-        self.tmp_path = os.path.join(output_folder, f".{name}.partial-{uuid.uuid4().hex[:8]}")
-        os.makedirs(self.tmp_path)
+        self._staged = StagedFolder(output_folder, name, prefixed((f"{name}_", f"{name}.")))
+        remove_leftovers(self._staged.parent)
+        self.final_path = self._staged.final_path
+        self.tmp_path = self._staged.path
         # intermediate layers (rewritten as COGs at the end): uncompressed when small, for speed
         bytes_per_pixel = 4 * len(self.polarisations) + 1 + 4 * (len(LAYER_TYPES) - 1)
         compress = "NONE" if grid.width * grid.height * bytes_per_pixel < INTERMEDIATE_UNCOMPRESSED_BYTES else "DEFLATE"
@@ -177,13 +174,7 @@ class NrbWriter:
                 raise
 
     def _commit(self) -> None:
-        old = None
-        if os.path.exists(self.final_path):
-            old = self.final_path + f".old-{uuid.uuid4().hex[:8]}"
-            os.rename(self.final_path, old)
-        os.rename(self.tmp_path, self.final_path)
-        if old:
-            shutil.rmtree(old, ignore_errors=True)
+        self._staged.commit()
 
     def abort(self) -> None:
         """Close everything and remove the temporary folder."""
@@ -192,4 +183,4 @@ class NrbWriter:
                 layer.close()
             except Exception:  # noqa: BLE001 - best effort while failing
                 pass
-        shutil.rmtree(self.tmp_path, ignore_errors=True)
+        self._staged.abort()

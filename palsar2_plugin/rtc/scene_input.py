@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
 import tempfile
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -22,6 +21,7 @@ import numpy as np
 
 from ..errors import Palsar2Error
 from ..progress import CancelCheck, ProgressCallback, SubProgress, WarningCallback, check_cancelled, report
+from ..staging import ScratchFolder, writable_folder
 from .radar_input import RadarBeam, RadarInput, multilooked_grid, read_beta0_file_window
 
 
@@ -62,9 +62,12 @@ class SceneRadarInput(RadarInput):
     def __init__(self, scene, polarisations: Optional[Sequence[str]] = None, pixel_size_m: float = 25.0,
                  looks: Optional[Tuple[int, int]] = None, cache_dir: Optional[str] = None,
                  progress: Optional[ProgressCallback] = None, is_cancelled: Optional[CancelCheck] = None,
-                 line_windows: Optional[Dict[int, Tuple[int, int]]] = None):
+                 line_windows: Optional[Dict[int, Tuple[int, int]]] = None, work_dir: Optional[str] = None):
         """``line_windows``: {beam: (first, stop)} 0-based input lines to calibrate (default: all);
-        the beam's grid then starts at the window (used to read only what a small extent needs)."""
+        the beam's grid then starts at the window (used to read only what a small extent needs).
+        The beta0 files go into a hidden scratch folder in ``cache_dir`` (default: the system's
+        temporary folder; a killed run's is removed by the next run, see :mod:`..staging`), or into
+        ``work_dir``, an existing folder that its owner removes."""
         from dataclasses import replace
 
         from ..ceos.image import iter_multilooked_intensity
@@ -84,7 +87,8 @@ class SceneRadarInput(RadarInput):
         self.metadata = dict(scene_id=scene.scene_id, product_id=scene.product_id, mode=scene.mode,
                              look_side=scene.look_side, pass_direction=scene.pass_direction,
                              warnings=tuple(scene.warnings))
-        self._dir = tempfile.mkdtemp(prefix=".palsar2-beta0-", dir=cache_dir)
+        self._scratch = None if work_dir else ScratchFolder(cache_dir or tempfile.gettempdir(), "palsar2-beta0")
+        self._dir = work_dir or self._scratch.path
         self._files: Dict[Tuple[int, str], Tuple[str, Tuple[int, int]]] = {}
         gain = calibration_gain(scene.calibration_factor_db, scene.level)
         beams = []
@@ -127,7 +131,8 @@ class SceneRadarInput(RadarInput):
         return read_beta0_file_window(path, shape, line0, line1, pixel0, pixel1)
 
     def close(self) -> None:
-        shutil.rmtree(self._dir, ignore_errors=True)
+        if self._scratch is not None:
+            self._scratch.close()
 
     def __enter__(self):
         return self
@@ -188,9 +193,9 @@ def terrain_correct_product(product_path, dem_path: str, output_folder: str, *, 
     from ..ceos import open_product
     from .driver import terrain_correct
 
+    writable_folder(output_folder)
     scene = open_product(product_path)
     _check_before_calibrating(scene, dem_path, height_reference, crs, pixel_size_m, extent, extent_crs)
-    os.makedirs(output_folder, exist_ok=True)
     report(progress, 0.0, "Calibrating and multilooking the radar images")
     with SceneRadarInput(scene, polarisations, pixel_size_m, looks, cache_dir=output_folder,
                          progress=SubProgress(progress, 0.0, 0.2), is_cancelled=is_cancelled) as radar:

@@ -43,9 +43,10 @@ def main(argv=None) -> int:
     except Palsar2Error as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    for r in results:
-        print(r["folder"])
-    return 0
+    for r in results:                       # written folders on stdout; failures were logged as warnings
+        if r["status"] == "written":
+            print(r["folder"])
+    return 0 if all(r["status"] == "written" for r in results) else 2
 
 
 if __name__ == "__main__":

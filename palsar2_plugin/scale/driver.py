@@ -12,24 +12,27 @@ URL of one of its files):
    NRB product as futures complete (progress from ``as_completed``; cancel cancels the futures).
    Nothing larger than a path travels back to the client.
 
-A run that fails (a task raises, workers die more often than Dask retries) raises a Palsar2Error
-and leaves no product folder behind (the writer works in a temporary folder renamed at the end).
+Every scene is tried: a scene that cannot be opened, calibrated or corrected (a broken product, a DEM
+not covering it, a task that raises, workers dying more often than Dask retries) is reported with
+why, leaves no product folder behind (the writer works in a temporary folder renamed at the end) and
+does not stop the others; the batch fails (Palsar2Error) only when no scene was written. Each scene's
+beta0 and each run's tiles go into scratch folders the client makes and removes, so a worker killed
+while writing them leaves nothing behind (:mod:`..staging`).
 """
 
 from __future__ import annotations
 
 import math
 import os
-import shutil
-import tempfile
-import time
 import uuid
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from ..errors import Cancelled, Palsar2Error
-from ..progress import CancelCheck, ProgressCallback, SubProgress, check_cancelled, report
+from ..progress import CancelCheck, ProgressCallback, SubProgress, WarningCallback, check_cancelled, report
+from ..progress import warn as report_warning
+from ..staging import ScratchFolder, remove_leftovers, writable_folder
 from .execution import PROCESS, ExecutionOptions, open_client
 from .tasks import Beta0Files, calibrate_scene, compute_tile, load_tile
 
@@ -84,7 +87,8 @@ def dask_tile_runner(client, scratch_root: str):
     def run(job, tiles, write, progress, is_cancelled):
         from distributed import as_completed
 
-        scratch = tempfile.mkdtemp(prefix=".palsar2-tiles-", dir=scratch_root)
+        scratch_folder = ScratchFolder(scratch_root, "palsar2-tiles")
+        scratch = scratch_folder.path
         n, n_pols = len(tiles), len(job["polarisations"])
         futures = []
         try:
@@ -109,20 +113,11 @@ def dask_tile_runner(client, scratch_root: str):
             raise Palsar2Error(f"The Dask run failed ({type(exc).__name__}: {exc}). No product was written for this "
                                "scene; check the workers' memory limit and logs, then run again.") from exc
         finally:
-            _remove_scratch(scratch)
+            # again while cancelled tiles still running on workers finish writing into it (client.cancel
+            # does not stop a running task; a tile takes well under a second)
+            scratch_folder.close(patience_s=10.0)
 
     return run
-
-
-def _remove_scratch(folder: str, patience_s: float = 10.0) -> None:
-    """Remove the tile scratch folder, again while cancelled tiles still running on workers finish
-    writing into it (client.cancel does not stop a running task; a tile takes well under a second)."""
-    deadline = time.monotonic() + patience_s
-    while True:
-        shutil.rmtree(folder, ignore_errors=True)
-        if not os.path.exists(folder) or time.monotonic() > deadline:
-            return
-        time.sleep(0.1)
 
 
 def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder: str, *,
@@ -132,11 +127,15 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
                           oversampling: int = 2, looks: Optional[Tuple[int, int]] = None,
                           tile_size: Optional[int] = None,
                           progress: Optional[ProgressCallback] = None,
-                          is_cancelled: Optional[CancelCheck] = None, client=None) -> List[Dict[str, object]]:
+                          is_cancelled: Optional[CancelCheck] = None, client=None,
+                          warn: Optional[WarningCallback] = None) -> List[Dict[str, object]]:
     """Terrain-correct every product (paths or URLs) into one NRB product folder each under
-    ``output_folder``; returns terrain_correct's dict per product, in order. ``execution``
-    (default: local Dask cluster) chooses where; an open dask.distributed ``client`` may be given
-    instead. Parameters as :func:`palsar2_plugin.rtc.scene_input.terrain_correct_product`."""
+    ``output_folder``. Returns one dict per product, in order: ``product`` (as given), ``status``
+    ("written" or "failed"), ``error`` (why it failed, else None), ``warnings``, and for a written
+    scene terrain_correct's paths (``folder``, ``gamma0``, ``mask``...). Raises Palsar2Error (naming
+    every failure) only when no scene was written; ``warn`` receives each failure and warning as it
+    happens. ``execution`` (default: local Dask cluster) chooses where; an open dask.distributed
+    ``client`` may be given instead. Parameters as :func:`palsar2_plugin.rtc.scene_input.terrain_correct_product`."""
     from ..ceos import open_product
     from ..rtc.driver import terrain_correct
     from ..rtc.scene_input import _check_before_calibrating
@@ -145,60 +144,88 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
     if not products:
         raise Palsar2Error("No products given: choose at least one product folder, zip, file or URL.")
     execution = execution or ExecutionOptions()
-    os.makedirs(output_folder, exist_ok=True)
-    report(progress, 0.0, f"Opening {len(products)} products")
-    windows, scenes = [], []
-    for product in products:
-        scene = open_product(product)
-        scenes.append(scene)
-        _check_before_calibrating(scene, dem_path, height_reference, crs, pixel_size_m, extent, extent_crs)
-        windows.append(line_windows_for_extent(scene, crs, pixel_size_m, extent, extent_crs)
-                       if extent is not None else None)
-        check_cancelled(is_cancelled)
-    ids = [(s.scene_id, s.product_id) for s in scenes]
-    for i, key in enumerate(ids):
-        if key in ids[:i]:
-            raise Palsar2Error(f"{products[i]} is the same product as {products[ids.index(key)]} "
-                               f"({key[0]} {key[1]}): give each product once.")
-    # the opened scenes travel to the workers (small: metadata and file locations), not re-read there
-    args = [(s, polarisations, pixel_size_m, looks, output_folder, w) for s, w in zip(scenes, windows)]
+    writable_folder(output_folder)
+    remove_leftovers(output_folder)
+    n = len(products)
+    outcomes: List[Dict[str, object]] = [{"product": p, "status": None, "error": None, "warnings": []}
+                                         for p in products]
 
-    def run(client) -> List[Dict[str, object]]:
-        calibrations = ([client.submit(calibrate_scene, *a, pure=False) for a in args] if client is not None
-                        else None)
-        results = []
+    def failed(i: int, error: BaseException) -> None:
+        text = str(error) if isinstance(error, Palsar2Error) else f"{type(error).__name__}: {error}"
+        outcomes[i].update(status="failed", error=text)
+        report_warning(warn, f"Scene {i + 1}/{n} ({products[i]}) failed: {text}")
+
+    report(progress, 0.0, f"Opening {n} products")
+    prepared: Dict[int, Tuple[object, object]] = {}
+    for i, product in enumerate(products):
+        check_cancelled(is_cancelled)
         try:
-            for i, a in enumerate(args):
-                sub = SubProgress(progress, i / len(args), (i + 1) / len(args))
-                report(sub, 0.0, f"Scene {i + 1}/{len(args)}: calibrating and multilooking")
+            scene = open_product(product)
+            _check_before_calibrating(scene, dem_path, height_reference, crs, pixel_size_m, extent, extent_crs)
+            window = (line_windows_for_extent(scene, crs, pixel_size_m, extent, extent_crs)
+                      if extent is not None else None)
+        except Cancelled:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one broken scene must not stop the others
+            failed(i, exc)
+            continue
+        prepared[i] = (scene, window)
+    ids = {i: (scene.scene_id, scene.product_id) for i, (scene, _) in prepared.items()}
+    for i, key in ids.items():
+        first = min(j for j, other in ids.items() if other == key)
+        if first != i:
+            raise Palsar2Error(f"{products[i]} is the same product as {products[first]} ({key[0]} {key[1]}): "
+                               f"give each product once.")
+
+    def run(client) -> None:
+        scratch = {i: ScratchFolder(output_folder, "palsar2-beta0") for i in prepared}
+        # the opened scenes travel to the workers (small: metadata and file locations), not re-read there
+        args = {i: (scene, polarisations, pixel_size_m, looks, scratch[i].path, window)
+                for i, (scene, window) in prepared.items()}
+        calibrations = ({i: client.submit(calibrate_scene, *a, pure=False) for i, a in args.items()}
+                        if client is not None else {})
+        try:
+            for i in sorted(args):
+                sub = SubProgress(progress, i / n, (i + 1) / n)
+                report(sub, 0.0, f"Scene {i + 1}/{n}: calibrating and multilooking")
                 try:
-                    radar: Beta0Files = calibrate_scene(*a) if client is None else calibrations[i].result()
-                except (Cancelled, Palsar2Error):
-                    raise
-                except Exception as exc:  # noqa: BLE001
-                    raise Palsar2Error(f"Calibrating {products[i]} failed on Dask ({type(exc).__name__}: {exc}).") from exc
-                try:
+                    try:
+                        radar: Beta0Files = calibrate_scene(*args[i]) if client is None else calibrations[i].result()
+                    except (Cancelled, Palsar2Error):
+                        raise
+                    except Exception as exc:  # noqa: BLE001 - a worker's failure (KilledWorker, OSError...)
+                        raise Palsar2Error(f"Calibrating failed on Dask ({type(exc).__name__}: {exc}).") from exc
                     check_cancelled(is_cancelled)
                     runner = dask_tile_runner(client, output_folder) if client is not None else None
-                    results.append(terrain_correct(
+                    result = terrain_correct(
                         radar, dem_path, output_folder, height_reference=height_reference,
                         polarisations=radar.polarisations, crs=crs, pixel_size_m=pixel_size_m, extent=extent,
                         extent_crs=extent_crs, oversampling=oversampling,
                         tile_size=tile_size or (DASK_TILE_SIZE if runner is not None else None),
                         workers=execution.threads_in_process, progress=SubProgress(sub, 0.1, 1.0),
-                        is_cancelled=is_cancelled, tile_runner=runner))
+                        is_cancelled=is_cancelled, tile_runner=runner, warn=warn)
+                    outcomes[i].update(result, status="written", warnings=list(result.get("warnings", ())))
+                except Cancelled:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - one broken scene must not stop the others
+                    failed(i, exc)
                 finally:
-                    radar.close()
+                    scratch[i].close(patience_s=2.0 if client is not None else 0.0)
         except BaseException:
-            if calibrations is not None:
-                client.cancel(calibrations)
-                for fut in calibrations:   # remove beta0 folders of scenes calibrated but not corrected
-                    if fut.status == "finished":
-                        fut.result().close()
+            if client is not None:
+                client.cancel(list(calibrations.values()))
             raise
-        return results
+        finally:
+            for folder in scratch.values():       # beta0 of scenes calibrated (or being calibrated) but not corrected
+                folder.close(patience_s=2.0 if client is not None else 0.0)
 
-    if client is not None:
-        return run(client)
-    with open_client(execution) as opened:
-        return run(opened)
+    if prepared:
+        if client is not None:
+            run(client)
+        else:
+            with open_client(execution) as opened:
+                run(opened)
+    if not any(o["status"] == "written" for o in outcomes):
+        reasons = "; ".join(f"{o['product']}: {o['error']}" for o in outcomes)
+        raise Palsar2Error(f"No product was written ({n} of {n} scenes failed): {reasons}")
+    return outcomes

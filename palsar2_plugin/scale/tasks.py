@@ -24,7 +24,7 @@ _DEM_LOCK = threading.Lock()
 class Beta0Files(RadarInput):
     """Calibrated beta0 rasters (float32 raw files, linear power) of one scene, readable by any
     process that sees ``folder``: what :class:`..rtc.scene_input.SceneRadarInput` made, detached
-    from it (the client removes ``folder`` when the scene is done)."""
+    from it (the client removes ``folder``, its scratch folder, when the scene is done)."""
 
     def __init__(self, orbit, beams, polarisations, metadata, files: Dict, folder: str):
         self.orbit = orbit
@@ -39,20 +39,19 @@ class Beta0Files(RadarInput):
         return read_beta0_file_window(path, shape, line0, line1, pixel0, pixel1)
 
     def close(self) -> None:
-        import shutil
-
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Nothing to do: the client removes the scratch folder that holds the files."""
 
 
 def calibrate_scene(product, polarisations: Optional[Sequence[str]], pixel_size_m: float, looks,
-                    cache_dir: str, line_windows: Optional[Dict[int, Tuple[int, int]]] = None) -> Beta0Files:
-    """Calibrate and multilook ``product`` (path, URL or an opened Scene) to beta0 files in a new folder under
-    ``cache_dir``; only ``line_windows`` lines when given (see SceneRadarInput)."""
+                    work_dir: str, line_windows: Optional[Dict[int, Tuple[int, int]]] = None) -> Beta0Files:
+    """Calibrate and multilook ``product`` (path, URL or an opened Scene) to beta0 files in ``work_dir``, an
+    existing folder the client made (and removes, whatever happens to this worker); only ``line_windows``
+    lines when given (see SceneRadarInput)."""
     from ..ceos import open_product
     from ..rtc.scene_input import SceneRadarInput
 
     scene = open_product(product) if isinstance(product, (str, os.PathLike)) else product
-    radar = SceneRadarInput(scene, polarisations, pixel_size_m, looks, cache_dir=cache_dir, line_windows=line_windows)
+    radar = SceneRadarInput(scene, polarisations, pixel_size_m, looks, line_windows=line_windows, work_dir=work_dir)
     return Beta0Files(radar.orbit, radar.beams, radar.polarisations, radar.metadata, radar._files, radar._dir)
 
 

@@ -132,3 +132,65 @@ def test_remote_mode_needs_an_address_and_execution_a_known_number(scenes):
         ExecutionOptions(mode=2, scheduler_address=" ").check()
     with pytest.raises(Palsar2Error, match="Unknown execution"):
         ExecutionOptions(mode=7).check()
+
+
+def _broken_copy(product, folder):
+    """A copy of ``product`` whose leader is cut inside its platform position record."""
+    import shutil
+    from pathlib import Path
+
+    shutil.copytree(product, folder)
+    leader = next(Path(folder).glob("LED-*"))
+    leader.write_bytes(leader.read_bytes()[:720 + 4096 + 100])
+    return str(folder)
+
+
+def test_one_broken_scene_does_not_stop_the_others(scenes):
+    dem, products, tmp = scenes
+    broken = _broken_copy(products[0], tmp / "broken")
+    warned = []
+    out = tmp / "mixed"
+    outcomes = batch_terrain_correct([products[0], broken, products[1]], dem, str(out),
+                                     execution=ExecutionOptions(mode=0), warn=warned.append)
+    assert [o["status"] for o in outcomes] == ["written", "failed", "written"]
+    assert outcomes[1]["product"] == broken and "file is truncated" in outcomes[1]["error"]
+    assert outcomes[1]["error"] in warned[0] and warned[0].startswith(f"Scene 2/3 ({broken}) failed:")
+    for o in (outcomes[0], outcomes[2]):
+        with rasterio.open(o["gamma0"]["HH"]) as ds:
+            assert np.isfinite(ds.read(1)).sum() > 5000
+    assert sorted(os.listdir(out)) == sorted(os.path.basename(o["folder"]) for o in (outcomes[0], outcomes[2]))
+    with pytest.raises(Palsar2Error, match=r"No product was written \(2 of 2 scenes failed\): .*broken: .*truncated"
+                                           r".*nowhere: .*no such file"):
+        batch_terrain_correct([broken, str(tmp / "nowhere")], dem, str(tmp / "none"),
+                              execution=ExecutionOptions(mode=0))
+    assert os.listdir(tmp / "none") == []
+
+
+def test_a_worker_killed_while_calibrating_leaves_no_scratch_files(scenes, client, tmp_path_factory):
+    """Both workers calibrate (one scene each) when the client starts waiting; the one busy with a
+    calibration is killed: its half-written beta0 files must go with the run, whatever Dask then does."""
+    dem, products, tmp = scenes
+    big = simulate_product(dem, "FBD", tmp_path_factory.mktemp("big") / "l11", lines=6000, pixels=900, seed=7)
+    killed = []
+
+    def kill_a_calibrating_worker(fraction, message):
+        if killed or not message.startswith("Scene 1/"):
+            return
+        pids = client.run(os.getpid)
+        for address, keys in client.processing().items():
+            if any(str(k).startswith("calibrate_scene") for k in keys):
+                os.kill(pids[address], signal.SIGKILL)
+                killed.append(pids[address])
+                return
+
+    out = tmp / "killed_calibration"
+    try:
+        outcomes = batch_terrain_correct([str(big), products[0]], dem, str(out), client=client,
+                                         progress=kill_a_calibrating_worker)
+    except Palsar2Error as exc:
+        assert "Dask" in str(exc)
+        outcomes = []
+    assert killed, "no worker was calibrating when the client started waiting"
+    written = [o for o in outcomes if o["status"] == "written"]
+    assert sorted(os.listdir(out)) == sorted(os.path.basename(o["folder"]) for o in written)   # no scratch, no locks
+    client.wait_for_workers(2, timeout=60)

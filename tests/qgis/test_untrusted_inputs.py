@@ -157,3 +157,43 @@ def test_qgis_process_pre_launch_calibration_factor_warns_and_says_so_in_the_met
     metadata = json.loads(Path(run.results["METADATA"]).read_text(encoding="utf-8"))
     assert len(metadata["warnings"]) == 1 and "+115.0 dB off" in metadata["warnings"][0]
 
+
+def test_qgis_process_batch_with_one_broken_scene_writes_the_others_and_says_why(hills, qgis_process_run, tmp_path):
+    tmp, dem, product, reference = hills
+    broken = tmp_path / "broken"
+    shutil.copytree(product, broken)
+    leader = next(broken.glob("LED-*"))
+    leader.write_bytes(leader.read_bytes()[:720 + 4096 + 100])          # cut inside the platform position record
+    out = tmp_path / "out"
+    run = qgis_process_run("palsar2:batchterraincorrection", {
+        "INPUTS": f"{broken};{product}", "DEM": dem, "EXECUTION": 0, "PIXEL_SIZE": 50, "OUTPUT_FOLDER": str(out)})
+    text = run.stdout + run.stderr
+    assert run.returncode == 0, text
+    results = run.results
+    assert len(results["PRODUCTS"]) == 1 and int(results["WRITTEN_COUNT"]) == 1 and int(results["FAILED_COUNT"]) == 1
+    assert results["FAILED"].startswith(f"{broken}: ") and "file is truncated" in results["FAILED"]
+    scenes = json.loads(results["SCENES"])
+    assert [s["status"] for s in scenes] == ["failed", "written"]
+    assert scenes[1]["folder"] == results["PRODUCTS"][0] and len(scenes[1]["files"]) == 11
+    assert all(os.path.isfile(f) for f in scenes[1]["files"])
+    assert f"Not written: {broken}" in text and "1 of 2 scenes written, 1 failed" in text
+    np.testing.assert_allclose(_read(Path(results["PRODUCTS"][0]) / f"{Path(results['PRODUCTS'][0]).name}_HH.tif"),
+                               _read(reference["gamma0"]["HH"]), rtol=1e-4, atol=1e-7, equal_nan=True)
+    assert sorted(os.listdir(out)) == [Path(results["PRODUCTS"][0]).name]
+    none = qgis_process_run("palsar2:batchterraincorrection", {
+        "INPUTS": str(broken), "DEM": dem, "EXECUTION": 0, "OUTPUT_FOLDER": str(tmp_path / "none")})
+    assert none.returncode != 0 and "No product was written (1 of 1 scenes failed)" in none.stdout + none.stderr
+    assert "Traceback" not in none.stdout + none.stderr
+
+
+def test_qgis_process_output_folder_that_is_a_file_is_a_clear_error(hills, qgis_process_run, tmp_path):
+    tmp, dem, product, reference = hills
+    a_file = tmp_path / "results.txt"
+    a_file.write_text("not a folder")
+    for algorithm, params in (("palsar2:readceos", {"INPUT": str(product)}),
+                              ("palsar2:terraincorrection", {"INPUT": str(product), "DEM": dem})):
+        run = qgis_process_run(algorithm, dict(params, OUTPUT_FOLDER=str(a_file)))
+        text = run.stdout + run.stderr
+        assert run.returncode != 0 and "Traceback" not in text, text
+        assert f"The output folder {a_file} is an existing file, not a folder" in text
+    assert a_file.read_text() == "not a folder"
