@@ -8,7 +8,8 @@
   removed by :meth:`ScratchFolder.close`.
 - :func:`remove_leftovers`: what killed runs left in a parent folder (partial, replaced and scratch
   folders) is removed by the next run (a run killed between its two renames gets its old result
-  back); a folder still in use by a live run (in this or another process) is left alone.
+  back); a folder still in use by a live run (in this or another process) is left alone, and one
+  without a lock file (an older version's, or a writer that does not lock) only once a day old.
 
 A folder in use is marked by an OS lock on ``.<name>.lock-<id>`` beside it (``flock`` on POSIX,
 ``msvcrt.locking`` on Windows): the OS releases it when its process ends, however it ends, so a
@@ -37,6 +38,10 @@ _WORK = re.compile(r"^\.(?P<name>.+)\.(?P<kind>partial|old|scratch)-(?P<id>[0-9a
 #: Work folders of plugin versions without locks (removed like dead runs' folders).
 _LEGACY = (re.compile(r"^\.palsar2-(beta0|tiles)-[A-Za-z0-9_]{6,}$"),
            re.compile(r"^ALOS2\d{9}-\d{6}_[A-Z]{3}[RL]NRB[AD]\.old-[0-9a-f]{8}$"))
+
+
+#: A work folder without a lock file is removed only when older than this (seconds).
+UNLOCKED_STALE_S = 24 * 3600
 
 
 class OutputFolderError(Palsar2Error):
@@ -282,6 +287,15 @@ def _give_back(parent: str, folder: str, name: str, carried: Sequence[str]) -> N
                 os.replace(source, os.path.join(home, entry))
 
 
+def _stale(path: str) -> bool:
+    """A work folder without a lock (an older plugin version's, or a writer that does not lock, still
+    running perhaps) counts as left over only when untouched for :data:`UNLOCKED_STALE_S`."""
+    try:
+        return time.time() - os.path.getmtime(path) > UNLOCKED_STALE_S
+    except OSError:
+        return False
+
+
 def remove_leftovers(parent: str) -> List[str]:
     """Remove the work folders of dead runs in ``parent`` (see the module docstring); returns their
     names. Entries a dead run had carried from an old result go back to that result's folder."""
@@ -297,7 +311,7 @@ def remove_leftovers(parent: str) -> List[str]:
         m = _WORK.match(entry)
         if m:
             lock = _lock_path(parent, m.group("name"), m.group("id"))
-            if _owner_alive(lock):
+            if _owner_alive(lock) or (not os.path.exists(lock) and not _stale(path)):
                 continue
             home = os.path.join(parent, m.group("name"))
             if m.group("kind") == "old" and not os.path.lexists(home):
@@ -308,7 +322,7 @@ def remove_leftovers(parent: str) -> List[str]:
                 _give_back(parent, path, m.group("name"), _carried(lock))
             _remove(path)
             removed.append(entry)
-        elif any(p.match(entry) for p in _LEGACY) and os.path.isdir(path):
+        elif any(p.match(entry) for p in _LEGACY) and os.path.isdir(path) and _stale(path):
             _remove(path)
             removed.append(entry)
     for entry in sorted(os.listdir(parent)):                       # locks of dead runs

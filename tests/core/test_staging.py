@@ -188,3 +188,19 @@ def test_output_folders_that_are_files_or_cannot_be_written(tmp_path):
             writable_folder("/sys/palsar2-out")
     assert writable_folder(tmp_path / "new" / "deep") == str(tmp_path / "new" / "deep")
     assert os.listdir(tmp_path / "new" / "deep") == []
+
+
+def test_unlocked_work_folders_are_removed_only_when_old(tmp_path):
+    """Work folders without a lock file (an older plugin version's, or another writer's still running,
+    e.g. an interferogram product being written into the same folder) are left alone while fresh."""
+    import time
+
+    fresh = tmp_path / ".ALOS2000000000-000000_WBDRNRBD.partial-0123abcd"
+    old = tmp_path / ".palsar2-beta0-k3j2h1g0"
+    for folder in (fresh, old):
+        folder.mkdir()
+        (folder / "x.tif").write_bytes(b"x")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(old, (two_days_ago, two_days_ago))
+    assert remove_leftovers(str(tmp_path)) == [old.name]
+    assert sorted(os.listdir(tmp_path)) == [fresh.name]
