@@ -87,6 +87,7 @@ class _Lock:
         self.write({})
 
     def write(self, extra: dict) -> None:
+        self.extra = dict(extra)
         record = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.time(), **extra}
         self._fh.seek(0)
         self._fh.truncate()
@@ -111,35 +112,29 @@ class _Lock:
                 pass
 
 
-def _try_lock(fh) -> bool:
+def _os_lock(fh, acquire: bool) -> bool:
+    """Take (non-blocking) or release the exclusive OS lock of an open file; False if it is held elsewhere."""
     try:
         if os.name == "nt":
             import msvcrt
 
             fh.seek(0)
-            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK if acquire else msvcrt.LK_UNLCK, 1)
         else:
             import fcntl
 
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fh.fileno(), (fcntl.LOCK_EX | fcntl.LOCK_NB) if acquire else fcntl.LOCK_UN)
         return True
     except OSError:
         return False
 
 
+def _try_lock(fh) -> bool:
+    return _os_lock(fh, True)
+
+
 def _unlock(fh) -> None:
-    try:
-        if os.name == "nt":
-            import msvcrt
-
-            fh.seek(0)
-            msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-    except OSError:
-        pass
+    _os_lock(fh, False)
 
 
 def _lock_path(parent: str, name: str, run_id: str) -> str:
@@ -268,7 +263,7 @@ class StagedFolder:
         """Remove the partial folder (giving carried entries back first) and the lock."""
         if self._lock is None:
             return
-        _give_back(self.parent, self.path, self.name, _carried(self._lock.path))
+        _give_back(self.parent, self.path, self.name, self._lock.extra.get("carried", ()))
         shutil.rmtree(self.path, ignore_errors=True)
         self._lock.release()
         self._lock = None

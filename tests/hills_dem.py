@@ -18,3 +18,12 @@ def hills_dem(path, size=400, step=0.0005, top=150.0):
                        nodata=-9999) as ds:
         ds.write(h.astype(np.float32), 1)
     return str(path)
+
+
+def hills_product(folder, seed=0):
+    """(DEM path, product folder): the hills DEM and a small FBS L1.1 product simulated over it
+    (900 lines x 180 pixels, gamma0 HH -8 dB) in ``folder``."""
+    from palsar2_plugin.simulate.product import simulate_product
+
+    dem = hills_dem(folder / "hills.tif")
+    return dem, simulate_product(dem, "FBS", folder / "l11", lines=900, pixels=180, seed=seed, gamma0_db={"HH": -8.0})

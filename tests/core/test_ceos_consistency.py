@@ -114,12 +114,15 @@ def test_a_leader_beside_images_of_another_scene_says_so(frames, tmp_path):
         open_product(folder / f"IMG-HH-{a_stem}-F1")
 
 
+def _swap(a, b):
+    a.rename(a.parent / "swap")
+    b.rename(a)
+    (a.parent / "swap").rename(b)
+
+
 def test_swapped_polarisation_files_are_refused_naming_both(frames, tmp_path):
     folder, stem = _copy(frames, tmp_path)
-    hh, hv = folder / f"IMG-HH-{stem}-F3", folder / f"IMG-HV-{stem}-F3"
-    hh.rename(folder / "tmp")
-    hv.rename(hh)
-    (folder / "tmp").rename(hv)
+    _swap(folder / f"IMG-HH-{stem}-F3", folder / f"IMG-HV-{stem}-F3")
     with pytest.raises(CeosFormatError, match="says polarisation HH, but its line prefixes record HV "
                                               r"\(transmit H, receive V\)") as info:
         open_product(folder)
@@ -128,10 +131,7 @@ def test_swapped_polarisation_files_are_refused_naming_both(frames, tmp_path):
 
 def test_swapped_beam_files_are_refused_naming_both(frames, tmp_path):
     folder, stem = _copy(frames, tmp_path)
-    f1, f2 = folder / f"IMG-HV-{stem}-F1", folder / f"IMG-HV-{stem}-F2"
-    f1.rename(folder / "tmp")
-    f2.rename(f1)
-    (folder / "tmp").rename(f2)
+    _swap(folder / f"IMG-HV-{stem}-F1", folder / f"IMG-HV-{stem}-F2")
     with pytest.raises(CeosFormatError, match="says beam F1, but its line prefixes record scan \\(beam\\) 2"):
         open_product(folder)
 

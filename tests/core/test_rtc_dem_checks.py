@@ -14,13 +14,12 @@ import numpy as np
 import pytest
 import rasterio
 
-from hills_dem import hills_dem
+from hills_dem import hills_product
 from palsar2_plugin.errors import Palsar2Error
 from palsar2_plugin.rtc.dem import DemSource
 from palsar2_plugin.rtc.dem_checks import DemCoverageError, DemUnitError, metres_per_unit
 from palsar2_plugin.rtc.output_crs import OutputCrsError, check_metre_crs
 from palsar2_plugin.rtc.scene_input import terrain_correct_product
-from palsar2_plugin.simulate.product import simulate_product
 
 FEET = 0.3048
 US_FEET = 1200.0 / 3937.0
@@ -29,8 +28,7 @@ US_FEET = 1200.0 / 3937.0
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("demchecks")
-    dem = hills_dem(tmp / "hills_m.tif")
-    product = simulate_product(dem, "FBS", tmp / "l11", lines=900, pixels=180, seed=4, gamma0_db={"HH": -8.0})
+    dem, product = hills_product(tmp, seed=4)
     return tmp, dem, product
 
 

@@ -15,13 +15,12 @@ from pathlib import Path
 import pytest
 import rasterio
 
-from hills_dem import hills_dem
+from hills_dem import hills_product
 from palsar2_plugin.ceos import open_product
 from palsar2_plugin.ceos.export import export_product
 from palsar2_plugin.ceos.writer import write_product
 from palsar2_plugin.errors import Cancelled
 from palsar2_plugin.rtc.scene_input import terrain_correct_product
-from palsar2_plugin.simulate.product import simulate_product
 from palsar2_plugin.staging import (OutputFolderError, ScratchFolder, StagedFolder, prefixed, remove_leftovers,
                                     writable_folder)
 from synthetic.ceos_products import example_description, random_blocks
@@ -43,8 +42,7 @@ def _hidden(folder: Path):
 @pytest.fixture(scope="module")
 def simulated(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("staging")
-    dem = hills_dem(tmp / "hills.tif")
-    product = simulate_product(dem, "FBS", tmp / "l11", lines=900, pixels=180, seed=6, gamma0_db={"HH": -8.0})
+    dem, product = hills_product(tmp, seed=6)
     return tmp, dem, product
 
 

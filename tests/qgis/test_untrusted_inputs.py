@@ -16,10 +16,9 @@ import numpy as np
 import pytest
 import rasterio
 
-from hills_dem import hills_dem
+from hills_dem import hills_product
 from palsar2_plugin.rtc.scene_input import terrain_correct_product
 from palsar2_plugin.ceos.writer import write_product
-from palsar2_plugin.simulate.product import simulate_product
 from synthetic.ceos_products import example_description, random_blocks
 
 FEET = 0.3048
@@ -28,8 +27,7 @@ FEET = 0.3048
 @pytest.fixture(scope="module")
 def hills(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("untrusted")
-    dem = hills_dem(tmp / "hills.tif")
-    product = simulate_product(dem, "FBS", tmp / "l11", lines=900, pixels=180, seed=5, gamma0_db={"HH": -8.0})
+    dem, product = hills_product(tmp, seed=5)
     reference = terrain_correct_product(product, dem, str(tmp / "ref"), pixel_size_m=50.0, workers=2)
     return tmp, dem, product, reference
 
