@@ -19,7 +19,7 @@ RSS is that of the measurement alone), the plain read always right before ours:
   ``iter_multilooked_intensity(image, looks_az, looks_rg, workers=cores)`` (memory-mapped line
   blocks, byte swap, |z|^2, multilook) followed by ``radiometry.calibrate(..., "sigma0")`` (linear).
   Measured for each of ``--paths``: ``numpy`` (the fallback, forced by PALSAR2_NO_NUMBA=1 in the
-  child) and ``numba`` (the compiled kernel of ``palsar2_plugin.ceos.kernels``, when numba imports;
+  child) and ``numba`` (the compiled kernel of ``palsar2_plugin.ceos.multilook``, when numba imports;
   compiled on a tiny block before the clock starts, the compile time is printed apart).
 
 Throughput is file bytes / wall seconds (MB/s, 1 MB = 2**20 B). The ratio (target >= 0.7) is
@@ -85,11 +85,12 @@ def _measure_plain(path: str, threads: int) -> dict:
 
 def _measure_ours(path: str, threads: int, looks_az: int, looks_rg: int) -> dict:
     from palsar2_plugin import radiometry
-    from palsar2_plugin.ceos import kernels, open_product
+    from palsar2_plugin import compiled
+    from palsar2_plugin.ceos import open_product
     from palsar2_plugin.ceos.image import iter_multilooked_intensity, multilook_intensity
 
     t0 = time.perf_counter()
-    if kernels.AVAILABLE:           # compile for the layout of mapped records (rows strided) before timing
+    if compiled.enabled():           # compile for the layout of mapped records (rows strided) before timing
         multilook_intensity(np.zeros((looks_az, 16), ">c8")[:, :8], looks_az, looks_rg)
     compile_seconds = time.perf_counter() - t0
     scene = open_product(path)
@@ -105,7 +106,7 @@ def _measure_ours(path: str, threads: int, looks_az: int, looks_rg: int) -> dict
 
     out = _timed(work, os.path.getsize(path))
     out["checksum"] = totals[0]
-    out["compiled"] = kernels.AVAILABLE
+    out["compiled"] = compiled.enabled()
     out["compile_seconds"] = compile_seconds
     return out
 
@@ -117,10 +118,11 @@ def _measure_stage(path: str, stage: str, looks_az: int, looks_rg: int) -> dict:
     ``swap4``: the same as float32 values (numpy's own '>f4' -> float32 conversion, the old way);
     ``multilook``: ``multilook_intensity`` of each block, without calibration (numpy or numba path,
     as the environment chooses; the kernel is compiled before the clock starts)."""
-    from palsar2_plugin.ceos import kernels, open_product
+    from palsar2_plugin import compiled
+    from palsar2_plugin.ceos import open_product
     from palsar2_plugin.ceos.image import ImageReader, multilook_intensity
 
-    if kernels.AVAILABLE and stage == "multilook":
+    if compiled.enabled() and stage == "multilook":
         multilook_intensity(np.zeros((looks_az, 16), ">c8")[:, :8], looks_az, looks_rg)
     im = open_product(path).images[0]
 

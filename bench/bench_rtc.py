@@ -51,8 +51,8 @@ def make_setup(workdir: str, size: int, spacing: float, prf: float, sr_spacing: 
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     from palsar2_plugin.geometry.ellipsoid import EARTH_GM_M3_S2, enu_basis, geodetic_to_ecef
     from palsar2_plugin.geometry.orbit import Orbit
-    from palsar2_plugin.rtc.geocode import zero_doppler
-    from palsar2_plugin.rtc.orbit_poly import OrbitPolynomial
+    from palsar2_plugin.geometry.zero_doppler import solve as zero_doppler
+    from palsar2_plugin.geometry.orbit_polynomial import OrbitPolynomial
 
     cx, cy = Transformer.from_crs("EPSG:4326", "EPSG:32654", always_xy=True).transform(LON0, LAT0)
     half = size * spacing / 2
@@ -146,7 +146,7 @@ def run_ours(workdir: str, workers: int, tile_size: int, oversampling: int = 2) 
     from palsar2_plugin.geometry.orbit import Orbit
     from palsar2_plugin.geometry.radar_grid import RadarGrid
     from palsar2_plugin.rtc.driver import terrain_correct
-    from palsar2_plugin.rtc.radar_input import RadarBeam, RadarInput, multilooked_grid
+    from palsar2_plugin.rtc.radar_input import RadarBeam, RadarInput
 
     s = json.load(open(os.path.join(workdir, "setup.json")))
     orbit = Orbit(datetime.fromisoformat(EPOCH).replace(tzinfo=timezone.utc), np.array(s["t_sv"]),
@@ -154,7 +154,7 @@ def run_ours(workdir: str, workers: int, tile_size: int, oversampling: int = 2) 
     grid = RadarGrid(s["t0"], s["az_dt"], s["r0"], s["sr_spacing"], s["n_az"], s["n_sr"], "right", 0.229)
     la = max(1, int(round(s["spacing"] / s["az_spacing_m"])))
     lr = max(1, int(round(s["spacing"] * np.sin(np.radians(s["inc_flat_deg"])) / s["sr_spacing"])))
-    ml = multilooked_grid(grid, la, lr)
+    ml = grid.multilooked(la, lr)
 
     class ConstantBeta0(RadarInput):
         """beta0 = 1 everywhere (the multilook of a constant image), read without storing it."""
@@ -169,8 +169,8 @@ def run_ours(workdir: str, workers: int, tile_size: int, oversampling: int = 2) 
         def read_beta0(self, beam, polarisation, line0, line1, pixel0, pixel1):
             return np.ones((line1 - line0, pixel1 - pixel0), dtype=np.float32)
 
-    from palsar2_plugin.rtc import kernels
-    compiled = kernels.warm_up()          # numba compiles (or loads its cache) before the clock starts
+    from palsar2_plugin.rtc.tile import warm_up
+    compiled = warm_up()          # numba compiles (or loads its cache) before the clock starts
     left, bottom, right, top = s["bounds"]
     cpu0 = _cpu_seconds()
     t = time.perf_counter()
@@ -242,7 +242,8 @@ def prepare_simulated(workdir: str, product: str, dem: str, beam: int) -> dict:
     from palsar2_plugin.ceos import open_product
     from palsar2_plugin.ceos.image import ImageReader, intensity
     from palsar2_plugin.radiometry import calibration_gain
-    from palsar2_plugin.rtc.scene_input import _column_incidence_deg, terrain_correct_product
+    from palsar2_plugin.geometry.range_doppler import ellipsoid_incidence_rows
+    from palsar2_plugin.rtc.scene_input import terrain_correct_product
 
     result = terrain_correct_product(product, dem, os.path.join(workdir, "ours"), pixel_size_m=25.0)
     scene = open_product(product)
@@ -251,8 +252,8 @@ def prepare_simulated(workdir: str, product: str, dem: str, beam: int) -> dict:
     pol = scene.polarisations[0]
     with ImageReader(scene.image(beam, pol)) as reader:
         power = intensity(reader.samples(0, grid.lines))
-    sin_inc = np.sin(np.radians(_column_incidence_deg(grid, orbit)))
-    beta0 = power * calibration_gain(scene.calibration_factor_db, scene.level) / sin_inc[None, :]
+    sin_inc = np.sin(np.radians(ellipsoid_incidence_rows(grid, orbit, 0, grid.lines)))
+    beta0 = power * calibration_gain(scene.calibration_factor_db, scene.level) / sin_inc
     np.save(os.path.join(workdir, "beta0.npy"), beta0.astype(np.float32))
     t_sv = orbit.times_s
     meta = dict(t_sv=t_sv.tolist(), pos=orbit.positions_m.tolist(), t0=grid.first_line_time_s,

@@ -68,7 +68,7 @@ def main() -> None:
     for workers in (1, 2):
         with open_client(ExecutionOptions(mode=1, n_workers=workers, threads_per_worker=1)) as client:
             client.wait_for_workers(workers)
-            from palsar2_plugin.rtc.kernels import warm_up
+            from palsar2_plugin.rtc.tile import warm_up
             client.run(warm_up)          # numba: compile or load the kernels in each worker before timing
             t = time.perf_counter()
             r = batch_terrain_correct([product], dem, os.path.join(tmp, f"d{workers}"), tile_size=args.tile_size,

@@ -16,7 +16,6 @@ it that are not the export's, such as a user's notes, are kept).
 from __future__ import annotations
 
 import json
-import math
 import os
 import warnings
 from dataclasses import dataclass
@@ -53,7 +52,6 @@ def iso_utc(t: Optional[datetime]) -> Optional[str]:
 
 # ------------------------------------------------------------------------------ geometry helpers
 def _geometry(scene: Scene, beam: int):
-    from ..geometry.range_doppler import ellipsoid_incidence_deg, radar_to_geo  # noqa: F401
     orbit = scene.orbit()
     return orbit, scene.radar_grid(beam, orbit)
 
@@ -70,44 +68,37 @@ def geolocate_pixels(scene: Scene, beam: int, lines, pixels, orbit=None, grid=No
 def ellipsoid_incidence(scene: Scene, beam: int, lines, pixels, orbit=None, grid=None) -> np.ndarray:
     """Ellipsoid incidence angle (degrees) at 0-based input (line, pixel) of ``beam``.
 
-    From the orbit and range-Doppler geolocation; falls back to the leader's incidence polynomial
-    (slant range only) when geolocation fails (NaN).
+    From the orbit and range-Doppler geolocation (:func:`..geometry.range_doppler.ellipsoid_incidence_of_pixels`);
+    falls back to the leader's incidence polynomial (slant range only) when geolocation fails (NaN).
     """
-    from ..geometry.ellipsoid import geodetic_to_ecef
-    from ..geometry.range_doppler import ellipsoid_incidence_deg
+    from ..geometry.range_doppler import ellipsoid_incidence_of_pixels
     if orbit is None or grid is None:
         orbit, grid = _geometry(scene, beam)
-    lines = np.asarray(lines, dtype=np.float64)
     pixels = np.asarray(pixels, dtype=np.float64)
-    lat, lon = geolocate_pixels(scene, beam, lines, pixels, orbit, grid)
-    xyz = geodetic_to_ecef(lat, lon, np.zeros(lat.shape))
-    inc = ellipsoid_incidence_deg(orbit, grid.time_of_line(lines), xyz)
+    inc = ellipsoid_incidence_of_pixels(grid, orbit, np.asarray(lines, dtype=np.float64), pixels)
     bad = ~np.isfinite(inc)
     if bad.any():
-        inc = np.where(bad, radiometry.incidence_from_polynomial_deg(scene.incidence_polynomial,
-                                                                        grid.range_of_pixel(pixels)), inc)
+        inc = np.where(bad, _polynomial_incidence(scene)(grid.range_of_pixel(pixels)), inc)
     return inc
+
+
+def _polynomial_incidence(scene: Scene):
+    """The leader's incidence polynomial as a function of slant range (m) -> degrees."""
+    return lambda slant_range_m: radiometry.incidence_from_polynomial_deg(scene.incidence_polynomial, slant_range_m)
 
 
 def default_looks(scene: Scene, beam: int, target_m: float = TARGET_GROUND_SPACING_M) -> Tuple[int, int]:
     """(azimuth, range) looks giving roughly square ``target_m`` ground pixels at the beam centre.
 
-    Ground range spacing = slant spacing / sin(incidence); azimuth spacing = ground speed / PRF
-    (ground speed = orbital speed x R_earth / |position|).
+    L1.1: :func:`..geometry.range_doppler.default_looks` (as the terrain correction); L1.5: from
+    the map pixel spacing.
     """
-    im = scene.beam_image(beam)
+    from ..geometry.range_doppler import default_looks as radar_default_looks
     if scene.level.startswith("1.5") and scene.map_georeference is not None:
         g = scene.map_georeference
         return max(1, round(target_m / g.line_spacing_m)), max(1, round(target_m / g.pixel_spacing_m))
     orbit, grid = _geometry(scene, beam)
-    line, pixel = (im.lines - 1) / 2.0, (im.pixels - 1) / 2.0
-    inc = float(ellipsoid_incidence(scene, beam, [line], [pixel], orbit, grid)[0])
-    pos, vel = orbit.position_velocity(np.array([grid.time_of_line(line)]))
-    r_earth = 6371000.0
-    ground_speed = float(np.linalg.norm(vel[0])) * r_earth / float(np.linalg.norm(pos[0]))
-    az_spacing = ground_speed / im.prf_hz
-    rg_spacing = im.range_pixel_spacing_m / math.sin(math.radians(inc))
-    return max(1, round(target_m / az_spacing)), max(1, round(target_m / rg_spacing))
+    return radar_default_looks(grid, orbit, target_m)
 
 
 # ------------------------------------------------------------------------------ outputs
@@ -138,6 +129,8 @@ def _write_beam_raster(scene: Scene, beam: int, pol: str, path: Path, looks_az: 
     import rasterio.errors
     from rasterio.crs import CRS
     from rasterio.windows import Window
+
+    from ..geometry.range_doppler import ellipsoid_incidence_rows
 
     im = scene.image(beam, pol)
     rows, cols = im.lines // looks_az, im.pixels // looks_rg
@@ -181,19 +174,16 @@ def _write_beam_raster(scene: Scene, beam: int, pol: str, path: Path, looks_az: 
             with ImageReader(im) as reader:
                 n = reader.block_lines(looks_az)
                 usable = rows * looks_az
-                inc_cols = None
+                multilooked = grid.multilooked(looks_az, looks_rg) if grid is not None else None
                 for start in range(0, usable, n):
                     check_cancelled(is_cancelled)
                     stop = min(usable, start + n)
                     intensity = multilook_intensity(reader.samples(start, stop), looks_az, looks_rg)
                     inc = None
                     if calibration != "sigma0":
-                        if inc_cols is None:
-                            inc_cols = np.unique(np.linspace(0, cols - 1, min(cols, 64)).round())
-                        mid = (start + stop - 1) / 2.0
-                        pix = inc_cols * looks_rg + (looks_rg - 1) / 2.0
-                        samples = ellipsoid_incidence(scene, beam, np.full(pix.shape, mid), pix, orbit, grid)
-                        inc = np.interp(np.arange(cols), inc_cols, samples)[None, :]
+                        inc = ellipsoid_incidence_rows(multilooked, orbit, start // looks_az,
+                                                       start // looks_az + intensity.shape[0],
+                                                       fallback=_polynomial_incidence(scene))
                     values = radiometry.calibrate(intensity, scene.calibration_factor_db, scene.level, calibration,
                                                   inc)
                     dst.write(values.astype(np.float32), 1,

@@ -8,7 +8,7 @@ members are streamed. Every block's record headers are checked (type code, lengt
 Intensity is |z|^2 = I^2 + Q^2 for L1.1 and DN^2 for L1.5 (power, uncalibrated; see
 ``palsar2_plugin.radiometry`` for sigma0/beta0/gamma0). Multilooking reads each mapped block once,
 in L2-cache-sized steps; ``iter_multilooked_intensity(..., workers=N)`` spreads blocks over threads.
-When numba is installed, ``kernels`` does the multilook in one compiled pass without the GIL.
+Multilooking itself (numpy, or one compiled pass without the GIL when numba is there): :mod:`.multilook`.
 Throughput against a plain read of the same file: ``bench/bench_ceos_read.py``.
 """
 
@@ -23,10 +23,10 @@ import numpy as np
 
 from ..errors import CeosFormatError
 from ..progress import CancelCheck, ProgressCallback, check_cancelled, report
-from . import kernels
 from . import layouts as L
 from .files import ProductFile, product_file_from_display
 from .linerecords import line_dtype
+from .multilook import multilook_intensity, multilook_intensity_numpy  # noqa: F401 - the image's multilook
 from .scene import BeamImage
 
 DEFAULT_BLOCK_BYTES = 64 * 2**20
@@ -158,116 +158,6 @@ def _float_parts(block: np.ndarray) -> np.ndarray:
     if block.strides[-1] != block.dtype.itemsize:
         block = np.ascontiguousarray(block)
     return block.view(component).astype(np.float32)
-
-
-#: Float32 scratch of one multilook step: small enough to stay in the CPU's L2 cache.
-_CACHE_CHUNK_BYTES = 512 * 2**10
-
-
-def _power_source(block: np.ndarray) -> Tuple[np.ndarray, np.dtype, Tuple[int, ...]]:
-    """How to bring ``block`` into a native float32 scratch array, one row per line.
-
-    Returns (source view, scratch dtype, order) where ``np.copyto(scratch, source)`` followed by
-    ``scratch.view(float32)`` gives the values to square, and ``order`` lists, for one pixel, the
-    positions of its components in the order I, Q (complex) or just (0,) (real).
-
-    complex64 of either byte order is copied as 8-byte words: for big-endian samples that one
-    8-byte swap is numpy's fastest byte swap and leaves each sample as (Q, I) in native order
-    (so ``order`` is (1, 0)); I^2 + Q^2 does not care. Other types are cast to float32 value by value.
-    """
-    if block.dtype.kind == "c":
-        if block.dtype.itemsize == 8 and block.strides[-1] == 8:
-            words = block.view(block.dtype.byteorder.replace("|", "=") + "u8")
-            swapped = not block.dtype.isnative
-            return words, np.dtype(np.uint64), ((1, 0) if swapped else (0, 1))
-        if block.strides[-1] != block.dtype.itemsize:
-            block = np.ascontiguousarray(block)
-        component = np.dtype(block.dtype.byteorder.replace("|", "=") + "f" + str(block.dtype.itemsize // 2))
-        return block.view(component), np.dtype(np.float32), (0, 1)
-    return block, np.dtype(np.float32), (0,)
-
-
-def multilook_intensity(block: np.ndarray, looks_az: int, looks_rg: int) -> np.ndarray:
-    """Mean power over ``looks_az`` lines x ``looks_rg`` pixels (pure tile function).
-
-    ``block``: (lines, pixels) complex (any byte order; |z|^2 = I^2 + Q^2) or real amplitude
-    (DN^2). Returns float32 of shape (lines // looks_az, pixels // looks_rg); an incomplete last
-    window in either direction is dropped. Output pixel (i, j) covers input lines
-    [i*looks_az, (i+1)*looks_az) and pixels [j*looks_rg, (j+1)*looks_rg); its centre is at input
-    line i*looks_az + (looks_az-1)/2 and pixel j*looks_rg + (looks_rg-1)/2 (0-based, centres).
-
-    Works through the block a few output rows at a time in an L2-cache-sized scratch array:
-    byte swap (one copy), square in place, sum the ``looks_az`` lines, then the range window's
-    components. Every sum is taken in the same order (lines first, then I, Q of each pixel left
-    to right), so the result does not depend on the byte order or the block size.
-
-    When numba imports (and ``PALSAR2_NO_NUMBA`` is not set), complex64 and uint16 blocks go
-    through the compiled one-pass kernel of ``kernels`` (same float32 order of operations);
-    otherwise through ``multilook_intensity_numpy``.
-    """
-    if looks_az < 1 or looks_rg < 1:
-        raise ValueError("looks must be >= 1")
-    if kernels.AVAILABLE:
-        compiled = kernels.multilook_raw(block, looks_az, looks_rg)
-        if compiled is not None:
-            return compiled
-    return multilook_intensity_numpy(block, looks_az, looks_rg)
-
-
-def multilook_intensity_numpy(block: np.ndarray, looks_az: int, looks_rg: int) -> np.ndarray:
-    """``multilook_intensity`` by numpy alone (the fallback when numba is absent; the reference
-    the compiled kernel is tested against)."""
-    if looks_az < 1 or looks_rg < 1:
-        raise ValueError("looks must be >= 1")
-    n, m = block.shape
-    na, nr = n // looks_az, m // looks_rg
-    out = np.empty((na, nr), dtype=np.float32)
-    if na == 0 or nr == 0:
-        return out
-    source, scratch_dtype, order = _power_source(block[:na * looks_az, :nr * looks_rg])
-    width = nr * looks_rg * len(order)                       # float32 values per line
-    step = max(1, _CACHE_CHUNK_BYTES // (looks_az * width * 4))
-    raw = np.empty((min(step, na) * looks_az, source.shape[1]), dtype=scratch_dtype)
-    group = looks_rg * len(order)
-    # positions within one range window, in summation order: pixel by pixel, I then Q
-    positions = [p * len(order) + c for p in range(looks_rg) for c in order]
-    plans = {}
-    for i0 in range(0, na, step):
-        i1 = min(na, i0 + step)
-        k = i1 - i0
-        if k not in plans:                                   # views of the scratch, made once
-            plans[k] = _MultilookViews(raw, k, looks_az, width, positions, group)
-        v = plans[k]
-        np.copyto(v.raw, source[i0 * looks_az:i1 * looks_az], casting="unsafe")
-        np.multiply(v.values, v.values, out=v.values)
-        for line in v.other_lines:
-            np.add(v.acc, line, out=v.acc)
-        o = out[i0:i1]
-        if group == 1:
-            o[...] = v.acc
-            continue
-        np.add(v.components[0], v.components[1], out=o)
-        for component in v.components[2:]:
-            np.add(o, component, out=o)
-    out *= np.float32(1.0 / (looks_az * looks_rg))
-    return out
-
-
-class _MultilookViews:
-    """Views into the scratch array for a step of ``k`` output rows (made once per block, so the
-    loop does not rebuild them): ``raw`` (k*looks_az lines as copied), ``values`` (float32),
-    ``acc`` (first line of each window, where the azimuth sum goes), ``other_lines`` (the other
-    lines of each window) and ``components`` (the range window's values in summation order)."""
-
-    __slots__ = ("raw", "values", "acc", "other_lines", "components")
-
-    def __init__(self, raw: np.ndarray, k: int, looks_az: int, width: int, positions, group: int):
-        self.raw = raw[:k * looks_az]
-        self.values = self.raw.view(np.float32)
-        rows = self.values.reshape(k, looks_az, width)
-        self.acc = rows[:, 0]
-        self.other_lines = [rows[:, j] for j in range(1, looks_az)]
-        self.components = [self.acc[:, p::group] for p in positions]
 
 
 def iter_multilooked_intensity(image: BeamImage, looks_az: int, looks_rg: int, *,

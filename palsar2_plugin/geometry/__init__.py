@@ -1,8 +1,12 @@
 """Orbit and range-Doppler geometry on the WGS84 ellipsoid.
 
 Modules: ``ellipsoid`` (WGS84, geodetic <-> ECEF), ``orbit`` (state-vector interpolation),
+``orbit_polynomial`` (a short-span polynomial of an orbit, fast on large arrays), ``zero_doppler``
+(the one zero-Doppler solver: numpy and compiled, first guesses, radar coordinates of many points),
 ``radar_grid`` (line/pixel <-> azimuth time/slant range), ``range_doppler`` (forward and
-backward geocoding, look vectors, incidence angles), ``orbit_model`` (synthetic ALOS-2 orbits).
+backward geocoding of points, look vectors, incidence angles), ``geocode`` (a radar raster onto a
+map grid), ``lattice`` (coarse lattices and their interpolation), ``orbit_model`` (synthetic
+ALOS-2 orbits), ``footprint``.
 
 Conventions used throughout: Earth-fixed Cartesian coordinates (ECEF, the "ECR" frame of the
 CEOS leader) in metres; times in seconds after an orbit's UTC reference time; latitudes and

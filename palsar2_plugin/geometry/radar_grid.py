@@ -19,7 +19,7 @@ spectral processing, and for products referenced to a non-zero Doppler.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Tuple
 
@@ -125,3 +125,12 @@ class RadarGrid:
     @property
     def slant_range_mid_m(self) -> float:
         return float(self.range_of_pixel((self.pixels - 1) / 2.0))
+
+    def multilooked(self, azimuth_looks: int, range_looks: int) -> "RadarGrid":
+        """The grid of an image multilooked by (azimuth_looks, range_looks) with block means:
+        sample i covers input lines [i*la, (i+1)*la), its centre at line i*la + (la-1)/2."""
+        la, lr = int(azimuth_looks), int(range_looks)
+        return replace(self, first_line_time_s=self.first_line_time_s + 0.5 * (la - 1) * self.line_interval_s,
+                       line_interval_s=self.line_interval_s * la,
+                       slant_range_first_m=self.slant_range_first_m + 0.5 * (lr - 1) * self.range_spacing_m,
+                       range_spacing_m=self.range_spacing_m * lr, lines=self.lines // la, pixels=self.pixels // lr)

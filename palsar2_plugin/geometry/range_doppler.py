@@ -48,8 +48,7 @@ def _doppler_factor(doppler_hz: DopplerArg, wavelength_m: Optional[float], slant
 
 # --------------------------------------------------------------------------- backward
 def zero_doppler_time(orbit: Orbit, target_xyz, t_initial_s, *, wavelength_m: Optional[float] = None,
-                      doppler_hz: DopplerArg = 0.0, tolerance_s: float = 1e-8,
-                      max_iterations: int = 30) -> Tuple[np.ndarray, np.ndarray]:
+                      doppler_hz: DopplerArg = 0.0, max_iterations: int = 30) -> Tuple[np.ndarray, np.ndarray]:
     """Azimuth time (s) and one-way slant range (m) at which the satellite sees ``target_xyz``.
 
     target_xyz: ECEF (..., 3) in metres. t_initial_s: first guess, scalar or broadcastable to
@@ -57,45 +56,24 @@ def zero_doppler_time(orbit: Orbit, target_xyz, t_initial_s, *, wavelength_m: Op
     By default the zero-Doppler time (line of sight perpendicular to the Earth-fixed velocity);
     with ``doppler_hz`` (Hz: number, array, or callable of slant range in m) and
     ``wavelength_m`` the time at which the target has that Doppler centroid.
-    Newton's method on g(t) = v.(P - S) - (lambda f/2)|P - S| with the orbit's acceleration
-    in g'(t); converges to ``tolerance_s`` (1e-8 s, i.e. < 0.1 mm along track) in 3-5 steps.
-    Raises OrbitError if the solution lies outside the orbit's state vectors.
+    The solver of :mod:`.zero_doppler` on the Hermite orbit (error far below 1e-8 s).
+    Raises OrbitError if the solution lies outside the orbit's state vectors; a point without a
+    solution gets NaN.
     """
+    from .zero_doppler import solve
+
     target = np.asarray(target_xyz, dtype=np.float64)
     shape = target.shape[:-1]
     p = target.reshape(-1, 3)
     t = np.broadcast_to(np.asarray(t_initial_s, dtype=np.float64), shape).reshape(-1).copy()
     valid = np.all(np.isfinite(p), axis=-1) & np.isfinite(t)
-    t[~valid] = np.nan
-    lo = orbit.start_s - orbit.max_extrapolation_s
-    hi = orbit.stop_s + orbit.max_extrapolation_s
-    doppler_const = None if callable(doppler_hz) else np.broadcast_to(
-        np.asarray(doppler_hz, dtype=np.float64), shape).reshape(-1)
-    with_doppler = callable(doppler_hz) or bool(np.any(doppler_const))
-
-    def half_lambda_f(index, slant):
-        """lambda * f_dc / 2 (m/s) for the points ``index`` at slant ranges ``slant``."""
-        fd = doppler_hz(slant) if callable(doppler_hz) else doppler_const[index]
-        return _doppler_factor(fd, wavelength_m, slant)
-
-    active = np.nonzero(valid)[0]
-    for _ in range(max_iterations):
-        if active.size == 0:
-            break
-        ta = np.clip(t[active], lo, hi)
-        s, v, a = orbit.position_velocity_acceleration(ta, check=False)
-        d = p[active] - s
-        vd = _dot(v, d)
-        g = vd
-        dg = _dot(a, d) - _dot(v, v)
-        if with_doppler:
-            r = _norm(d)
-            k = half_lambda_f(active, r)
-            g = g - k * r
-            dg = dg + k * vd / r
-        step = g / dg
-        t[active] = ta - step
-        active = active[np.abs(step) > tolerance_s]
+    points = tuple(np.where(valid, p[:, c], np.nan) for c in range(3))
+    if callable(doppler_hz):
+        half_lambda_f = lambda slant: _doppler_factor(doppler_hz, wavelength_m, slant)  # noqa: E731
+    else:
+        fd = np.broadcast_to(np.asarray(doppler_hz, dtype=np.float64), shape).reshape(-1)
+        half_lambda_f = _doppler_factor(fd, wavelength_m, None) if np.any(fd) else None
+    t = solve(points, orbit, t, half_lambda_doppler=half_lambda_f, max_iterations=max_iterations).time_s
     orbit.check_times(t)
     finite = np.isfinite(t)
     s, v = orbit.position_velocity(np.where(finite, t, orbit.start_s), check=False)
@@ -103,8 +81,8 @@ def zero_doppler_time(orbit: Orbit, target_xyz, t_initial_s, *, wavelength_m: Op
     slant = _norm(d)
     # not converged (should not happen for targets the orbit sees): NaN rather than a wrong time
     residual = _dot(v, d)
-    if with_doppler:
-        residual = residual - half_lambda_f(np.arange(slant.size), slant) * slant
+    if half_lambda_f is not None:
+        residual = residual - (half_lambda_f(slant) if callable(half_lambda_f) else half_lambda_f) * slant
     t[finite & (np.abs(residual) / _norm(v) > 1e-3)] = np.nan
     slant[~np.isfinite(t)] = np.nan
     return t.reshape(shape), slant.reshape(shape)
@@ -251,6 +229,60 @@ def geo_to_radar(grid: RadarGrid, orbit: Orbit, lat_deg, lon_deg, height_m, t_in
     return t, r, grid.line_of_time(t), grid.pixel_of_range(r)
 
 
+def ellipsoid_incidence_of_pixels(grid: RadarGrid, orbit: Orbit, line, pixel) -> np.ndarray:
+    """Ellipsoid incidence angle (degrees) at fractional 0-based (line, pixel) of ``grid``: the one
+    used for calibration (beta0 = sigma0 / sin, readceos and terrain correction alike), looks and
+    product metadata. The pixel is geolocated on the ellipsoid (h = 0); NaN where that fails."""
+    line = np.asarray(line, dtype=np.float64)
+    lat, lon = radar_to_geo(grid, orbit, line, pixel, np.zeros(line.shape))
+    return ellipsoid_incidence_deg(orbit, grid.time_of_line(line), geodetic_to_ecef(lat, lon, 0.0))
+
+
+def ellipsoid_incidence_rows(grid: RadarGrid, orbit: Orbit, row0: int, row1: int, step: int = 64,
+                             fallback: Optional[Callable[[np.ndarray], np.ndarray]] = None) -> np.ndarray:
+    """Ellipsoid incidence (degrees) of every pixel of lines [row0, row1) of ``grid``, shape
+    (row1 - row0, pixels): :func:`ellipsoid_incidence_of_pixels` exactly on a lattice of every
+    ``step``-th line and pixel of the grid (and the last), bilinear in between (the angle is smooth:
+    far below 1e-4 degree off). A pixel gets the same value whatever lines are asked together, so
+    images calibrated block by block agree whatever their blocks. ``fallback``: incidence (degrees)
+    as a function of slant range (m) where geolocation fails (e.g. the leader's polynomial)."""
+    from .lattice import lattice_indices, upsample
+
+    lines, pixels = lattice_indices(grid.lines, grid.pixels, step)
+    first = max(int(np.searchsorted(lines, row0, side="right")) - 1, 0)
+    last = min(int(np.searchsorted(lines, max(row1 - 1, row0), side="left")), lines.size - 1)
+    rows = lines[first:last + 1]
+    ll, pp = np.meshgrid(rows.astype(np.float64), pixels.astype(np.float64), indexing="ij")
+    coarse = ellipsoid_incidence_of_pixels(grid, orbit, ll, pp)
+    bad = ~np.isfinite(coarse)
+    if bad.any() and fallback is not None:
+        coarse[bad] = fallback(grid.range_of_pixel(pp[bad]))
+    if not np.all(np.isfinite(coarse)):
+        raise GeometryError("Cannot compute the incidence angle of the image: the product's orbit and range "
+                            "timing do not match.")
+    full = upsample(coarse, rows - rows[0], pixels, int(rows[-1] - rows[0]) + 1, grid.pixels)
+    return full[row0 - rows[0]:row1 - rows[0]]
+
+
+def default_looks(grid: RadarGrid, orbit: Orbit, pixel_size_m: float) -> Tuple[int, int]:
+    """(azimuth, range) looks giving ground cells of about ``pixel_size_m`` (m) in the middle of
+    ``grid``: the ground speed of the zero-Doppler point (two points a second apart on the
+    ellipsoid) times the line interval along azimuth, slant spacing / sin(ellipsoid incidence)
+    along range."""
+    t = grid.mid_time_s
+    r = grid.slant_range_mid_m
+    lat, lon = geolocate(orbit, np.array([t, t + 1.0]), np.array([r, r]), np.zeros(2), grid.look_side)
+    p = geodetic_to_ecef(lat, lon, 0.0)
+    ground_speed = float(np.linalg.norm(p[1] - p[0]))
+    inc = float(ellipsoid_incidence_deg(orbit, np.array([t]), p[:1])[0])
+    if not (np.isfinite(ground_speed) and np.isfinite(inc)):
+        raise GeometryError("Cannot locate the middle of the image on the Earth: the product's orbit and timing "
+                            "do not match.")
+    az = max(1, int(round(pixel_size_m / (ground_speed * grid.line_interval_s))))
+    rg = max(1, int(round(pixel_size_m * np.sin(np.radians(inc)) / grid.range_spacing_m)))
+    return az, rg
+
+
 # --------------------------------------------------------------------------- look vectors, angles
 def look_vectors(orbit: Orbit, azimuth_time_s, target_xyz) -> Tuple[np.ndarray, np.ndarray]:
     """Unit vectors (..., 3) from the target towards the satellite at ``azimuth_time_s``, and the
@@ -298,4 +330,5 @@ def side_of_track(orbit: Orbit, azimuth_time_s, target_xyz) -> np.ndarray:
 
 
 __all__ = ["zero_doppler_time", "geolocate", "radar_to_geo", "geo_to_radar", "look_vectors",
-           "ellipsoid_incidence_deg", "local_incidence_deg", "look_angle_deg", "side_of_track"]
+           "ellipsoid_incidence_deg", "ellipsoid_incidence_of_pixels", "default_looks", "local_incidence_deg",
+           "look_angle_deg", "side_of_track"]

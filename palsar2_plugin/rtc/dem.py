@@ -20,8 +20,10 @@ from affine import Affine
 from ..errors import Palsar2Error
 from ..geoid import normalise_height_reference, to_ellipsoid_heights
 from ..geometry.ellipsoid import geodetic_to_ecef
+from ..geometry.lattice import lattice_indices, upsample
 from .dem_checks import coverage_warnings, dataset_height_conversion, mask_implausible
 from .grid import OutputGrid, Tile
+from .vertices import bilinear_heights, dem_vertex_ecef
 
 
 class DemError(Palsar2Error):
@@ -124,7 +126,7 @@ class DemSource:
             return np.full((rows, cols), np.nan)
         data, window_transform = found
         (sc, sr), r, c = self._source_pixel_lattice(vertices, window_transform)
-        return _bilinear(data, _upsample(sr, r, c, rows, cols), _upsample(sc, r, c, rows, cols))
+        return bilinear_heights(data, upsample(sr, r, c, rows, cols), upsample(sc, r, c, rows, cols))
 
     def _read_window(self, vertices: VertexGrid):
         """(DEM heights in metres, float64 with NaN for no data; their window transform) around the
@@ -157,11 +159,8 @@ class DemSource:
 
         The heights are those of :meth:`ellipsoid_heights_on`; the positions are within a
         millimetre of geodetic_to_ecef of them (the ellipsoid point and normal are interpolated
-        from the same coarse lattice). One compiled pass when the kernels are enabled (no
-        full-size latitude, longitude or DEM coordinate arrays; into ``workspace``, see
-        :mod:`.workspace`); otherwise numpy."""
-        from . import kernels
-
+        from the same coarse lattice): the stage of :mod:`.vertices` (into ``workspace``, see
+        :mod:`.workspace`)."""
         rows, cols = vertices.shape
         found = self._read_window(vertices)
         if found is None:
@@ -180,16 +179,7 @@ class DemSource:
         phi, lam = np.radians(lat_c), np.radians(lon_c)
         normal = (np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi))
         coarse = np.stack([sc, sr, und, foot[..., 0], foot[..., 1], foot[..., 2], *normal])
-        if kernels.enabled():
-            try:
-                return kernels.dem_vertex_ecef(data, r, c, coarse, (rows, cols), workspace)
-            except Exception as exc:      # a numba failure must not stop a run: numpy from now on
-                if not kernels.is_numba_error(exc):
-                    raise
-                kernels.disable()
-        fields = [_upsample(f, r, c, rows, cols) for f in coarse]
-        h = _bilinear(data, fields[1], fields[0]) + fields[2]
-        return fields[3] + h * fields[6], fields[4] + h * fields[7], fields[5] + h * fields[8], h
+        return dem_vertex_ecef(data, r, c, coarse, (rows, cols), workspace)
 
     def _source_pixel_lattice(self, vertices: VertexGrid, window_transform: Affine, step: int = 16):
         """((col, row) fractional DEM-window coordinates (pixel centres at integers) on the coarse
@@ -197,7 +187,7 @@ class DemSource:
         from pyproj import Transformer
 
         rows, cols = vertices.shape
-        r, c = _lattice(rows, cols, step)
+        r, c = lattice_indices(rows, cols, step)
         t = vertices.transform
         xx, yy = np.meshgrid(t.c + c * t.a, t.f + r * t.e)
         key = (str(vertices.crs), self.crs.to_wkt())
@@ -246,12 +236,6 @@ class DemSource:
         return lat, lon, h
 
 
-def _lattice(rows: int, cols: int, step: int = 16) -> Tuple[np.ndarray, np.ndarray]:
-    """Vertex rows and columns of the coarse lattice: every ``step``-th one and the last."""
-    return (np.unique(np.r_[np.arange(0, rows, step), rows - 1]),
-            np.unique(np.r_[np.arange(0, cols, step), cols - 1]))
-
-
 def _lattice_lat_lon(vertices: VertexGrid, r: np.ndarray, c: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     """(lat, lon) degrees (PROJ, exact) of the vertices at lattice rows ``r`` x cols ``c``."""
     t = vertices.transform
@@ -264,42 +248,9 @@ def lat_lon_of(vertices: VertexGrid, step: int = 16) -> Tuple[np.ndarray, np.nda
     """(lat, lon) degrees of every vertex: exact (PROJ) on every ``step``-th vertex, bilinear in
     between (a map projection is smooth: the error over 16 vertices is far below 1e-9 degree)."""
     rows, cols = vertices.shape
-    r, c = _lattice(rows, cols, step)
+    r, c = lattice_indices(rows, cols, step)
     lat_c, lon_c = _lattice_lat_lon(vertices, r, c)
-    return _upsample(lat_c, r, c, rows, cols), _upsample(lon_c, r, c, rows, cols)
-
-
-def _bilinear(data: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarray:
-    """Bilinear interpolation of ``data`` at fractional (row, col) (pixel centres at integers);
-    NaN outside or next to a NaN sample."""
-    n_r, n_c = data.shape
-    out = np.full(row.shape, np.nan)
-    r0 = np.floor(row)
-    c0 = np.floor(col)
-    ok = (r0 >= 0) & (r0 <= n_r - 2) & (c0 >= 0) & (c0 <= n_c - 2)
-    if n_r == 1 or n_c == 1 or not ok.any():
-        return out
-    ri = r0[ok].astype(np.int64)
-    ci = c0[ok].astype(np.int64)
-    fr = row[ok] - ri
-    fc = col[ok] - ci
-    out[ok] = ((data[ri, ci] * (1 - fc) + data[ri, ci + 1] * fc) * (1 - fr)
-               + (data[ri + 1, ci] * (1 - fc) + data[ri + 1, ci + 1] * fc) * fr)
-    return out
-
-
-def _upsample(coarse: np.ndarray, r: np.ndarray, c: np.ndarray, rows: int, cols: int) -> np.ndarray:
-    """Bilinear interpolation of values on lattice rows ``r`` x cols ``c`` to the full (rows, cols) lattice."""
-    ci = np.arange(cols)
-    along = np.empty((r.size, cols))
-    for i in range(r.size):
-        along[i] = np.interp(ci, c, coarse[i])
-    if r.size == 1:
-        return np.broadcast_to(along[0], (rows, cols)).copy()
-    ri = np.arange(rows)
-    j = np.clip(np.searchsorted(r, ri, side="right") - 1, 0, r.size - 2)
-    w = ((ri - r[j]) / (r[j + 1] - r[j]))[:, None]
-    return along[j] * (1 - w) + along[j + 1] * w
+    return upsample(lat_c, r, c, rows, cols), upsample(lon_c, r, c, rows, cols)
 
 
 _TRANSFORMERS = threading.local()
@@ -322,11 +273,10 @@ def lon_lat_transformer(crs: str):
 def _smooth_undulation(lat: np.ndarray, lon: np.ndarray, reference: str, step: int = 16) -> np.ndarray:
     """Geoid undulation (m) on a 2-D lattice, computed on every ``step``-th point and interpolated."""
     ny, nx = lat.shape
-    rows = np.unique(np.r_[np.arange(0, ny, step), ny - 1])
-    cols = np.unique(np.r_[np.arange(0, nx, step), nx - 1])
+    rows, cols = lattice_indices(ny, nx, step)
     n_c = to_ellipsoid_heights(np.zeros((rows.size, cols.size)), lat[np.ix_(rows, cols)], lon[np.ix_(rows, cols)],
                                reference)
-    return _upsample(n_c, rows, cols, ny, nx)
+    return upsample(n_c, rows, cols, ny, nx)
 
 
 def check_dem_covers(dem: DemSource, grid: OutputGrid, minimum_fraction: float = 0.01,

@@ -1,15 +1,18 @@
 """What the terrain correction needs from a radar product: orbit, beams, beta0 blocks, names.
 
-:class:`RadarInput` is the small interface the driver uses; :class:`ArrayRadarInput` holds beta0
-arrays in memory (tests, simulations); :func:`radar_input_from_scene` adapts a CEOS product
-(``palsar2_plugin.ceos``) with multilooking. beta0 is linear power; 0 or NaN is no data.
+:class:`RadarGeometry` is the geometry alone (orbit and beams' radar grids: enough to plan a run
+or check an extent, :meth:`RadarGeometry.of_scene`); :class:`RadarInput` adds the polarisations,
+names and beta0 windows the tiles read. :class:`ArrayRadarInput` holds beta0 arrays in memory
+(tests, simulations); :class:`Beta0FileInput` reads calibrated beta0 rasters (what
+:class:`.scene_input.SceneRadarInput` writes from a CEOS product), from any process that sees
+them. beta0 is linear power; 0 or NaN is no data.
 Beams' radar grids are those of the (multilooked) beta0 images; times in seconds after the
 orbit's reference time.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -38,33 +41,20 @@ def read_beta0_file_window(path: str, shape: Tuple[int, int], line0: int, line1:
         del mm
 
 
-def multilooked_grid(grid, azimuth_looks: int, range_looks: int):
-    """The grid of an image multilooked by (azimuth_looks, range_looks) with block means:
-    sample i covers input lines [i*la, (i+1)*la), its centre at line i*la + (la-1)/2."""
-    la, lr = int(azimuth_looks), int(range_looks)
-    return replace(grid,
-                   first_line_time_s=grid.first_line_time_s + 0.5 * (la - 1) * grid.line_interval_s,
-                   line_interval_s=grid.line_interval_s * la,
-                   slant_range_first_m=grid.slant_range_first_m + 0.5 * (lr - 1) * grid.range_spacing_m,
-                   range_spacing_m=grid.range_spacing_m * lr,
-                   lines=grid.lines // la, pixels=grid.pixels // lr)
+class RadarGeometry:
+    """``orbit`` (geometry.Orbit) and ``beams`` (tuple of :class:`RadarBeam`), and what follows from
+    them: time span, footprint, incidence range, UTC of a time."""
 
+    def __init__(self, orbit, beams: Sequence[RadarBeam]):
+        self.orbit = orbit
+        self.beams = tuple(beams)
 
-class RadarInput:
-    """Interface: ``orbit`` (geometry.Orbit), ``beams`` (tuple of :class:`RadarBeam`),
-    ``polarisations``, ``metadata`` (dict: scene_id, product_id, mode, look_side, pass_direction),
-    and :meth:`read_beta0`."""
+    @classmethod
+    def of_scene(cls, scene) -> "RadarGeometry":
+        """The geometry of a CEOS product's beams at full resolution (``ceos.Scene``)."""
+        orbit = scene.orbit()
+        return cls(orbit, [RadarBeam(b, scene.radar_grid(b, orbit)) for b in scene.beams])
 
-    orbit = None
-    beams: Tuple[RadarBeam, ...] = ()
-    polarisations: Tuple[str, ...] = ()
-    metadata: Dict = {}
-
-    def read_beta0(self, beam: int, polarisation: str, line0: int, line1: int, pixel0: int, pixel1: int) -> np.ndarray:
-        """beta0 (linear power, float32) of lines [line0, line1), pixels [pixel0, pixel1) of ``beam``."""
-        raise NotImplementedError
-
-    # ------------------------------------------------------------------ derived
     def beam(self, number: int) -> RadarBeam:
         for b in self.beams:
             if b.number == number:
@@ -94,22 +84,32 @@ class RadarInput:
         return [(float(a), float(b)) for a, b in zip(lon, lat)]
 
     def incidence_range_deg(self) -> Tuple[float, float]:
-        """Ellipsoid incidence (degrees) at the near range of the nearest beam and the far range of the farthest."""
-        from ..geometry.ellipsoid import geodetic_to_ecef
-        from ..geometry.range_doppler import ellipsoid_incidence_deg, geolocate
+        """Ellipsoid incidence (degrees) at the near range of the nearest beam and the far range of
+        the farthest, at the scene's middle time."""
+        from ..geometry.range_doppler import ellipsoid_incidence_of_pixels
 
         t0, t1 = self.time_span_s()
         tm = 0.5 * (t0 + t1)
-        near = min(b.grid.slant_range_first_m for b in self.beams)
-        far = max(b.grid.slant_range_last_m for b in self.beams)
-        side = self.beams[0].grid.look_side
-        lat, lon = geolocate(self.orbit, np.array([tm, tm]), np.array([near, far]), np.zeros(2), side)
-        xyz = geodetic_to_ecef(lat, lon, 0.0)
-        inc = ellipsoid_incidence_deg(self.orbit, np.array([tm, tm]), xyz)
-        return float(inc[0]), float(inc[1])
+        near = min(self.beams, key=lambda b: b.grid.slant_range_first_m).grid
+        far = max(self.beams, key=lambda b: b.grid.slant_range_last_m).grid
+        inc = [float(ellipsoid_incidence_of_pixels(g, self.orbit, g.line_of_time(tm), pixel))
+               for g, pixel in ((near, 0.0), (far, far.pixels - 1.0))]
+        return inc[0], inc[1]
 
     def utc_of(self, t_s: float) -> str:
         return (self.orbit.reference_time_utc + timedelta(seconds=float(t_s))).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class RadarInput(RadarGeometry):
+    """What a run reads: the geometry, ``polarisations``, ``metadata`` (dict: scene_id, product_id,
+    mode, look_side, pass_direction), and :meth:`read_beta0`."""
+
+    polarisations: Tuple[str, ...] = ()
+    metadata: Dict = {}
+
+    def read_beta0(self, beam: int, polarisation: str, line0: int, line1: int, pixel0: int, pixel1: int) -> np.ndarray:
+        """beta0 (linear power, float32) of lines [line0, line1), pixels [pixel0, pixel1) of ``beam``."""
+        raise NotImplementedError
 
 
 class ArrayRadarInput(RadarInput):
@@ -117,8 +117,7 @@ class ArrayRadarInput(RadarInput):
 
     def __init__(self, orbit, beams: Sequence[RadarBeam], images: Dict[Tuple[int, str], np.ndarray],
                  metadata: Optional[Dict] = None):
-        self.orbit = orbit
-        self.beams = tuple(beams)
+        super().__init__(orbit, beams)
         self.images = images
         pols = []
         for (_, pol) in images:
@@ -136,3 +135,30 @@ class ArrayRadarInput(RadarInput):
 
     def read_beta0(self, beam, polarisation, line0, line1, pixel0, pixel1):
         return np.asarray(self.images[(beam, polarisation.upper())][line0:line1, pixel0:pixel1], dtype=np.float32)
+
+
+class Beta0FileInput(RadarInput):
+    """Calibrated beta0 rasters (float32 raw files, linear power): ``files`` {(beam, polarisation):
+    (path, (lines, pixels))} in ``folder``, readable by any process that sees it (Dask workers).
+    The folder's owner removes it (:class:`.scene_input.SceneRadarInput` its own scratch folder, a
+    batch run the folders it made)."""
+
+    def __init__(self, orbit, beams, polarisations, metadata, files: Dict, folder: str):
+        super().__init__(orbit, beams)
+        self.polarisations = tuple(polarisations)
+        self.metadata = dict(metadata)
+        self.files = dict(files)
+        self.folder = folder
+
+    def read_beta0(self, beam, polarisation, line0, line1, pixel0, pixel1):
+        path, shape = self.files[(beam, polarisation.upper())]
+        return read_beta0_file_window(path, shape, line0, line1, pixel0, pixel1)
+
+    def close(self) -> None:
+        """Nothing here: the folder's owner removes it."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

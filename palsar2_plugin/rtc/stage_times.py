@@ -1,6 +1,6 @@
 """CPU seconds spent per stage of the terrain correction, summed over the tile threads.
 
-:class:`StageTimes` is handed to :func:`.driver.correct_tile`; ``with times.stage("dem"):`` adds the
+:class:`StageTimes` is handed to :func:`.tile.correct_tile`; ``with times.stage("dem"):`` adds the
 calling thread's CPU time (``time.thread_time``, so waiting for the GIL or for disk does not count)
 spent inside the block. The run returns the totals in ``result["timings"]["stages_cpu_s"]`` and
 bench/bench_rtc.py prints them: where the time of a run goes, measured on every run at no cost.

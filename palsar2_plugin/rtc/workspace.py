@@ -7,7 +7,7 @@ keeps, so the next tile of the same thread reuses the memory already mapped.
 
 An array obtained with :meth:`Workspace.array` is valid until the same name is asked for again in
 that workspace: the tile functions that accept ``workspace=`` return results that may be views into
-it, to be consumed before the next tile (as :func:`.driver.correct_tile` does). Without a workspace
+it, to be consumed before the next tile (as :func:`.tile.correct_tile` does). Without a workspace
 they allocate fresh arrays (pure functions). :class:`WorkspacePool` gives each thread its own.
 """
 

@@ -6,8 +6,8 @@ URL of one of its files):
 1. calibration and multilooking to beta0 (one Dask task per scene, all scenes at once; only the
    radar lines the output extent needs, plus a margin, when an extent is given - so a URL product
    is read in those lines only);
-2. the terrain-correction tiles (:func:`palsar2_plugin.rtc.driver.terrain_correct` with a Dask
-   tile runner): one task per tile, which reads its DEM and beta0 windows and writes its layers
+2. the terrain-correction tiles (:func:`palsar2_plugin.rtc.driver.terrain_correct` with a
+   :class:`DaskExecutor`): one task per tile, which reads its DEM and beta0 windows and writes its layers
    to a per-tile file in a scratch folder beside the output; the client assembles them into the
    NRB product as futures complete (progress from ``as_completed``; cancel cancels the futures).
    Nothing larger than a path travels back to the client.
@@ -34,7 +34,9 @@ from ..progress import CancelCheck, ProgressCallback, SubProgress, WarningCallba
 from ..progress import warn as report_warning
 from ..staging import ScratchFolder, remove_leftovers, writable_folder
 from .execution import PROCESS, ExecutionOptions, open_client
-from .tasks import Beta0Files, calibrate_scene, compute_tile, load_tile
+from ..rtc.executors import TileExecutor
+from ..rtc.radar_input import Beta0FileInput
+from .tasks import calibrate_scene, compute_tile, load_tile
 
 LINE_MARGIN_M = 600.0    # along-track margin (m) around the extent: azimuth halo and geolocation slack
 #: Tile size when Dask workers compute the tiles: their threads each hold a tile and we do not know
@@ -49,18 +51,16 @@ def line_windows_for_extent(scene, crs, pixel_size_m, extent, extent_crs) -> Dic
     from pyproj import Transformer
 
     from ..geometry.ellipsoid import geodetic_to_ecef
-    from ..rtc.geocode import zero_doppler
+    from ..geometry.orbit_polynomial import orbit_polynomial
+    from ..geometry.zero_doppler import solve
     from ..rtc.grid import make_output_grid
-    from ..rtc.orbit_poly import OrbitPolynomial
-    from ..rtc.radar_input import RadarBeam, RadarInput
+    from ..rtc.radar_input import RadarGeometry
 
-    probe = RadarInput()
-    probe.orbit = scene.orbit()
-    probe.beams = tuple(RadarBeam(b, scene.radar_grid(b, probe.orbit)) for b in scene.beams)
+    probe = RadarGeometry.of_scene(scene)
     grid = make_output_grid(probe.footprint_lon_lat(), crs=crs, pixel_size_m=pixel_size_m, extent=extent,
                             extent_crs=extent_crs)
     t0, t1 = probe.time_span_s()
-    orbit = OrbitPolynomial.fit(probe.orbit.position_velocity_acceleration, t0, t1, degree=9, margin_s=20.0)
+    orbit = orbit_polynomial(probe.orbit, t0, t1, degree=9, margin_s=20.0)
     rows = np.linspace(0, grid.height, 9)
     cols = np.linspace(0, grid.width, 9)
     x = grid.transform.c + cols[None, :] * grid.transform.a
@@ -68,7 +68,7 @@ def line_windows_for_extent(scene, crs, pixel_size_m, extent, extent_crs) -> Dic
     x, y = np.broadcast_arrays(x, y)
     lon, lat = Transformer.from_crs(grid.crs, "EPSG:4326", always_xy=True).transform(x, y)
     p = geodetic_to_ecef(np.asarray(lat), np.asarray(lon), 0.0)
-    t = zero_doppler((p[..., 0], p[..., 1], p[..., 2]), orbit).time_s
+    t = solve((p[..., 0], p[..., 1], p[..., 2]), orbit).time_s
     if not np.isfinite(t).all():
         return {}
     margin_s = LINE_MARGIN_M / 6500.0
@@ -81,21 +81,30 @@ def line_windows_for_extent(scene, crs, pixel_size_m, extent, extent_crs) -> Dic
     return out
 
 
-def dask_tile_runner(client, scratch_root: str):
-    """A ``tile_runner`` for rtc.driver.terrain_correct computing the tiles on ``client``."""
+class DaskExecutor(TileExecutor):
+    """Tiles as Dask tasks on ``client`` (see :mod:`palsar2_plugin.rtc.executors`): the plan and the
+    radar input are scattered once; each task writes its layers to a file in a scratch folder under
+    ``scratch_root`` and returns the path; the client writes them into the product as they complete."""
 
-    def run(job, tiles, write, progress, is_cancelled):
+    def __init__(self, client, scratch_root: str):
+        self.client = client
+        self.scratch_root = scratch_root
+
+    def run(self, plan, radar, write, progress=None, is_cancelled=None, times=None) -> None:
         from distributed import as_completed
 
-        scratch_folder = ScratchFolder(scratch_root, "palsar2-tiles")
+        client = self.client
+        scratch_folder = ScratchFolder(self.scratch_root, "palsar2-tiles")
         scratch = scratch_folder.path
-        n, n_pols = len(tiles), len(job["polarisations"])
+        tiles = plan.tiles
+        n, n_pols = len(tiles), len(plan.polarisations)
         futures = []
         try:
-            job_future = client.scatter(job, broadcast=True, hash=False)
+            plan_future = client.scatter(plan, broadcast=True, hash=False)
+            radar_future = client.scatter(radar, broadcast=True, hash=False)
             run_id = uuid.uuid4().hex[:8]
-            futures = [client.submit(compute_tile, job_future, tile, scratch, key=f"palsar2-tile-{run_id}-{i}",
-                                     pure=False) for i, tile in enumerate(tiles)]
+            futures = [client.submit(compute_tile, plan_future, radar_future, tile, scratch,
+                                     key=f"palsar2-tile-{run_id}-{i}", pure=False) for i, tile in enumerate(tiles)]
             tile_of = {f.key: tile for f, tile in zip(futures, tiles)}
             done = 0
             for fut in as_completed(futures):
@@ -117,8 +126,6 @@ def dask_tile_runner(client, scratch_root: str):
             # does not stop a running task; a tile takes well under a second)
             scratch_folder.close(patience_s=10.0)
 
-    return run
-
 
 def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder: str, *,
                           execution: Optional[ExecutionOptions] = None, height_reference: str = "egm96",
@@ -138,7 +145,7 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
     ``client`` may be given instead. Parameters as :func:`palsar2_plugin.rtc.scene_input.terrain_correct_product`."""
     from ..ceos import open_product
     from ..rtc.driver import terrain_correct
-    from ..rtc.scene_input import _check_before_calibrating
+    from ..rtc.scene_input import check_inputs
 
     products = [str(p) for p in products]
     if not products:
@@ -161,7 +168,7 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
         check_cancelled(is_cancelled)
         try:
             scene = open_product(product)
-            _check_before_calibrating(scene, dem_path, height_reference, crs, pixel_size_m, extent, extent_crs)
+            check_inputs(scene, dem_path, height_reference, crs, pixel_size_m, extent, extent_crs)
             window = (line_windows_for_extent(scene, crs, pixel_size_m, extent, extent_crs)
                       if extent is not None else None)
         except Cancelled:
@@ -190,20 +197,21 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
                 report(sub, 0.0, f"Scene {i + 1}/{n}: calibrating and multilooking")
                 try:
                     try:
-                        radar: Beta0Files = calibrate_scene(*args[i]) if client is None else calibrations[i].result()
+                        radar: Beta0FileInput = (calibrate_scene(*args[i]) if client is None
+                                                 else calibrations[i].result())
                     except (Cancelled, Palsar2Error):
                         raise
                     except Exception as exc:  # noqa: BLE001 - a worker's failure (KilledWorker, OSError...)
                         raise Palsar2Error(f"Calibrating failed on Dask ({type(exc).__name__}: {exc}).") from exc
                     check_cancelled(is_cancelled)
-                    runner = dask_tile_runner(client, output_folder) if client is not None else None
+                    executor = DaskExecutor(client, output_folder) if client is not None else None
                     result = terrain_correct(
                         radar, dem_path, output_folder, height_reference=height_reference,
                         polarisations=radar.polarisations, crs=crs, pixel_size_m=pixel_size_m, extent=extent,
                         extent_crs=extent_crs, oversampling=oversampling,
-                        tile_size=tile_size or (DASK_TILE_SIZE if runner is not None else None),
+                        tile_size=tile_size or (DASK_TILE_SIZE if executor is not None else None),
                         workers=execution.threads_in_process, progress=SubProgress(sub, 0.1, 1.0),
-                        is_cancelled=is_cancelled, tile_runner=runner, warn=warn)
+                        is_cancelled=is_cancelled, executor=executor, warn=warn)
                     outcomes[i].update(result, status="written", warnings=list(result.get("warnings", ())))
                 except Cancelled:
                     raise

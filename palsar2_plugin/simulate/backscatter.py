@@ -25,8 +25,10 @@ import numpy as np
 from ..geometry.ellipsoid import enu_basis, geodetic_to_ecef
 from ..geometry.range_doppler import geolocate
 from .modes import CALIBRATION_FACTOR_DB, CALIBRATION_OFFSET_DB
-from .terrain_area import (facet_any, facet_area_vectors, facet_values, illuminated_areas,
-                           radar_coordinates_near_rows, shadow_vertices, splat_bilinear)
+from ..geometry.orbit_polynomial import OrbitPolynomial
+from ..geometry.zero_doppler import solve
+from .terrain_area import (facet_any, facet_area_vectors, facet_values, illuminated_areas, shadow_vertices,
+                           splat_bilinear)
 
 HeightFunction = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -118,7 +120,7 @@ def _terrain_ratio_with_margin(orbit, grid, heights, line0, line1, margins_px, o
     mesh_pixels = np.arange(-near_m * oversample_range,
                             (grid.pixels - 1 + far_m) * oversample_range + 1) / oversample_range
     row_times = grid.time_of_line(mesh_lines)
-    s, v, a = orbit.position_velocity_acceleration(row_times)
+    s, _ = orbit.position_velocity(row_times)
     # mesh rows of the block's lines and mesh columns of its pixel centres
     rows = (np.arange(line0, line1) - (line0 - margin)) * oversample_azimuth
     pixel_cols = (np.arange(grid.pixels) + near_m) * oversample_range
@@ -134,7 +136,7 @@ def _terrain_ratio_with_margin(orbit, grid, heights, line0, line1, margins_px, o
         c1 = min(c0 + chunk, n_cols - 1)  # vertex columns c0..c1 inclusive; c1 is shared with the next chunk
         lat, lon = ellipsoid_mesh(orbit, grid, mesh_lines, mesh_pixels[c0:c1 + 1])
         points = geodetic_to_ecef(lat, lon, heights(lat, lon))
-        t, r = radar_coordinates_near_rows(points, row_times, s, v, a)
+        t, r = mesh_radar_coordinates(orbit, grid, points, row_times)
         v_line = grid.line_of_time(t)
         if np.nanmax(np.abs(v_line - mesh_lines[:, None])) >= margin - 1.5:
             return None
@@ -163,6 +165,18 @@ def _terrain_ratio_with_margin(orbit, grid, heights, line0, line1, margins_px, o
             sin_inc[:, here] = np.sqrt(np.clip(1.0 - cos_inc ** 2, 0.0, 1.0))
         c0 = c1
     return gamma_sum / a_beta, sin_inc
+
+
+def mesh_radar_coordinates(orbit, grid, points: np.ndarray, row_times_s: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Zero-Doppler azimuth time (s) and slant range (m) of mesh points (rows, cols, 3; ECEF m) whose
+    row was laid out at ``row_times_s`` (the first guesses): the solver of
+    :mod:`..geometry.zero_doppler` on a polynomial of ``orbit`` over the time span of ``grid`` (the
+    same for every block of the image, so the blocks do not show)."""
+    poly = OrbitPolynomial.fit(orbit.position_velocity_acceleration, grid.first_line_time_s, grid.last_line_time_s,
+                               margin_s=20.0)
+    guess = np.broadcast_to(np.asarray(row_times_s, dtype=np.float64)[:, None], points.shape[:2])
+    sol = solve((points[..., 0], points[..., 1], points[..., 2]), poly, guess)
+    return sol.time_s, sol.slant_range_m
 
 
 def flat_ratio_block(orbit, grid, line0: int, line1: int) -> Tuple[np.ndarray, np.ndarray]:

@@ -121,33 +121,3 @@ def splat_bilinear(line: np.ndarray, pixel: np.ndarray, values: np.ndarray,
             out += np.bincount(li[ok] * pixels + pi[ok], weights=(values * wl * wp)[ok],
                                minlength=lines * pixels)
     return out.reshape(lines, pixels)
-
-
-def radar_coordinates_near_rows(points: np.ndarray, row_times_s: np.ndarray, sensor_pos: np.ndarray,
-                                sensor_vel: np.ndarray, sensor_acc: np.ndarray,
-                                iterations: int = 2) -> Tuple[np.ndarray, np.ndarray]:
-    """Zero-Doppler azimuth time (s) and slant range (m) of mesh points close to their row's time.
-
-    ``points`` (rows, cols, 3) ECEF m; ``row_times_s`` (rows,) a first guess per row, at which the
-    sensor position/velocity/acceleration (rows, 3) are given. The orbit is expanded to second
-    order around the row time (exact to far below a millimetre for offsets of milliseconds, which
-    is all terrain heights cause) and Newton's method solves (P - S(t)) . V(t) = 0.
-    """
-    p = np.asarray(points, dtype=np.float64)
-    s = np.asarray(sensor_pos, dtype=np.float64)[:, None, :]
-    v = np.asarray(sensor_vel, dtype=np.float64)[:, None, :]
-    a = np.asarray(sensor_acc, dtype=np.float64)[:, None, :]
-    dt = np.zeros(p.shape[:2])
-    for _ in range(iterations):
-        d = dt[..., None]
-        st = s + v * d + 0.5 * a * d * d
-        vt = v + a * d
-        rel = p - st
-        f = np.einsum("...k,...k->...", rel, vt)
-        fprime = np.einsum("...k,...k->...", rel, np.broadcast_to(a, rel.shape)) - np.einsum(
-            "...k,...k->...", vt, vt)
-        dt = dt - f / fprime
-    d = dt[..., None]
-    st = s + v * d + 0.5 * a * d * d
-    slant = np.linalg.norm(p - st, axis=-1)
-    return np.asarray(row_times_s, dtype=np.float64)[:, None] + dt, slant

@@ -35,6 +35,7 @@ def test_listing_follows_continuation_tokens_and_folders(http_server):
     assert bucket.list_folders("") == ["palsar2-scansar/", "palsar2/"]
 
 
+@pytest.mark.slow
 def test_refresh_builds_index_and_search_is_local(http_server, tmp_path):
     prefix, folder = _fill_bucket(http_server)
     bucket = OpenDataBucket(http_server.base_url, session=make_session(), page_size=7, workers=2)

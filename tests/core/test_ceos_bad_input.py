@@ -22,6 +22,8 @@ from synthetic.ceos_products import example_description, random_blocks
 from palsar2_plugin.ceos.writer import write_product
 from palsar2_plugin.errors import CeosFormatError
 
+pytestmark = pytest.mark.slow     # scripts/test.sh --fast leaves it out
+
 
 @pytest.fixture(scope="module")
 def product(tmp_path_factory):

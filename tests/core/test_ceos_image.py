@@ -100,7 +100,7 @@ def _reference_multilook(z, looks_az, looks_rg):
 def test_multilook_same_numbers_for_every_layout(looks, monkeypatch):
     """Big-endian (8-byte swap path), native, strided and complex128 inputs, and a scratch array
     smaller than the block (several steps), all give exactly the same float32 numbers."""
-    import palsar2_plugin.ceos.image as image_module
+    import palsar2_plugin.ceos.multilook as image_module
     rng = np.random.default_rng(11)
     z = (rng.standard_normal((45, 62)) * 10.0 ** rng.uniform(-4, 4, (45, 62))
          + 1j * rng.standard_normal((45, 62))).astype(np.complex64)
@@ -198,10 +198,11 @@ def test_threaded_streaming_from_compressed_zip(tmp_path):
 
 # --- the optional compiled kernel (numba) against the numpy path ---------------------------------
 
-from palsar2_plugin.ceos import kernels  # noqa: E402
+from palsar2_plugin import compiled  # noqa: E402
+from palsar2_plugin.ceos import multilook as kernels  # noqa: E402
 from palsar2_plugin.ceos.image import multilook_intensity_numpy  # noqa: E402
 
-needs_numba = pytest.mark.skipif(not kernels.AVAILABLE, reason="numba not installed (or PALSAR2_NO_NUMBA set)")
+needs_numba = pytest.mark.skipif(not compiled.enabled(), reason="numba not installed (or PALSAR2_NO_NUMBA set)")
 
 
 def _assert_float32_close(got, want):
@@ -262,8 +263,7 @@ def test_kernel_streaming_equals_numpy_streaming(stripmap, block_lines, monkeypa
     with ImageReader(im) as r:
         assert kernels.multilook_raw(r.samples(0, 8), 4, 3) is not None             # mapped records use the kernel
     fast = [list(iter_multilooked_intensity(im, 4, 3, workers=w, **kw)) for w in (1, 2)]
-    import palsar2_plugin.ceos.image as image_module
-    monkeypatch.setattr(image_module.kernels, "AVAILABLE", False)
+    monkeypatch.setenv("PALSAR2_NO_NUMBA", "1")
     slow = list(iter_multilooked_intensity(im, 4, 3, **kw))
     for got in fast:
         assert [row for row, _ in got] == [row for row, _ in slow]
@@ -274,11 +274,11 @@ def test_kernel_streaming_equals_numpy_streaming(stripmap, block_lines, monkeypa
 _FALLBACK_SCRIPT = """
 import sys
 {block}
-from palsar2_plugin.ceos import kernels
+from palsar2_plugin import compiled
 from palsar2_plugin.ceos.image import multilook_intensity
 import numpy as np
 z = np.array([[1 + 1j, 2 + 0j], [0 + 0j, 1 + 0j]], dtype=">c8")
-print(kernels.AVAILABLE, "numba" in sys.modules, multilook_intensity(z, 2, 2).tolist())
+print(compiled.enabled(), "numba" in sys.modules, multilook_intensity(z, 2, 2).tolist())
 """
 
 _NO_NUMBA_IMPORT = """

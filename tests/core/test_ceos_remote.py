@@ -23,6 +23,8 @@ from servers.fixtures import http_server  # noqa: F401
 from servers.http_server import Fault
 from hills_dem import LAT, LON, hills_dem
 
+pytestmark = pytest.mark.slow     # scripts/test.sh --fast leaves it out
+
 EXTENT = (LON - 0.012, LAT - 0.005, LON + 0.004, LAT + 0.004)   # lon/lat box, about 1.5 x 1 km
 
 

@@ -145,6 +145,7 @@ def test_incidence_and_look_angles():
     assert np.all(local_incidence_deg(to_sensor, tilted) < inc - 5)
 
 
+@pytest.mark.slow
 def test_vectorised_million_points():
     """Backward geocoding of 1e6 points in one call (as terrain correction does per tile)."""
     orbit = circular_orbit()

@@ -15,7 +15,7 @@ from palsar2_plugin.nrb import naming
 from palsar2_plugin.nrb.metadata_xml import build_summary_xml
 from palsar2_plugin.nrb.writer import NrbWriter
 from palsar2_plugin.rtc.grid import snapped_grid
-from palsar2_plugin.rtc.tile import TileLayers
+from palsar2_plugin.rtc.mosaic import TileLayers
 
 
 def test_product_names_follow_the_l22_pattern_with_our_tag():

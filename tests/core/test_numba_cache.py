@@ -7,10 +7,9 @@ import textwrap
 
 import pytest
 
-from palsar2_plugin import numba_cache
-from palsar2_plugin.rtc import kernels
+from palsar2_plugin import compiled, numba_cache
 
-needs_numba = pytest.mark.skipif(not kernels.AVAILABLE, reason="numba does not import here")
+needs_numba = pytest.mark.skipif(not compiled.numba_importable(), reason="numba does not import here")
 
 KERNEL_MODULE = textwrap.dedent('''
     import numpy as np
@@ -69,6 +68,7 @@ def test_cache_off_by_environment_or_when_not_writable(tmp_path, monkeypatch):
     assert numba_cache.cache_dir("m") is None
 
 
+@pytest.mark.slow
 @needs_numba
 def test_second_process_loads_the_cache_and_import_names_do_not_mix(tmp_path):
     """The same file imported under two names (as a script imports the core and as QGIS imports it

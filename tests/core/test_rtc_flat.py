@@ -214,6 +214,7 @@ def test_egm96_dem_heights_are_raised_by_the_geoid(tmp_path):
     np.testing.assert_allclose(h_egm - h_ell, n, atol=0.02)
 
 
+@pytest.mark.slow
 def test_ridge_gives_layover_on_the_foreslope_and_shadow_behind(tmp_path):
     # a north-south ridge with a steep west face (towards the sensor) and a steep east face
     rows, cols, px = 160, 200, 30.0
@@ -247,7 +248,7 @@ def test_ridge_gives_layover_on_the_foreslope_and_shadow_behind(tmp_path):
 
 def test_halo_shrinks_on_flat_tiles_and_spans_the_reach_near_relief(tmp_path):
     from palsar2_plugin.rtc.dem import DemSource
-    from palsar2_plugin.rtc.driver import plan_settings
+    from palsar2_plugin.rtc.plan import plan_settings
     from palsar2_plugin.rtc.grid import iter_tiles, make_output_grid
 
     h = np.zeros((300, 300))
@@ -268,13 +269,14 @@ def test_halo_shrinks_on_flat_tiles_and_spans_the_reach_near_relief(tmp_path):
 
 
 
+@pytest.mark.slow
 def test_halo_reaches_only_where_heights_can_meet_and_tiles_and_aois_do_not_show(tmp_path):
     """Relief-aware halo: a tile gets the range reach of the neighbours whose height difference to
     it can bridge their distance (layover partners, shadow casters), less than the neighbourhood's
     whole relief would give; and the product is the same whatever the tiling (no partner lost), and
     in an AOI that stops short of the peak which lays over into it and shades it."""
     from palsar2_plugin.rtc.dem import DemSource
-    from palsar2_plugin.rtc.driver import plan_settings
+    from palsar2_plugin.rtc.plan import plan_settings
     from palsar2_plugin.rtc.grid import iter_tiles, make_output_grid
 
     h = np.full((160, 160), 100.0)
@@ -326,20 +328,20 @@ def test_halo_reaches_only_where_heights_can_meet_and_tiles_and_aois_do_not_show
 
 
 def test_tiles_outside_every_beam_are_skipped(flat_run):
-    from palsar2_plugin.rtc.driver import tile_may_see_beams
+    from dataclasses import replace
+
     from palsar2_plugin.rtc.grid import OutputGrid, Tile
-    from palsar2_plugin.rtc.orbit_poly import OrbitPolynomial
+    from palsar2_plugin.rtc.plan import tile_may_see_beams
 
     result, radar, _ = flat_run
-    grid, settings = result["grid"], result["settings"]
-    t0, t1 = radar.time_span_s()
-    orbit = OrbitPolynomial.fit(radar.orbit.position_velocity_acceleration, t0, t1, margin_s=20.0)
+    plan = result["plan"]
+    grid = plan.grid
     inside = Tile(0, 10, 40, 10, 40)
-    assert tile_may_see_beams(grid, inside, radar, orbit, settings)
+    assert tile_may_see_beams(plan, inside)
     far_east = OutputGrid(grid.crs, grid.transform * grid.transform.translation(3000, 0), grid.width, grid.height)
-    assert not tile_may_see_beams(far_east, inside, radar, orbit, settings)     # 75 km east of the swath
+    assert not tile_may_see_beams(replace(plan, grid=far_east), inside)     # 75 km east of the swath
     far_north = OutputGrid(grid.crs, grid.transform * grid.transform.translation(0, -4000), grid.width, grid.height)
-    assert not tile_may_see_beams(far_north, inside, radar, orbit, settings)    # 100 km past the last line
+    assert not tile_may_see_beams(replace(plan, grid=far_north), inside)    # 100 km past the last line
 
 
 @pytest.mark.parametrize("slope_deg", [20.0, -20.0, 10.0])

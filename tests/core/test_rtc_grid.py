@@ -60,7 +60,7 @@ def test_tiles_cover_the_grid_once():
 
 
 def test_default_tile_size_keeps_the_facets_in_flight_bounded_whatever_the_threads():
-    from palsar2_plugin.rtc.driver import FACETS_IN_FLIGHT, default_tile_size
+    from palsar2_plugin.rtc.plan import FACETS_IN_FLIGHT, default_tile_size
 
     assert default_tile_size(2) == 362 and default_tile_size(4) == 256
     for workers in range(2, 33):

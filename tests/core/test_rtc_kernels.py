@@ -8,17 +8,20 @@ is exercised; layers must agree to float32 rounding and the masks exactly.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 import rasterio
 
-from palsar2_plugin.rtc import kernels
-from palsar2_plugin.rtc.area import distribute_bilinear, read_bilinear
+from palsar2_plugin import compiled
+from palsar2_plugin.rtc.area_distribution import distribute_area, distribute_bilinear, window_extent
+from palsar2_plugin.rtc.beam_sums import beam_sums, read_bilinear
 from palsar2_plugin.rtc.driver import terrain_correct
 from palsar2_plugin.rtc.layover_shadow import layover_shadow
 from synthetic.rtc_geometry import gaussian_hills, synthetic_case
 
-needs_numba = pytest.mark.skipif(not kernels.AVAILABLE, reason="numba does not import here")
+needs_numba = pytest.mark.skipif(not compiled.numba_importable(), reason="numba does not import here")
 
 LAYERS = ("mask", "local_incidence", "ellipsoid_incidence", "scattering_area", "gamma_to_sigma", "number_of_looks",
           "dem")
@@ -31,11 +34,11 @@ def _read(path):
 
 def test_no_numba_env_switches_the_kernels_off(monkeypatch):
     monkeypatch.setenv("PALSAR2_NO_NUMBA", "1")
-    assert not kernels.enabled()
+    assert not compiled.enabled()
     monkeypatch.setenv("PALSAR2_NO_NUMBA", "0")
-    assert kernels.enabled() == kernels.AVAILABLE
-    monkeypatch.setattr(kernels, "AVAILABLE", False)       # as where numba is not installed
-    assert not kernels.enabled()
+    assert compiled.enabled() == compiled.numba_importable()
+    monkeypatch.setattr(compiled, "_numba_state", False)       # as where numba is not installed
+    assert not compiled.enabled()
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +59,7 @@ def both_paths(tmp_path_factory):
     return results
 
 
+@pytest.mark.slow
 @needs_numba
 def test_terrain_correction_is_the_same_with_and_without_numba(both_paths):
     a, b = both_paths["numpy"], both_paths["numba"]
@@ -85,13 +89,13 @@ def test_layover_shadow_kernel_matches_numpy_with_gaps():
     a = 0.6 + (g - 800e3) / 1e6 + rng.normal(0.0, 2e-5, n)
     for arr, frac in ((t, 0.01), (r, 0.01), (a, 0.01)):
         arr[rng.uniform(size=n) < frac] = np.nan
-    lay_np, sha_np = layover_shadow(t, g, r, a, azimuth_bin_s=0.01, tolerance_m=5.0)
-    lay_nb, sha_nb = kernels.layover_shadow(t, g, r, a, azimuth_bin_s=0.01, tolerance_m=5.0)
+    lay_np, sha_np = layover_shadow.numpy(t, g, r, a, azimuth_bin_s=0.01, tolerance_m=5.0)
+    lay_nb, sha_nb = layover_shadow.compiled(t, g, r, a, azimuth_bin_s=0.01, tolerance_m=5.0)
     assert 0.05 < lay_np.mean() < 0.95 and 0.05 < sha_np.mean() < 0.95
     np.testing.assert_array_equal(lay_nb, lay_np)
     np.testing.assert_array_equal(sha_nb, sha_np)
     # fewer than two usable points: nothing flagged
-    lay, sha = kernels.layover_shadow(np.array([1.0, np.nan]), np.ones(2), np.ones(2), np.ones(2), 0.1, 1.0)
+    lay, sha = layover_shadow.compiled(np.array([1.0, np.nan]), np.ones(2), np.ones(2), np.ones(2), 0.1, 1.0)
     assert not lay.any() and not sha.any()
 
 
@@ -109,16 +113,16 @@ def test_layover_shadow_kernel_matches_numpy_on_a_rotated_lattice_with_empty_str
     a = 0.6 + (g - 800e3) / 1e6 + relief / 2e6 + rng.normal(0.0, 2e-6, g.shape)
     t[(t > 0.1) & (t < 0.13)] = np.nan                        # a band of empty strips
     for bin_s in (5e-4, 2e-3):
-        lay_np, sha_np = layover_shadow(t, g, r, a, azimuth_bin_s=bin_s, tolerance_m=2.5)
-        lay_nb, sha_nb = kernels.layover_shadow(t, g, r, a, azimuth_bin_s=bin_s, tolerance_m=2.5)
+        lay_np, sha_np = layover_shadow.numpy(t, g, r, a, azimuth_bin_s=bin_s, tolerance_m=2.5)
+        lay_nb, sha_nb = layover_shadow.compiled(t, g, r, a, azimuth_bin_s=bin_s, tolerance_m=2.5)
         assert lay_np.sum() > 100 and sha_np.sum() > 100
         np.testing.assert_array_equal(lay_nb, lay_np)
         np.testing.assert_array_equal(sha_nb, sha_np)
         # the facet-geometry kernel's look key -cos(angle) instead of the angle: the same flags
-        lay_c, sha_c = kernels.layover_shadow(t, g, r, -np.cos(a), azimuth_bin_s=bin_s, tolerance_m=2.5,
-                                              look_is_minus_cosine=True)
-        np.testing.assert_array_equal(lay_c, lay_np)
-        np.testing.assert_array_equal(sha_c, sha_np)
+        for path in (layover_shadow.compiled, layover_shadow.numpy):
+            lay_c, sha_c = path(t, g, r, -np.cos(a), azimuth_bin_s=bin_s, tolerance_m=2.5, look_is_minus_cosine=True)
+            np.testing.assert_array_equal(lay_c, lay_np)
+            np.testing.assert_array_equal(sha_c, sha_np)
 
 
 @needs_numba
@@ -146,55 +150,52 @@ def test_distribution_and_read_back_kernels_match_numpy():
             for b in (np.arange(s_j) + 0.5) / s_j - 0.5:
                 ref += distribute_bilinear(line + a * dl_i + b * dl_j, pixel + a * dp_i + b * dp_j,
                                            w / (s_i * s_j), l0, p0, shape)
-        got = kernels.distribute_subsampled(line, pixel, valid, w, axes, l0, p0, shape, s_i, s_j)
+        got = distribute_area.compiled(line, pixel, valid, w, axes, l0, p0, shape, s_i, s_j)
         np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(distribute_area.numpy(line, pixel, valid, w, axes, l0, p0, shape, s_i, s_j), ref,
+                                   rtol=1e-12, atol=1e-12)
         assert got.sum() > 100.0
     # the same with real axes: time and range mapped back from line and pixel
     t0, dt, r0, dr = 12.5, 1.0 / 2000.0, 850_000.0, 4.29
-    got = kernels.distribute_subsampled(t0 + line * dt, r0 + pixel * dr, valid, w, (t0, dt, r0, dr), l0, p0, shape,
+    got = distribute_area.compiled(t0 + line * dt, r0 + pixel * dr, valid, w, (t0, dt, r0, dr), l0, p0, shape,
                                         2, 3)
     np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-9)
     # the window of the valid facets inside the grid, over all facets and over a core block
-    lmin, lmax, pmin, pmax = kernels.window_extent(line, pixel, valid, axes, 1000, 1000)
-    inside = valid & (line > -1) & (pixel > -1)
-    assert (lmin, lmax) == (line[inside].min(), line[inside].max())
-    assert (pmin, pmax) == (pixel[inside].min(), pixel[inside].max())
-    core = kernels.window_extent(line, pixel, valid, axes, 1000, 1000, (10, 20, 30, 40))
-    assert core == (line[10:20, 30:40].min(), line[10:20, 30:40].max(), pixel[10:20, 30:40].min(),
-                    pixel[10:20, 30:40].max())
-    assert kernels.window_extent(line, pixel, valid, (0.0, 1.0, 5000.0, 1.0), 1000, 1000) is None
-    # read-back with nodata_zero: a 0 neighbour gives NaN, exactly as area.read_bilinear
+    for path in (window_extent.numpy, window_extent.compiled):
+        _window_extents_are_those_of_the_facets(path, line, pixel, valid, axes)
+    # read-back with nodata_zero: a 0 neighbour gives NaN, exactly as beam_sums.read_bilinear
     img = rng.uniform(1, 2, shape).astype(np.float32)
     img[10, 10] = 0.0
     ref = read_bilinear(img, line, pixel, l0, p0, nodata_zero=True)
     ones = np.ones((ny, nx), bool)
-    count, covered, betas, anf, anf_flat, area = kernels.beam_sums(
-        line, pixel, ones, ~ones, np.ones((ny, nx)), np.full((ny, nx), 0.8), np.ones(shape), [img], axes, 1.0, l0, p0,
-        1000, 1000, 1, (0, 0), (ny, nx))
+    geom = SimpleNamespace(time_s=line, slant_range_m=pixel, valid=ones, shadow=~ones, along_track_m_per_s=np.ones((ny, nx)),
+                           cos_ellipsoid_incidence=np.full((ny, nx), 0.8))
+    grid = SimpleNamespace(first_line_time_s=0.0, line_interval_s=1.0, slant_range_first_m=0.0, range_spacing_m=1.0,
+                           lines=1000, pixels=1000, line_of_time=lambda t: t, pixel_of_range=lambda r: r)
+    window = (l0, l0 + shape[0], p0, p0 + shape[1])
     good = np.isfinite(ref) & (line >= 0) & (pixel >= 0)
     assert 100 < good.sum() < ny * nx
-    np.testing.assert_array_equal(count, good.astype(float))
-    np.testing.assert_allclose(betas[0][good], ref[good], rtol=1e-12)
-    np.testing.assert_allclose(anf_flat[good], 0.8 / 0.6, rtol=1e-12)
+    for path in (beam_sums.compiled, beam_sums.numpy):
+        sums = path(geom, grid, window, np.ones(shape), [img], 1, (0, 0), (ny, nx))
+        np.testing.assert_array_equal(sums.count, good.astype(float))
+        np.testing.assert_allclose(sums.beta0[0][good], ref[good], rtol=1e-12)
+        np.testing.assert_allclose(sums.anf_flat[good], 0.8 / 0.6, rtol=1e-12)
 
 
-@needs_numba
-def test_vertex_ecef_kernel_matches_the_geometry_module():
-    from palsar2_plugin.geometry.ellipsoid import geodetic_to_ecef
-
-    rng = np.random.default_rng(5)
-    lat, lon, h = rng.uniform(-85, 85, (50, 40)), rng.uniform(-180, 180, (50, 40)), rng.uniform(-400, 8000, (50, 40))
-    h[4, 4] = np.nan
-    ref = geodetic_to_ecef(lat, lon, h)
-    got = kernels.vertex_ecef(lat, lon, h)
-    for c in range(3):
-        np.testing.assert_allclose(got[c], ref[..., c], rtol=0, atol=1e-7)     # metres
-    assert np.isnan(got[0][4, 4]) and np.isfinite(got[0][4, 5])
+def _window_extents_are_those_of_the_facets(window_extent, line, pixel, valid, axes):
+    lmin, lmax, pmin, pmax = window_extent(line, pixel, valid, axes, 1000, 1000)
+    inside = valid & (line > -1) & (pixel > -1)
+    assert (lmin, lmax) == (line[inside].min(), line[inside].max())
+    assert (pmin, pmax) == (pixel[inside].min(), pixel[inside].max())
+    core = window_extent(line, pixel, valid, axes, 1000, 1000, (10, 20, 30, 40))
+    assert core == (line[10:20, 30:40].min(), line[10:20, 30:40].max(), pixel[10:20, 30:40].min(),
+                    pixel[10:20, 30:40].max())
+    assert window_extent(line, pixel, valid, (0.0, 1.0, 5000.0, 1.0), 1000, 1000) is None
 
 
 @needs_numba
 def test_tile_geometry_with_degenerate_facets_is_the_same_on_both_paths(monkeypatch):
-    from palsar2_plugin.rtc.orbit_poly import OrbitPolynomial
+    from palsar2_plugin.geometry.orbit_polynomial import OrbitPolynomial
     from synthetic.rtc_geometry import circular_orbit
     from palsar2_plugin.rtc.tile import tile_geometry
 
@@ -229,7 +230,7 @@ def test_dem_vertex_positions_are_geodetic_to_ecef_of_the_heights(tmp_path, monk
     """DemSource.vertex_ecef (ellipsoid point + height x normal, interpolated from the coarse
     lattice) is within a millimetre of geodetic_to_ecef of ellipsoid_heights_on, on rugged EGM96
     terrain with a no-data hole, on both paths."""
-    if path == "numba" and not kernels.AVAILABLE:
+    if path == "numba" and not compiled.numba_importable():
         pytest.skip("numba does not import here")
     from palsar2_plugin.geometry.ellipsoid import geodetic_to_ecef
     from palsar2_plugin.rtc.dem import DemSource, vertex_grid
@@ -258,30 +259,29 @@ def test_dem_vertex_positions_are_geodetic_to_ecef_of_the_heights(tmp_path, monk
 def _lattice_flags_and_extremes(orbit, heights, lat, lon, facet_m):
     """The layover/shadow search run in full (never skipped) on a lattice, and the extremes the
     geometry kernel reports for the gentle-slope rule."""
-    from palsar2_plugin.geometry.ellipsoid import WGS84_E2
-    from palsar2_plugin.rtc.geocode import seed_lattice_from_vertices
-    from palsar2_plugin.rtc.orbit_poly import OrbitPolynomial
+    from palsar2_plugin.geometry.ellipsoid import geodetic_to_ecef
+    from palsar2_plugin.geometry.orbit_polynomial import OrbitPolynomial
+    from palsar2_plugin.rtc.facet_geometry import facet_geometry
 
     poly = OrbitPolynomial.fit(orbit.position_velocity_acceleration, -20, 20)
-    vx, vy, vz = kernels.vertex_ecef(lat, lon, heights)
-    seeds = seed_lattice_from_vertices((vx, vy, vz), poly)
-    extremes = np.empty(3)
-    g = kernels.facet_geometry(vx, vy, vz, heights, seeds, poly, 1.0 - WGS84_E2, None, extremes)
-    v = float(np.nanmedian(g[2]))
-    layover, shadow = kernels.layover_shadow(g[0], g[15], g[1], g[14], azimuth_bin_s=0.5 * facet_m / v,
-                                             tolerance_m=0.5 * facet_m, look_is_minus_cosine=True)
-    return int(layover.sum()), int(shadow.sum()), extremes
+    v = geodetic_to_ecef(lat, lon, heights)
+    g = facet_geometry.compiled(v[..., 0], v[..., 1], v[..., 2], heights, poly)
+    speed = float(np.nanmedian(g.along_track_m_per_s))
+    layover, shadow = layover_shadow.compiled(g.time_s, g.ground_range_m, g.slant_range_m, g.look_key,
+                                              azimuth_bin_s=0.5 * facet_m / speed, tolerance_m=0.5 * facet_m,
+                                              look_is_minus_cosine=True)
+    return int(layover.sum()), int(shadow.sum()), g.extremes
 
 
 @needs_numba
 @pytest.mark.parametrize("incidence_deg", [25.0, 35.0, 55.0])
 def test_gentle_slope_rule_never_skips_a_tile_that_has_layover_or_shadow(incidence_deg):
-    """tile.too_gentle_for_layover_or_shadow lets a tile skip the layover/shadow search: planes
+    """layover_shadow.too_gentle_for_layover_or_shadow lets a tile skip the layover/shadow search: planes
     tilted in every direction just below the rule's limit, with a ripple, never have a flag the
     search would find; planes a little steeper than the bound the rule keeps are flagged, and
     are not skipped."""
     from synthetic.rtc_geometry import circular_orbit
-    from palsar2_plugin.rtc.tile import GENTLE_SLOPE_MARGIN_DEG, too_gentle_for_layover_or_shadow
+    from palsar2_plugin.rtc.layover_shadow import GENTLE_SLOPE_MARGIN_DEG, too_gentle_for_layover_or_shadow
 
     orbit = circular_orbit(36.0, 138.5, incidence_deg)
     n, facet_m = 90, 5.0

@@ -27,6 +27,7 @@ DEM = HAKONE_DEM
 TRUTH_DB = -8.0
 TARGET = (35.36, 139.22)          # lat, lon (degrees); height: the DEM's there
 
+pytestmark = pytest.mark.slow     # scripts/test.sh --fast leaves it out
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import numpy as np
 
 
 def test_sample_median_looks_at_every_value_when_the_sample_holds_none():
-    from palsar2_plugin.rtc.tile import MEDIAN_SAMPLES, sample_median
+    from palsar2_plugin.rtc.layover_shadow import MEDIAN_SAMPLES, sample_median
 
     values = np.full(10 * MEDIAN_SAMPLES, np.nan)
     values[7] = 3.0                                   # not on the sample's stride

@@ -17,6 +17,8 @@ from palsar2_plugin.scale import (DaskUnavailable, ExecutionOptions, batch_terra
 from palsar2_plugin.simulate.product import simulate_product
 from hills_dem import LAT, LON, hills_dem
 
+pytestmark = pytest.mark.slow     # scripts/test.sh --fast leaves it out
+
 LAYERS = ("mask", "local_incidence", "ellipsoid_incidence", "scattering_area", "number_of_looks", "dem")
 
 

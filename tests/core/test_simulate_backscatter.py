@@ -6,10 +6,9 @@ import pytest
 from palsar2_plugin.geometry.ellipsoid import geodetic_to_ecef
 from palsar2_plugin.geometry.range_doppler import geo_to_radar
 from palsar2_plugin.simulate import mode_spec
-from palsar2_plugin.simulate.backscatter import (ellipsoid_mesh, flat_ratio_block, range_margins_px,
+from palsar2_plugin.simulate.backscatter import (ellipsoid_mesh, mesh_radar_coordinates, flat_ratio_block, range_margins_px,
                                                  terrain_ratio_block)
 from palsar2_plugin.simulate.scene import plan_scene
-from palsar2_plugin.simulate.terrain_area import radar_coordinates_near_rows
 
 CENTRE = (35.37, 139.23)
 
@@ -59,8 +58,7 @@ def test_fast_zero_doppler_matches_geometry_module(fbs):
     h = np.linspace(-100.0, 4000.0, lat.size).reshape(lat.shape)
     points = geodetic_to_ecef(lat, lon, h)
     times = grid.time_of_line(mesh_lines)
-    s, v, a = fbs.orbit.position_velocity_acceleration(times)
-    t, r = radar_coordinates_near_rows(points, times, s, v, a)
+    t, r = mesh_radar_coordinates(fbs.orbit, grid, points, times)
     t_ref, r_ref, _, _ = geo_to_radar(grid, fbs.orbit, lat, lon, h)
     assert np.abs(grid.line_of_time(t) - grid.line_of_time(t_ref)).max() < 1e-3
     assert np.abs(r - r_ref).max() < 1e-3  # metres

@@ -13,6 +13,8 @@ from palsar2_plugin.ceos import open_product
 from palsar2_plugin.simulate import mode_spec
 from palsar2_plugin.simulate.scene import plan_scene
 
+pytestmark = pytest.mark.slow     # scripts/test.sh --fast leaves it out
+
 REPO = Path(__file__).resolve().parents[2]
 
 

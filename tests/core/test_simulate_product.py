@@ -19,6 +19,8 @@ from palsar2_plugin.geometry.range_doppler import ellipsoid_incidence_deg, geo_t
 from palsar2_plugin.simulate import PointTarget, mode_spec, simulate_product
 from palsar2_plugin.simulate.scene import plan_scene
 
+pytestmark = pytest.mark.slow     # scripts/test.sh --fast leaves it out
+
 CF_DB = -83.0
 K = 10 ** ((CF_DB - 32.0) / 10.0)  # sigma0 = K <|z|^2>
 CENTRE = (36.0, 138.5)

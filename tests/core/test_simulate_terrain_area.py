@@ -1,10 +1,9 @@
-"""Pure tile functions of the simulator: facet areas, shadow, bilinear accumulation, zero-Doppler."""
+"""Pure tile functions of the simulator: facet areas, shadow, bilinear accumulation."""
 
 import numpy as np
 import pytest
 
-from palsar2_plugin.simulate.terrain_area import (facet_any, facet_area_vectors, facet_values,
-                                                  illuminated_areas, radar_coordinates_near_rows,
+from palsar2_plugin.simulate.terrain_area import (facet_any, facet_area_vectors, facet_values, illuminated_areas,
                                                   shadow_vertices, splat_bilinear)
 
 R_EARTH = 6371000.0
@@ -78,21 +77,3 @@ def test_splat_bilinear_conserves_and_spreads():
     assert np.allclose(uni, 1.0)
     # outside contributions are dropped
     assert splat_bilinear(np.array([50.0]), np.array([1.0]), np.array([1.0]), 0, 3, 3).sum() == 0
-
-
-def test_zero_doppler_near_rows_matches_brute_force():
-    # straight-line sensor with constant velocity and a small acceleration
-    s0 = np.array([[7.0e6, 0.0, 0.0]])
-    v0 = np.array([[0.0, 7600.0, 0.0]])
-    acc = np.array([[-8.0, 0.0, 0.0]])
-    pts = np.array([[[6.37e6, 30.0, 2.0e5], [6.371e6, -12.0, 2.5e5]]])
-    t, r = radar_coordinates_near_rows(pts, np.array([100.0]), s0, v0, acc)
-    for k in range(2):
-        tk = t[0, k] - 100.0
-        pos = s0[0] + v0[0] * tk + 0.5 * acc[0] * tk ** 2
-        vel = v0[0] + acc[0] * tk
-        # zero Doppler: line of sight perpendicular to velocity (to 1e-9 rad), range consistent
-        los = pts[0, k] - pos
-        assert abs(los @ vel) / (np.linalg.norm(los) * np.linalg.norm(vel)) < 1e-9
-        assert r[0, k] == pytest.approx(np.linalg.norm(los), abs=1e-6)
-        assert abs(tk) > 1e-3  # the point was off its row: the solver had to move

@@ -18,6 +18,8 @@ from qgis.PyQt.QtCore import QVariant
 from palsar2_plugin.simulate.product import simulate_product
 from hills_dem import LAT, LON, hills_dem
 
+pytestmark = pytest.mark.slow     # scripts/test.sh --fast leaves it out
+
 
 
 @pytest.fixture(scope="module")

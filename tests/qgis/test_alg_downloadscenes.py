@@ -50,6 +50,7 @@ def store_auth(method: str, name: str, values: dict) -> str:
     return config.id()
 
 
+@pytest.mark.slow
 def test_downloads_selected_scenes_byte_identical(http_server, tmp_path):
     fill_bucket(http_server)
     layer = search(http_server, tmp_path)

@@ -19,6 +19,7 @@ from palsar2_plugin.simulate.product import simulate_product
 DEM = HAKONE_DEM
 TRUTH_DB = -8.0
 
+pytestmark = pytest.mark.slow     # scripts/test.sh --fast leaves it out
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,8 @@ from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedbac
 from palsar2_plugin.simulate.product import simulate_product
 from sample_data import HAKONE_DEM
 
+pytestmark = pytest.mark.slow     # scripts/test.sh --fast leaves it out
+
 DEM = HAKONE_DEM  # EGM96 heights
 TRUTH_DB = -8.0
 MODEL_ID = "palsar2:l11tonrblayers"

@@ -14,9 +14,9 @@ import numpy as np
 
 from palsar2_plugin.geometry.ellipsoid import EARTH_GM_M3_S2, WGS84_A, enu_basis, geodetic_to_ecef
 from palsar2_plugin.geometry.orbit import Orbit
+from palsar2_plugin.geometry.orbit_polynomial import OrbitPolynomial
 from palsar2_plugin.geometry.radar_grid import RadarGrid
-from palsar2_plugin.rtc.geocode import zero_doppler
-from palsar2_plugin.rtc.orbit_poly import OrbitPolynomial
+from palsar2_plugin.geometry.zero_doppler import solve
 
 REFERENCE_TIME = datetime(2024, 1, 1, 3, 0, 0, tzinfo=timezone.utc)
 L_BAND_WAVELENGTH_M = 0.229
@@ -49,7 +49,7 @@ def radar_grid_covering(orbit: Orbit, lat_deg: np.ndarray, lon_deg: np.ndarray, 
     """A right-looking radar grid whose lines and pixels cover all the given points (+ a margin)."""
     pts = geodetic_to_ecef(np.ravel(lat_deg), np.ravel(lon_deg), np.ravel(height_m))
     poly = OrbitPolynomial.fit(orbit.position_velocity_acceleration, orbit.start_s + 20, orbit.stop_s - 20)
-    sol = zero_doppler((pts[:, 0], pts[:, 1], pts[:, 2]), poly, t_guess_s=0.0)
+    sol = solve((pts[:, 0], pts[:, 1], pts[:, 2]), poly, 0.0)
     t0 = float(np.nanmin(sol.time_s)) - margin_cells * line_interval_s
     t1 = float(np.nanmax(sol.time_s)) + margin_cells * line_interval_s
     r0 = float(np.nanmin(sol.slant_range_m)) - margin_cells * range_spacing_m

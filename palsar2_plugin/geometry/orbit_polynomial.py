@@ -1,10 +1,10 @@
 """A short-span polynomial of an orbit, evaluated fast on large arrays of times.
 
-The terrain-correction tiles solve zero-Doppler for millions of points; evaluating the full
-Hermite orbit each Newton step is costly. Over the few tens of seconds a scene (or tile) spans,
+The zero-Doppler solver (:mod:`.zero_doppler`) runs on millions of points (terrain-correction
+tiles, geocoding); evaluating the full Hermite orbit each Newton step is costly. Over the few tens of seconds a scene (or tile) spans,
 an orbit is an analytic curve that a degree-9 polynomial reproduces to far below a millimetre,
 so each run samples the orbit once, fits this polynomial, and hands the coefficients (plain
-arrays) to the pure tile functions.
+arrays) to the pure tile functions and the compiled kernels.
 
 Times in seconds after the orbit's reference time; ECEF metres, m/s, m/s^2.
 Positions are returned as tuples of three arrays (x, y, z) of the shape of ``t``.
@@ -87,7 +87,9 @@ class OrbitPolynomial:
         return tuple(out_p), tuple(out_v), tuple(out_a)
 
 
-def orbit_polynomial(orbit, t_start_s: float, t_stop_s: float, degree: int = 9) -> OrbitPolynomial:
+def orbit_polynomial(orbit, t_start_s: float, t_stop_s: float, degree: int = 9,
+                     margin_s: float = 5.0) -> OrbitPolynomial:
     """Fit an :class:`OrbitPolynomial` to a ``geometry.Orbit`` (or anything with
-    ``position_velocity_acceleration(t)``) over [t_start_s, t_stop_s]."""
-    return OrbitPolynomial.fit(orbit.position_velocity_acceleration, t_start_s, t_stop_s, degree=degree)
+    ``position_velocity_acceleration(t)``) over [t_start_s, t_stop_s] +- ``margin_s``."""
+    return OrbitPolynomial.fit(orbit.position_velocity_acceleration, t_start_s, t_stop_s, degree=degree,
+                               margin_s=margin_s)

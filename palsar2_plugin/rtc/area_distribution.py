@@ -1,0 +1,365 @@
+"""Stage 4, area distribution: the illuminated areas of a tile's facets spread onto a beam's radar cells.
+
+Radar coordinates are 0-based fractional (line, pixel) of radar-cell *centres*: line = (t - t0) /
+line interval, pixel = (R - R0) / range spacing (``axes`` = (t0 s, line interval s, R0 m, range
+spacing m) of the beam's :class:`..geometry.radar_grid.RadarGrid`). A point at (l, p) gives its
+weight to the 4 cells around it with the bilinear weights (1-fl)(1-fp), (1-fl)fp, fl(1-fp), fl*fp
+(fl, fp the fractional parts), as in Small (2011); the area is conserved exactly.
+
+Each facet is spread from s_i x s_j sub-points that split it evenly along its two lattice axes, at
+positions from the local gradient of its radar coordinates (np.gradient rules, 0 where not
+finite): this removes most of the beat between the facet lattice and the radar grid at the cost of
+s^2 cheap scatter-adds (no extra geocoding). :func:`subpoint_count` chooses s.
+
+:func:`beam_window` is the part of a beam's grid a tile's core facets read back (its window);
+:func:`distribute_area` spreads A_gamma into that window (the numpy reference or the compiled
+kernel, same numbers).
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+import numpy as np
+
+from ..compiled import compiled_or_numpy, jit
+
+
+def _halo(halo) -> Tuple[int, int]:
+    """(rows, cols) from an int or a pair."""
+    if isinstance(halo, (tuple, list)):
+        return int(halo[0]), int(halo[1])
+    return int(halo), int(halo)
+
+
+def radar_axes(grid) -> Tuple[float, float, float, float]:
+    """(first line time s, line interval s, first slant range m, range spacing m) of a RadarGrid:
+    line = (t - t0) / dt, pixel = (R - R0) / dR."""
+    return (float(grid.first_line_time_s), float(grid.line_interval_s), float(grid.slant_range_first_m),
+            float(grid.range_spacing_m))
+
+
+#: Largest step (radar cells) between the sub-points a facet's area is spread from.
+MAX_SUBPOINT_STEP_CELLS = 0.5
+
+
+def subpoint_count(facet_cells: float, largest: int = 6) -> int:
+    """Sub-points per facet side for a facet ``facet_cells`` radar cells long.
+
+    Bilinear (tent) weights summed over points a step h apart are constant exactly when 1/h is an
+    integer; otherwise they ripple by about sinc^2(1/h) (the tent's spectrum at the sampling
+    frequency). Of the counts s giving h = facet_cells / s <= :data:`MAX_SUBPOINT_STEP_CELLS`, the
+    smallest whose ripple is below 0.2 % (0.01 dB), else the one with the least ripple, is chosen.
+    """
+    if not (facet_cells > 0 and np.isfinite(facet_cells)):
+        return 2
+    best = None
+    for s in range(2, largest + 1):   # at least 2: with the lattice skewed on the radar grid, one point aliases
+        f = s / facet_cells
+        if f < 1.0 / MAX_SUBPOINT_STEP_CELLS - 1e-9:
+            continue
+        ripple = (np.sin(np.pi * f) / (np.pi * f)) ** 2
+        if ripple < 2e-3:
+            return s
+        if best is None or ripple < best[0]:
+            best = (ripple, s)
+    return best[1] if best else largest
+
+
+def _sampled_gradient_medians(coordinate, ny: int, nx: int, max_samples: int = 40_000) -> Tuple[float, float]:
+    """Medians of |d/di| and |d/dj| (np.gradient rules, non-finite -> 0) of a facet-lattice field
+    over an even sample of its rows (and columns); ``coordinate(rows)`` returns those rows (NaN
+    where a facet has no value)."""
+    if ny < 2 or nx < 2:
+        return 0.0, 0.0
+    rows = np.arange(0, ny, max(1, ny // max(1, max_samples // nx)))
+    above = np.minimum(rows + 1, ny - 1)
+    below = np.maximum(rows - 1, 0)
+    with np.errstate(invalid="ignore"):
+        at = coordinate(rows)
+        d_i = (coordinate(above) - coordinate(below)) / (above - below)[:, None]
+        d_j = np.gradient(at, axis=1)
+    medians = []
+    for d in (d_i, d_j):
+        d = d[:, ::max(1, d.size // max_samples)] if d.size > max_samples else d
+        d = np.where(np.isfinite(d), np.abs(d), 0.0)
+        medians.append(float(np.median(d)))
+    return medians[0], medians[1]
+
+
+def subpoint_counts(line_rows, pixel_rows, shape: Tuple[int, int], subsamples=None
+                    ) -> Tuple[int, int]:
+    """(s_i, s_j) sub-points per facet along the lattice rows/columns (see :func:`subpoint_count`),
+    from the typical facet size in radar cells; ``line_rows(rows)`` / ``pixel_rows(rows)`` give the
+    facets' radar line / pixel on those lattice rows; ``subsamples`` forces s x s (an int) or
+    (s_i, s_j) (a pair), e.g. a run's own counts so that every tile spreads its facets alike."""
+    if isinstance(subsamples, (tuple, list)):
+        return max(1, int(subsamples[0])), max(1, int(subsamples[1]))
+    if subsamples is not None:
+        s = max(1, int(subsamples))
+        return s, s
+    dl_i, dl_j = _sampled_gradient_medians(line_rows, *shape)
+    dp_i, dp_j = _sampled_gradient_medians(pixel_rows, *shape)
+    return subpoint_count(max(dl_i, dp_i)), subpoint_count(max(dl_j, dp_j))
+
+
+def facet_subpoints(geom, grid, subsamples=None) -> Tuple[int, int]:
+    """(s_i, s_j) sub-points per facet of a tile's :class:`.facet_geometry.FacetGeometry` in the beam
+    of ``grid`` (see :func:`subpoint_counts`)."""
+    valid = geom.valid
+
+    def line_rows(rows):
+        return np.where(valid[rows], grid.line_of_time(geom.time_s[rows]), np.nan)
+
+    def pixel_rows(rows):
+        return np.where(valid[rows], grid.pixel_of_range(geom.slant_range_m[rows]), np.nan)
+
+    return subpoint_counts(line_rows, pixel_rows, valid.shape, subsamples)
+
+
+def distribute_bilinear(line: np.ndarray, pixel: np.ndarray, weights, line0: int, pixel0: int,
+                        shape: Tuple[int, int]):
+    """Sum of ``weights`` spread bilinearly over a (n_lines, n_pixels) float64 window.
+
+    ``weights``: one array, or a tuple of arrays (then a tuple of windows is returned; the
+    indices are computed once). NaN coordinates are ignored (NaN weights count as 0).
+    """
+    single = isinstance(weights, np.ndarray)
+    wlist = (weights,) if single else tuple(weights)
+    n_l, n_p = shape
+    width = n_p + 2
+    size = (n_l + 2) * width
+    l = line - (line0 - 1)   # padded window: one extra cell on every side
+    p = pixel - (pixel0 - 1)
+    ok = (l >= 0) & (l < n_l + 1) & (p >= 0) & (p < n_p + 1)   # False for NaN
+    l, p = l[ok], p[ok]
+    li = l.astype(np.int64)
+    pi = p.astype(np.int64)
+    fl = l - li
+    fp = p - pi
+    base = li * width + pi
+    idx = np.concatenate([base, base + 1, base + width, base + width + 1])
+    w00 = (1 - fl) * (1 - fp)
+    w01 = (1 - fl) * fp
+    w10 = fl * (1 - fp)
+    w11 = fl * fp
+    outs = []
+    for w in wlist:
+        wv = np.nan_to_num(w[ok], nan=0.0)
+        acc = np.bincount(idx, weights=np.concatenate([wv * w00, wv * w01, wv * w10, wv * w11]), minlength=size)
+        outs.append(acc.reshape(n_l + 2, width)[1:-1, 1:-1].copy())
+    return outs[0] if single else tuple(outs)
+
+
+def _window_extent_numpy(time_s, range_m, valid, axes, n_lines, n_pixels, core=None):
+    ny, nx = valid.shape
+    i0, i1, j0, j1 = core if core is not None else (0, ny, 0, nx)
+    t0, dt, r0, dr = axes
+    line = (time_s[i0:i1, j0:j1] - t0) / dt
+    pixel = (range_m[i0:i1, j0:j1] - r0) / dr
+    with np.errstate(invalid="ignore"):
+        ok = valid[i0:i1, j0:j1] & (line > -1) & (line < n_lines) & (pixel > -1) & (pixel < n_pixels)
+    if not ok.any():
+        return None
+    return line[ok].min(), line[ok].max(), pixel[ok].min(), pixel[ok].max()
+
+
+@jit
+def _window_extent(time_s, range_m, valid, t0, dt, r0, dr, n_lines, n_pixels, i0, i1, j0, j1):
+    """(found, min line, max line, min pixel, max pixel) of the facets [i0:i1, j0:j1] inside the grid."""
+    lmin = np.inf
+    lmax = -np.inf
+    pmin = np.inf
+    pmax = -np.inf
+    for i in range(i0, i1):
+        for j in range(j0, j1):
+            if not valid[i, j]:
+                continue
+            ln = (time_s[i, j] - t0) / dt
+            px = (range_m[i, j] - r0) / dr
+            if ln > -1 and ln < n_lines and px > -1 and px < n_pixels:
+                lmin = min(lmin, ln)
+                lmax = max(lmax, ln)
+                pmin = min(pmin, px)
+                pmax = max(pmax, px)
+    return lmin <= lmax, lmin, lmax, pmin, pmax
+
+
+@compiled_or_numpy(_window_extent_numpy)
+def window_extent(time_s, range_m, valid, axes, n_lines, n_pixels, core=None):
+    """(min line, max line, min pixel, max pixel) of the valid facets (of ``core`` = (row0, row1,
+    col0, col1), default all) whose radar coordinates fall inside (-1, n_lines) x (-1, n_pixels), or None."""
+    ny, nx = valid.shape
+    i0, i1, j0, j1 = core if core is not None else (0, ny, 0, nx)
+    found, lmin, lmax, pmin, pmax = _window_extent(
+        np.ascontiguousarray(time_s, dtype=np.float64), np.ascontiguousarray(range_m, dtype=np.float64),
+        np.ascontiguousarray(valid, dtype=np.bool_), *(float(a) for a in axes), int(n_lines), int(n_pixels),
+        int(i0), int(i1), int(j0), int(j1))
+    return (lmin, lmax, pmin, pmax) if found else None
+
+
+def beam_window(geom, grid, margin: int = 2, halo=None, out_shape: Optional[Tuple[int, int]] = None,
+                oversampling: int = 1) -> Optional[Tuple[int, int, int, int]]:
+    """(line0, line1, pixel0, pixel1) (end exclusive) of ``grid`` (a geometry.RadarGrid) covering the
+    tile's facets (a :class:`.facet_geometry.FacetGeometry`) plus ``margin`` cells, clipped to the
+    grid; None if the tile misses the beam.
+
+    With ``halo`` and ``out_shape`` (and ``oversampling``) only the core facets count: the window
+    then holds exactly the cells whose area and beta0 the core facets read back (halo facets only
+    give area to them), and a tile whose core misses the beam is None."""
+    if halo is not None and out_shape is not None:
+        hy, hx = _halo(halo)
+        core = (hy, hy + oversampling * out_shape[0], hx, hx + oversampling * out_shape[1])
+    else:
+        core = (0, geom.valid.shape[0], 0, geom.valid.shape[1])
+    found = window_extent(geom.time_s, geom.slant_range_m, geom.valid, radar_axes(grid), grid.lines, grid.pixels,
+                          core)
+    if found is None:
+        return None
+    lmin, lmax, pmin, pmax = found
+    l0 = max(int(np.floor(lmin)) - margin, 0)
+    l1 = min(int(np.floor(lmax)) + margin + 2, grid.lines)
+    p0 = max(int(np.floor(pmin)) - margin, 0)
+    p1 = min(int(np.floor(pmax)) + margin + 2, grid.pixels)
+    return l0, l1, p0, p1
+
+
+def _distribute_area_numpy(time_s, range_m, valid, weight, axes, line0, pixel0, shape, s_i, s_j):
+    t0, dt, r0, dr = axes
+    with np.errstate(invalid="ignore"):
+        line = np.where(valid, (time_s - t0) / dt, np.nan)
+        pixel = np.where(valid, (range_m - r0) / dr, np.nan)
+        dl_i, dl_j = np.gradient(line) if min(line.shape) > 1 else (np.zeros_like(line),) * 2
+        dp_i, dp_j = np.gradient(pixel) if min(pixel.shape) > 1 else (np.zeros_like(pixel),) * 2
+    for g in (dl_i, dl_j, dp_i, dp_j):          # NaN gradients next to DEM gaps: the facet centre
+        g[~np.isfinite(g)] = 0.0
+    part = weight / (s_i * s_j)
+    out = np.zeros(shape)
+    for a in (np.arange(s_i) + 0.5) / s_i - 0.5:
+        for b in (np.arange(s_j) + 0.5) / s_j - 0.5:
+            out += distribute_bilinear(line + a * dl_i + b * dl_j, pixel + a * dp_i + b * dp_j, part, line0, pixel0,
+                                       shape)
+    return out
+
+
+# Radar coordinates are computed inside the kernels from the facets' zero-Doppler time and slant
+# range: line = (t - t0) / dt, pixel = (R - R0) / dR with ``axes`` = (t0, dt, R0, dR) of the beam's
+# grid (geometry.RadarGrid.line_of_time / pixel_of_range); a facet that is not valid has none.
+
+@jit
+def _coordinate_row(values, valid, i, origin, step, out):
+    """Radar coordinate (values - origin) / step of lattice row ``i`` into ``out``; NaN where not valid."""
+    inv = 1.0 / step
+    for j in range(values.shape[1]):
+        out[j] = (values[i, j] - origin) * inv if valid[i, j] else np.nan
+
+
+@jit
+def _finite_or_zero(v):
+    return v if np.isfinite(v) else 0.0
+
+
+@jit
+def _row_gradient(above, at, below, i, ny, j, nx):
+    """np.gradient (unit spacing, one-sided at the edges; non-finite -> 0) of a lattice field at
+    (i, j) along rows and along columns, from its rows i-1 (``above``), i, i+1 (``below``)."""
+    if ny < 2 or nx < 2:
+        return 0.0, 0.0
+    if i == 0:
+        d_i = below[j] - at[j]
+    elif i == ny - 1:
+        d_i = at[j] - above[j]
+    else:
+        d_i = (below[j] - above[j]) / 2.0
+    if j == 0:
+        d_j = at[1] - at[0]
+    elif j == nx - 1:
+        d_j = at[nx - 1] - at[nx - 2]
+    else:
+        d_j = (at[j + 1] - at[j - 1]) / 2.0
+    return _finite_or_zero(d_i), _finite_or_zero(d_j)
+
+
+@jit
+def _distribute(time_s, range_m, valid, w, t0, dt, r0, dr, s_i, s_j, line0, pixel0, acc):
+    n_l = acc.shape[0] - 2
+    n_p = acc.shape[1] - 2
+    inv = 1.0 / (s_i * s_j)
+    offsets_i = np.empty(s_i)                    # sub-point offsets in facet units, centred
+    offsets_j = np.empty(s_j)
+    for ia in range(s_i):
+        offsets_i[ia] = (ia + 0.5) / s_i - 0.5
+    for ib in range(s_j):
+        offsets_j[ib] = (ib + 0.5) / s_j - 0.5
+    ny, nx = time_s.shape
+    # radar line / pixel of lattice rows i-1, i, i+1 in rolling buffers (row i in slot i % 3),
+    # each computed once
+    lines = np.empty((3, nx))
+    pixels = np.empty((3, nx))
+    for i in range(min(2, ny)):
+        _coordinate_row(time_s, valid, i, t0, dt, lines[i])
+        _coordinate_row(range_m, valid, i, r0, dr, pixels[i])
+    for i in range(ny):
+        above, at, below = (i + 2) % 3, i % 3, (i + 1) % 3
+        if i > 0 and i + 1 < ny:
+            _coordinate_row(time_s, valid, i + 1, t0, dt, lines[below])
+            _coordinate_row(range_m, valid, i + 1, r0, dr, pixels[below])
+        for j in range(nx):
+            l_c = lines[at, j]
+            p_c = pixels[at, j]
+            wv = w[i, j]
+            if not (np.isfinite(l_c) and np.isfinite(p_c) and np.isfinite(wv)):
+                continue
+            if s_i == 1 and s_j == 1:
+                dl_i = dl_j = dp_i = dp_j = 0.0
+                reach_l = reach_p = 1.0
+            else:
+                dl_i, dl_j = _row_gradient(lines[above], lines[at], lines[below], i, ny, j, nx)
+                dp_i, dp_j = _row_gradient(pixels[above], pixels[at], pixels[below], i, ny, j, nx)
+                # a sub-point lies within half the facet's extent of its centre: facets farther than
+                # that (+ one cell) from the window give it nothing
+                reach_l = 0.5 * (abs(dl_i) + abs(dl_j)) + 1.0
+                reach_p = 0.5 * (abs(dp_i) + abs(dp_j)) + 1.0
+            if (l_c + reach_l < line0 - 1 or l_c - reach_l > line0 + n_l
+                    or p_c + reach_p < pixel0 - 1 or p_c - reach_p > pixel0 + n_p):
+                continue
+            part = wv * inv
+            base_l = l_c - (line0 - 1)
+            base_p = p_c - (pixel0 - 1)
+            # every sub-point of the facet inside the window: no test per sub-point
+            ext_l = reach_l - 1.0
+            ext_p = reach_p - 1.0
+            whole = (base_l - ext_l >= 0 and base_l + ext_l < n_l + 1 and base_p - ext_p >= 0
+                     and base_p + ext_p < n_p + 1)
+            for ia in range(s_i):
+                fa = offsets_i[ia]
+                la = base_l + fa * dl_i
+                pa = base_p + fa * dp_i
+                for ib in range(s_j):
+                    fb = offsets_j[ib]
+                    l = la + fb * dl_j
+                    p = pa + fb * dp_j
+                    if not whole and not (l >= 0 and l < n_l + 1 and p >= 0 and p < n_p + 1):
+                        continue
+                    li = int(l)
+                    pi = int(p)
+                    fl = l - li
+                    fp = p - pi
+                    acc[li, pi] += part * ((1 - fl) * (1 - fp))
+                    acc[li, pi + 1] += part * ((1 - fl) * fp)
+                    acc[li + 1, pi] += part * (fl * (1 - fp))
+                    acc[li + 1, pi + 1] += part * (fl * fp)
+
+
+@compiled_or_numpy(_distribute_area_numpy)
+def distribute_area(time_s, range_m, valid, weight, axes, line0, pixel0, shape, s_i, s_j):
+    """A_gamma (``weight``, m^2 per facet) spread bilinearly from s_i x s_j sub-points of every valid
+    facet onto a (n_lines, n_pixels) float64 window starting at (line0, pixel0); the facets' radar
+    coordinates from their zero-Doppler time ``time_s`` (s) and slant range ``range_m`` (m) with
+    ``axes`` (see the module docstring)."""
+    n_l, n_p = shape
+    acc = np.zeros((n_l + 2, n_p + 2))
+    _distribute(np.ascontiguousarray(time_s, dtype=np.float64), np.ascontiguousarray(range_m, dtype=np.float64),
+                np.ascontiguousarray(valid, dtype=np.bool_), np.ascontiguousarray(weight, dtype=np.float64),
+                *(float(a) for a in axes), int(s_i), int(s_j), int(line0), int(pixel0), acc)
+    return acc[1:-1, 1:-1].copy()

@@ -1,0 +1,256 @@
+"""Stage 5, beam sums: each output pixel's sums over its facets in one beam.
+
+For every *core* facet of a tile (the k x k facets of each output pixel; the halo only gave area)
+the accumulated A_gamma of the beam's radar cells and the beam's beta0 are read back bilinearly at
+the facet's radar position (the weights of the distribution, :mod:`.area_distribution`), then summed
+per output pixel (:class:`BeamTileSums`). With A_beta the radar cell's area in the slant plane at the
+facet (range spacing x line interval x the along-track speed there), the normalisation factor is
+ANF = A_gamma / A_beta (Small 2011); shadowed facets, facets outside the beam and facets without
+beta0 (NaN or 0 in a corner cell) do not count.
+
+:func:`beam_sums` runs the numpy reference or the compiled kernel (one pass per output pixel, each
+output written once); both give the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import List, Sequence, Tuple
+
+import numpy as np
+
+from ..compiled import compiled_or_numpy, jit
+from .area_distribution import _halo, radar_axes
+
+
+#: Rows of a beam's sums stacked for the compiled mosaic: count, covered, then beta0 per
+#: polarisation, then anf, anf_flat, area_gamma.
+COUNT, COVERED, BETA0 = 0, 1, 2
+
+
+@dataclass
+class BeamTileSums:
+    """Per-output-pixel sums over the facets of one beam (arrays (ny, nx))."""
+
+    count: np.ndarray          # facets inside the beam with valid beta0 and geometry, not shadowed
+    covered: np.ndarray        # facets inside the beam's grid where it has beta0 data (shadow or not)
+    beta0: List[np.ndarray]    # per polarisation: sum of beta0 (linear power)
+    anf: np.ndarray            # sum of A_gamma / A_beta
+    anf_flat: np.ndarray       # sum of the flat-ellipsoid ANF = cot(ellipsoid incidence)
+    area_gamma: np.ndarray     # sum of the read-back A_gamma of the radar cells (m^2)
+    looks: float
+
+
+def pixel_sums(facet_values: np.ndarray, oversampling: int, shape: Tuple[int, int]) -> np.ndarray:
+    """Sum the k x k facets of each output pixel: (k ny, k nx) core facets -> shape (ny, nx)."""
+    ny, nx = shape
+    k = oversampling
+    return facet_values.reshape(ny, k, nx, k).sum(axis=(1, 3))
+
+
+def core_facets(oversampling: int, halo, shape: Tuple[int, int]) -> Tuple[slice, slice]:
+    """The (rows, cols) slices of a tile's core facets in its facet arrays."""
+    hy, hx = _halo(halo)
+    k = oversampling
+    return slice(hy, hy + k * shape[0]), slice(hx, hx + k * shape[1])
+
+
+def _corners(line: np.ndarray, pixel: np.ndarray, line0: int, pixel0: int):
+    l = line - line0
+    p = pixel - pixel0
+    li = np.floor(l)
+    pi = np.floor(p)
+    fl = l - li
+    fp = p - pi
+    return li.astype(np.int64), pi.astype(np.int64), fl, fp
+
+
+def read_bilinear(image: np.ndarray, line: np.ndarray, pixel: np.ndarray, line0: int, pixel0: int,
+                  nodata_zero: bool = False) -> np.ndarray:
+    """Bilinear interpolation of ``image`` (window starting at line0, pixel0) at (line, pixel).
+
+    Outside the window, at NaN coordinates, or where any of the 4 neighbours is NaN (or 0 when
+    ``nodata_zero``), the result is NaN. Output float64 shaped like ``line``.
+    """
+    n_l, n_p = image.shape
+    out = np.full(line.shape, np.nan)
+    ok = np.isfinite(line) & np.isfinite(pixel)
+    li, pi, fl, fp = _corners(np.where(ok, line, -10.0), np.where(ok, pixel, -10.0), line0, pixel0)
+    # allow a point exactly on the last line/pixel
+    at_last_l = (li == n_l - 1) & (fl == 0)
+    at_last_p = (pi == n_p - 1) & (fp == 0)
+    li = np.where(at_last_l, li - 1, li)
+    fl = np.where(at_last_l, 1.0, fl)
+    pi = np.where(at_last_p, pi - 1, pi)
+    fp = np.where(at_last_p, 1.0, fp)
+    ok &= (li >= 0) & (li < n_l - 1) & (pi >= 0) & (pi < n_p - 1)
+    li, pi, fl, fp = li[ok], pi[ok], fl[ok], fp[ok]
+    img = image.astype(np.float64, copy=False)
+    v00 = img[li, pi]
+    v01 = img[li, pi + 1]
+    v10 = img[li + 1, pi]
+    v11 = img[li + 1, pi + 1]
+    val = (v00 * (1 - fl) * (1 - fp) + v01 * (1 - fl) * fp + v10 * fl * (1 - fp) + v11 * fl * fp)
+    if nodata_zero:
+        bad = (v00 == 0) | (v01 == 0) | (v10 == 0) | (v11 == 0)
+        val = np.where(bad, np.nan, val)
+    out[ok] = val
+    return out
+
+
+def _beam_sums_numpy(geom, grid, window, acc, beta0_windows, oversampling, halo, out_shape, looks=1.0):
+    l0, _, p0, _ = window
+    core = core_facets(oversampling, halo, out_shape)
+    valid, time_s, range_m = geom.valid[core], geom.time_s[core], geom.slant_range_m[core]
+    with np.errstate(invalid="ignore"):
+        line = np.where(valid, grid.line_of_time(time_s), np.nan)
+        pixel = np.where(valid, grid.pixel_of_range(range_m), np.nan)
+        inside = valid & (line >= 0) & (line <= grid.lines - 1) & (pixel >= 0) & (pixel <= grid.pixels - 1)
+    a_beta = grid.range_spacing_m * grid.line_interval_s * geom.along_track_m_per_s[core]
+    read_gamma = read_bilinear(acc, line, pixel, l0, p0)
+    anf = read_gamma / a_beta
+    betas = [read_bilinear(b, line, pixel, l0, p0, nodata_zero=True) for b in beta0_windows]
+    has_data = inside.copy()
+    for b in betas:
+        has_data &= np.isfinite(b)
+    good = has_data & ~geom.shadow[core] & np.isfinite(anf)
+    c = geom.cos_ellipsoid_incidence[core]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cot_ell = c / np.sqrt(np.maximum(1.0 - c ** 2, 1e-12))
+
+    def psum(values):
+        return pixel_sums(np.where(good, values, 0.0), oversampling, out_shape)
+
+    return BeamTileSums(count=pixel_sums(good.astype(np.float64), oversampling, out_shape),
+                        covered=pixel_sums(has_data.astype(np.float64), oversampling, out_shape),
+                        beta0=[psum(b) for b in betas], anf=psum(anf), anf_flat=psum(cot_ell),
+                        area_gamma=psum(read_gamma), looks=float(looks))
+
+
+@jit
+def _cell(n_l, n_p, l, p):
+    """(inside, line, pixel, line fraction, pixel fraction) of the bilinear cell of window
+    coordinates (l, p) in an (n_l, n_p) window, with the rules of area.read_bilinear (the last
+    row/column is reachable exactly)."""
+    if not (np.isfinite(l) and np.isfinite(p)):
+        return False, 0, 0, 0.0, 0.0
+    li = math.floor(l)
+    pi = math.floor(p)
+    fl = l - li
+    fp = p - pi
+    if li == n_l - 1 and fl == 0:
+        li -= 1
+        fl = 1.0
+    if pi == n_p - 1 and fp == 0:
+        pi -= 1
+        fp = 1.0
+    if not (li >= 0 and li < n_l - 1 and pi >= 0 and pi < n_p - 1):
+        return False, 0, 0, 0.0, 0.0
+    return True, int(li), int(pi), fl, fp
+
+
+@jit
+def _value(img, li, pi, fl, fp, nodata_zero):
+    """Bilinear value of ``img`` in cell (li, pi) at fractions (fl, fp); NaN with ``nodata_zero``
+    when a corner is 0."""
+    v00 = np.float64(img[li, pi])
+    v01 = np.float64(img[li, pi + 1])
+    v10 = np.float64(img[li + 1, pi])
+    v11 = np.float64(img[li + 1, pi + 1])
+    if nodata_zero and (v00 == 0 or v01 == 0 or v10 == 0 or v11 == 0):
+        return np.nan
+    return v00 * (1 - fl) * (1 - fp) + v01 * (1 - fl) * fp + v10 * fl * (1 - fp) + v11 * fl * fp
+
+
+@jit
+def _beam_sums(time_s, range_m, valid, shadow, along, cos_ell, acc, betas, t0, dt, r0, dr, a_beta_per_along,
+               line0, pixel0, n_lines, n_pixels, k, hy, hx, ny, nx, count, covered, beta_sums, anf_sum,
+               anf_flat_sum, area_sum):
+    """Pixel by pixel: the read-backs of its k x k core facets summed in registers, every output
+    written once."""
+    n_pol = betas.shape[0]
+    vals = np.empty(n_pol)
+    b_acc = np.empty(n_pol)
+    inv_dt = 1.0 / dt
+    inv_dr = 1.0 / dr
+    for oi in range(ny):
+        for oj in range(nx):
+            n_count = 0.0
+            n_covered = 0.0
+            s_anf = 0.0
+            s_flat = 0.0
+            s_area = 0.0
+            for b in range(n_pol):
+                b_acc[b] = 0.0
+            for i in range(hy + oi * k, hy + oi * k + k):
+                for j in range(hx + oj * k, hx + oj * k + k):
+                    if not valid[i, j]:
+                        continue
+                    ln = (time_s[i, j] - t0) * inv_dt
+                    px = (range_m[i, j] - r0) * inv_dr
+                    if not (ln >= 0 and ln <= n_lines - 1 and px >= 0 and px <= n_pixels - 1):
+                        continue
+                    # beta0 windows and the area window share the shape: one cell for all reads
+                    inside, li, pi, fl, fp = _cell(acc.shape[0], acc.shape[1], ln - line0, px - pixel0)
+                    all_b = True
+                    for b in range(n_pol):
+                        v = _value(betas[b], li, pi, fl, fp, True) if inside else np.nan
+                        vals[b] = v
+                        if not np.isfinite(v):
+                            all_b = False
+                    if not all_b:
+                        continue
+                    n_covered += 1.0
+                    if shadow[i, j]:
+                        continue
+                    rg = _value(acc, li, pi, fl, fp, False) if inside else np.nan
+                    anf = rg / (a_beta_per_along * along[i, j])
+                    if not np.isfinite(anf):
+                        continue
+                    c = cos_ell[i, j]
+                    n_count += 1.0
+                    for b in range(n_pol):
+                        b_acc[b] += vals[b]
+                    s_anf += anf
+                    s_flat += c / math.sqrt(max(1.0 - c * c, 1e-12))
+                    s_area += rg
+            count[oi, oj] = n_count
+            covered[oi, oj] = n_covered
+            for b in range(n_pol):
+                beta_sums[b, oi, oj] = b_acc[b]
+            anf_sum[oi, oj] = s_anf
+            anf_flat_sum[oi, oj] = s_flat
+            area_sum[oi, oj] = s_area
+
+
+@compiled_or_numpy(_beam_sums_numpy)
+def beam_sums(geom, grid, window: Tuple[int, int, int, int], acc: np.ndarray, beta0_windows: Sequence[np.ndarray],
+              oversampling: int, halo, out_shape: Tuple[int, int], looks: float = 1.0) -> BeamTileSums:
+    """The :class:`BeamTileSums` of one beam over a tile: ``geom`` a FacetGeometry with its flags;
+    ``grid`` the beam's RadarGrid; ``window`` (line0, line1, pixel0, pixel1) of :func:`.area_distribution.beam_window`;
+    ``acc`` the A_gamma accumulated on that window (m^2); ``beta0_windows`` the beam's beta0 (linear
+    power, one per polarisation) on the same window (NaN or 0 = no data); ``halo`` facets around the
+    core (int or (rows, cols)); ``looks`` per radar sample."""
+    ny, nx = out_shape
+    hy, hx = _halo(halo)
+    l0, _, p0, _ = window
+    f64 = lambda x: np.ascontiguousarray(x, dtype=np.float64)   # noqa: E731
+    if beta0_windows and all(np.asarray(b).dtype == np.float32 for b in beta0_windows):
+        betas = np.stack([np.asarray(b) for b in beta0_windows])
+    elif beta0_windows:
+        betas = np.stack([f64(b) for b in beta0_windows])
+    else:
+        betas = np.zeros((0, 2, 2))
+    if beta0_windows and betas.shape[1:] != np.shape(acc):
+        raise ValueError(f"beta0 windows {betas.shape[1:]} and the area window {np.shape(acc)} must cover the same cells")
+    count, covered, anf, anf_flat, area = np.empty((5,) + tuple(out_shape))
+    beta_sums = np.empty((len(beta0_windows),) + tuple(out_shape))
+    _beam_sums(f64(geom.time_s), f64(geom.slant_range_m), np.ascontiguousarray(geom.valid, dtype=np.bool_),
+               np.ascontiguousarray(geom.shadow, dtype=np.bool_), f64(geom.along_track_m_per_s),
+               f64(geom.cos_ellipsoid_incidence), f64(acc), betas, *radar_axes(grid),
+               float(grid.range_spacing_m * grid.line_interval_s), int(l0), int(p0), int(grid.lines),
+               int(grid.pixels), int(oversampling), int(hy), int(hx), int(ny), int(nx), count, covered, beta_sums, anf,
+               anf_flat, area)
+    return BeamTileSums(count=count, covered=covered, beta0=list(beta_sums), anf=anf, anf_flat=anf_flat,
+                        area_gamma=area, looks=float(looks))

@@ -1,0 +1,274 @@
+"""Stage 2, facet geometry: what the radar sees of every DEM facet of a tile.
+
+The DEM is sampled at the *vertices* of a fine grid (the output grid oversampled k times, plus a
+halo); a facet is the quadrilateral between 4 neighbouring vertices (vertex arrays (ny+1, nx+1),
+facet arrays (ny, nx)). Per facet, at its centre (mean of the corners):
+
+- the vector area A (m^2, ECEF): half the cross product of the diagonals (exact for a planar
+  quadrilateral), oriented to the side of the ellipsoid normal u; A_sigma = |A| (surface area);
+- zero-Doppler time t (s) and slant range R (m) (:mod:`..geometry.zero_doppler`, first guesses
+  from a lattice of every 16th facet, on a short polynomial of the orbit over the tile's times);
+- the unit vector l to the sensor; A_gamma = max(A . l, 0), the area projected perpendicular to the
+  look direction (Small 2011); cos(local incidence) = A . l / |A| (negative: facing away);
+  cos(ellipsoid incidence) = u . l;
+- the ground along-track speed (m per s of azimuth time) of the zero-Doppler point, which times a
+  line interval is the azimuth size of a radar cell there;
+- for the layover/shadow search: the look key -cos(off-nadir look angle) (orders facets as the
+  look angle does, without an arccos) and the ground range (sensor to the facet's foot on the
+  ellipsoid, m);
+- over the tile: the steepest facet's cos(slope) and the extreme cos(ellipsoid incidence)
+  (:class:`GeometryExtremes`, for the gentle-tile rule of :mod:`.layover_shadow`).
+
+:func:`facet_geometry` runs the numpy reference or the compiled kernel (one loop per facet, the
+zero-Doppler Newton of :func:`..geometry.zero_doppler.newton_on_polynomial` inside); both give the
+same numbers (to rounding). Facets with a NaN corner are NaN (``valid`` False).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import NamedTuple, Optional, Tuple
+
+import numpy as np
+
+from ..compiled import compiled_or_numpy, jit
+from ..geometry.ellipsoid import WGS84_E2
+from ..geometry.lattice import lattice_weights
+from ..geometry.orbit_polynomial import OrbitPolynomial, Vec3
+from ..geometry.zero_doppler import (azimuth_spacing_factor, cos_look_angle, interpolate_seeds, newton_on_polynomial,
+                                     seed_lattice_from_vertices, solve, unit_to_sensor)
+from .workspace import scratch
+
+
+class GeometryExtremes(NamedTuple):
+    """Over the finite facets of nonzero area of a tile: the smallest cos(slope) (facet normal
+    against the ellipsoid normal), the largest and the smallest cos(ellipsoid incidence) (1, -inf,
+    inf when there is none)."""
+
+    min_cos_slope: float
+    max_cos_incidence: float
+    min_cos_incidence: float
+
+
+@dataclass
+class FacetGeometry:
+    """Per-facet geometry of a tile (arrays (ny, nx); NaN where the DEM has no value); see the
+    module docstring. ``layover`` and ``shadow`` are set by :mod:`.layover_shadow` (through
+    :func:`.tile.tile_geometry_ecef`, which also zeroes the areas of shadowed facets)."""
+
+    time_s: np.ndarray
+    slant_range_m: np.ndarray
+    along_track_m_per_s: np.ndarray
+    area_gamma_m2: np.ndarray
+    area_sigma_m2: np.ndarray
+    cos_local_incidence: np.ndarray
+    cos_ellipsoid_incidence: np.ndarray
+    area_vector: Vec3
+    to_sensor: Vec3
+    height_m: np.ndarray              # ellipsoidal height of the facet centre (mean of its corners)
+    look_key: np.ndarray              # -cos(off-nadir look angle)
+    ground_range_m: np.ndarray
+    valid: np.ndarray                 # DEM (all four corners) available
+    extremes: GeometryExtremes
+    layover: Optional[np.ndarray] = None
+    shadow: Optional[np.ndarray] = None
+
+
+def facet_centres(v: np.ndarray) -> np.ndarray:
+    """Mean of each facet's 4 corner values: (ny+1, nx+1) -> (ny, nx)."""
+    return 0.25 * (v[:-1, :-1] + v[:-1, 1:] + v[1:, :-1] + v[1:, 1:])
+
+
+def facet_area_vectors(vertices: Vec3, up: Vec3) -> Vec3:
+    """Vector area (m^2, ECEF components) of each facet, oriented to the side of ``up`` (an upward
+    direction per facet or broadcastable); a facet collapsed by repeated vertices has area 0."""
+    x, y, z = vertices
+    d1 = (x[1:, 1:] - x[:-1, :-1], y[1:, 1:] - y[:-1, :-1], z[1:, 1:] - z[:-1, :-1])
+    d2 = (x[1:, :-1] - x[:-1, 1:], y[1:, :-1] - y[:-1, 1:], z[1:, :-1] - z[:-1, 1:])
+    ax = 0.5 * (d1[1] * d2[2] - d1[2] * d2[1])
+    ay = 0.5 * (d1[2] * d2[0] - d1[0] * d2[2])
+    az = 0.5 * (d1[0] * d2[1] - d1[1] * d2[0])
+    sign = np.where(ax * up[0] + ay * up[1] + az * up[2] < 0, -1.0, 1.0)
+    return ax * sign, ay * sign, az * sign
+
+
+def illuminated_areas(area: Vec3, to_sensor: Vec3) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(A_gamma, A_sigma, cos_local_incidence) per facet from its vector area and unit look vector.
+    A_gamma is clipped at 0 (facets facing away receive nothing); the cosine is not."""
+    a_sigma = np.sqrt(area[0] ** 2 + area[1] ** 2 + area[2] ** 2)
+    projected = area[0] * to_sensor[0] + area[1] * to_sensor[1] + area[2] * to_sensor[2]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos_lia = projected / a_sigma
+    return np.maximum(projected, 0.0), a_sigma, cos_lia
+
+
+def ellipsoid_normal(points: Vec3, one_minus_e2: float = 1.0 - WGS84_E2) -> Vec3:
+    """Unit outward ellipsoid normal at ECEF points: (x, y, z / (1 - e^2)) normalised; exact on the
+    ellipsoid, within ~1e-6 rad of the geodetic vertical at heights of a few km."""
+    x, y, z = points
+    zz = z / one_minus_e2
+    norm = np.sqrt(x * x + y * y + zz * zz)
+    return x / norm, y / norm, zz / norm
+
+
+def tile_orbit(seeds, orbit: OrbitPolynomial) -> OrbitPolynomial:
+    """A short polynomial of ``orbit`` over the solved lattice times (its margin covers the facets
+    in between): cheaper to evaluate than the run's."""
+    finite = np.isfinite(seeds.time_s)
+    if not finite.any():
+        return orbit
+    return orbit.local(float(seeds.time_s[finite].min()), float(seeds.time_s[finite].max()))
+
+
+def _facet_geometry_numpy(vx, vy, vz, height_m, orbit: OrbitPolynomial, workspace=None) -> FacetGeometry:
+    centre = (facet_centres(vx), facet_centres(vy), facet_centres(vz))
+    h_c = facet_centres(height_m)
+    valid = np.isfinite(centre[0])
+    up = ellipsoid_normal(centre)
+    area = facet_area_vectors((vx, vy, vz), up)
+    a2 = area[0] ** 2 + area[1] ** 2 + area[2] ** 2
+    area = tuple(np.where(a2 < 1e-20, 0.0, c) for c in area)       # as the kernel: rounding-noise area is 0
+    seeds = seed_lattice_from_vertices((vx, vy, vz), orbit)
+    local = tile_orbit(seeds, orbit)
+    guess = interpolate_seeds(seeds, *valid.shape, local.t_mid_s)
+    sol = solve.numpy(centre, local, guess)
+    to_sensor = unit_to_sensor(centre, sol)
+    a_gamma, a_sigma, cos_lia = illuminated_areas(area, to_sensor)
+    cos_ell = up[0] * to_sensor[0] + up[1] * to_sensor[1] + up[2] * to_sensor[2]
+    sx, sy, sz = sol.sat_position
+    ground = np.sqrt((centre[0] - h_c * up[0] - sx) ** 2 + (centre[1] - h_c * up[1] - sy) ** 2
+                     + (centre[2] - h_c * up[2] - sz) ** 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos_slope = (area[0] * up[0] + area[1] * up[1] + area[2] * up[2]) / a_sigma
+    counted = valid & (a_sigma > 0)
+    extremes = GeometryExtremes(float(cos_slope[counted].min()) if counted.any() else 1.0,
+                                float(cos_ell[counted].max()) if counted.any() else -np.inf,
+                                float(cos_ell[counted].min()) if counted.any() else np.inf)
+    nan = ~valid
+    fields = [sol.time_s, sol.slant_range_m, azimuth_spacing_factor(centre, sol), a_gamma, a_sigma, cos_lia, cos_ell,
+              -cos_look_angle(centre, sol), ground, *area, *to_sensor]
+    for f in fields:
+        f[nan] = np.nan
+    (t, r, along, a_gamma, a_sigma, cos_lia, cos_ell, key, ground, ax, ay, az, lx, ly, lz) = fields
+    return FacetGeometry(t, r, along, a_gamma, a_sigma, cos_lia, cos_ell, (ax, ay, az), (lx, ly, lz), h_c, key, ground,
+                         valid, extremes)
+
+
+# rows of the compiled kernel's output
+(T, RANGE, ALONG, A_GAMMA, A_SIGMA, COS_LIA, COS_ELL, AX, AY, AZ, LX, LY, LZ, HEIGHT, LOOK_KEY, GROUND) = range(16)
+
+
+@jit
+def _facet_kernel(vx, vy, vz, h, seed_ri, seed_rw, seed_ci, seed_cw, seed_t, coeffs, t_mid, inv_half, lo, hi,
+                  one_minus_e2, out, extremes):
+    """out (16, ny, nx): the rows T .. GROUND; NaN where a corner is NaN (HEIGHT: the mean height).
+    Newton starts from the seed lattice ``seed_t`` (>= 2 x 2, finite) interpolated bilinearly with
+    the interval indices and weights of the facet rows and columns."""
+    ny = vx.shape[0] - 1
+    nx = vx.shape[1] - 1
+    nan = np.nan
+    inv_ome2 = 1.0 / one_minus_e2
+    seed_row = np.empty(seed_t.shape[1])
+    min_cos_slope = 1.0
+    max_cos_ell = -np.inf
+    min_cos_ell = np.inf
+    for i in range(ny):
+        ki = seed_ri[i]
+        wi = seed_rw[i]
+        for c in range(seed_t.shape[1]):
+            seed_row[c] = seed_t[ki, c] * (1.0 - wi) + seed_t[ki + 1, c] * wi
+        for j in range(nx):
+            x00 = vx[i, j]; x01 = vx[i, j + 1]; x10 = vx[i + 1, j]; x11 = vx[i + 1, j + 1]
+            y00 = vy[i, j]; y01 = vy[i, j + 1]; y10 = vy[i + 1, j]; y11 = vy[i + 1, j + 1]
+            z00 = vz[i, j]; z01 = vz[i, j + 1]; z10 = vz[i + 1, j]; z11 = vz[i + 1, j + 1]
+            cx = 0.25 * (x00 + x01 + x10 + x11)
+            cy = 0.25 * (y00 + y01 + y10 + y11)
+            cz = 0.25 * (z00 + z01 + z10 + z11)
+            hc = 0.25 * (h[i, j] + h[i, j + 1] + h[i + 1, j] + h[i + 1, j + 1])
+            if not np.isfinite(cx):
+                for q in range(16):
+                    out[q, i, j] = nan
+                out[HEIGHT, i, j] = hc
+                continue
+            zz = cz * inv_ome2
+            inv_nrm = 1.0 / math.sqrt(cx * cx + cy * cy + zz * zz)
+            ux = cx * inv_nrm; uy = cy * inv_nrm; uz = zz * inv_nrm
+            d1x = x11 - x00; d1y = y11 - y00; d1z = z11 - z00
+            d2x = x10 - x01; d2y = y10 - y01; d2z = z10 - z01
+            ax = 0.5 * (d1y * d2z - d1z * d2y)
+            ay = 0.5 * (d1z * d2x - d1x * d2z)
+            az = 0.5 * (d1x * d2y - d1y * d2x)
+            # a facet collapsed by repeated vertices has parallel diagonals and a cross product of 0,
+            # but fused multiply-adds leave its rounding error (~1e-15 m^2): below 1e-10 m^2 (no
+            # real facet is that small) the area is 0, as numpy computes it
+            a2 = ax * ax + ay * ay + az * az
+            if a2 < 1e-20:
+                ax = 0.0; ay = 0.0; az = 0.0; a2 = 0.0
+            if ax * ux + ay * uy + az * uz < 0:
+                ax = -ax; ay = -ay; az = -az
+            kj = seed_ci[j]
+            t0 = seed_row[kj] * (1.0 - seed_cw[j]) + seed_row[kj + 1] * seed_cw[j]
+            t, sx, sy, sz, svx, svy, svz, sax, say, saz = newton_on_polynomial(cx, cy, cz, t0, coeffs, t_mid,
+                                                                               inv_half, lo, hi)
+            dx = cx - sx; dy = cy - sy; dz = cz - sz
+            rng = math.sqrt(dx * dx + dy * dy + dz * dz)
+            inv_rng = 1.0 / rng
+            lx = -dx * inv_rng; ly = -dy * inv_rng; lz = -dz * inv_rng
+            proj = ax * lx + ay * ly + az * lz
+            a_sigma = math.sqrt(a2)
+            v2 = svx * svx + svy * svy + svz * svz
+            s_norm = math.sqrt(sx * sx + sy * sy + sz * sz)
+            cos_a = -(dx * sx + dy * sy + dz * sz) * inv_rng / s_norm
+            cos_a = min(max(cos_a, -1.0), 1.0)
+            gx = cx - hc * ux - sx; gy = cy - hc * uy - sy; gz = cz - hc * uz - sz
+            cos_ell = ux * lx + uy * ly + uz * lz
+            if a_sigma > 0:
+                min_cos_slope = min(min_cos_slope, (ax * ux + ay * uy + az * uz) / a_sigma)
+                max_cos_ell = max(max_cos_ell, cos_ell)
+                min_cos_ell = min(min_cos_ell, cos_ell)
+            out[T, i, j] = t
+            out[RANGE, i, j] = rng
+            out[ALONG, i, j] = (v2 - (dx * sax + dy * say + dz * saz)) / math.sqrt(v2)
+            out[A_GAMMA, i, j] = max(proj, 0.0)
+            out[A_SIGMA, i, j] = a_sigma
+            out[COS_LIA, i, j] = proj / a_sigma
+            out[COS_ELL, i, j] = cos_ell
+            out[AX, i, j] = ax; out[AY, i, j] = ay; out[AZ, i, j] = az
+            out[LX, i, j] = lx; out[LY, i, j] = ly; out[LZ, i, j] = lz
+            out[HEIGHT, i, j] = hc
+            out[LOOK_KEY, i, j] = -cos_a
+            out[GROUND, i, j] = math.sqrt(gx * gx + gy * gy + gz * gz)
+    extremes[0] = min_cos_slope
+    extremes[1] = max_cos_ell
+    extremes[2] = min_cos_ell
+
+
+@compiled_or_numpy(_facet_geometry_numpy)
+def facet_geometry(vx: np.ndarray, vy: np.ndarray, vz: np.ndarray, height_m: np.ndarray, orbit: OrbitPolynomial,
+                   workspace=None) -> FacetGeometry:
+    """Per-facet geometry (:class:`FacetGeometry`) from the vertices' ECEF x, y, z (m) and
+    ellipsoidal heights (m), arrays (ny+1, nx+1), and the run's orbit polynomial. ``workspace``: the
+    compiled kernel writes its rows into its buffers (see :mod:`.workspace`)."""
+    fin = np.isfinite(vx)
+    valid = fin[:-1, :-1] & fin[:-1, 1:] & fin[1:, :-1] & fin[1:, 1:]
+    ny, nx = valid.shape
+    seeds = seed_lattice_from_vertices((vx, vy, vz), orbit)
+    local = tile_orbit(seeds, orbit)
+    times = np.where(np.isfinite(seeds.time_s), seeds.time_s, float(local.t_mid_s))
+    if times.shape[0] == 1:                       # a single lattice row or column: the kernel reads two
+        times = np.concatenate([times, times], axis=0)
+    if times.shape[1] == 1:
+        times = np.concatenate([times, times], axis=1)
+    row_index, row_weight = lattice_weights(seeds.rows, ny)
+    col_index, col_weight = lattice_weights(seeds.cols, nx)
+    out = scratch(workspace, "facet geometry", (16, ny, nx))
+    extremes = np.empty(3)
+    f64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)   # noqa: E731
+    _facet_kernel(f64(vx), f64(vy), f64(vz), f64(height_m), row_index, row_weight, col_index, col_weight,
+                  np.ascontiguousarray(times), f64(local.coeffs), float(local.t_mid_s), 1.0 / float(local.half_span_s),
+                  float(local.t_mid_s - local.half_span_s), float(local.t_mid_s + local.half_span_s),
+                  1.0 - WGS84_E2, out, extremes)
+    return FacetGeometry(out[T], out[RANGE], out[ALONG], out[A_GAMMA], out[A_SIGMA], out[COS_LIA], out[COS_ELL],
+                         (out[AX], out[AY], out[AZ]), (out[LX], out[LY], out[LZ]), out[HEIGHT], out[LOOK_KEY],
+                         out[GROUND], valid, GeometryExtremes(*(float(e) for e in extremes)))
