@@ -116,3 +116,11 @@ def qgis_process_run(qgis_process_call):
         return qgis_process_call(*args, timeout=timeout)
 
     return run
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that runs ``qgis_process`` (a new QGIS process, several seconds) is ``slow``:
+    ``scripts/test.sh --fast`` leaves it out."""
+    for item in items:
+        if {"qgis_process_run", "qgis_process_call"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
