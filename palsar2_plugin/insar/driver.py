@@ -66,7 +66,7 @@ def make_interferogram(reference, secondary, dem_path: str, output_folder: str, 
     from ..ceos import open_product
     from ..ceos.image import ImageReader
     from ..rtc.dem import DemSource
-    from ..rtc.scene_input import default_looks
+    from ..geometry.range_doppler import default_looks
     from .bursts import beam_burst_sync
     from .formation import BeamSources, SecondaryWindow, form_beam, refine_offsets
     from .geometry_model import CoregistrationGeometry

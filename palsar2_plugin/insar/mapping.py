@@ -9,13 +9,15 @@ from typing import Dict, Optional
 import numpy as np
 
 from .. import __version__, attribution
+from ..geometry.range_doppler import ellipsoid_incidence_rows
 from ..progress import CancelCheck, ProgressCallback, SubProgress, check_cancelled, report
-from ..rtc.radar_input import RadarBeam, RadarInput, multilooked_grid, read_beta0_file_window
+from ..radiometry import calibrate
+from ..rtc.radar_input import RadarBeam, RadarInput, read_beta0_file_window
+from ..nrb.mask import MASK_VALID
 from . import conventions
 from .geocode import sample_bilinear, tile_positions
 from .looks import coherence as coherence_of
 
-MASK_VALID = 1
 
 
 class PairBackscatter(RadarInput):
@@ -23,22 +25,17 @@ class PairBackscatter(RadarInput):
     :class:`palsar2_plugin.rtc.RadarInput`, so the terrain correction makes its gamma0, mask and angles."""
 
     def __init__(self, ref_scene, orbit, pol: str, beams: Dict[int, dict]):
-        from ..radiometry import calibration_gain
-        from ..rtc.scene_input import _column_incidence_deg
-
         self.orbit = orbit
         self.polarisations = (pol,)
         self.metadata = dict(scene_id=ref_scene.scene_id, product_id=ref_scene.product_id, mode=ref_scene.mode,
                              look_side=ref_scene.look_side, pass_direction=ref_scene.pass_direction)
         self._beams = beams
-        self._gain = calibration_gain(ref_scene.calibration_factor_db, ref_scene.level)
+        self._calibration = (ref_scene.calibration_factor_db, ref_scene.level)
         out = []
         for number, b in beams.items():
             la, lr = b["looks"]
-            ml = multilooked_grid(b["grid"], la, lr)
-            b["ml_grid"] = ml
-            b["sin_inc"] = np.sin(np.radians(_column_incidence_deg(ml, orbit))).astype(np.float32)
-            out.append(RadarBeam(number, ml, float(la * lr)))
+            b["ml_grid"] = b["grid"].multilooked(la, lr)
+            out.append(RadarBeam(number, b["ml_grid"], float(la * lr)))
         self.beams = tuple(out)
 
     def read_beta0(self, beam, polarisation, line0, line1, pixel0, pixel1):
@@ -47,7 +44,10 @@ class PairBackscatter(RadarInput):
         pr = read_beta0_file_window(b["files"]["pr"], b["shape"], line0, line1, pixel0, pixel1)
         ps = read_beta0_file_window(b["files"]["ps"], b["shape"], line0, line1, pixel0, pixel1)
         mean = (pr + ps) / np.float32(2 * la * lr)
-        return mean * np.float32(self._gain) / b["sin_inc"][None, pixel0:pixel1]
+        # beta0 as readceos and the terrain correction calibrate it (radiometry.calibrate, the
+        # ellipsoid incidence of every multilooked pixel)
+        incidence = ellipsoid_incidence_rows(b["ml_grid"], self.orbit, line0, line1)[:, pixel0:pixel1]
+        return calibrate(mean, *self._calibration, "beta0", incidence)
 
 
 def _coherence_file(b: dict, work: str, number: int) -> str:

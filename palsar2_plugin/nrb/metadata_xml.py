@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from typing import Dict, Iterable, Optional, Sequence
 
 from .. import attribution
+from .mask import MASK_INVALID, MASK_LAYOVER, MASK_NODATA, MASK_SHADOW, MASK_VALID
 
 PFS_URL = "https://ceos.org/ard/files/PFS/NRB/v5.5/CARD4L-PFS_NRB_v5.5.pdf"
 SMALL_2011_DOI = "https://doi.org/10.1109/TGRS.2011.2120616"
@@ -129,7 +130,8 @@ def build_summary_xml(info: Dict, files: Dict[str, str], gamma0_files: Dict[str,
     ppm = _sub(card, "PerPixelMetadata")
     mask = _layer_block(ppm, "DataMask", files["mask"], "Mask", "Byte", 8)
     bv = _sub(mask, "BitValues")
-    for tag, value in (("NoData", 0), ("ValidData", 1), ("Layover", 2), ("Shadow", 3), ("InvalidData", 5)):
+    for tag, value in (("NoData", MASK_NODATA), ("ValidData", MASK_VALID), ("Layover", MASK_LAYOVER),
+                       ("Shadow", MASK_SHADOW), ("InvalidData", MASK_INVALID)):
         _sub(bv, tag, value)
     _layer_block(ppm, "LocalIncAngle", files["local_incidence"], "Angle", "FLOAT", 32, units="deg")
     _layer_block(ppm, "EllipsoidIncAngle", files["ellipsoid_incidence"], "Angle", "FLOAT", 32, units="deg",

@@ -11,21 +11,12 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
+from .mask import MASK_CLASSES, MASK_NODATA  # noqa: F401 - the product's mask values, for the readers and styles
+
 #: Product kinds the reader recognises.
 KIND_JAXA_L22 = "jaxa_l22"
 KIND_JAXA_L21 = "jaxa_l21"
 KIND_OWN_NRB = "palsar2_nrb"
-
-#: JAXA L2.2 data-mask values (values, not bit flags) and their meaning.
-MASK_CLASSES: Dict[int, str] = {
-    0: "No data",
-    1: "Valid",
-    2: "Layover",
-    3: "Shadow",
-    4: "Ocean water",
-    5: "Invalid data",
-}
-MASK_NODATA = 0
 
 
 @dataclass(frozen=True)

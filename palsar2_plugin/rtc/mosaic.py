@@ -28,11 +28,10 @@ from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 import numpy as np
 
 from ..compiled import compiled_or_numpy, jit
+from ..nrb.mask import MASK_INVALID, MASK_LAYOVER, MASK_NODATA, MASK_SHADOW, MASK_VALID  # JAXA L2.2 values
 from .area_distribution import _halo
 from .beam_sums import COUNT, COVERED, BETA0, BeamTileSums, core_facets, pixel_sums
 
-#: Data mask values (JAXA L2.2): no data, valid, layover, shadow, ocean (not used), invalid.
-MASK_NODATA, MASK_VALID, MASK_LAYOVER, MASK_SHADOW, MASK_OCEAN, MASK_INVALID = 0, 1, 2, 3, 4, 5
 
 #: Small (2011): do not normalise where the illuminated area is below 5 % of the flat-land area.
 AREA_FLOOR_FRACTION = 0.05
