@@ -33,7 +33,7 @@ def lattice_weights(lattice: np.ndarray, n: int) -> Tuple[np.ndarray, np.ndarray
 
 def upsample(coarse: np.ndarray, rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> np.ndarray:
     """Bilinear interpolation of values on lattice ``rows`` x ``cols`` to the full (n_rows, n_cols)
-    grid (separable: along the columns, then along the rows)."""
+    grid (separable: along the columns on the lattice rows, then along the rows)."""
     ci = np.arange(n_cols)
     along = np.empty((rows.size, n_cols))
     for i in range(rows.size):
@@ -41,4 +41,7 @@ def upsample(coarse: np.ndarray, rows: np.ndarray, cols: np.ndarray, n_rows: int
     if rows.size == 1:
         return np.broadcast_to(along[0], (n_rows, n_cols)).copy()
     j, w = lattice_weights(rows, n_rows)
-    return along[j] * (1 - w[:, None]) + along[j + 1] * w[:, None]
+    out = along[j]
+    out *= (1.0 - w)[:, None]
+    out += along[j + 1] * w[:, None]
+    return out

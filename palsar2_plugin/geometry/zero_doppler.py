@@ -68,45 +68,74 @@ def _orbit_states(orbit):
 
 def _solve_numpy(points: Vec3, orbit, t_guess_s=None, *, half_lambda_doppler=None,
                  max_iterations: int = MAX_ITERATIONS) -> ZeroDopplerSolution:
-    """Vectorised Newton; see :func:`solve`."""
-    px, py, pz = (np.asarray(c, dtype=np.float64) for c in points)
+    """Vectorised Newton (see :func:`solve`): each point iterates until its own step is below
+    :data:`STOP_STEP_S` (as the compiled form does), later iterations only over the points that need them."""
+    px, py, pz = (np.asarray(c, dtype=np.float64) for c in np.broadcast_arrays(*points))
+    shape = px.shape
+    px, py, pz = px.ravel(), py.ravel(), pz.ravel()
+    n = px.size
     state, lo, hi, t_default = _orbit_states(orbit)
     if t_guess_s is None:
-        t = np.full(px.shape, t_default)
+        t = np.full(n, t_default)
     else:
-        t = np.array(np.broadcast_to(np.asarray(t_guess_s, dtype=np.float64), px.shape))
-        t = np.where(np.isfinite(t), t, t_default)
-    t = np.where(np.isfinite(px), t, np.nan)
+        t = np.array(np.broadcast_to(np.asarray(t_guess_s, dtype=np.float64), shape)).ravel()
+        t[~np.isfinite(t)] = t_default
     k = half_lambda_doppler
     if k is not None and not callable(k):
-        k = np.asarray(k, dtype=np.float64)
+        k = np.broadcast_to(np.asarray(k, dtype=np.float64), shape).ravel()
         if not np.any(k):
             k = None
-    for iteration in range(max_iterations + 1):
-        te = np.clip(t, lo, hi)
-        (sx, sy, sz), (vx, vy, vz), (ax, ay, az) = state(te)
-        if iteration == max_iterations:
+    finite = np.isfinite(px) & np.isfinite(py) & np.isfinite(pz)
+    t[~finite] = np.nan
+    out = [np.full(n, np.nan) for _ in range(9)]            # sx, sy, sz, vx, vy, vz, ax, ay, az
+    active = None if finite.all() else np.nonzero(finite)[0]    # None: every point (no gathering)
+    for _ in range(max_iterations):
+        if active is not None and active.size == 0:
             break
-        dx, dy, dz = px - sx, py - sy, pz - sz
+        sel = slice(None) if active is None else active
+        te = np.clip(t[sel], lo, hi)
+        (sx, sy, sz), (vx, vy, vz), (ax, ay, az) = state(te)
+        dx, dy, dz = px[sel] - sx, py[sel] - sy, pz[sel] - sz
         vd = dx * vx + dy * vy + dz * vz
+        v2 = vx * vx + vy * vy + vz * vz
         f = vd
-        fp = dx * ax + dy * ay + dz * az - (vx * vx + vy * vy + vz * vz)
+        fp = dx * ax + dy * ay + dz * az - v2
         if k is not None:
             r = np.sqrt(dx * dx + dy * dy + dz * dz)
-            kk = k(r) if callable(k) else k
+            kk = k(r) if callable(k) else k[sel]
             f = f - kk * r
             fp = fp + kk * vd / r
         step = f / fp
-        t = te - step
-        finite = np.isfinite(step)
-        if not finite.any() or np.max(np.abs(step[finite])) < STOP_STEP_S:
-            delta = t - te
-            half = 0.5 * delta * delta
-            sx, sy, sz = sx + vx * delta + ax * half, sy + vy * delta + ay * half, sz + vz * delta + az * half
-            vx, vy, vz = vx + ax * delta, vy + ay * delta, vz + az * delta
+        t_new = te - step
+        with np.errstate(invalid="ignore"):
+            done = ~(np.abs(step) >= STOP_STEP_S)              # converged, or no step to take (NaN)
+        # converged: the state moved to the final time by a second-order Taylor step
+        delta = t_new - te
+        half = 0.5 * delta * delta
+        moved = (sx + vx * delta + ax * half, sy + vy * delta + ay * half, sz + vz * delta + az * half,
+                 vx + ax * delta, vy + ay * delta, vz + az * delta, ax, ay, az)
+        if active is None and done.all():
+            t = t_new
+            out = [np.array(m, dtype=np.float64, copy=False) for m in moved]
+            active = np.empty(0, dtype=np.int64)
             break
-    rng = np.sqrt((px - sx) ** 2 + (py - sy) ** 2 + (pz - sz) ** 2)
-    return ZeroDopplerSolution(t, rng, (sx, sy, sz), (vx, vy, vz), (ax, ay, az))
+        index = np.arange(n) if active is None else active
+        finished = index[done]
+        t[index] = t_new
+        for o, m in zip(out, moved):
+            o[finished] = m[done]
+        active = index[~done]
+    if active is None:
+        active = np.arange(n)
+    if active.size:                    # not converged within max_iterations: the state at the last time
+        state_last = state(np.clip(t[active], lo, hi))
+        for o, m in zip(out, (c for vec in state_last for c in vec)):
+            o[active] = m
+    out = [o.reshape(shape) for o in out]
+    t = t.reshape(shape)
+    px, py, pz = px.reshape(shape), py.reshape(shape), pz.reshape(shape)
+    rng = np.sqrt((px - out[0]) ** 2 + (py - out[1]) ** 2 + (pz - out[2]) ** 2)
+    return ZeroDopplerSolution(t, rng, tuple(out[0:3]), tuple(out[3:6]), tuple(out[6:9]))
 
 
 @jit
@@ -253,24 +282,6 @@ def azimuth_spacing_factor(points: Vec3, sol: ZeroDopplerSolution) -> np.ndarray
     v2 = vx * vx + vy * vy + vz * vz
     d_dot_a = (px - sx) * ax + (py - sy) * ay + (pz - sz) * az
     return (v2 - d_dot_a) / np.sqrt(v2)
-
-
-def cos_look_angle(points: Vec3, sol: ZeroDopplerSolution) -> np.ndarray:
-    """Cosine of the off-nadir look angle at the satellite (between the geocentric nadir and the
-    line of sight), clipped to [-1, 1]."""
-    px, py, pz = points
-    sx, sy, sz = sol.sat_position
-    dx, dy, dz = px - sx, py - sy, pz - sz
-    s_norm = np.sqrt(sx * sx + sy * sy + sz * sz)
-    return np.clip(-(dx * sx + dy * sy + dz * sz) / (s_norm * sol.slant_range_m), -1.0, 1.0)
-
-
-def unit_to_sensor(points: Vec3, sol: ZeroDopplerSolution) -> Vec3:
-    """Unit vector from each point towards the satellite at its zero-Doppler time (x, y, z)."""
-    px, py, pz = points
-    sx, sy, sz = sol.sat_position
-    r = sol.slant_range_m
-    return ((sx - px) / r, (sy - py) / r, (sz - pz) / r)
 
 
 # ------------------------------------------------------------------------------------------ radar coordinates

@@ -226,6 +226,7 @@ def beam_window(geom, grid, margin: int = 2, halo=None, out_shape: Optional[Tupl
 
 def _distribute_area_numpy(time_s, range_m, valid, weight, axes, line0, pixel0, shape, s_i, s_j):
     t0, dt, r0, dr = axes
+    n_l, n_p = shape
     with np.errstate(invalid="ignore"):
         line = np.where(valid, (time_s - t0) / dt, np.nan)
         pixel = np.where(valid, (range_m - r0) / dr, np.nan)
@@ -233,7 +234,14 @@ def _distribute_area_numpy(time_s, range_m, valid, weight, axes, line0, pixel0, 
         dp_i, dp_j = np.gradient(pixel) if min(pixel.shape) > 1 else (np.zeros_like(pixel),) * 2
     for g in (dl_i, dl_j, dp_i, dp_j):          # NaN gradients next to DEM gaps: the facet centre
         g[~np.isfinite(g)] = 0.0
-    part = weight / (s_i * s_j)
+    # only facets with area whose sub-points can reach the window (within half their extent + a cell)
+    with np.errstate(invalid="ignore"):
+        reach_l = 0.5 * (np.abs(dl_i) + np.abs(dl_j)) + 1.0
+        reach_p = 0.5 * (np.abs(dp_i) + np.abs(dp_j)) + 1.0
+        keep = ((weight != 0) & np.isfinite(weight) & (line + reach_l >= line0 - 1) & (line - reach_l <= line0 + n_l)
+                & (pixel + reach_p >= pixel0 - 1) & (pixel - reach_p <= pixel0 + n_p))
+    line, pixel, part = line[keep], pixel[keep], weight[keep] / (s_i * s_j)
+    dl_i, dl_j, dp_i, dp_j = dl_i[keep], dl_j[keep], dp_i[keep], dp_j[keep]
     out = np.zeros(shape)
     for a in (np.arange(s_i) + 0.5) / s_i - 0.5:
         for b in (np.arange(s_j) + 0.5) / s_j - 0.5:

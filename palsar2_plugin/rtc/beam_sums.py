@@ -56,14 +56,48 @@ def core_facets(oversampling: int, halo, shape: Tuple[int, int]) -> Tuple[slice,
     return slice(hy, hy + k * shape[0]), slice(hx, hx + k * shape[1])
 
 
-def _corners(line: np.ndarray, pixel: np.ndarray, line0: int, pixel0: int):
-    l = line - line0
-    p = pixel - pixel0
+def bilinear_cells(line: np.ndarray, pixel: np.ndarray, line0: int, pixel0: int, shape: Tuple[int, int]):
+    """Where the points (line, pixel) fall in a window of ``shape`` starting at (line0, pixel0): the
+    points inside (a boolean array shaped like ``line``), and for those the flat index of each
+    cell's first corner and the weights of its four corners (the cell's last row/column is
+    reachable exactly). Computed once for all the images read at the same points."""
+    n_l, n_p = shape
+    ok = np.isfinite(line) & np.isfinite(pixel)
+    l = np.where(ok, line - line0, -10.0)
+    p = np.where(ok, pixel - pixel0, -10.0)
     li = np.floor(l)
     pi = np.floor(p)
     fl = l - li
     fp = p - pi
-    return li.astype(np.int64), pi.astype(np.int64), fl, fp
+    at_last_l = (li == n_l - 1) & (fl == 0)
+    at_last_p = (pi == n_p - 1) & (fp == 0)
+    li[at_last_l] -= 1
+    fl[at_last_l] = 1.0
+    pi[at_last_p] -= 1
+    fp[at_last_p] = 1.0
+    ok &= (li >= 0) & (li < n_l - 1) & (pi >= 0) & (pi < n_p - 1)
+    fl, fp = fl[ok], fp[ok]
+    corner = li[ok].astype(np.int64) * n_p + pi[ok].astype(np.int64)
+    weights = ((1 - fl) * (1 - fp), (1 - fl) * fp, fl * (1 - fp), fl * fp)
+    return ok, corner, weights
+
+
+def read_cells(image: np.ndarray, cells, nodata_zero: bool = False) -> np.ndarray:
+    """``image`` read bilinearly at the points of :func:`bilinear_cells` (float64 shaped like its
+    points; NaN outside, or where a corner is NaN, or 0 with ``nodata_zero``)."""
+    ok, corner, (w00, w01, w10, w11) = cells
+    n_p = image.shape[1]
+    flat = image.reshape(-1)
+    v00 = flat[corner].astype(np.float64)
+    v01 = flat[corner + 1].astype(np.float64)
+    v10 = flat[corner + n_p].astype(np.float64)
+    v11 = flat[corner + n_p + 1].astype(np.float64)
+    val = v00 * w00 + v01 * w01 + v10 * w10 + v11 * w11
+    if nodata_zero:
+        val[(v00 == 0) | (v01 == 0) | (v10 == 0) | (v11 == 0)] = np.nan
+    out = np.full(ok.shape, np.nan)
+    out[ok] = val
+    return out
 
 
 def read_bilinear(image: np.ndarray, line: np.ndarray, pixel: np.ndarray, line0: int, pixel0: int,
@@ -73,30 +107,8 @@ def read_bilinear(image: np.ndarray, line: np.ndarray, pixel: np.ndarray, line0:
     Outside the window, at NaN coordinates, or where any of the 4 neighbours is NaN (or 0 when
     ``nodata_zero``), the result is NaN. Output float64 shaped like ``line``.
     """
-    n_l, n_p = image.shape
-    out = np.full(line.shape, np.nan)
-    ok = np.isfinite(line) & np.isfinite(pixel)
-    li, pi, fl, fp = _corners(np.where(ok, line, -10.0), np.where(ok, pixel, -10.0), line0, pixel0)
-    # allow a point exactly on the last line/pixel
-    at_last_l = (li == n_l - 1) & (fl == 0)
-    at_last_p = (pi == n_p - 1) & (fp == 0)
-    li = np.where(at_last_l, li - 1, li)
-    fl = np.where(at_last_l, 1.0, fl)
-    pi = np.where(at_last_p, pi - 1, pi)
-    fp = np.where(at_last_p, 1.0, fp)
-    ok &= (li >= 0) & (li < n_l - 1) & (pi >= 0) & (pi < n_p - 1)
-    li, pi, fl, fp = li[ok], pi[ok], fl[ok], fp[ok]
-    img = image.astype(np.float64, copy=False)
-    v00 = img[li, pi]
-    v01 = img[li, pi + 1]
-    v10 = img[li + 1, pi]
-    v11 = img[li + 1, pi + 1]
-    val = (v00 * (1 - fl) * (1 - fp) + v01 * (1 - fl) * fp + v10 * fl * (1 - fp) + v11 * fl * fp)
-    if nodata_zero:
-        bad = (v00 == 0) | (v01 == 0) | (v10 == 0) | (v11 == 0)
-        val = np.where(bad, np.nan, val)
-    out[ok] = val
-    return out
+    image = np.ascontiguousarray(image)
+    return read_cells(image, bilinear_cells(line, pixel, line0, pixel0, image.shape), nodata_zero)
 
 
 def _beam_sums_numpy(geom, grid, window, acc, beta0_windows, oversampling, halo, out_shape, looks=1.0):
@@ -108,9 +120,10 @@ def _beam_sums_numpy(geom, grid, window, acc, beta0_windows, oversampling, halo,
         pixel = np.where(valid, grid.pixel_of_range(range_m), np.nan)
         inside = valid & (line >= 0) & (line <= grid.lines - 1) & (pixel >= 0) & (pixel <= grid.pixels - 1)
     a_beta = grid.range_spacing_m * grid.line_interval_s * geom.along_track_m_per_s[core]
-    read_gamma = read_bilinear(acc, line, pixel, l0, p0)
+    cells = bilinear_cells(line, pixel, l0, p0, acc.shape)
+    read_gamma = read_cells(np.ascontiguousarray(acc), cells)
     anf = read_gamma / a_beta
-    betas = [read_bilinear(b, line, pixel, l0, p0, nodata_zero=True) for b in beta0_windows]
+    betas = [read_cells(np.ascontiguousarray(b), cells, nodata_zero=True) for b in beta0_windows]
     has_data = inside.copy()
     for b in betas:
         has_data &= np.isfinite(b)

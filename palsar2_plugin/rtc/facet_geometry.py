@@ -36,8 +36,8 @@ from ..compiled import compiled_or_numpy, jit
 from ..geometry.ellipsoid import WGS84_E2
 from ..geometry.lattice import lattice_weights
 from ..geometry.orbit_polynomial import OrbitPolynomial, Vec3
-from ..geometry.zero_doppler import (azimuth_spacing_factor, cos_look_angle, interpolate_seeds, newton_on_polynomial,
-                                     seed_lattice_from_vertices, solve, unit_to_sensor)
+from ..geometry.zero_doppler import (azimuth_spacing_factor, interpolate_seeds, newton_on_polynomial,
+                                     seed_lattice_from_vertices, solve)
 from .workspace import scratch
 
 
@@ -122,34 +122,42 @@ def tile_orbit(seeds, orbit: OrbitPolynomial) -> OrbitPolynomial:
 
 
 def _facet_geometry_numpy(vx, vy, vz, height_m, orbit: OrbitPolynomial, workspace=None) -> FacetGeometry:
-    centre = (facet_centres(vx), facet_centres(vy), facet_centres(vz))
+    cx, cy, cz = facet_centres(vx), facet_centres(vy), facet_centres(vz)
     h_c = facet_centres(height_m)
-    valid = np.isfinite(centre[0])
-    up = ellipsoid_normal(centre)
-    area = facet_area_vectors((vx, vy, vz), up)
-    a2 = area[0] ** 2 + area[1] ** 2 + area[2] ** 2
-    area = tuple(np.where(a2 < 1e-20, 0.0, c) for c in area)       # as the kernel: rounding-noise area is 0
+    valid = np.isfinite(cx)
+    ux, uy, uz = ellipsoid_normal((cx, cy, cz))
+    ax, ay, az = facet_area_vectors((vx, vy, vz), (ux, uy, uz))
+    a2 = ax * ax + ay * ay + az * az
+    collapsed = a2 < 1e-20                      # as the kernel: rounding-noise area is 0
+    if collapsed.any():
+        for c in (ax, ay, az, a2):
+            c[collapsed] = 0.0
     seeds = seed_lattice_from_vertices((vx, vy, vz), orbit)
     local = tile_orbit(seeds, orbit)
-    guess = interpolate_seeds(seeds, *valid.shape, local.t_mid_s)
-    sol = solve.numpy(centre, local, guess)
-    to_sensor = unit_to_sensor(centre, sol)
-    a_gamma, a_sigma, cos_lia = illuminated_areas(area, to_sensor)
-    cos_ell = up[0] * to_sensor[0] + up[1] * to_sensor[1] + up[2] * to_sensor[2]
+    sol = solve.numpy((cx, cy, cz), local, interpolate_seeds(seeds, *valid.shape, local.t_mid_s))
     sx, sy, sz = sol.sat_position
-    ground = np.sqrt((centre[0] - h_c * up[0] - sx) ** 2 + (centre[1] - h_c * up[1] - sy) ** 2
-                     + (centre[2] - h_c * up[2] - sz) ** 2)
+    dx, dy, dz = cx - sx, cy - sy, cz - sz              # satellite to facet
+    inv_rng = 1.0 / sol.slant_range_m
+    lx, ly, lz = dx * -inv_rng, dy * -inv_rng, dz * -inv_rng
+    proj = ax * lx + ay * ly + az * lz
+    a_sigma = np.sqrt(a2)
     with np.errstate(invalid="ignore", divide="ignore"):
-        cos_slope = (area[0] * up[0] + area[1] * up[1] + area[2] * up[2]) / a_sigma
+        cos_lia = proj / a_sigma
+        cos_slope = (ax * ux + ay * uy + az * uz) / a_sigma
+    cos_ell = ux * lx + uy * ly + uz * lz
+    along = azimuth_spacing_factor((cx, cy, cz), sol)
+    look_key = np.clip((dx * sx + dy * sy + dz * sz) * inv_rng / np.sqrt(sx * sx + sy * sy + sz * sz), -1.0, 1.0)
+    # the facet's foot on the ellipsoid: P - h * up (exact along the normal, to ~1e-6 rad of its tilt)
+    ground = np.sqrt((dx - h_c * ux) ** 2 + (dy - h_c * uy) ** 2 + (dz - h_c * uz) ** 2)
     counted = valid & (a_sigma > 0)
     extremes = GeometryExtremes(float(cos_slope[counted].min()) if counted.any() else 1.0,
                                 float(cos_ell[counted].max()) if counted.any() else -np.inf,
                                 float(cos_ell[counted].min()) if counted.any() else np.inf)
-    nan = ~valid
-    fields = [sol.time_s, sol.slant_range_m, azimuth_spacing_factor(centre, sol), a_gamma, a_sigma, cos_lia, cos_ell,
-              -cos_look_angle(centre, sol), ground, *area, *to_sensor]
-    for f in fields:
-        f[nan] = np.nan
+    fields = (sol.time_s, sol.slant_range_m, along, np.maximum(proj, 0.0), a_sigma, cos_lia, cos_ell, look_key,
+              ground, ax, ay, az, lx, ly, lz)
+    if not valid.all():
+        for f in fields:
+            f[~valid] = np.nan
     (t, r, along, a_gamma, a_sigma, cos_lia, cos_ell, key, ground, ax, ay, az, lx, ly, lz) = fields
     return FacetGeometry(t, r, along, a_gamma, a_sigma, cos_lia, cos_ell, (ax, ay, az), (lx, ly, lz), h_c, key, ground,
                          valid, extremes)
