@@ -68,7 +68,7 @@ def make_interferogram(reference, secondary, dem_path: str, output_folder: str, 
     from ..rtc.dem import DemSource
     from ..geometry.range_doppler import default_looks
     from .bursts import beam_burst_sync
-    from .formation import BeamSources, SecondaryWindow, form_beam, refine_offsets
+    from .formation import BeamSources, SecondaryWindow, form_beam, measurement_chips, refine_offsets
     from .geometry_model import CoregistrationGeometry
     from .unwrap import INSTALL_HINT, snaphu_available
 
@@ -115,14 +115,13 @@ def make_interferogram(reference, secondary, dem_path: str, output_folder: str, 
                 chip = (256, 64) if ref.is_scansar else (64, 64)
                 # the chip estimate shrinks a remaining shift a little (interpolation of speckle), so the
                 # measurement is repeated on the corrected geometry until its update is below 0.003 px
-                first = correction = refine_offsets(sources, ref_reader, window, geometry, step, chip,
-                                                    is_cancelled=is_cancelled)
+                chips = measurement_chips(sources, ref_reader, geometry, step, chip, is_cancelled=is_cancelled)
+                first = correction = refine_offsets(sources, chips, window, is_cancelled=is_cancelled)
                 residual, previous = None, first
                 for _ in range(MAX_REFINEMENTS):
                     if correction is None:
                         break
-                    residual = refine_offsets(sources, ref_reader, window, geometry, step, chip, start=correction,
-                                              is_cancelled=is_cancelled)
+                    residual = refine_offsets(sources, chips, window, start=correction, is_cancelled=is_cancelled)
                     if residual is None:
                         break
                     previous, correction = correction, residual
@@ -130,6 +129,7 @@ def make_interferogram(reference, secondary, dem_path: str, output_folder: str, 
                            abs(residual.pixel_coefficients[0] - previous.pixel_coefficients[0])) < 0.003:
                         break
                 first = previous
+                del chips
                 form_beam(sources, geometry, (la, lr), arrays["ifg"], arrays["pr"], arrays["ps"], ref_reader, window,
                           correction, SubProgress(sub, 0.1, 1.0), is_cancelled)
             for a in arrays.values():

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -99,28 +99,59 @@ def tile_positions(geometry: CoregistrationGeometry, lines: np.ndarray, pixels: 
     return full
 
 
-def refine_offsets(sources: BeamSources, ref_reader, sec_window: SecondaryWindow, geometry: CoregistrationGeometry,
-                   step: Tuple[int, int], chip: Tuple[int, int] = (64, 64), count: Tuple[int, int] = (12, 12),
-                   order: int = 0, start: Optional[OffsetFit] = None, is_cancelled: Optional[CancelCheck] = None
-                   ) -> Optional[OffsetFit]:
-    """Offsets of the geometrically resampled secondary against the reference on a grid of chips, fitted
-    (see :mod:`.xcorr`); ``start``: a correction already applied. The returned fit includes ``start``."""
+@dataclass
+class MeasurementChip:
+    """One chip of the cross-correlation grid: its first reference line and pixel, the reference
+    samples and the geometric model's secondary positions (without any correction)."""
+
+    line0: int
+    pixel0: int
+    reference: np.ndarray
+    sec_line: np.ndarray
+    sec_pixel: np.ndarray
+
+
+def measurement_chips(sources: BeamSources, ref_reader, geometry: CoregistrationGeometry, step: Tuple[int, int],
+                      chip: Tuple[int, int] = (64, 64), count: Tuple[int, int] = (12, 12),
+                      is_cancelled: Optional[CancelCheck] = None) -> List[MeasurementChip]:
+    """The chips :func:`refine_offsets` measures, read and geometrically modelled once (the refinement
+    passes only add a correction to the positions). Chips with more than 10 % no data are left out."""
     g = sources.ref_grid
-    chips = []
+    out = []
     for l0, p0 in chip_grid(g.lines, g.pixels, chip, count):
         check_cancelled(is_cancelled)
-        lines = np.arange(l0, l0 + chip[0])
-        pixels = np.arange(p0, p0 + chip[1])
         ref = _native(ref_reader.samples(l0, l0 + chip[0])[:, p0:p0 + chip[1]])
-        pos = tile_positions(geometry, lines, pixels, step, start)
-        sec = resample_secondary(sec_window, pos.sec_line, pos.sec_pixel, sources.sec_azimuth_cycles_per_line)
-        if np.count_nonzero(sec) < 0.9 * sec.size or np.count_nonzero(ref) < 0.9 * ref.size:
+        if np.count_nonzero(ref) < 0.9 * ref.size:
             continue
-        d_line, d_pixel, rho, snr = chip_offset(ref, sec)
-        base_l, base_p = (start.evaluate(l0 + chip[0] / 2, p0 + chip[1] / 2) if start is not None else (0.0, 0.0))
-        chips.append(ChipOffset(l0 + (chip[0] - 1) / 2.0, p0 + (chip[1] - 1) / 2.0, float(base_l) + d_line,
-                                float(base_p) + d_pixel, rho, snr))
-    return fit_offsets(chips, order=order)
+        pos = tile_positions(geometry, np.arange(l0, l0 + chip[0]), np.arange(p0, p0 + chip[1]), step)
+        out.append(MeasurementChip(l0, p0, ref, pos.sec_line, pos.sec_pixel))
+    return out
+
+
+def refine_offsets(sources: BeamSources, chips: Sequence[MeasurementChip], sec_window: SecondaryWindow,
+                   order: int = 0, start: Optional[OffsetFit] = None, is_cancelled: Optional[CancelCheck] = None
+                   ) -> Optional[OffsetFit]:
+    """Offsets of the geometrically resampled secondary against the reference on the ``chips``
+    (:func:`measurement_chips`), fitted (see :mod:`.xcorr`); ``start``: a correction already applied.
+    The returned fit includes ``start``."""
+    measured = []
+    for c in chips:
+        check_cancelled(is_cancelled)
+        n_l, n_p = c.reference.shape
+        sec_line, sec_pixel = c.sec_line, c.sec_pixel
+        base_l = base_p = 0.0
+        if start is not None:
+            ll, pp = np.meshgrid(np.arange(c.line0, c.line0 + n_l), np.arange(c.pixel0, c.pixel0 + n_p), indexing="ij")
+            dl, dp = start.evaluate(ll, pp)
+            sec_line, sec_pixel = sec_line + dl, sec_pixel + dp
+            base_l, base_p = start.evaluate(c.line0 + n_l / 2, c.pixel0 + n_p / 2)
+        sec = resample_secondary(sec_window, sec_line, sec_pixel, sources.sec_azimuth_cycles_per_line)
+        if np.count_nonzero(sec) < 0.9 * sec.size:
+            continue
+        d_line, d_pixel, rho, snr = chip_offset(c.reference, sec)
+        measured.append(ChipOffset(c.line0 + (n_l - 1) / 2.0, c.pixel0 + (n_p - 1) / 2.0, float(base_l) + d_line,
+                                   float(base_p) + d_pixel, rho, snr))
+    return fit_offsets(measured, order=order)
 
 
 def form_beam(sources: BeamSources, geometry: CoregistrationGeometry, looks: Tuple[int, int], out_ifg: np.ndarray,
