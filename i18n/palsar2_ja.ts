@@ -340,6 +340,221 @@
     </message>
   </context>
   <context>
+    <name>CoherenceChangeAlgorithm</name>
+    <message>
+      <source>Coherence change (damage proxy)</source>
+      <translation>コヒーレンス変化(被害推定)</translation>
+    </message>
+    <message>
+      <source>InSAR</source>
+      <translation>InSAR</translation>
+    </message>
+    <message>
+      <source>coherence</source>
+      <translation>コヒーレンス</translation>
+    </message>
+    <message>
+      <source>coherence change</source>
+      <translation>コヒーレンス変化</translation>
+    </message>
+    <message>
+      <source>damage proxy</source>
+      <translation>被害推定</translation>
+    </message>
+    <message>
+      <source>DPM</source>
+      <translation>DPM</translation>
+    </message>
+    <message>
+      <source>damage</source>
+      <translation>被害</translation>
+    </message>
+    <message>
+      <source>disaster</source>
+      <translation>災害</translation>
+    </message>
+    <message>
+      <source>earthquake</source>
+      <translation>地震</translation>
+    </message>
+    <message>
+      <source>landslide</source>
+      <translation>地すべり</translation>
+    </message>
+    <message>
+      <source>liquefaction</source>
+      <translation>液状化</translation>
+    </message>
+    <message>
+      <source>change detection</source>
+      <translation>変化抽出</translation>
+    </message>
+    <message>
+      <source>L1.1</source>
+      <translation>L1.1</translation>
+    </message>
+    <message>
+      <source>All files (*)</source>
+      <translation>すべてのファイル (*)</translation>
+    </message>
+    <message>
+      <source>Pre-event pair: reference (earliest) L1.1 product</source>
+      <translation>災害前ペア: 基準(最も古い)レベル1.1プロダクト</translation>
+    </message>
+    <message>
+      <source>The first acquisition, before the event: L1.1 product folder, zip or any of its files.</source>
+      <translation>災害前の1回目の観測: レベル1.1プロダクトのフォルダ、zip、またはその中の任意のファイル。</translation>
+    </message>
+    <message>
+      <source>Pre-event pair: secondary L1.1 product</source>
+      <translation>災害前ペア: 相手側のレベル1.1プロダクト</translation>
+    </message>
+    <message>
+      <source>The second acquisition, still before the event.</source>
+      <translation>2回目の観測(これも災害前)。</translation>
+    </message>
+    <message>
+      <source>Co-event pair: reference L1.1 product (empty = the pre-event secondary)</source>
+      <translation>災害時ペア: 基準のレベル1.1プロダクト(空欄 = 災害前ペアの相手側)</translation>
+    </message>
+    <message>
+      <source>The co-event pair's first acquisition, before the event; leave empty to use the pre-event secondary (three acquisitions).</source>
+      <translation>災害時ペアの災害前の観測。空欄なら災害前ペアの相手側を使います(3時期)。</translation>
+    </message>
+    <message>
+      <source>Co-event pair: secondary (after the event) L1.1 product</source>
+      <translation>災害時ペア: 相手側(災害後)のレベル1.1プロダクト</translation>
+    </message>
+    <message>
+      <source>The acquisition after the event.</source>
+      <translation>災害後の観測。</translation>
+    </message>
+    <message>
+      <source>Or: pre-event interferogram product</source>
+      <translation>または: 災害前ペアの干渉プロダクト</translation>
+    </message>
+    <message>
+      <source>An interferogram product of palsar2:interferogram (its metadata JSON or any of its files), instead of L1.1 products.</source>
+      <translation>レベル1.1プロダクトの代わりに palsar2:interferogram の干渉プロダクト(メタデータJSONまたは任意のファイル)。</translation>
+    </message>
+    <message>
+      <source>Or: co-event interferogram product</source>
+      <translation>または: 災害時ペアの干渉プロダクト</translation>
+    </message>
+    <message>
+      <source>The interferogram product of the pair spanning the event.</source>
+      <translation>災害をはさむペアの干渉プロダクト。</translation>
+    </message>
+    <message>
+      <source>Polarisation</source>
+      <translation>偏波</translation>
+    </message>
+    <message>
+      <source>0 = HH, 1 = HV, 2 = VH, 3 = VV; all products must have it.</source>
+      <translation>0 = HH、1 = HV、2 = VH、3 = VV。すべてのプロダクトにその偏波が必要です。</translation>
+    </message>
+    <message>
+      <source>Looks in azimuth (0 = from the pixel size)</source>
+      <translation>アジマス方向のルック数(0 = ピクセルサイズから)</translation>
+    </message>
+    <message>
+      <source>Looks in range (0 = from the pixel size)</source>
+      <translation>レンジ方向のルック数(0 = ピクセルサイズから)</translation>
+    </message>
+    <message>
+      <source>Multilook window of both pairs; the coherence is estimated on it.</source>
+      <translation>両ペアのマルチルックの窓。コヒーレンスはこの窓で推定します。</translation>
+    </message>
+    <message>
+      <source>Significant coherence loss (0-1)</source>
+      <translation>有意なコヒーレンス低下(0〜1)</translation>
+    </message>
+    <message>
+      <source>A drop of coherence of at least this much counts as significant loss.</source>
+      <translation>この値以上のコヒーレンスの低下を有意な低下とします。</translation>
+    </message>
+    <message>
+      <source>Least pre-event coherence (0-1)</source>
+      <translation>災害前コヒーレンスの最小値(0〜1)</translation>
+    </message>
+    <message>
+      <source>Only ground at least this coherent before the event can show a loss.</source>
+      <translation>災害前のコヒーレンスがこの値以上の場所だけが低下を示せます。</translation>
+    </message>
+    <message>
+      <source>Smallest loss region (pixels)</source>
+      <translation>最小の低下領域(ピクセル)</translation>
+    </message>
+    <message>
+      <source>Loss regions with fewer pixels are ignored.</source>
+      <translation>これより画素数の少ない低下領域は除きます。</translation>
+    </message>
+    <message>
+      <source>Folder for the two interferogram products</source>
+      <translation>2つの干渉プロダクトの保存先フォルダ</translation>
+    </message>
+    <message>
+      <source>Where the pre-event and co-event interferogram products are written (L1.1 inputs).</source>
+      <translation>災害前ペアと災害時ペアの干渉プロダクトの保存先(レベル1.1を入力する場合)。</translation>
+    </message>
+    <message>
+      <source>Coherence loss (pre − co)</source>
+      <translation>コヒーレンス低下(災害前 − 災害時)</translation>
+    </message>
+    <message>
+      <source>Pre-event minus co-event coherence, −1…1; positive = loss.</source>
+      <translation>災害前コヒーレンスから災害時コヒーレンスを引いた値、−1〜1。正 = 低下。</translation>
+    </message>
+    <message>
+      <source>Significant loss polygons</source>
+      <translation>有意な低下のポリゴン</translation>
+    </message>
+    <message>
+      <source>Polygons of significant coherence loss with area (m²), mean loss and pixel count.</source>
+      <translation>有意なコヒーレンス低下のポリゴン(面積 m²、平均低下量、画素数)。</translation>
+    </message>
+    <message>
+      <source>Pre-event coherence</source>
+      <translation>災害前コヒーレンス</translation>
+    </message>
+    <message>
+      <source>Co-event coherence</source>
+      <translation>災害時コヒーレンス</translation>
+    </message>
+    <message>
+      <source>Pixels of significant loss</source>
+      <translation>有意な低下の画素数</translation>
+    </message>
+    <message>
+      <source>Area of the loss polygons (m²)</source>
+      <translation>低下ポリゴンの面積(m²)</translation>
+    </message>
+    <message>
+      <source>Number of loss polygons</source>
+      <translation>低下ポリゴンの数</translation>
+    </message>
+    <message>
+      <source>Give either L1.1 products or two interferogram products, not both.</source>
+      <translation>レベル1.1プロダクトか2つの干渉プロダクトのどちらか一方を指定してください。</translation>
+    </message>
+    <message>
+      <source>Give the L1.1 products (PRE_REFERENCE, PRE_SECONDARY, CO_SECONDARY, optionally CO_REFERENCE) or two interferogram products (PRE_INTERFEROGRAM, CO_INTERFEROGRAM).</source>
+      <translation>レベル1.1プロダクト(PRE_REFERENCE、PRE_SECONDARY、CO_SECONDARY、必要ならCO_REFERENCE)または2つの干渉プロダクト(PRE_INTERFEROGRAM、CO_INTERFEROGRAM)を指定してください。</translation>
+    </message>
+    <message>
+      <source>Give the L1.1 product(s) {}.</source>
+      <translation>レベル1.1プロダクト {} を指定してください。</translation>
+    </message>
+    <message>
+      <source>Pre-event pair {}, co-event pair {}</source>
+      <translation>災害前ペア {}、災害時ペア {}</translation>
+    </message>
+    <message>
+      <source>Valid pixels: {}, significant loss: {} pixels, {} polygons, {:.0f} m²</source>
+      <translation>有効画素: {}、有意な低下: {} 画素、ポリゴン {} 個、{:.0f} m²</translation>
+    </message>
+  </context>
+  <context>
     <name>CorrectionParameters</name>
     <message>
       <source>DEM</source>

@@ -47,9 +47,9 @@ def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
 
-def add_dem_parameters(algorithm: QgsProcessingAlgorithm) -> None:
-    """Add DEM and DEM_HEIGHT_REFERENCE."""
-    dem = QgsProcessingParameterRasterLayer(DEM, tr("DEM"))
+def add_dem_parameters(algorithm: QgsProcessingAlgorithm, optional: bool = False) -> None:
+    """Add DEM and DEM_HEIGHT_REFERENCE (``optional``: an algorithm that needs the DEM only for some inputs)."""
+    dem = QgsProcessingParameterRasterLayer(DEM, tr("DEM"), optional=optional)
     dem.setHelp(tr("A raster of terrain heights covering the scene, in any CRS."))
     algorithm.addParameter(dem)
     ref = QgsProcessingParameterEnum(DEM_HEIGHT_REFERENCE, tr("DEM height reference"),

@@ -19,6 +19,7 @@ import numpy as np
 from .. import attribution
 from ..progress import CancelCheck, ProgressCallback, SubProgress, check_cancelled, report
 from . import filters, logratio
+from .raster_pair import on_grid_of, read_padded, tile_windows
 from .sources import SCALE_DB, ChangeInputError, PowerSource
 
 TILE_SIZE = 512
@@ -44,25 +45,6 @@ def _to_power(tile: np.ndarray, scale: str, nodata) -> np.ndarray:
         values = 10.0 ** (values / 10.0)
     values[~(values > 0)] = np.nan
     return values
-
-
-def _read_padded(dataset, row: int, col: int, height: int, width: int, pad: int) -> np.ndarray:
-    """Band 1 of ``dataset`` over the window grown by ``pad`` pixels, NaN outside the raster."""
-    from rasterio.windows import Window
-
-    r0, c0 = row - pad, col - pad
-    r1, c1 = row + height + pad, col + width + pad
-    out = np.full((r1 - r0, c1 - c0), np.nan)
-    rr0, cc0 = max(r0, 0), max(c0, 0)
-    rr1, cc1 = min(r1, dataset.height), min(c1, dataset.width)
-    if rr1 > rr0 and cc1 > cc0:
-        data = dataset.read(1, window=Window(cc0, rr0, cc1 - cc0, rr1 - rr0), out_dtype="float64")
-        out[rr0 - r0:rr1 - r0, cc0 - c0:cc1 - c0] = data
-    return out
-
-
-def _same_grid(a, b) -> bool:
-    return (a.width, a.height) == (b.width, b.height) and a.crs == b.crs and a.transform.almost_equals(b.transform)
 
 
 def detect_changes(before: PowerSource, after: PowerSource, output: str, speckle_filter: str = filters.FILTER_NONE,
@@ -105,21 +87,11 @@ def _detect(before: PowerSource, after: PowerSource, output: str, speckle_filter
             threshold_db: Optional[float], changes: Optional[str], min_pixels: int, tile_size: int, pad: int,
             workdir: str, progress: Optional[ProgressCallback], is_cancelled: Optional[CancelCheck]) -> ChangeResult:
     import rasterio
-    from rasterio.enums import Resampling
-    from rasterio.vrt import WarpedVRT
     from rasterio.windows import Window
 
-    with rasterio.open(before.path) as reference, rasterio.open(after.path) as after_raw:
-        if reference.crs is None or after_raw.crs is None:
-            raise ChangeInputError("BEFORE and AFTER must both be georeferenced rasters with a CRS.")
-        if _same_grid(reference, after_raw):
-            after_ds = after_raw
-        else:
-            after_ds = WarpedVRT(after_raw, crs=reference.crs, transform=reference.transform,
-                                 width=reference.width, height=reference.height,
-                                 resampling=Resampling.bilinear, src_nodata=after_raw.nodata,
-                                 nodata=np.nan, dtype="float32")
-            _check_overlap(reference, after_raw)
+    with rasterio.open(before.path) as reference, rasterio.open(after.path) as after_raw, \
+            on_grid_of(reference, after_raw, ("BEFORE", "AFTER"), "choose two scenes of the same area "
+                       "(same path and frame).", ChangeInputError) as after_ds:
         profile = dict(driver="GTiff", width=reference.width, height=reference.height, count=1, dtype="float32",
                        crs=reference.crs, transform=reference.transform, nodata=np.nan, tiled=True,
                        blockxsize=256, blockysize=256, compress="deflate", predictor=3, BIGTIFF="IF_SAFER")
@@ -127,7 +99,7 @@ def _detect(before: PowerSource, after: PowerSource, output: str, speckle_filter
         want_classes = threshold_db is not None and changes is not None
         counts = np.zeros(3, dtype=np.int64)
         valid_total = 0
-        tiles = [(r, c) for r in range(0, reference.height, tile_size) for c in range(0, reference.width, tile_size)]
+        tiles = tile_windows(reference.height, reference.width, tile_size)
         tile_progress = SubProgress(progress, 0.0, 0.8 if want_classes else 1.0)
         with rasterio.open(output, "w", **profile) as out, \
                 _maybe_open_classes(classes_path, profile, want_classes) as classes_out:
@@ -138,11 +110,10 @@ def _detect(before: PowerSource, after: PowerSource, output: str, speckle_filter
             out.update_tags(1, PALSAR2_QUANTITY="log_ratio", PALSAR2_SCALE="dB")
             out.set_band_description(1, "log-ratio 10*log10(after/before) [dB]")
             out.set_band_unit(1, "dB")
-            for index, (row, col) in enumerate(tiles):
+            for index, (row, col, height, width) in enumerate(tiles):
                 check_cancelled(is_cancelled)
-                height, width = min(tile_size, reference.height - row), min(tile_size, reference.width - col)
-                b = _to_power(_read_padded(reference, row, col, height, width, pad), before.scale, reference.nodata)
-                a = _to_power(_read_padded(after_ds, row, col, height, width, pad), after.scale,
+                b = _to_power(read_padded(reference, row, col, height, width, pad), before.scale, reference.nodata)
+                a = _to_power(read_padded(after_ds, row, col, height, width, pad), after.scale,
                               after_ds.nodata if after_ds is after_raw else None)
                 if pad:
                     b = filters.apply_filter(b, speckle_filter, window, looks)
@@ -157,8 +128,6 @@ def _detect(before: PowerSource, after: PowerSource, output: str, speckle_filter
                     if classes_out is not None:
                         classes_out.write(classes, 1, window=target)
                 report(tile_progress, (index + 1) / len(tiles), "Computing the log-ratio")
-        if after_ds is not after_raw:
-            after_ds.close()
     polygon_count = 0
     if want_classes:
         from .polygons import polygonize_changes
@@ -185,16 +154,6 @@ def _maybe_open_classes(path: str, profile: dict, wanted: bool):
         return _NullContext()
     classes_profile = dict(profile, dtype="uint8", nodata=None, predictor=1)
     return rasterio.open(path, "w", **classes_profile)
-
-
-def _check_overlap(reference, other) -> None:
-    from rasterio.warp import transform_bounds
-
-    left, bottom, right, top = transform_bounds(other.crs, reference.crs, *other.bounds)
-    r = reference.bounds
-    if right <= r.left or left >= r.right or top <= r.bottom or bottom >= r.top:
-        raise ChangeInputError("BEFORE and AFTER do not overlap: choose two scenes of the same area "
-                               "(same path and frame).")
 
 
 def _remove_tree(folder: str) -> None:

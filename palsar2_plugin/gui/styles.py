@@ -345,3 +345,26 @@ def style_displacement(layer: QgsRasterLayer, limit_m: float = DISPLACEMENT_LIMI
 #: interferogram product layer key -> renderer
 INSAR_STYLES = {"phase": style_phase, "coherence": style_coherence, "displacement": style_displacement,
                 "unwrapped_phase": None, "backscatter": None}
+
+
+def style_coherence_loss(layer: QgsRasterLayer, threshold: float = 0.3) -> QgsSingleBandPseudoColorRenderer:
+    """Coherence difference pre − co (damage proxy): blue (gain, −0.5) – white (0) – yellow (the loss
+    threshold) – dark red (0.7 and more: strong loss)."""
+    stops = [(-0.5, QColor(33, 102, 172), "−0.5"), (0.0, QColor(247, 247, 247), "0"),
+             (threshold, QColor(254, 217, 118), f"{threshold:g}"), (0.7, QColor(165, 0, 38), "0.7")]
+    renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, _ramp_shader(stops))
+    renderer.setClassificationMin(-0.5)
+    renderer.setClassificationMax(0.7)
+    layer.setRenderer(renderer)
+    layer.triggerRepaint()
+    return renderer
+
+
+def style_coherence_loss_polygons(layer) -> None:
+    """Polygons of significant coherence loss: dark red outline over a half-transparent fill."""
+    from qgis.core import QgsFillSymbol, QgsSingleSymbolRenderer
+
+    symbol = QgsFillSymbol.createSimple({"color": "215,25,28,90", "outline_color": "165,0,38,255",
+                                         "outline_width": "0.5"})
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+    layer.triggerRepaint()

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import uuid
+from dataclasses import dataclass
 from typing import Dict, Optional
 
 import numpy as np
@@ -145,3 +146,49 @@ def stac_item(name: str, meta: Dict, files: Dict[str, str], metadata_file: str) 
         "links": [{"rel": "license", "href": attribution.TERMS_URL, "title": attribution.LICENCE_EN}],
         "assets": assets,
     }
+
+
+@dataclass(frozen=True)
+class InterferogramProduct:
+    """An interferogram product on disk: its folder, name, metadata (the ``_metadata.json`` dict) and
+    layer key -> absolute path of every layer it has."""
+
+    folder: str
+    name: str
+    metadata: Dict
+    files: Dict[str, str]
+
+    @property
+    def reference_time_utc(self) -> str:
+        return self.metadata["reference"]["acquisition_time_utc"]
+
+    @property
+    def secondary_time_utc(self) -> str:
+        return self.metadata["secondary"]["acquisition_time_utc"]
+
+    def layer(self, key: str) -> str:
+        """The path of layer ``key`` (see :data:`LAYERS`); raises if the product has none."""
+        if key not in self.files:
+            raise Palsar2Error(f"The interferogram product {self.name} has no {key.replace('_', ' ')} layer.")
+        return self.files[key]
+
+
+def read_interferogram_product(path: str) -> InterferogramProduct:
+    """The interferogram product at ``path``: its folder, its metadata JSON, its STAC item or any of its
+    files. Raises :class:`Palsar2Error` saying what was expected when it is not one."""
+    path = os.path.abspath(os.fspath(path))
+    folder = path if os.path.isdir(path) else os.path.dirname(path)
+    candidates = sorted(f for f in os.listdir(folder) if f.endswith("_metadata.json")) if os.path.isdir(folder) else []
+    for name in candidates:
+        try:
+            with open(os.path.join(folder, name), encoding="utf-8") as fh:
+                meta = json.load(fh)
+        except (OSError, ValueError):
+            continue
+        if not isinstance(meta, dict) or meta.get("product") != "interferogram":
+            continue
+        files = {key: os.path.join(folder, f) for key, f in (meta.get("files") or {}).items()
+                 if key in LAYERS and os.path.isfile(os.path.join(folder, f))}
+        return InterferogramProduct(folder, name[:-len("_metadata.json")], meta, files)
+    raise Palsar2Error(f"{path} is not an interferogram product: give the folder palsar2:interferogram wrote "
+                       "(or its _metadata.json or any of its files).")
