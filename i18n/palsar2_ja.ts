@@ -1561,6 +1561,10 @@
   <context>
     <name>SearchScenesAlgorithm</name>
     <message>
+      <source>The setting palsar2/{} is {!r}, not a number: correct it (Settings &gt; Options &gt; Advanced settings) or remove it.</source>
+      <translation>設定 palsar2/{} の値 {!r} は数値ではありません。修正するか(設定 &gt; オプション &gt; 詳細設定)、削除してください。</translation>
+    </message>
+    <message>
       <source>Search PALSAR-2 scenes</source>
       <translation>PALSAR-2 シーンの検索</translation>
     </message>
@@ -1697,8 +1701,20 @@
       <translation>AOI レイヤにジオメトリがありません: ポリゴンレイヤを選択してください。</translation>
     </message>
     <message>
+      <source>The AOI layer's features have no area: choose a polygon layer.</source>
+      <translation>AOIレイヤの地物に面積がありません。ポリゴンレイヤを選んでください。</translation>
+    </message>
+    <message>
       <source>Give a search area: an extent or an AOI layer.</source>
       <translation>検索範囲として、領域または AOI レイヤを指定してください。</translation>
+    </message>
+    <message>
+      <source>The search area cannot be expressed in longitude/latitude (EPSG:4326): draw it in another CRS.</source>
+      <translation>検索範囲を経緯度(EPSG:4326)に変換できません。別のCRSで指定してください。</translation>
+    </message>
+    <message>
+      <source>The search area crosses the antimeridian (180 degrees) and is wider than 180 degrees: search its parts one by one.</source>
+      <translation>検索範囲が180度経線(日付変更線)をまたぎ、幅が180度を超えています。範囲を分けて1つずつ検索してください。</translation>
     </message>
     <message>
       <source>Give a start date and an end date.</source>
@@ -1707,6 +1723,10 @@
     <message>
       <source>Searching {:.4f}, {:.4f}, {:.4f}, {:.4f} (W, S, E, N, degrees) from {} to {} UTC in {}.</source>
       <translation>範囲 {:.4f}, {:.4f}, {:.4f}, {:.4f} (西, 南, 東, 北、度)、期間 {} ～ {} UTC を {} で検索しています。</translation>
+    </message>
+    <message>
+      <source>The area crosses the antimeridian (180 degrees): searching {:.4f} to 180 and -180 to {:.4f} degrees of longitude.</source>
+      <translation>範囲が180度経線(日付変更線)をまたいでいます。経度 {:.4f}~180度 と -180~{:.4f}度 を検索します。</translation>
     </message>
     <message>
       <source>{} scenes found. Data provided by JAXA.</source>

@@ -15,6 +15,7 @@ from qgis.core import (
     QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsCsException,
     QgsFeature,
     QgsFeatureSink,
     QgsField,
@@ -36,11 +37,12 @@ from qgis.core import (
     QgsSettings,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QCoreApplication, QVariant
 
 from ..palsar2_plugin import attribution
 from ..palsar2_plugin.catalog import endpoints
 from ..palsar2_plugin.catalog.errors import SearchInputError
+from ..palsar2_plugin.catalog.geometry import ring_bbox, ring_crosses_antimeridian, unwrap_ring
 from ..palsar2_plugin.catalog.gportal import GPortalCatalog, discover_datasets
 from ..palsar2_plugin.catalog.index import SceneIndex, default_index_path
 from ..palsar2_plugin.catalog.opendata import OpenDataBucket
@@ -66,6 +68,17 @@ def setting(key: str, default=None):
     """A plugin setting ``palsar2/<key>`` from QgsSettings (non-secret values only)."""
     value = QgsSettings().value(f"{SETTINGS_GROUP}/{key}", default)
     return default if value in (None, "") else value
+
+
+def numeric_setting(key: str, default: float) -> float:
+    """A number from the setting ``palsar2/<key>``; a clear error when it holds something else."""
+    value = setting(key, default)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise QgsProcessingException(QCoreApplication.translate(
+            "SearchScenesAlgorithm", "The setting palsar2/{} is {!r}, not a number: correct it (Settings > Options > "
+            "Advanced settings) or remove it.").format(key, value)) from None
 
 
 def qgis_proxies() -> Optional[Dict[str, str]]:
@@ -245,23 +258,46 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
 
     # ------------------------------------------------------------------ helpers
     def _area(self, parameters, context) -> Tuple[Tuple[float, float, float, float], Optional[tuple]]:
-        wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+        """(west, south, east, north) in degrees and the AOI ring (or None); west > east when the area
+        crosses the antimeridian (the ring is then unwrapped beyond 180 degrees)."""
         source = self.parameterAsSource(parameters, self.AOI, context)
         if source is not None:
             geoms = [f.geometry() for f in source.getFeatures() if f.hasGeometry()]
             if not geoms:
                 raise QgsProcessingException(self.tr("The AOI layer has no geometry: choose a polygon layer."))
             hull = QgsGeometry.unaryUnion(geoms).convexHull()
-            hull.transform(QgsCoordinateTransform(source.sourceCrs(), wgs84, context.transformContext()))
-            ring = ()
-            if hull.type() == QgsWkbTypes.PolygonGeometry and not hull.isEmpty():
-                ring = tuple((p.x(), p.y()) for p in hull.asPolygon()[0])
-            box = hull.boundingBox()
-            return (box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum()), (ring or None)
+            if hull.type() != QgsWkbTypes.PolygonGeometry or hull.isEmpty():
+                raise QgsProcessingException(self.tr("The AOI layer's features have no area: choose a polygon "
+                                                     "layer."))
+            return self._in_wgs84(hull, source.sourceCrs(), context, keep_ring=True)
         if parameters.get(self.EXTENT) in (None, ""):
             raise QgsProcessingException(self.tr("Give a search area: an extent or an AOI layer."))
-        rect: QgsRectangle = self.parameterAsExtent(parameters, self.EXTENT, context, wgs84)
-        return (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()), None
+        rect: QgsRectangle = self.parameterAsExtent(parameters, self.EXTENT, context)
+        crs = self.parameterAsExtentCrs(parameters, self.EXTENT, context)
+        return self._in_wgs84(QgsGeometry.fromRect(rect), crs, context, keep_ring=False)
+
+    def _in_wgs84(self, geometry: QgsGeometry, crs, context, keep_ring: bool):
+        """``geometry`` (in ``crs``) as (bbox, ring) in EPSG:4326, densified so that its edges follow the
+        transform; an outline whose consecutive vertices jump by more than 180 degrees crosses the
+        antimeridian and is unwrapped (west > east in the bbox)."""
+        wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+        outline = QgsGeometry(geometry)
+        if crs.isValid() and crs != wgs84:
+            outline = outline.densifyByCount(16)
+            try:
+                outline.transform(QgsCoordinateTransform(crs, wgs84, context.transformContext()))
+            except QgsCsException:
+                raise QgsProcessingException(self.tr("The search area cannot be expressed in longitude/latitude "
+                                                     "(EPSG:4326): draw it in another CRS.")) from None
+        ring = tuple((p.x(), p.y()) for p in outline.asPolygon()[0])
+        if ring_crosses_antimeridian(ring):
+            ring = unwrap_ring(ring)
+            west, south, east, north = ring_bbox(ring)
+            if east - west >= 180.0:
+                raise QgsProcessingException(self.tr("The search area crosses the antimeridian (180 degrees) and is "
+                                                     "wider than 180 degrees: search its parts one by one."))
+            return (west, south, east - 360.0, north), ring
+        return ring_bbox(ring), (ring if keep_ring else None)
 
     def _enums(self, parameters, name, context, default=()) -> List[int]:
         """Indices chosen in an optional multiple enum; an explicit empty list means "any".
@@ -302,6 +338,9 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
             feedback.pushInfo(self.tr("Searching {:.4f}, {:.4f}, {:.4f}, {:.4f} (W, S, E, N, degrees) from {} to {} "
                                       "UTC in {}.").format(w, s, e, n, query.start.isoformat(), query.end.isoformat(),
                                                            source))
+            if query.crosses_antimeridian:
+                feedback.pushInfo(self.tr("The area crosses the antimeridian (180 degrees): searching {:.4f} to 180 "
+                                          "and -180 to {:.4f} degrees of longitude.").format(w, e))
             session = make_session(proxies=qgis_proxies())
             if source in ("gportal", "gportal_legacy"):
                 ids_text = self.parameterAsString(parameters, self.DATASET_IDS, context) or setting(
@@ -314,6 +353,8 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
                                else endpoints.GPORTAL_CSW_URL_LEGACY)
                 catalog = GPortalCatalog(service_url or default_url, dataset_ids=dataset_ids, session=session)
                 records = catalog.search(query, progress=progress, is_cancelled=is_cancelled)
+                for failure in catalog.failures[:20]:
+                    feedback.pushWarning(failure)
             else:
                 records = self._search_index(parameters, context, feedback, source, service_url, query, session,
                                              progress, is_cancelled)
@@ -351,7 +392,7 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
                 bucket = OpenDataBucket(service_url or setting("opendata/bucket_url", endpoints.OPEN_DATA_BUCKET_URL),
                                         session=session)
                 force = self.parameterAsBoolean(parameters, self.FORCE_REFRESH, context)
-                max_age = _dt.timedelta(hours=0 if force else float(setting("opendata/max_age_hours", 24)))
+                max_age = _dt.timedelta(hours=0 if force else numeric_setting("opendata/max_age_hours", 24))
                 stats = bucket.refresh(index, prefixes=prefixes, start=query.start, end=query.end,
                                        progress=SubProgress(progress, 0.0, 0.9), is_cancelled=is_cancelled,
                                        max_age=max_age)

@@ -102,36 +102,95 @@ class GPortalCatalog:
         """How many records match (one request with count=0)."""
         q = query.validated()
         data = self._get_json(self._params(q, self._ids_for(q.levels), 1, 0))
-        return int((data.get("properties") or {}).get("numberOfRecordsMatched") or 0)
+        return self._number(data.get("properties") or {}, "numberOfRecordsMatched") or 0
 
     def search(self, query: SearchQuery, progress: Optional[ProgressCallback] = None,
                is_cancelled: Optional[CancelCheck] = None) -> List[SceneRecord]:
-        """All matching records (all pages, up to ``max_records``), sorted by start time."""
+        """All matching records (all pages), sorted by start time.
+
+        An extent crossing the antimeridian (west > east) is asked as two boxes. Records the
+        catalogue answered but that cannot be read are skipped and listed in :attr:`failures`.
+        """
         q = query.validated()
-        records = [r for r in self.iter_records(q, progress, is_cancelled) if q.matches(r)]
-        return sorted(records, key=lambda r: (format_time(r.start_time), r.record_id))
+        self.failures: List[str] = []
+        found: Dict[str, SceneRecord] = {}
+        for part in q.split_at_antimeridian():
+            for record in self.iter_records(part, progress, is_cancelled):
+                if q.matches(record):
+                    found.setdefault(record.record_id, record)
+        return sorted(found.values(), key=lambda r: (format_time(r.start_time), r.record_id))
 
     def iter_records(self, query: SearchQuery, progress: Optional[ProgressCallback] = None,
                      is_cancelled: Optional[CancelCheck] = None) -> Iterator[SceneRecord]:
-        """Records page by page as the service returns them (not filtered locally)."""
+        """Records page by page as the service returns them (not filtered locally).
+
+        The answer must be a complete one: a page whose records were all seen before (paging that
+        does not advance), a page shorter than it says, pages that stop before
+        ``numberOfRecordsMatched`` or more than ``max_records`` matches raise :class:`CatalogError`.
+        """
         ids = self._ids_for(query.levels)
+        if not hasattr(self, "failures"):
+            self.failures = []
         start_index, seen = 1, 0
-        while seen < self.max_records:
+        identities = set()
+        shown = redact_url(self.base_url)
+        while True:
             check_cancelled(is_cancelled)
             data = self._get_json(self._params(query, ids, start_index, self.page_size))
             props = data.get("properties") or {}
             features = data.get("features")
             if features is None or not isinstance(features, list):
                 raise CatalogError("G-Portal answered JSON without a 'features' list: check the service URL.")
-            matched = int(props.get("numberOfRecordsMatched") or 0)
-            returned = int(props.get("numberOfRecordsReturned") or len(features))
+            matched = self._number(props, "numberOfRecordsMatched")
+            returned = self._number(props, "numberOfRecordsReturned")
+            if returned is not None and returned != len(features):
+                raise CatalogError(f"G-Portal catalogue {shown} says it returned {returned} records but sent "
+                                   f"{len(features)}: the answer is incomplete; try again.")
+            if matched is not None and matched > self.max_records:
+                raise CatalogError(f"{matched} records match in the G-Portal catalogue, more than the "
+                                   f"{self.max_records} a search reads: make the area or the period smaller.")
+            new = 0
             for feature in features:
-                yield record_from_feature(feature)
+                identity = json.dumps(feature, sort_keys=True, default=str)
+                if identity in identities:
+                    continue
+                identities.add(identity)
+                new += 1
+                try:
+                    record = record_from_feature(feature)
+                except (CatalogError, ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+                    name = (feature.get("properties") or {}).get("identifier") if isinstance(feature, dict) else None
+                    self.failures.append(f"G-Portal record {name or '(without identifier)'} cannot be read "
+                                         f"({exc}); skipped.")
+                    continue
+                yield record
+            if features and new == 0:
+                raise CatalogError(f"G-Portal catalogue {shown} answered the same records again for "
+                                   f"startIndex={start_index}: its paging does not advance; stopped after {seen} "
+                                   "records.")
             seen += len(features)
             report(progress, seen / matched if matched else 1.0, f"{seen} of {matched} records")
-            if returned <= 0 or not features or start_index + returned > matched:
+            if matched is not None and seen >= matched:
                 return
-            start_index += returned
+            if not features:
+                if matched is not None and seen < matched:
+                    raise CatalogError(f"G-Portal catalogue {shown} stopped after {seen} of {matched} records: "
+                                       "the result would be incomplete; try again later.")
+                return
+            if seen >= self.max_records:
+                raise CatalogError(f"More than {self.max_records} records match in the G-Portal catalogue: make "
+                                   "the area or the period smaller.")
+            start_index += len(features)
+
+    def _number(self, props: Mapping[str, Any], key: str) -> Optional[int]:
+        value = props.get(key)
+        if value in (None, ""):
+            return None
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise CatalogError(f"G-Portal catalogue {redact_url(self.base_url)} answered {key} = {value!r}, not a "
+                               "number: check the service URL.") from None
 
 
 def _first(mapping: Mapping[str, Any], *keys: str) -> Any:

@@ -5,14 +5,22 @@ The file is a valid GeoPackage 1.3 (QGIS/GDAL open table ``scenes`` as a polygon
 EPSG:4326). The R-tree ``rtree_scenes_geom`` is maintained by this module (no SpatiaLite
 triggers). Table ``listing_state`` remembers the ETag of each item already read, so that a refresh
 only fetches new or changed items; tables ``listing_objects``/``listing_runs`` keep the last bucket
-listing of each prefix and when it was made, so that a recent listing is not repeated.
+listing of each prefix and when it was made, so that a recent listing is not repeated. Their
+``source`` column names the catalogue and its server (e.g. ``opendata https://host``), so listings of
+different servers never mix.
 
 Times are stored as fixed-width UTC text (``YYYY-MM-DDTHH:MM:SS.ffffffZ``) so that text
 comparison equals time comparison.
+
+Every sqlite error becomes a :class:`CatalogError` that says what to do: a damaged file (delete it,
+it only caches the catalogues), an index locked by another program for more than
+:data:`BUSY_TIMEOUT_S` seconds (wait or close it), a read-only file, or a database of another kind
+(another file is needed: the plugin never writes its tables into somebody else's GeoPackage).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from contextlib import contextmanager
@@ -28,6 +36,35 @@ from .s3 import S3Object
 TABLE = "scenes"
 RTREE = "rtree_scenes_geom"
 _COLUMNS = [name for name, _ in ATTRIBUTE_TYPES]
+_OWN_TABLES = {TABLE, "listing_objects", "listing_runs", "listing_state"}
+
+#: Seconds to wait for another connection's write lock before giving up with a clear error.
+BUSY_TIMEOUT_S = 5.0
+
+
+def index_error(path: str, exc: BaseException) -> CatalogError:
+    """The user-facing error for a sqlite error on the index at ``path``."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return CatalogError(f"The scene index {path} is locked by another program or search: wait until it has "
+                            "finished (or close the program that keeps it open) and run again.")
+    if any(word in text for word in ("not a database", "malformed", "corrupt", "disk image")):
+        return CatalogError(f"The scene index {path} is damaged ({exc}): delete it (it only keeps what the "
+                            "catalogues answered; the next search builds it again) or choose another index file.")
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return CatalogError(f"The scene index {path} cannot be written ({exc}): choose a writable file or folder.")
+    return CatalogError(f"The scene index {path} cannot be used ({exc}): delete it or choose another index file.")
+
+
+def _translating(method):
+    """Run ``method`` turning sqlite errors into :func:`index_error`."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise index_error(self.path, exc) from None
+    return wrapper
 
 
 def default_index_path(profile_folder: str) -> str:
@@ -41,13 +78,37 @@ class SceneIndex:
     def __init__(self, path: str):
         self.path = path
         folder = os.path.dirname(os.path.abspath(path))
+        if os.path.isdir(path):
+            raise CatalogError(f"The scene index {path} is a folder: give a file name (e.g. scene_index.gpkg).")
         try:
             os.makedirs(folder, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=30.0, check_same_thread=False)
+            self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         except (OSError, sqlite3.Error) as exc:
             raise CatalogError(f"Cannot open the scene index {path} ({exc}): choose a writable folder.") from None
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._create_schema()
+        try:
+            self._check_kind()
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._create_schema()
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise index_error(path, exc) from None
+        except CatalogError:
+            self._db.close()
+            raise
+
+    def _check_kind(self) -> None:
+        """Refuse a database of another kind (its tables are left alone)."""
+        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if TABLE in tables:
+            columns = {row[1] for row in self._db.execute(f"PRAGMA table_info({TABLE})")}
+            if not set(_COLUMNS) <= columns:
+                raise CatalogError(f"{self.path} has a table '{TABLE}' that is not a PALSAR-2 scene index: choose "
+                                   "another file for the scene index (a new one is created).")
+            return
+        foreign = sorted(t for t in tables - _OWN_TABLES if not t.startswith(("gpkg_", "rtree_", "sqlite_")))
+        if foreign:
+            raise CatalogError(f"{self.path} is a database of another kind (tables {', '.join(foreign[:5])}): "
+                               "choose another file for the scene index (a new one is created).")
 
     # ------------------------------------------------------------------ lifecycle
     def close(self) -> None:
@@ -75,6 +136,11 @@ class SceneIndex:
             CREATE TABLE IF NOT EXISTS listing_runs (
               source TEXT NOT NULL, prefix TEXT NOT NULL, listed_at TEXT NOT NULL, PRIMARY KEY (source, prefix));
             """)
+            # listings kept before they were keyed by server (source "opendata" alone) are dropped
+            db.execute("DELETE FROM listing_objects WHERE instr(source, ' ') = 0")
+            db.execute("DELETE FROM listing_runs WHERE instr(source, ' ') = 0")
+            if db.execute("SELECT name FROM sqlite_master WHERE name='listing_state'").fetchone():
+                db.execute("DELETE FROM listing_state WHERE instr(source, ' ') = 0")
         exists = db.execute("SELECT name FROM sqlite_master WHERE name=?", (TABLE,)).fetchone()
         if exists:
             return
@@ -121,6 +187,7 @@ class SceneIndex:
                        "'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')", (TABLE,))
 
     # ------------------------------------------------------------------ writing
+    @_translating
     def upsert(self, records: Iterable[SceneRecord]) -> int:
         """Insert or replace records (matched by ``record_id``); returns how many were written."""
         n = 0
@@ -149,16 +216,19 @@ class SceneIndex:
         self._db.execute("UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=?, "
                          "last_change=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name=?", (*row, TABLE))
 
+    @_translating
     def known_listing(self, source: str) -> Dict[str, str]:
-        """{key: etag} of every object already read for ``source``."""
+        """{key: etag} of every object already read for ``source`` (a catalogue and its server)."""
         return dict(self._db.execute("SELECT key, etag FROM listing_state WHERE source=?", (source,)))
 
+    @_translating
     def remember_listing(self, source: str, entries: Iterable[tuple]) -> None:
         """Store (key, etag, record_id) triples read from ``source``."""
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO listing_state VALUES (?,?,?,?)",
                                  [(source, k, e, r) for k, e, r in entries])
 
+    @_translating
     def store_listing(self, source: str, prefix: str, objects: Iterable[S3Object], listed_at: datetime) -> None:
         """Replace the stored listing of ``prefix`` by ``objects`` (listed at ``listed_at``, UTC)."""
         with self._db:
@@ -168,6 +238,7 @@ class SceneIndex:
             self._db.execute("INSERT OR REPLACE INTO listing_runs VALUES (?,?,?)",
                              (source, prefix, format_time(listed_at)))
 
+    @_translating
     def stored_listing(self, source: str, prefix: str) -> Optional[Tuple[datetime, Dict[str, S3Object]]]:
         """(listed_at, {key: object}) of the last stored listing of ``prefix``, or None."""
         row = self._db.execute("SELECT listed_at FROM listing_runs WHERE source=? AND prefix=?",
@@ -179,13 +250,16 @@ class SceneIndex:
         return parse_time(row[0]), objects
 
     # ------------------------------------------------------------------ reading
+    @_translating
     def count(self) -> int:
         return self._db.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0]
 
+    @_translating
     def get(self, record_id: str) -> Optional[SceneRecord]:
         rows = self._select("WHERE s.record_id=?", (record_id,))
         return rows[0] if rows else None
 
+    @_translating
     def search(self, query: SearchQuery, limit: Optional[int] = None) -> List[SceneRecord]:
         """Records matching ``query`` (validated here), sorted by start time then record id.
 
@@ -209,11 +283,13 @@ class SceneIndex:
             filters += " AND s.pass_direction = ?"
             extra.append(q.pass_direction)
         found: Dict[str, SceneRecord] = {}
-        for dx in (0.0, 360.0):
-            args = [e + dx, w + dx, n, s, format_time(q.end), earliest] + extra
-            for rec in self._select(where + filters, args):
-                if rec.record_id not in found and q.matches_filters(rec) and q.matches_area(rec):
-                    found[rec.record_id] = rec
+        windows = [(w, e)] if w <= e else [(w, 180.0), (-180.0, e)]  # a box across the antimeridian: two
+        for west, east in windows:
+            for dx in (0.0, 360.0):
+                args = [east + dx, west + dx, n, s, format_time(q.end), earliest] + extra
+                for rec in self._select(where + filters, args):
+                    if rec.record_id not in found and q.matches_filters(rec) and q.matches_area(rec):
+                        found[rec.record_id] = rec
         out = sorted(found.values(), key=lambda r: (format_time(r.start_time), r.record_id))
         if limit is not None:
             out = out[:limit]

@@ -8,7 +8,10 @@ Two layouts are understood:
   side by side; one record per stem, footprint and times from the summary.
 
 A refresh lists the prefixes (ListObjectsV2 with continuation tokens), and fetches only the
-items/summaries whose ETag changed since the last refresh (table ``listing_state``).
+items/summaries whose ETag changed since the last refresh (table ``listing_state``). Listings and
+item states are kept per bucket URL (credentials stripped), so a listing of one server is never
+taken for another's; a listing that failed, or came back empty, is not kept. A bucket URL may carry
+``user:password@``: it is used for the requests, never stored (records hold the URL without it).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import requests
 
 from ..net.session import DEFAULT_TIMEOUT, describe_network_error, make_session
-from ..net.urls import redact_url
+from ..net.urls import redact_url, strip_credentials
 from ..progress import CancelCheck, ProgressCallback, check_cancelled, report
 from .endpoints import OPEN_DATA_BUCKET_URL, OPEN_DATA_DEFAULT_PREFIXES
 from .errors import CatalogError
@@ -55,14 +58,18 @@ class OpenDataBucket:
 
     def __init__(self, bucket_url: str = OPEN_DATA_BUCKET_URL, session: Optional[requests.Session] = None,
                  timeout=DEFAULT_TIMEOUT, page_size: int = 1000, workers: int = 4):
-        self.bucket_url = bucket_url.rstrip("/")
+        self.bucket_url = bucket_url.rstrip("/")  # may carry credentials: requests only
+        self.public_url = strip_credentials(self.bucket_url)
+        #: The key of this bucket's listings and item states in the scene index.
+        self.listing_key = f"{SOURCE} {self.public_url}"
         self.session = session or make_session()
         self.timeout = timeout
         self.page_size = page_size
         self.workers = max(1, int(workers))
 
     def url_of(self, key: str) -> str:
-        return f"{self.bucket_url}/{key}"
+        """The URL of ``key`` as stored in records (without credentials)."""
+        return f"{self.public_url}/{key}"
 
     def list_folders(self, prefix: str = "", is_cancelled: Optional[CancelCheck] = None) -> List[str]:
         """Sub-folders (common prefixes, ending in "/") directly under ``prefix``."""
@@ -92,14 +99,15 @@ class OpenDataBucket:
 
         ``start``/``end`` (UTC) restrict which items are fetched by the date in their name
         (a day of margin each side), which keeps a first refresh of a small period short.
-        A bad item is skipped and reported in ``RefreshStats.failures``; an unreachable or
-        refusing bucket raises :class:`CatalogError`.
+        A bad item is skipped and reported in ``RefreshStats.failures``, and so is a prefix that
+        holds no object (that listing is not kept, so the next search lists it again); an unreachable
+        or refusing bucket, or an answer that is not a listing, raises :class:`CatalogError`.
         """
         stats = RefreshStats()
-        known = index.known_listing(SOURCE)
+        known = index.known_listing(self.listing_key)
         tasks: List[Tuple[str, str, callable]] = []  # (marker key, etag, fetch function)
         for i, prefix in enumerate(prefixes):
-            stored = index.stored_listing(SOURCE, prefix) if max_age is not None else None
+            stored = index.stored_listing(self.listing_key, prefix) if max_age is not None else None
             now = datetime.now(timezone.utc)
             if stored is not None and now - stored[0] <= max_age:
                 objects = stored[1]
@@ -107,7 +115,11 @@ class OpenDataBucket:
             else:
                 report(progress, 0.3 * i / max(1, len(prefixes)), f"Listing {prefix}")
                 objects = self.list_all(prefix, is_cancelled)
-                index.store_listing(SOURCE, prefix, objects.values(), now)
+                if objects:
+                    index.store_listing(self.listing_key, prefix, objects.values(), now)
+                else:
+                    stats.failures.append(f"The prefix {prefix!r} of {redact_url(self.public_url)} holds no object: "
+                                          "check the prefix (an empty listing is not kept).")
                 stats.listed += len(objects)
             for marker, etag, fetch in self._plan(objects, start, end):
                 if known.get(marker) == etag:
@@ -130,14 +142,14 @@ class OpenDataBucket:
                     state.append((marker, etag, result.record_id))
                 if len(batch) >= 500 or done == len(tasks):
                     stats.written += index.upsert(batch)
-                    index.remember_listing(SOURCE, state)
+                    index.remember_listing(self.listing_key, state)
                     batch, state = [], []
                 report(progress, 0.3 + 0.7 * done / len(tasks), f"Read {done} of {len(tasks)} items")
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         if batch:
             stats.written += index.upsert(batch)
-            index.remember_listing(SOURCE, state)
+            index.remember_listing(self.listing_key, state)
         report(progress, 1.0, f"Index refreshed: {stats.written} records written")
         return stats
 
@@ -169,7 +181,7 @@ class OpenDataBucket:
             yield summary.key, marker_etag, (lambda f=folder, s=summary, m=members: self._read_flat(f, s, m))
 
     def _get(self, key: str) -> bytes:
-        url = self.url_of(key)
+        url = f"{self.bucket_url}/{key}"
         try:
             r = self.session.get(url, timeout=self.timeout)
         except requests.exceptions.RequestException as exc:
@@ -184,7 +196,7 @@ class OpenDataBucket:
             item = json.loads(self._get(key))
         except ValueError:
             raise CatalogError(f"{redact_url(url)} is not valid JSON; skipped.") from None
-        return record_from_stac_item(item, url, listed=objects, bucket_url=self.bucket_url, source=SOURCE)
+        return record_from_stac_item(item, url, listed=objects, bucket_url=self.public_url, source=SOURCE)
 
     def _read_flat(self, folder: str, summary: S3Object, members: Iterable[S3Object]) -> SceneRecord:
         text = self._get(summary.key).decode("utf-8", errors="replace")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Optional, Tuple
 
@@ -18,8 +18,10 @@ PASS_DIRECTIONS = ("ascending", "descending")
 class SearchQuery:
     """What the user asks for.
 
-    ``bbox`` is (west, south, east, north) in degrees EPSG:4326; ``aoi`` an optional finer ring
-    (lon, lat) inside it; ``start``/``end`` UTC, inclusive, a scene matches if its acquisition
+    ``bbox`` is (west, south, east, north) in degrees EPSG:4326; west > east means the box crosses
+    the antimeridian (as in GeoJSON and STAC: west 170, east -170 is 20 degrees wide); ``aoi`` an
+    optional finer ring (lon, lat) inside it (across the antimeridian with longitudes beyond 180,
+    e.g. 170..190); ``start``/``end`` UTC, inclusive, a scene matches if its acquisition
     interval overlaps them. Empty filters (``None`` or ``()``) mean "any". ``polarisations``
     lists polarisations that must all be present (e.g. ``("HH", "HV")``).
     """
@@ -42,9 +44,9 @@ class SearchQuery:
             raise SearchInputError(
                 f"The search area ({w}, {s}, {e}, {n}) is not in longitude/latitude degrees: "
                 "give the extent in EPSG:4326 (the QGIS glue reprojects it for you).")
-        if e <= w or n <= s:
+        if e == w or n <= s:
             raise SearchInputError(
-                "The search area has zero area (west >= east or south >= north): draw a rectangle "
+                "The search area has zero area (west = east or south >= north): draw a rectangle "
                 "or choose a layer with an area, not a point or a line.")
         start, end = _utc(self.start), _utc(self.end)
         if end < start:
@@ -63,6 +65,26 @@ class SearchQuery:
                            modes=tuple(m.upper() for m in self.modes),
                            polarisations=tuple(p.upper() for p in self.polarisations),
                            pass_direction=pd, aoi=self.aoi)
+
+    @property
+    def crosses_antimeridian(self) -> bool:
+        """True if the box crosses the 180 degree meridian (west > east)."""
+        return self.bbox[0] > self.bbox[2]
+
+    def area_ring(self) -> Ring:
+        """The AOI, or the box as a ring (unwrapped beyond 180 degrees when it crosses the antimeridian)."""
+        if self.aoi:
+            return self.aoi
+        w, s, e, n = self.bbox
+        return bbox_ring((w, s, e + 360.0 if w > e else e, n))
+
+    def split_at_antimeridian(self) -> Tuple["SearchQuery", ...]:
+        """This query, or its two halves west and east of the antimeridian (for services that take a
+        plain box; filter their answers with :meth:`matches` of the whole query)."""
+        w, s, e, n = self.bbox
+        if w <= e:
+            return (self,)
+        return (replace(self, bbox=(w, s, 180.0, n), aoi=None), replace(self, bbox=(-180.0, s, e, n), aoi=None))
 
     def matches(self, record: SceneRecord) -> bool:
         """Full test of one record (time overlap, filters, exact footprint/AOI intersection)."""
@@ -85,14 +107,14 @@ class SearchQuery:
         return True
 
     def matches_area(self, record: SceneRecord) -> bool:
-        """Exact test of the footprint against the AOI (and the AOI +360 degrees for unwrapped footprints)."""
-        if not record.footprint:
+        """Exact test of the footprint against the area, both as given and shifted by 360 degrees (either
+        may be unwrapped beyond 180 degrees when it crosses the antimeridian)."""
+        footprint = record.footprint
+        if not footprint:
             return False
-        area = self.aoi or bbox_ring(self.bbox)
-        if rings_intersect(area, record.footprint):
-            return True
-        return max(x for x, _ in record.footprint) > 180.0 and rings_intersect(shift_ring(area, 360.0),
-                                                                                record.footprint)
+        area = self.area_ring()
+        return (rings_intersect(area, footprint) or rings_intersect(area, shift_ring(footprint, 360.0))
+                or rings_intersect(shift_ring(area, 360.0), footprint))
 
 
 def _utc(t: datetime) -> datetime:

@@ -10,7 +10,6 @@ retried with exponential backoff, honouring ``Retry-After``. A full disk stops a
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import http.client
 import os

@@ -120,3 +120,42 @@ def test_dataset_discovery_walks_the_tree(http_server):
     assert entries == [DatasetEntry("27006001", ("ALOS-2", "ALOS-2.PALSAR-2", "ScanSAR L1.1 (open and free)")),
                        DatasetEntry("27006002", ("ALOS-2", "ALOS-2.PALSAR-2", "ScanSAR L2.2 (open and free)"))]
     assert [e.guess_level() for e in entries] == ["L1.1", "L2.2"]
+
+
+# --------------------------------------------------------------------------- issue 14: complete answers only
+def test_paging_that_does_not_advance_or_stops_early_is_an_error(http_server):
+    http_server.csw_features = [_palsar_feature(i) for i in range(7)]
+    cat = GPortalCatalog(http_server.base_url + "/csw", dataset_ids={"L2.2": ["1"]}, page_size=3)
+    http_server.csw_mode = "repeat"  # every page is the first one
+    with pytest.raises(CatalogError, match="paging does not advance"):
+        cat.search(_query())
+    assert sum(1 for r in http_server.requests if r["path"] == "/csw") == 2
+    http_server.csw_mode = "stop"  # the second page comes back empty although 7 match
+    with pytest.raises(CatalogError, match="stopped after 3 of 7 records"):
+        cat.search(_query())
+    http_server.csw_mode = "ok"
+    with pytest.raises(CatalogError, match="7 records match .* more than the 5"):
+        GPortalCatalog(http_server.base_url + "/csw", dataset_ids={"L2.2": ["1"]}, max_records=5).search(_query())
+
+
+def test_an_unreadable_record_is_skipped_and_reported(http_server):
+    bad = _palsar_feature(1)
+    bad["properties"]["beginPosition"] = "the first of February"
+    http_server.csw_features = [_palsar_feature(0), bad, _palsar_feature(2)]
+    cat = GPortalCatalog(http_server.base_url + "/csw", dataset_ids={"L2.2": ["1"]})
+    assert [r.record_id[:14] for r in cat.search(_query())] == ["ALOS2471852900", "ALOS2471872900"]
+    assert len(cat.failures) == 1 and "ALOS2471862900-230211_WBDR2.2GUD cannot be read" in cat.failures[0]
+
+
+def test_an_extent_across_the_antimeridian_is_asked_as_two_boxes(http_server):
+    east, west, far = _palsar_feature(0), _palsar_feature(1), _palsar_feature(2)
+    east["geometry"]["coordinates"] = [[[178.0, -17.0], [179.5, -17.0], [179.5, -15.0], [178.0, -15.0], [178.0, -17.0]]]
+    west["geometry"]["coordinates"] = [[[-179.5, -17.0], [-178.0, -17.0], [-178.0, -15.0], [-179.5, -15.0],
+                                        [-179.5, -17.0]]]
+    far["geometry"]["coordinates"] = [[[0.0, -17.0], [1.0, -17.0], [1.0, -15.0], [0.0, -15.0], [0.0, -17.0]]]
+    http_server.csw_features = [east, west, far]  # the loopback CSW answers every record to every box
+    cat = GPortalCatalog(http_server.base_url + "/csw", dataset_ids={"L2.2": ["1"]})
+    found = cat.search(_query(bbox=(177.0, -16.5, -177.0, -15.5)))
+    assert sorted(r.record_id[:14] for r in found) == ["ALOS2471852900", "ALOS2471862900"]
+    boxes = sorted(r["query"].split("bbox=")[1].split("&")[0] for r in http_server.requests if r["path"] == "/csw")
+    assert boxes == ["-180.0%2C-16.5%2C-177.0%2C-15.5", "177.0%2C-16.5%2C180.0%2C-15.5"]

@@ -89,3 +89,61 @@ def test_footprint_across_the_antimeridian(tmp_path):
         assert [r.record_id for r in idx.search(SearchQuery(bbox=(179.5, -16.0, 180.0, -15.0), **when))] == ["FIJI"]
         assert idx.search(SearchQuery(bbox=(-170.0, -16.0, -160.0, -15.0), **when)) == []
         assert idx.search(SearchQuery(bbox=(170.0, -16.0, 178.0, -15.0), **when)) == []
+
+
+def test_search_box_across_the_antimeridian(tmp_path):
+    """west > east: a box from 178 E to 178 W finds scenes on both sides (and an unwrapped one), not the
+    356 degrees between them."""
+    from palsar2_plugin.catalog.geometry import close_ring
+    across = SceneRecord(record_id="ACROSS", level="L2.2", start_time=datetime(2024, 1, 1, tzinfo=UTC),
+                         footprint=close_ring([(179.5, -17.0), (-179.0, -17.0), (-179.0, -14.0), (179.5, -14.0)]))
+    with SceneIndex(str(tmp_path / "idx.gpkg")) as idx:
+        idx.upsert([across, _scene(1, 175.5, -16.0, 0), _scene(2, -179.5, -16.0, 0), _scene(3, 0.0, -16.0, 0),
+                    _scene(4, 170.0, -16.0, 0)])
+        q = SearchQuery(bbox=(178.0, -15.5, -178.0, -15.0), start=datetime(2023, 12, 31), end=datetime(2024, 1, 2))
+        assert q.validated().crosses_antimeridian
+        assert [r.record_id for r in idx.search(q)] == ["ACROSS", "S00001", "S00002"]
+        aoi = ((179.0, -15.5), (181.0, -15.5), (181.0, -15.0), (179.0, -15.0), (179.0, -15.5))  # unwrapped AOI
+        q2 = SearchQuery(bbox=(179.0, -15.5, -179.0, -15.0), aoi=aoi, start=q.start, end=q.end)
+        assert [r.record_id for r in idx.search(q2)] == ["ACROSS", "S00002"]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"this is not a database, it is a text file written over the index" * 100, "is damaged"),
+    ("foreign", "database of another kind"),
+], ids=["damaged", "foreign"])
+def test_a_damaged_or_foreign_index_is_a_clear_error(tmp_path, content, message):
+    from palsar2_plugin.catalog.errors import CatalogError
+    path = tmp_path / "idx.gpkg"
+    if content == "foreign":
+        import sqlite3
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE parcels (id INTEGER, owner TEXT)")
+    else:
+        path.write_bytes(content)
+    before = path.read_bytes()
+    with pytest.raises(CatalogError, match=message):
+        SceneIndex(str(path))
+    assert path.read_bytes() == before  # nothing written into somebody else's file
+
+
+def test_a_locked_index_is_a_clear_error(tmp_path):
+    import sqlite3
+    import time as _time
+    from palsar2_plugin.catalog import index as index_module
+    from palsar2_plugin.catalog.errors import CatalogError
+    path = str(tmp_path / "idx.gpkg")
+    with SceneIndex(path) as idx:
+        idx.upsert([_scene(1, 0.0, 0.0, 0)])
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        t0 = _time.monotonic()
+        with pytest.raises(CatalogError, match="locked by another program"):
+            with SceneIndex(path) as idx:
+                idx.upsert([_scene(2, 0.0, 0.0, 0)])
+        assert _time.monotonic() - t0 < index_module.BUSY_TIMEOUT_S + 3
+    finally:
+        holder.rollback() if holder.in_transaction else None
+        holder.close()

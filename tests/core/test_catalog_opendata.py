@@ -1,7 +1,7 @@
 """Open-data bucket crawl against a loopback S3-like server: paging, STAC items, flat L1.1, incremental refresh."""
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -124,3 +124,84 @@ def test_recent_listing_is_reused_and_new_window_reads_only_new_items(http_serve
             "ALOS2437590502-220612", "ALOS2437590503-220613", "ALOS2437590504-220614"]
         forced = bucket.refresh(idx, prefixes=(prefix,), max_age=timedelta(0))
         assert forced.listed == 36 and forced.fetched == 0
+
+
+# --------------------------------------------------------------------------- issue 14: an empty answer is a true answer
+DAY = timedelta(days=1)
+
+
+@pytest.mark.parametrize("mode, message", [
+    ("html", "<html> document instead of an S3 listing"),
+    ("json", "not valid XML"),
+    ("cut", "not valid XML"),
+])
+def test_an_answer_that_is_not_a_listing_is_an_error_and_not_kept(http_server, tmp_path, mode, message):
+    """A sign-in page, JSON or a cut document answered with 200 is an error, never "0 objects", and is not
+    kept: once the bucket answers properly, the same search lists it and finds the scenes."""
+    prefix, _ = _fill_bucket(http_server, n_items=2)
+    bucket = OpenDataBucket(http_server.base_url)
+    http_server.listing_mode = mode
+    with SceneIndex(str(tmp_path / "idx.gpkg")) as idx:
+        with pytest.raises(CatalogError, match=message):
+            bucket.refresh(idx, prefixes=(prefix,), max_age=DAY)
+        assert idx.stored_listing(bucket.listing_key, prefix) is None and idx.count() == 0
+        http_server.listing_mode = "ok"
+        stats = bucket.refresh(idx, prefixes=(prefix,), max_age=DAY)
+        assert (stats.listed, stats.reused, stats.written) == (15, 0, 2)
+
+
+def test_listing_pages_must_be_complete_s3_documents():
+    ok = (b'<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><KeyCount>1</KeyCount>'
+          b"<IsTruncated>false</IsTruncated><Contents><Key>a</Key><Size>3</Size><ETag>&quot;e&quot;</ETag>"
+          b"</Contents></ListBucketResult>")
+    objects, prefixes, token = parse_list_page(ok)
+    assert [(o.key, o.size, o.etag) for o in objects] == [("a", 3, "e")] and token is None
+    with pytest.raises(CatalogError, match="does not say whether it is complete"):
+        parse_list_page(ok.replace(b"<IsTruncated>false</IsTruncated>", b""))
+    with pytest.raises(CatalogError, match="gives no continuation token"):
+        parse_list_page(ok.replace(b"false", b"true"))
+    with pytest.raises(CatalogError, match="announces 2 entries but holds 1"):
+        parse_list_page(ok.replace(b"<KeyCount>1", b"<KeyCount>2"))
+    with pytest.raises(CatalogError, match="without a key or a size"):
+        parse_list_page(ok.replace(b"<Size>3</Size>", b"<Size>x</Size>"))
+
+
+@pytest.mark.parametrize("mode", ["repeat_token", "no_progress"])
+def test_paging_without_progress_stops_at_once(http_server, mode):
+    """A continuation token seen before, or a page repeating earlier keys, stops the listing at the second
+    page (the server would otherwise answer forever; it gives up with HTTP 500 after 300 requests)."""
+    prefix, _ = _fill_bucket(http_server, n_items=3)
+    http_server.listing_mode = mode
+    bucket = OpenDataBucket(http_server.base_url, page_size=4)
+    with pytest.raises(CatalogError, match="does not advance"):
+        bucket.list_all(prefix)
+    assert http_server.listing_requests == 2
+
+
+def test_listings_are_kept_per_server(http_server, tmp_path):
+    """A listing stored for one bucket URL is never used for another one with the same prefix."""
+    prefix, _ = _fill_bucket(http_server, n_items=2)
+    other = type(http_server)().start()
+    try:
+        _fill_bucket(other, n_items=3)
+        with SceneIndex(str(tmp_path / "idx.gpkg")) as idx:
+            OpenDataBucket(http_server.base_url).refresh(idx, prefixes=(prefix,), max_age=DAY)
+            stats = OpenDataBucket(other.base_url).refresh(idx, prefixes=(prefix,), max_age=DAY)
+            assert (stats.listed, stats.reused, stats.fetched) == (22, 0, 3)  # listed and read again
+            assert other.listing_requests == 1
+            third = idx.get("ALOS2437590502-220612_WWDR2.2GUA")
+            assert third is not None and third.files[0].url.startswith(other.base_url + "/")
+    finally:
+        other.stop()
+
+
+def test_an_empty_listing_is_reported_and_not_kept(http_server, tmp_path):
+    """A prefix with no object (a typo, or data not there yet) is reported, and listed again next time."""
+    prefix, _ = _fill_bucket(http_server, n_items=1)
+    bucket = OpenDataBucket(http_server.base_url)
+    with SceneIndex(str(tmp_path / "idx.gpkg")) as idx:
+        empty = bucket.refresh(idx, prefixes=("palsar2/L2.2/2026/",), max_age=DAY)
+        assert empty.listed == 0 and "holds no object" in empty.failures[0]
+        http_server.put("palsar2/L2.2/2026/" + "x.bin", b"1")
+        again = bucket.refresh(idx, prefixes=("palsar2/L2.2/2026/",), max_age=DAY)
+        assert (again.listed, again.reused, again.failures) == (1, 0, [])

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import processing
 import pytest
-from qgis.core import (QgsFeature, QgsGeometry, QgsProcessingException, QgsRectangle, QgsVectorLayer,
-                       QgsWkbTypes)
+from qgis.core import (QgsFeature, QgsGeometry, QgsProcessingException, QgsProcessingFeedback, QgsRectangle,
+                       QgsVectorLayer, QgsWkbTypes)
 
 from servers.bucket_samples import fill_bucket
 from servers.fixtures import http_server  # noqa: F401
@@ -191,3 +191,52 @@ def test_second_search_reuses_the_listing_unless_forced(http_server, tmp_path):
     assert again["SCENE_COUNT"] == 1 and listings() == first
     processing.run("palsar2:searchscenes", params(http_server, tmp_path, FORCE_REFRESH=True))
     assert listings() == 2 * first
+
+
+# --------------------------------------------------------------------------- issue 14
+def _put_items(server, places):
+    """L2.2 STAC items (2x2 degree footprints at (lon0, lat0)) with one asset each; returns their ids."""
+    from servers.bucket_samples import L22_PREFIX, make_item
+    ids = []
+    for i, (lon0, lat0) in enumerate(places):
+        item = make_item(f"ALOS24375905{i:02d}-2206{10 + i:02d}", "WWDR2.2GUA", f"2022-06-{10 + i:02d}T15:58:28Z",
+                         lon0=lon0, lat0=lat0)
+        item["assets"] = {"MSK": {"href": f"./{item['id']}_MSK.tif"}}
+        server.put(L22_PREFIX + item["id"] + ".json", json.dumps(item).encode())
+        server.put(L22_PREFIX + item["id"] + "_MSK.tif", b"II*\0" + bytes(60))
+        ids.append(item["id"][:14])
+    return ids
+
+
+def test_an_extent_across_the_antimeridian_is_searched_on_both_sides(http_server, tmp_path):
+    """An extent drawn in a Pacific CRS from 177 E to 178.6 W finds the scenes on both sides of 180 degrees
+    (and not those between them the other way round the Earth)."""
+    west_of, east_of, far, _ = _put_items(http_server, [(176.5, -17.0), (-179.5, -17.0), (0.0, -17.0),
+                                                         (170.0, -17.0)])
+    extent = "3000000,3500000,-2000000,-1500000 [EPSG:3832]"  # 176.9 E .. 178.6 W, 17.8 S .. 13.4 S
+    feedback = QgsProcessingFeedback()
+    result = processing.run("palsar2:searchscenes", params(http_server, tmp_path, EXTENT=extent), feedback=feedback)
+    assert sorted(f["record_id"][:14] for f in result["OUTPUT"].getFeatures()) == sorted([west_of, east_of])
+    assert "crosses the antimeridian" in feedback.textLog()
+
+
+def test_a_damaged_scene_index_is_a_clear_error(http_server, tmp_path):
+    index = tmp_path / "index.gpkg"
+    index.write_bytes(b"<html>not a GeoPackage</html>" * 200)
+    with pytest.raises(QgsProcessingException, match="is damaged .* delete it"):
+        processing.run("palsar2:searchscenes", params(http_server, tmp_path, SOURCE=1))
+    with pytest.raises(QgsProcessingException, match="is damaged"):
+        processing.run("palsar2:searchscenes", params(http_server, tmp_path, SOURCE=0))
+
+
+def test_an_html_listing_through_qgis_process_is_an_error_not_zero_scenes(http_server, tmp_path, qgis_process_run):
+    fill_bucket(http_server)
+    http_server.listing_mode = "html"
+    out = tmp_path / "scenes.gpkg"
+    run = qgis_process_run("palsar2:searchscenes", {**params(http_server, tmp_path), "OUTPUT": str(out)})
+    assert run.returncode != 0
+    assert "<html> document instead of an S3 listing" in run.stdout + run.stderr
+    assert "0 scenes found" not in run.stdout + run.stderr
+    http_server.listing_mode = "ok"  # the failed listing was not kept: the next run lists and finds the scene
+    run = qgis_process_run("palsar2:searchscenes", {**params(http_server, tmp_path), "OUTPUT": str(out)})
+    assert run.returncode == 0 and run.results["SCENE_COUNT"] == 1

@@ -2,8 +2,13 @@
 
 - ``GET /?list-type=2&prefix=&delimiter=&max-keys=&continuation-token=``: S3 ListObjectsV2 XML.
 - ``GET|HEAD /<key>``: the object, with ``Range`` (206/416), ``If-Range`` and an MD5 ``ETag``.
+  ``server.listing_mode`` = "ok", or a fault: "html" (a sign-in web page with 200), "json" (JSON with
+  200), "cut" (the XML cut in half), "repeat_token" (the first page again and again: its continuation
+  token repeats), "no_progress" (the first page again with a new token each time); an endless client
+  gets HTTP 500 after 300 listing requests. ``server.listing_requests`` counts them.
 - ``GET /csw?...``: a G-Portal-like CSW GetRecords JSON answer with ``startIndex``/``count`` paging
-  over ``server.csw_features``; ``server.csw_mode`` = "ok", "malformed" or "error500".
+  over ``server.csw_features``; ``server.csw_mode`` = "ok", "malformed", "error500", "repeat" (every
+  page is the first: paging does not advance) or "stop" (pages after the first are empty).
 - Faults are queued per key (``server.add_fault(key, Fault(...))``) and each consumes one request:
   ``drop`` (reset the connection after ``n`` body bytes), ``truncate`` (announce the full length,
   send ``n`` bytes, close), ``overlong`` (append ``n`` junk bytes and announce them), ``status``
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import socket
 import struct
 import threading
@@ -57,6 +63,8 @@ class LoopbackHttpServer:
         self.requests: List[dict] = []
         self.csw_features: List[dict] = []
         self.csw_mode = "ok"
+        self.listing_mode = "ok"
+        self.listing_requests = 0
         self.active_bodies = 0   # file bodies being sent right now
         self.peak_active_bodies = 0
         self.lifetime = lifetime
@@ -142,13 +150,13 @@ def _list_xml(server: LoopbackHttpServer, params: Dict[str, str]) -> bytes:
             if common not in seen_prefixes:
                 seen_prefixes.add(common)
                 prefixes.append(common)
-            last = key
+            last = common + "\uffff"  # like S3: a page never ends inside a common prefix
             continue
         contents.append(key)
         last = key
     parts = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
-             f"<Name>jaxaalos2</Name><Prefix>{escape(prefix)}</Prefix><KeyCount>{len(contents)}</KeyCount>",
+             f"<Name>jaxaalos2</Name><Prefix>{escape(prefix)}</Prefix><KeyCount>{len(contents) + len(prefixes)}</KeyCount>",
              f"<MaxKeys>{max_keys}</MaxKeys><IsTruncated>{'true' if truncated else 'false'}</IsTruncated>"]
     if truncated:
         parts.append(f"<NextContinuationToken>{escape(last)}</NextContinuationToken>")
@@ -163,11 +171,38 @@ def _list_xml(server: LoopbackHttpServer, params: Dict[str, str]) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
+def _listing_answer(server: LoopbackHttpServer, params: Dict[str, str]):
+    """(status, body, content type) of a ListObjectsV2 request under ``server.listing_mode``."""
+    with server._lock:
+        server.listing_requests += 1
+        n = server.listing_requests
+    mode = server.listing_mode
+    if mode == "html":
+        return 200, (b"<html><head><title>Sign in</title></head><body><p>Please sign in to continue.</p>"
+                     b"</body></html>"), "text/html"
+    if mode == "json":
+        return 200, b'{"Contents": [], "IsTruncated": false}', "application/json"
+    if mode == "cut":
+        body = _list_xml(server, params)
+        return 200, body[: len(body) // 2], "application/xml"
+    if mode in ("repeat_token", "no_progress"):
+        if n > 300:
+            return 500, b"the client does not stop", "text/plain"
+        body = _list_xml(server, dict(params, **{"continuation-token": ""}))
+        if mode == "no_progress":
+            body = re.sub(rb"<NextContinuationToken>.*?</NextContinuationToken>",
+                          f"<NextContinuationToken>token-{n}</NextContinuationToken>".encode(), body)
+        return 200, body, "application/xml"
+    return 200, _list_xml(server, params), "application/xml"
+
+
 def _csw_body(server: LoopbackHttpServer, params: Dict[str, str]) -> bytes:
     if server.csw_mode == "malformed":
         return b'{"type": "FeatureCollection", "features": [ {"type": "Feat'
-    start = int(params.get("startIndex", "1"))
+    start = 1 if server.csw_mode == "repeat" else int(params.get("startIndex", "1"))
     count = int(params.get("count", "100"))
+    if server.csw_mode == "stop" and start > 1:
+        count = 0
     feats = server.csw_features
     page = feats[start - 1: start - 1 + count] if count > 0 else []
     return json.dumps({"type": "FeatureCollection",
@@ -208,7 +243,7 @@ def _make_handler(server: LoopbackHttpServer):
             params = {k: v[0] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
             path = unquote(split.path)
             if path == "/" and params.get("list-type") == "2":
-                return self._send(200, _list_xml(server, params))
+                return self._send(*_listing_answer(server, params))
             if path == "/csw":
                 if server.csw_mode == "error500":
                     return self._send(500, b"internal error", "text/plain")
