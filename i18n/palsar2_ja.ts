@@ -640,6 +640,10 @@
   <context>
     <name>DownloadScenesAlgorithm</name>
     <message>
+      <source>Feature {} of the scenes layer has unreadable record attributes ({}): use the footprints written by 'Search PALSAR-2 scenes'.</source>
+      <translation>シーンレイヤの地物 {} の属性を読み取れません({})。「PALSAR-2シーンの検索」が出力したフットプリントを使ってください。</translation>
+    </message>
+    <message>
       <source>Download PALSAR-2 scenes</source>
       <translation>PALSAR-2 シーンのダウンロード</translation>
     </message>
@@ -720,6 +724,14 @@
       <translation>プロダクト数</translation>
     </message>
     <message>
+      <source>Verification</source>
+      <translation>検証</translation>
+    </message>
+    <message>
+      <source>Unverified files</source>
+      <translation>未検証のファイル</translation>
+    </message>
+    <message>
       <source>No scenes to download: the layer (or its selection) is empty.</source>
       <translation>ダウンロードするシーンがありません: レイヤ (またはその選択) が空です。</translation>
     </message>
@@ -728,8 +740,20 @@
       <translation>{} 件のプロダクトを {} で {} にダウンロードしています (同時に {} 件)。</translation>
     </message>
     <message>
-      <source>{} products ready. Data provided by JAXA.</source>
-      <translation>{} 件のプロダクトを用意しました。提供:JAXA</translation>
+      <source>{} files verified by MD5 checksum, {} by ETag, {} unverified.</source>
+      <translation>MD5チェックサムで検証したファイル {} 個、ETagで検証したファイル {} 個、未検証 {} 個。</translation>
+    </message>
+    <message>
+      <source>Unverified (complete by size only: the source gives no checksum or strong ETag to check their content against): {}</source>
+      <translation>未検証(サイズのみで完了を判定。配信元が内容を照合するチェックサムや強いETagを提供していません): {}</translation>
+    </message>
+    <message>
+      <source>{} products ready ({}). Data provided by JAXA.</source>
+      <translation>{} 個のプロダクトを用意しました({})。提供:JAXA</translation>
+    </message>
+    <message>
+      <source>The credentials of the authentication configuration are sent only over HTTPS to {}; files on {} are downloaded without them.</source>
+      <translation>認証設定の認証情報はHTTPSで {} にのみ送ります。{} 上のファイルは認証情報なしでダウンロードします。</translation>
     </message>
   </context>
   <context>
@@ -1548,6 +1572,10 @@
     <message>
       <source>Searching</source>
       <translation>検索中</translation>
+    </message>
+    <message>
+      <source>{} products downloaded into {}; {} files are unverified (the source gives no checksum or ETag for them).</source>
+      <translation>{} 個のプロダクトを {} にダウンロードしました。{} 個のファイルは未検証です(配信元がチェックサムやETagを提供していません)。</translation>
     </message>
     <message>
       <source>{} products downloaded into {}.</source>

@@ -14,6 +14,7 @@ from qgis.core import (
     QgsProcessingOutputFolder,
     QgsProcessingOutputMultipleLayers,
     QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
     QgsProcessingParameterAuthConfig,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
@@ -23,13 +24,17 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from qgis.PyQt.QtCore import QCoreApplication
+
 from ..palsar2_plugin.catalog import endpoints
 from ..palsar2_plugin.catalog.gportal import SftpPathRule
 from ..palsar2_plugin.catalog.record import ATTRIBUTE_TYPES, RemoteFile, SceneRecord
 from ..palsar2_plugin.download.batch import DEFAULT_PARALLEL, download_scenes
-from ..palsar2_plugin.net.session import make_session
 from ..palsar2_plugin.download.sftp import SftpSettings
-from .alg_searchscenes import profile_folder, qgis_proxies, setting
+from ..palsar2_plugin.net.auth import HostBoundAuth
+from ..palsar2_plugin.net.session import make_session
+from ..palsar2_plugin.net.urls import redact_url
+from .alg_searchscenes import numeric_setting, profile_folder, qgis_proxies, setting
 from .base import Palsar2Algorithm, core_callbacks, make_advanced
 
 #: TRANSPORT enum values by index. PERMANENT: append only.
@@ -75,7 +80,12 @@ def record_from_feature(feature) -> SceneRecord:
     if geom is not None and not geom.isEmpty() and geom.type() == QgsWkbTypes.PolygonGeometry:
         polygon = geom.asMultiPolygon()[0] if geom.isMultipart() else geom.asPolygon()
         ring = tuple((p.x(), p.y()) for p in polygon[0])
-    return SceneRecord.from_attributes(attrs, ring)
+    try:
+        return SceneRecord.from_attributes(attrs, ring)
+    except (ValueError, TypeError, KeyError) as error:
+        raise QgsProcessingException(QCoreApplication.translate(
+            "DownloadScenesAlgorithm", "Feature {} of the scenes layer has unreadable record attributes ({}): use the "
+            "footprints written by 'Search PALSAR-2 scenes'.").format(feature.id(), error)) from None
 
 
 def rebase_url(url: str, service_url: str) -> str:
@@ -111,36 +121,54 @@ class DownloadScenesAlgorithm(Palsar2Algorithm):
     HELP_EN = (
         "Downloads the products of the footprints of a 'Search PALSAR-2 scenes' result (use 'selected "
         "features only' to take a few) into DESTINATION/<scene>_<product>/, one folder per product. Transfers "
-        "are written to .part files, resumed after an interruption, verified (size, and MD5 or ETag where the "
-        "service gives one) and renamed only when complete; files already complete are skipped; zips are "
-        "extracted safely. Failed transfers are retried with exponential backoff (honouring Retry-After).\n\n"
+        "are written to .part files and renamed only when complete. 'Verified' means the size and a content "
+        "validator agree: the MD5 checksum (from the catalogue, or the open-data bucket's ETag of a single-part "
+        "upload) or a strong ETag the server sent with every part; a file for which the source gives neither (SFTP "
+        "without a catalogue checksum, servers without ETags) is 'unverified', and the log and the results say so. "
+        "A web page answered in place of a product file is an error, never kept. A .part is resumed only when the "
+        "server proves it is the same file (If-Range with the ETag or the modification time recorded when it was "
+        "started), otherwise it is started again; an existing file is skipped only when it is proven the same "
+        "(its recorded validator or checksum), otherwise fetched again. Zips are extracted safely (size and "
+        "compression ratio checked against the free space first). Failed transfers are retried with exponential "
+        "backoff (honouring Retry-After).\n\n"
         "AUTH_CONFIG: a QGIS authentication configuration, never a password parameter. 'Basic' = user name and "
         "password (legacy G-Portal SFTP, or HTTP basic authentication); 'PKI-Paths' = its key file is your SSH "
         "private key (the new G-Portal, October 2026: key login only, user name in SFTP_USER). The open-data "
-        "bucket needs none.\n"
+        "bucket needs none. HTTP credentials are sent only over HTTPS and only to G-Portal's host or to the host "
+        "of SERVICE_URL, never to another host a footprint names.\n"
         "TRANSPORT: 0 = automatic (SFTP for G-Portal products, HTTPS for other web addresses), 1 = HTTPS, "
         "2 = SFTP. Advanced: "
         "SERVICE_URL replaces the server (https://host for web files, sftp://host:port for SFTP), SFTP_USER, "
         "SFTP_PATH_RULE ('<regex> => <replacement>', default turns G-Portal's product location into "
         "/product/Standard/...), MAX_PARALLEL (default 2).\n"
         "Results: OUTPUT_FOLDER, FILES (the product folders, for 'Read CEOS product' / 'Load NRB' in a model), "
-        "FIRST_PRODUCT (the first of them) and FILE_COUNT."
+        "FIRST_PRODUCT (the first of them), FILE_COUNT, VERIFICATION ('verified', or 'unverified: N of M files') "
+        "and UNVERIFIED_FILES."
     )
     HELP_JA = (
         "「PALSAR-2シーンの検索」の結果のフットプリント(「選択した地物のみ」で一部を指定可)のプロダクトを "
         "DESTINATION/<シーン>_<プロダクト>/ に1プロダクト1フォルダでダウンロードします。.partファイルに書き込み、"
-        "中断後は続きから再開し、検証(サイズ、提供されている場合はMD5またはETag)してから名前を変更します。"
-        "ダウンロード済みのファイルは飛ばし、zipは安全に展開します。失敗した転送は間隔を延ばしながら"
-        "(Retry-Afterに従い)再試行します。\n\n"
+        "完了してから名前を変更します。「検証済み」とは、サイズと内容の検証子が一致したことを意味します:"
+        "MD5チェックサム(カタログ、またはオープンデータのバケットの単一パートアップロードのETag)か、"
+        "サーバーがすべての部分で返した強いETagです。どちらも得られないファイル(カタログのチェックサムがないSFTP、"
+        "ETagを返さないサーバー)は「未検証」となり、ログと出力にそう表示されます。プロダクトファイルの代わりに"
+        "Webページが返された場合はエラーとし、保存しません。.partは、開始時に記録したETagまたは更新時刻"
+        "(If-Range)で同じファイルであるとサーバーが示した場合にのみ続きから再開し、そうでなければ最初から"
+        "やり直します。既存のファイルは、記録した検証子またはチェックサムで同じと確認できた場合にのみ飛ばし、"
+        "そうでなければ取り直します。zipは安全に展開します(展開後のサイズと圧縮率を空き容量と照合してから)。"
+        "失敗した転送は間隔を延ばしながら(Retry-Afterに従い)再試行します。\n\n"
         "AUTH_CONFIG: QGISの認証設定(パスワードを直接入力するパラメータはありません)。「Basic」= ユーザー名と"
         "パスワード(旧G-PortalのSFTP、HTTPベーシック認証)、「PKI-Paths」= 鍵ファイルにSSH秘密鍵を指定"
-        "(2026年10月からの新G-Portalは公開鍵認証のみ。ユーザー名はSFTP_USER)。オープンデータには不要です。\n"
+        "(2026年10月からの新G-Portalは公開鍵認証のみ。ユーザー名はSFTP_USER)。オープンデータには不要です。"
+        "HTTPの認証情報はHTTPSでのみ、G-PortalのホストまたはSERVICE_URLのホストにだけ送り、フットプリントが示す"
+        "別のホストには送りません。\n"
         "TRANSPORT: 0 = 自動(G-Portalのプロダクトは SFTP、その他のWebアドレスは HTTPS)、1 = HTTPS、2 = SFTP。"
         "詳細設定: "
         "SERVICE_URL(https://ホスト または sftp://ホスト:ポート)、SFTP_USER、SFTP_PATH_RULE"
         "('<正規表現> => <置換>')、MAX_PARALLEL(既定 2)。\n"
         "出力: OUTPUT_FOLDER、FILES(プロダクトのフォルダ。モデルで「CEOSプロダクトの読み込み」等に渡せます)、"
-        "FIRST_PRODUCT(その最初のもの)、FILE_COUNT。"
+        "FIRST_PRODUCT(その最初のもの)、FILE_COUNT、VERIFICATION(「verified」または「unverified: N of M "
+        "files」)、UNVERIFIED_FILES(未検証のファイル)。"
     )
 
     SCENES = "SCENES"
@@ -155,6 +183,8 @@ class DownloadScenesAlgorithm(Palsar2Algorithm):
     FILES = "FILES"
     FIRST_PRODUCT = "FIRST_PRODUCT"
     FILE_COUNT = "FILE_COUNT"
+    VERIFICATION = "VERIFICATION"
+    UNVERIFIED_FILES = "UNVERIFIED_FILES"
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         def add(param, help_text, advanced=False):
@@ -187,10 +217,12 @@ class DownloadScenesAlgorithm(Palsar2Algorithm):
         self.addOutput(QgsProcessingOutputMultipleLayers(self.FILES, self.tr("Downloaded products (folders)")))
         self.addOutput(QgsProcessingOutputFolder(self.FIRST_PRODUCT, self.tr("First downloaded product")))
         self.addOutput(QgsProcessingOutputNumber(self.FILE_COUNT, self.tr("Number of products")))
+        self.addOutput(QgsProcessingOutputString(self.VERIFICATION, self.tr("Verification")))
+        self.addOutput(QgsProcessingOutputMultipleLayers(self.UNVERIFIED_FILES, self.tr("Unverified files")))
 
     def _sftp_settings(self, parameters, context, service_url, user, password, key_path, passphrase):
         host = setting("gportal/sftp_host", endpoints.GPORTAL_SFTP_HOST)
-        port = int(setting("gportal/sftp_port", endpoints.GPORTAL_SFTP_PORT))
+        port = int(numeric_setting("gportal/sftp_port", endpoints.GPORTAL_SFTP_PORT))
         if service_url.startswith("sftp://"):
             parts = urlsplit(service_url)
             host, port = parts.hostname or host, parts.port or 22
@@ -231,15 +263,41 @@ class DownloadScenesAlgorithm(Palsar2Algorithm):
                        for r in records]
         sftp_settings = (self._sftp_settings(parameters, context, service_url, user, password, key_path, passphrase)
                          if transport == "sftp" else None)
-        http_auth = (user, password) if transport == "http" and user and password else None
+        http_auth = None
+        if transport == "http" and user and password:
+            http_auth = self._http_auth(feedback, records, user, password, service_url)
         proxies = qgis_proxies()
         feedback.pushInfo(self.tr("Downloading {} products over {} into {} ({} at a time).").format(
             len(records), transport.upper(), destination, parallel))
         with self.core_errors():
-            folders = download_scenes(records, destination, transport=transport, sftp_settings=sftp_settings,
-                                      sftp_rule=rule, session_factory=lambda: make_session(proxies, http_auth),
-                                      max_parallel=parallel, progress=progress, is_cancelled=is_cancelled)
-        files = [str(f) for f in folders]
-        feedback.pushInfo(self.tr("{} products ready. Data provided by JAXA.").format(len(files)))
+            done = download_scenes(records, destination, transport=transport, sftp_settings=sftp_settings,
+                                   sftp_rule=rule, session_factory=lambda: make_session(proxies, http_auth),
+                                   max_parallel=parallel, progress=progress, is_cancelled=is_cancelled)
+        files = [str(f) for f in done.folders]
+        counts = done.verification_counts()
+        unverified = [str(p) for p in done.unverified]
+        feedback.pushInfo(self.tr("{} files verified by MD5 checksum, {} by ETag, {} unverified.").format(
+            counts["md5"], counts["etag"], counts["unverified"]))
+        if unverified:
+            feedback.pushWarning(self.tr("Unverified (complete by size only: the source gives no checksum or strong "
+                                         "ETag to check their content against): {}").format(", ".join(unverified)))
+        # a result value for models and scripts: the same words in every language
+        verification = "verified" if not unverified else f"unverified: {len(unverified)} of {len(done.files)} files"
+        feedback.pushInfo(self.tr("{} products ready ({}). Data provided by JAXA.").format(len(files), verification))
         return {self.OUTPUT_FOLDER: destination, self.DESTINATION: destination, self.FILES: files,
-                self.FIRST_PRODUCT: files[0] if files else "", self.FILE_COUNT: len(files)}
+                self.FIRST_PRODUCT: files[0] if files else "", self.FILE_COUNT: len(files),
+                self.VERIFICATION: verification, self.UNVERIFIED_FILES: unverified}
+
+    def _http_auth(self, feedback, records, user: str, password: str, service_url: str) -> HostBoundAuth:
+        """Credentials bound to the service URL's host (or G-Portal's), sent over HTTPS only; warns when
+        some files will be fetched without them."""
+        origins = [service_url] if service_url else list(endpoints.GPORTAL_HTTPS_HOSTS)
+        auth = HostBoundAuth(user, password, origins)
+        urls = [f.url for r in records for f in (r.files or [RemoteFile(r.download_path, r.size_bytes)])]
+        others = sorted({redact_url(u).split("/")[2] if "://" in u else u for u in urls if not auth.allows(u)})
+        if others:
+            allowed = ", ".join(sorted(h for h, _ in auth.allowed)) or "-"
+            feedback.pushWarning(self.tr("The credentials of the authentication configuration are sent only over "
+                                         "HTTPS to {}; files on {} are downloaded without them.").format(
+                allowed, ", ".join(others[:5])))
+        return auth

@@ -18,6 +18,10 @@ GPORTAL_CSW_URL_LEGACY = "https://gportal.jaxa.jp/csw/csw"
 #: G-Portal's (undocumented) dataset tree, used to discover dataset ids.
 GPORTAL_DATASET_TREE_URL = "https://gportal.jaxa.jp/gpr/search/service/satsensor.json"
 
+#: Hosts a G-Portal authentication configuration may be sent to over HTTPS (the legacy system's
+#: downloads; the new one serves products over SFTP only).
+GPORTAL_HTTPS_HOSTS = ("gportal.jaxa.jp",)
+
 #: SFTP of the new G-Portal: public-key login only.
 GPORTAL_SFTP_HOST = "sftp.gportal.jaxa.jp"
 GPORTAL_SFTP_PORT = 22

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from ..net.urls import strip_credentials
+
 Ring = Tuple[Tuple[float, float], ...]
 
 SCENE_ID_RE = re.compile(r"ALOS2(?P<orbit>\d{5})(?P<frame>\d{4})-(?P<date>\d{6})")
@@ -101,7 +103,8 @@ class SceneRecord:
         """Flat attribute dict (str/int/None values) for layers and the GeoPackage index.
 
         Times are ISO 8601 UTC strings; polarisations are space-separated; files are JSON.
-        The footprint is not included (it is the geometry).
+        The footprint is not included (it is the geometry). URLs are stored without credentials
+        (``user:password@``): these attributes end up in layers, the scene index and projects.
         """
         return {
             "record_id": self.record_id,
@@ -119,8 +122,8 @@ class SceneRecord:
             "start_time": format_time(self.start_time),
             "end_time": format_time(self.end_time),
             "size_bytes": self.total_size(),
-            "download_path": self.download_path,
-            "quicklook_url": self.quicklook_url,
+            "download_path": strip_credentials(self.download_path),
+            "quicklook_url": strip_credentials(self.quicklook_url),
             "source": self.source,
             "files": json.dumps([_file_to_json(f) for f in self.files], separators=(",", ":")),
         }
@@ -182,7 +185,9 @@ def _is_null(value: Any) -> bool:
 
 
 def _file_to_json(f: RemoteFile) -> Dict[str, Any]:
-    return {k: v for k, v in asdict(f).items() if v is not None}
+    out = {k: v for k, v in asdict(f).items() if v is not None}
+    out["url"] = strip_credentials(f.url)
+    return out
 
 
 def _file_from_json(d: Dict[str, Any]) -> RemoteFile:

@@ -19,6 +19,7 @@ from typing import Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 from ..errors import CeosFormatError
+from ..net.urls import redact_url, strip_credentials
 from .remote import RangeSource, is_url, remote_product_sources
 
 STEM = r"ALOS2\d{9}-\d{6}-[A-Z0-9._]{10}"
@@ -253,10 +254,10 @@ def _locate_remote(url: str) -> ProductFiles:
     info = classify_name(name)
     if not urlsplit(url).netloc or info is None:
         raise CeosFormatError("give the URL of one of the product's files (VOL-, LED-, IMG-<pol>-, TRL-ALOS2... "
-                              "or its .summary), not of a folder or archive", path=url)
+                              "or its .summary), not of a folder or archive", path=redact_url(url))
     found = [ProductFile(src.display.rsplit("/", 1)[-1], src.display, src.size, source=src)
              for src in remote_product_sources(url, info.stem)]
-    return _group(found, url, info.stem)
+    return _group(found, strip_credentials(url), info.stem)
 
 
 def product_file_from_display(display: str) -> ProductFile:

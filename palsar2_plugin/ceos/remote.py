@@ -8,6 +8,13 @@ aligned), retries dropped connections and 5xx/429 answers, and counts the bytes 
 ``s3://bucket/key`` URLs are read anonymously as ``https://<bucket>.s3.<region>.amazonaws.com/<key>``
 (region from ``PALSAR2_S3_REGION``, default ap-northeast-1, the region of JAXA's open-data bucket).
 
+What arrives is checked like a download: a web page (``text/html``) answered in place of the file,
+a range other than the one asked, or another version of the file than the one measured first
+(its ETag or Last-Modified changed between reads) is a :class:`CeosFormatError`, never data.
+Credentials written in the URL (``https://user:password@host/...``) are used for the requests
+and kept out of :attr:`RangeSource.display`, messages and everything derived from them (in this
+process they are remembered per host, so a path re-opened from its display still reads).
+
 :func:`remote_product_sources` finds a product's files beside the URL of any one of them (VOL-, LED-,
 TRL-, IMG-<pol>-[-F<n>] or <stem>.summary / summary.txt), asking the server for the size of each
 candidate with a HEAD request (no directory listing is needed).
@@ -19,9 +26,10 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from ..errors import CeosFormatError
+from ..net.urls import origin, redact_url, split_credentials, strip_credentials
 
 DEFAULT_BLOCK_BYTES = 1 << 18
 DEFAULT_CACHE_BLOCKS = 16
@@ -30,6 +38,8 @@ POLARISATIONS = ("HH", "HV", "VH", "VV")
 
 _counter_lock = threading.Lock()
 BYTES_READ = {"total": 0}
+#: Credentials given inside URLs in this process, by (scheme, host, port): never written anywhere.
+_URL_CREDENTIALS: Dict[tuple, tuple] = {}
 
 
 def is_url(path) -> bool:
@@ -50,9 +60,9 @@ def http_url(url: str, region: Optional[str] = None) -> str:
 
 
 def _session():
-    import requests
+    from ..net.session import make_session
 
-    return requests.Session()
+    return make_session(trust_env=True)
 
 
 class RangeSource:
@@ -60,8 +70,11 @@ class RangeSource:
 
     def __init__(self, url: str, size: Optional[int] = None, *, block_bytes: int = DEFAULT_BLOCK_BYTES,
                  cache_blocks: int = DEFAULT_CACHE_BLOCKS, retries: int = 4, timeout_s: float = 30.0):
-        self.url = http_url(url)
-        self.display = url
+        self.url, credentials = split_credentials(http_url(url))
+        if credentials is not None:
+            _URL_CREDENTIALS[origin(self.url)] = credentials
+        self._auth = credentials or _URL_CREDENTIALS.get(origin(self.url))
+        self.display = strip_credentials(url)  # what the product records; messages show redact_url of it
         self.block_bytes = int(block_bytes)
         self.cache_blocks = int(cache_blocks)
         self.retries = int(retries)
@@ -71,7 +84,13 @@ class RangeSource:
         self._cache: "OrderedDict[int, bytes]" = OrderedDict()
         self._lock = threading.Lock()
         self._http = None
+        self.version: Tuple[Optional[str], Optional[str]] = (None, None)  # (strong ETag, Last-Modified)
         self.size = int(size) if size is not None else self._head_size()
+
+    @property
+    def shown(self) -> str:
+        """The URL as messages show it: no credentials, no query string."""
+        return redact_url(self.display)
 
     def __getstate__(self):  # picklable for Dask workers: no session, no cache
         state = dict(self.__dict__)
@@ -95,7 +114,7 @@ class RangeSource:
         for attempt in range(self.retries + 1):
             try:
                 resp = self._client().request(method, self.url, headers=headers, timeout=self.timeout_s,
-                                               stream=stream)
+                                               stream=stream, auth=self._auth)
                 if resp.status_code in (429, 500, 502, 503, 504) and attempt < self.retries:
                     last = f"HTTP {resp.status_code}"
                     time.sleep(delay)
@@ -109,17 +128,32 @@ class RangeSource:
                     time.sleep(delay)
                     delay *= 2
         raise CeosFormatError(f"cannot read from the server after {self.retries + 1} tries ({last}); "
-                              "check the URL and the network and try again", path=self.display)
+                              "check the URL and the network and try again", path=self.shown)
+
+    def _check_answer(self, resp, offset: Optional[int] = None) -> None:
+        """Refuse a web page in place of the file, and another version than the one first measured."""
+        kind = resp.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if kind in ("text/html", "application/xhtml+xml"):
+            raise CeosFormatError("the server answered a web page instead of the file (a sign-in page or a wrong "
+                                  "URL?)", path=self.shown, offset=offset)
+        etag = resp.headers.get("ETag")
+        version = (etag if etag and not etag.startswith("W/") else None, resp.headers.get("Last-Modified"))
+        if self.version == (None, None):
+            self.version = version
+        elif (version[0] or version[1]) and version != self.version:
+            raise CeosFormatError("the file changed on the server while it was being read (its ETag or "
+                                  "modification time differs); run again", path=self.shown, offset=offset)
 
     def _head_size(self) -> int:
         resp = self._request("HEAD", {})
         if resp.status_code == 404:
-            raise CeosFormatError("no such file on the server (HTTP 404)", path=self.display)
+            raise CeosFormatError("no such file on the server (HTTP 404)", path=self.shown)
         if resp.status_code >= 400:
-            raise CeosFormatError(f"the server refused the file (HTTP {resp.status_code})", path=self.display)
+            raise CeosFormatError(f"the server refused the file (HTTP {resp.status_code})", path=self.shown)
+        self._check_answer(resp)
         length = resp.headers.get("Content-Length")
         if length is None:
-            raise CeosFormatError("the server gives no file size (Content-Length)", path=self.display)
+            raise CeosFormatError("the server gives no file size (Content-Length)", path=self.shown)
         return int(length)
 
     def _fetch(self, start: int, stop: int) -> bytes:
@@ -134,8 +168,13 @@ class RangeSource:
             resp = self._request("GET", {"Range": f"bytes={start}-{stop - 1}"}, stream=True)
             try:
                 if resp.status_code not in (200, 206):
-                    raise CeosFormatError(f"ranged read refused (HTTP {resp.status_code})", path=self.display,
+                    raise CeosFormatError(f"ranged read refused (HTTP {resp.status_code})", path=self.shown,
                                           offset=start)
+                self._check_answer(resp, start)
+                answered = resp.headers.get("Content-Range", "")
+                if resp.status_code == 206 and not answered.replace("bytes", "").strip().startswith(f"{start}-"):
+                    raise CeosFormatError(f"the server answered another byte range ({answered or 'none'}) than "
+                                          f"asked ({start}-{stop - 1})", path=self.shown, offset=start)
                 skip = start if resp.status_code == 200 else 0   # server ignored Range: skip to our part
                 need = skip + want
                 chunks, got = [], 0
@@ -154,7 +193,7 @@ class RangeSource:
             if len(data) == want:
                 return data
         raise CeosFormatError(f"the server sent {len(data)} of {want} bytes (connection cut); try again",
-                              path=self.display, offset=start)
+                              path=self.shown, offset=start)
 
     def _count(self, n: int) -> None:
         self.bytes_read += n

@@ -1,8 +1,9 @@
 """Many transfers at once, with limited parallelism and one bytes/rate/ETA progress.
 
 :func:`download_scenes` is the entry point of the "download scenes" algorithm: records in,
-product folders out (zips extracted safely). A failed file does not stop the others; after all
-have finished, the failures are raised together (the completed files stay).
+product folders out (zips extracted safely), with how each file was verified. A failed file does
+not stop the others; after all have finished, the failures are raised together (the completed
+files stay).
 """
 
 from __future__ import annotations
@@ -37,6 +38,27 @@ class BatchResult:
 
     results: List[Optional[DownloadResult]] = field(default_factory=list)
     errors: List[str] = field(default_factory=list)
+
+
+@dataclass
+class DownloadedScenes:
+    """What :func:`download_scenes` produced: the product ``folders`` (one per record, in order) and the
+    result of every file (``files``), each saying how it was verified."""
+
+    folders: List[Path]
+    files: List[DownloadResult]
+
+    @property
+    def unverified(self) -> List[Path]:
+        """Files complete by size only: no checksum or strong ETag was available to verify their content."""
+        return [r.path for r in self.files if not r.verified]
+
+    def verification_counts(self) -> Dict[str, int]:
+        """How many files were verified by "md5", by "etag", and how many are "unverified"."""
+        counts = {"md5": 0, "etag": 0, "unverified": 0}
+        for r in self.files:
+            counts[r.verified_by or "unverified"] += 1
+        return counts
 
 
 def download_jobs(jobs: Sequence[TransferJob], *, session_factory: Callable[[], requests.Session] = make_session,
@@ -105,8 +127,8 @@ def download_scenes(records: Sequence[SceneRecord], destination, *, transport: s
                     session_factory: Callable[[], requests.Session] = make_session,
                     max_parallel: int = DEFAULT_PARALLEL, retry: RetryPolicy = RetryPolicy(),
                     extract_zips: bool = True, progress: Optional[ProgressCallback] = None,
-                    is_cancelled: Optional[CancelCheck] = None) -> List[Path]:
-    """Download every file of ``records`` into ``<destination>/<record_id>/``; return those folders.
+                    is_cancelled: Optional[CancelCheck] = None) -> DownloadedScenes:
+    """Download every file of ``records`` into ``<destination>/<record_id>/``.
 
     Zip files are extracted safely into their product folder (the zip is kept, so a re-run skips it).
     """
@@ -120,8 +142,9 @@ def download_scenes(records: Sequence[SceneRecord], destination, *, transport: s
         jobs.extend(rec_jobs)
     result = download_jobs(jobs, session_factory=session_factory, sftp_settings=sftp_settings,
                            max_parallel=max_parallel, retry=retry, progress=progress, is_cancelled=is_cancelled)
+    files = [r for r in result.results if r is not None]
     if extract_zips:
-        for res in result.results:
-            if res is not None and res.path.suffix.lower() == ".zip":
+        for res in files:
+            if res.path.suffix.lower() == ".zip":
                 safe_extract_zip(res.path, res.path.parent, is_cancelled=is_cancelled)
-    return list(dict.fromkeys(folders.values()))
+    return DownloadedScenes(list(dict.fromkeys(folders.values())), files)

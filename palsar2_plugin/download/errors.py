@@ -22,6 +22,10 @@ class VerificationError(DownloadError):
     """The downloaded bytes do not match the expected size, checksum or ETag; nothing was kept."""
 
 
+class NotAFileError(DownloadError):
+    """The server answered a web page (sign-in, error) in place of a binary product file; nothing was kept."""
+
+
 class DiskFullError(DownloadError):
     """The destination ran out of space (or hit a file-size limit); the ``.part`` file is kept."""
 

@@ -1,8 +1,12 @@
-"""Safe zip extraction: every member must land inside the destination folder.
+"""Safe zip extraction: every member must land inside the destination folder, and fit.
 
 Refused (the whole archive, before anything is written): absolute paths, drive letters,
-"..", symbolic links and other special files. Each member is written to ``<name>.part`` and
-renamed when complete, so an interrupted extraction never leaves a complete-looking file.
+"..", symbolic links and other special files; an archive that expands more than
+:data:`MAX_RATIO` times (a "zip bomb"; only above :data:`RATIO_FLOOR_BYTES`); members that need more
+space than the destination has free (plus :data:`SPARE_BYTES`). No member can grow beyond the size
+its header declares (``zipfile`` stops there and checks the CRC). Each member is written to
+``<name>.part`` and renamed when complete, so an interrupted extraction never leaves a
+complete-looking file; an existing file is kept only when its size and CRC-32 are the member's.
 """
 
 from __future__ import annotations
@@ -11,11 +15,20 @@ import os
 import shutil
 import stat
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import List, Optional
 
 from ..progress import CancelCheck, check_cancelled
 from .errors import DISK_FULL_ERRNOS, DiskFullError, DownloadError, UnsafeArchiveError
+from .meter import format_bytes
+
+#: Largest accepted ratio of uncompressed to compressed bytes of a whole archive.
+MAX_RATIO = 100.0
+#: Archives expanding to less than this are not judged by their ratio (a small file of zeros is harmless).
+RATIO_FLOOR_BYTES = 256 << 20
+#: Free space left on the destination after extraction, in bytes.
+SPARE_BYTES = 64 << 20
 
 
 def _member_target(info: zipfile.ZipInfo, root: Path) -> Optional[Path]:
@@ -36,39 +49,79 @@ def _member_target(info: zipfile.ZipInfo, root: Path) -> Optional[Path]:
     return None if info.is_dir() else target
 
 
+def _crc32(path: Path) -> int:
+    crc = 0
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(4 << 20), b""):
+            crc = zlib.crc32(block, crc)
+    return crc & 0xFFFFFFFF
+
+
+def _already_extracted(info: zipfile.ZipInfo, target: Path) -> bool:
+    """True if ``target`` holds exactly the member (same size and CRC-32)."""
+    try:
+        return target.stat().st_size == info.file_size and _crc32(target) == info.CRC
+    except OSError:
+        return False
+
+
+def _check_bounds(name: str, root: Path, infos, todo) -> None:
+    """Refuse an archive that expands suspiciously, or whose members to write do not fit in ``root``."""
+    expanded = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    if expanded > RATIO_FLOOR_BYTES and expanded > MAX_RATIO * max(packed, 1):
+        raise UnsafeArchiveError(f"{name} would expand {expanded / max(packed, 1):.0f} times (to "
+                                 f"{format_bytes(expanded)}), more than a product archive does: it was not "
+                                 "extracted.")
+    needed = sum(i.file_size for i in todo)
+    free = shutil.disk_usage(root).free
+    if needed + SPARE_BYTES > free:
+        raise DiskFullError(f"Extracting {name} needs {format_bytes(needed)} but {root} has {format_bytes(free)} "
+                            "free: free some space or choose another folder, then run again (nothing was "
+                            "extracted; the archive is kept).")
+
+
 def safe_extract_zip(zip_path, dest_dir, is_cancelled: Optional[CancelCheck] = None) -> List[Path]:
-    """Extract ``zip_path`` into ``dest_dir``; return the files written (existing complete files are kept)."""
+    """Extract ``zip_path`` into ``dest_dir``; return the files written (or already there, identical)."""
     root = Path(dest_dir).resolve()
+    name = Path(zip_path).name
     root.mkdir(parents=True, exist_ok=True)
     try:
         archive = zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise DownloadError(f"{Path(zip_path).name} is not a readable zip archive ({exc}); delete it and "
+        raise DownloadError(f"{name} is not a readable zip archive ({exc}); delete it and "
                             "download it again.") from None
     written: List[Path] = []
     with archive:
         plan = [(info, _member_target(info, root)) for info in archive.infolist()]  # all checked first
+        todo = []
         for info, target in plan:
+            check_cancelled(is_cancelled)
+            if target is not None and _already_extracted(info, target):
+                written.append(target)
+            else:
+                todo.append((info, target))
+        _check_bounds(name, root, [i for i, _ in plan], [i for i, t in todo if t is not None])
+        for info, target in todo:
             check_cancelled(is_cancelled)
             if target is None:
                 (root / info.filename).mkdir(parents=True, exist_ok=True)
                 continue
-            if target.exists() and target.stat().st_size == info.file_size:
-                written.append(target)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
             part = target.with_name(target.name + ".part")
             try:
+                target.parent.mkdir(parents=True, exist_ok=True)
                 with archive.open(info) as src, open(part, "wb") as out:
                     shutil.copyfileobj(src, out, 1 << 20)
+                os.replace(part, target)
             except zipfile.BadZipFile as exc:
                 part.unlink(missing_ok=True)
-                raise DownloadError(f"{Path(zip_path).name} is corrupt ({exc}); delete it and download again.") from None
+                raise DownloadError(f"{name} is corrupt ({exc}); delete it and download again.") from None
             except OSError as exc:
+                part.unlink(missing_ok=True)
                 if exc.errno in DISK_FULL_ERRNOS:
-                    raise DiskFullError(f"Not enough space to extract {Path(zip_path).name} into {root}: free some "
+                    raise DiskFullError(f"Not enough space to extract {name} into {root}: free some "
                                         "space and run again.") from None
-                raise
-            os.replace(part, target)
+                raise DownloadError(f"Cannot extract {info.filename} of {name} into {root} "
+                                    f"({exc.strerror or exc}).") from None
             written.append(target)
     return written

@@ -1,11 +1,18 @@
 """Resumable, verified HTTP(S) download of one file.
 
-Guarantees: bytes go to ``<dest>.part``; ``dest`` appears (atomic rename) only after the size
-and, where known, the MD5 (given, or the server's single-part S3 ETag) have been verified.
-An interrupted transfer resumes with ``Range`` (guarded by ``If-Range`` on the ETag); a server
-that ignores the range restarts cleanly from byte 0. 429/5xx answers and broken connections are
-retried with exponential backoff, honouring ``Retry-After``. A full disk stops at once with the
-``.part`` kept. Bytes are reported through ``on_bytes(delta)`` (negative when bytes are discarded).
+Guarantees: bytes go to ``<dest>.part``; ``dest`` appears (atomic rename) only after the size and
+a content validator agree: the MD5 (from the catalogue, or the server's single-part S3 ETag) computed
+while downloading, or else a strong ETag that every answer carried (and that the catalogue gave, if
+it gave one). Where neither exists the file is complete but *unverified* (``DownloadResult.verified_by``
+is ""), and says so. A web page answered in place of a binary product file is an error and never
+kept. An interrupted transfer resumes only with ``If-Range`` on the validator recorded when the
+``.part`` was started (see :mod:`.state`), so a ``.part`` of an older version is never continued; one
+without a recorded validator is started again. An existing ``dest`` is skipped only when it is
+provably the same object (its recorded validator or MD5 matches, or its MD5 matches the catalogue's);
+a file of the right size that cannot be proven so is downloaded again (and replaced only once the
+new one is verified). 429/5xx answers and broken connections are retried with exponential backoff,
+honouring ``Retry-After``. A full disk stops at once with the ``.part`` kept. Bytes are reported
+through ``on_bytes(delta)`` (negative when bytes are discarded).
 """
 
 from __future__ import annotations
@@ -26,11 +33,15 @@ import requests
 from urllib3.exceptions import HTTPError as Urllib3Error
 
 from ..errors import Cancelled
-from ..progress import CancelCheck, check_cancelled
-from .errors import DISK_FULL_ERRNOS, AuthenticationError, DiskFullError, DownloadError, TransferError, VerificationError
-from .retry import RetryPolicy, parse_retry_after
 from ..net.session import DEFAULT_TIMEOUT, describe_network_error
 from ..net.urls import redact_url
+from ..progress import CancelCheck, check_cancelled
+from . import state as file_state
+from .content import check_is_a_file, page_instead_of_file
+from .errors import (DISK_FULL_ERRNOS, AuthenticationError, DiskFullError, DownloadError, NotAFileError,
+                     TransferError, VerificationError)
+from .retry import RetryPolicy, parse_retry_after
+from .state import BY_ETAG, BY_MD5, UNVERIFIED, Validator
 
 _MD5_RE = re.compile(r"^[0-9a-f]{32}$")
 _CONTENT_RANGE_RE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
@@ -40,13 +51,19 @@ _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 @dataclass(frozen=True)
 class DownloadResult:
     """``path`` written (bytes ``size``); ``skipped`` if it was already complete; ``attempts`` made;
-    ``resumed_from`` the byte offset of the first request (0 unless a .part was found)."""
+    ``resumed_from`` the byte offset of the first request (0 unless a .part was resumed);
+    ``verified_by`` "md5", "etag" or "" (unverified: size only)."""
 
     path: Path
     size: int
     skipped: bool = False
     attempts: int = 0
     resumed_from: int = 0
+    verified_by: str = UNVERIFIED
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_by != UNVERIFIED
 
 
 class _Retry(Exception):
@@ -56,6 +73,18 @@ class _Retry(Exception):
         super().__init__(message)
         self.retry_after = retry_after
         self.verification = verification
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    """What one successful GET produced: the ``.part``'s size, the wanted and computed MD5 (or Nones),
+    the object's validator and the answer's content type."""
+
+    size: int
+    want_md5: Optional[str]
+    got_md5: Optional[str]
+    validator: Validator
+    content_type: str
 
 
 def part_path(dest: Path) -> Path:
@@ -71,6 +100,17 @@ def clean_etag(value: Optional[str]) -> Optional[str]:
     if value.startswith("W/"):
         value = value[2:]
     return value.strip('"') or None
+
+
+def strong_etag(value: Optional[str]) -> Optional[str]:
+    """A strong ETag without quotes; None for a weak (``W/``) or missing one, which proves nothing."""
+    if not value or value.strip().startswith("W/"):
+        return None
+    return clean_etag(value)
+
+
+def is_md5(value: Optional[str]) -> bool:
+    return bool(value) and bool(_MD5_RE.match(value))
 
 
 def md5_of_file(path: Path, block: int = 4 << 20, upto: Optional[int] = None) -> "hashlib._Hash":
@@ -102,28 +142,33 @@ def download_http(url: str, dest, *, session: requests.Session, expected_size: O
                   timeout=DEFAULT_TIMEOUT, chunk_size: int = 1 << 20,
                   on_bytes: Optional[Callable[[int], None]] = None, is_cancelled: Optional[CancelCheck] = None,
                   sleep: Callable[[float], None] = time.sleep, etag_md5: bool = True) -> DownloadResult:
-    """Download ``url`` to ``dest`` (a path), verified, resuming a previous ``.part`` if any.
+    """Download ``url`` to ``dest`` (a path), verified, resuming a previous ``.part`` if it provably
+    holds the start of the same object.
 
     ``expected_size`` in bytes, ``md5`` lowercase hex and ``etag`` (from a catalogue listing)
     are checked when given; an MD5-shaped ETag (S3 single-part upload) is checked as an MD5
     (computed while downloading, in a second thread) unless ``etag_md5`` is False.
     Raises :class:`VerificationError` (bad bytes; nothing kept), :class:`TransferError` (gave up
     after retries; ``.part`` kept), :class:`DiskFullError`, :class:`AuthenticationError`,
-    :class:`DownloadError` (e.g. 404) or :class:`~..errors.Cancelled` (``.part`` kept).
+    :class:`DownloadError` (e.g. 404, or a web page instead of the file; nothing kept) or
+    :class:`~..errors.Cancelled` (``.part`` kept).
     """
     dest = Path(dest)
     part = part_path(dest)
     emit = on_bytes or (lambda n: None)
     md5 = md5.lower() if md5 else None
-    etag = clean_etag(etag)
+    etag = strong_etag(etag)
+    want_md5 = md5 or (etag if etag_md5 and is_md5(etag) else None)
     shown = redact_url(url)
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DownloadError(f"Cannot create the destination folder {dest.parent} ({exc.strerror}).") from None
 
-    if dest.exists() and _already_complete(dest, session, url, expected_size, md5, etag, timeout):
-        return DownloadResult(dest, dest.stat().st_size, skipped=True)
+    if dest.exists():
+        proven = _proven_complete(dest, url, session, expected_size, want_md5, etag, timeout)
+        if proven is not None:
+            return DownloadResult(dest, dest.stat().st_size, skipped=True, verified_by=proven)
 
     failures = 0
     attempts = 0
@@ -131,23 +176,22 @@ def download_http(url: str, dest, *, session: requests.Session, expected_size: O
     while True:
         check_cancelled(is_cancelled)
         attempts += 1
-        offset = part.stat().st_size if part.exists() else 0
-        if expected_size is not None and offset > expected_size:
-            part.unlink()
-            offset = 0
+        offset, resume = _resume_point(dest, part, expected_size, etag)
         if first_offset is None:
             first_offset = offset
             if offset:
                 emit(offset)
         try:
-            size, digest = _attempt(url, part, session, offset, expected_size, md5, etag, timeout, chunk_size,
-                                    emit, is_cancelled, etag_md5)
-            _verify(part, size, expected_size, digest)
+            fetched = _attempt(url, dest, part, session, offset, resume, expected_size, md5, etag, timeout,
+                               chunk_size, emit, is_cancelled, etag_md5)
+            verified_by = _verify(part, fetched, expected_size, etag)
+            check_is_a_file(part, dest.name, shown, fetched.content_type)
         except _Retry as exc:
             failures += 1
             if exc.verification and part.exists():
                 emit(-part.stat().st_size)
                 part.unlink()
+                file_state.clear_state(dest)
             if failures >= retry.attempts:
                 cls = VerificationError if exc.verification else TransferError
                 tail = ("" if exc.verification else
@@ -155,44 +199,92 @@ def download_http(url: str, dest, *, session: requests.Session, expected_size: O
                 raise cls(f"Download of {shown} failed after {attempts} attempts: {exc}{tail}.") from None
             sleep(retry.delay(failures, exc.retry_after))
             continue
+        except NotAFileError:
+            if part.exists():
+                emit(-part.stat().st_size)
+                part.unlink()
+            file_state.clear_state(dest)
+            raise
         except OSError as exc:
             if exc.errno in DISK_FULL_ERRNOS:
                 raise _disk_full(exc, dest) from None
             raise DownloadError(f"Cannot write {part} ({exc.strerror}).") from None
         try:
             os.replace(part, dest)
+            file_state.record_complete(dest, url, fetched.validator, verified_by,
+                                       fetched.got_md5 if verified_by == BY_MD5 else None)
         except OSError as exc:
             raise DownloadError(f"Cannot rename {part.name} to {dest.name} ({exc.strerror}).") from None
-        return DownloadResult(dest, size, attempts=attempts, resumed_from=first_offset or 0)
+        return DownloadResult(dest, fetched.size, attempts=attempts, resumed_from=first_offset or 0,
+                              verified_by=verified_by)
 
 
-def _already_complete(dest: Path, session, url, expected_size, md5, etag, timeout) -> bool:
-    """True if ``dest`` matches what is known (size, MD5); with nothing known, ask the server (HEAD)."""
+def _proven_complete(dest: Path, url: str, session, expected_size, want_md5, etag, timeout) -> Optional[str]:
+    """How ``dest`` is proven to be the wanted object ("md5", "etag", "" when it was never verified but
+    is provably the recorded object), or None when it cannot be proven (then it is fetched again).
+
+    Proof: the MD5 recorded for the unchanged local file, or computed now, equals the catalogue's;
+    or the recorded validator equals the catalogue's ETag, or what the server reports now (HEAD).
+    """
     size = dest.stat().st_size
     if expected_size is not None and size != expected_size:
-        return False
-    want_md5 = md5 or (etag if etag and _MD5_RE.match(etag) else None)
+        return None
+    recorded = file_state.complete_state(dest)
+    if recorded is not None:
+        if want_md5 and recorded.md5 == want_md5:
+            return BY_MD5
+        if not want_md5 and etag and recorded.validator.etag == etag:
+            return recorded.verified_by
+        if not want_md5 and not etag and _server_still_has(url, session, recorded.validator, size, timeout):
+            return recorded.verified_by
     if want_md5:
-        return md5_of_file(dest).hexdigest() == want_md5
-    if expected_size is not None:
-        return True
+        if md5_of_file(dest).hexdigest() != want_md5:
+            return None
+        try:
+            file_state.record_complete(dest, url, Validator(etag=etag, size=size), BY_MD5, want_md5)
+        except OSError:
+            pass  # the record only saves hashing next time
+        return BY_MD5
+    return None
+
+
+def _server_still_has(url: str, session, validator: Validator, size: int, timeout) -> bool:
+    """True if the server's answer to HEAD names the version recorded in ``validator``."""
     try:
         head = session.head(url, timeout=timeout, allow_redirects=True, headers={"Accept-Encoding": "identity"})
     except requests.exceptions.RequestException:
         return False
     length = head.headers.get("Content-Length")
-    return head.status_code == 200 and length is not None and int(length) == size
+    now = Validator(etag=strong_etag(head.headers.get("ETag")), last_modified=head.headers.get("Last-Modified"),
+                    size=int(length) if length and length.isdigit() else None)
+    return head.status_code == 200 and now.size == size and validator.same_object(now)
 
 
-def _attempt(url, part: Path, session, offset, expected_size, md5, etag, timeout, chunk_size, emit,
-             is_cancelled, etag_md5=True):
-    """One GET. Returns (size of the complete ``.part``, (wanted MD5, MD5 of the .part) or Nones);
-    raises _Retry for retryable trouble."""
+def _resume_point(dest: Path, part: Path, expected_size, etag):
+    """(offset, validator) to resume ``part`` from, or (0, None) after removing a ``.part`` that
+    cannot be proven to hold the start of the wanted object."""
+    if not part.exists():
+        return 0, None
+    offset = part.stat().st_size
+    recorded = file_state.partial_validator(dest)
+    usable = (recorded is not None and offset > 0
+              and (etag is None or recorded.etag in (None, etag))
+              and (recorded.size is None or offset <= recorded.size)
+              and (expected_size is None or recorded.size in (None, expected_size)))
+    if usable:
+        return offset, recorded
+    part.unlink()
+    file_state.clear_state(dest)
+    return 0, None
+
+
+def _attempt(url, dest: Path, part: Path, session, offset, resume: Optional[Validator], expected_size, md5, etag,
+             timeout, chunk_size, emit, is_cancelled, etag_md5=True) -> _Fetched:
+    """One GET; raises _Retry for retryable trouble, DownloadError for a final one."""
     headers = {"Accept-Encoding": "identity"}
     if offset:
         headers["Range"] = f"bytes={offset}-"
-        if etag:
-            headers["If-Range"] = f'"{etag}"'
+        headers["If-Range"] = resume.if_range()
     try:
         response = session.get(url, headers=headers, stream=True, timeout=timeout)
     except requests.exceptions.RequestException as exc:
@@ -209,37 +301,51 @@ def _attempt(url, part: Path, session, offset, expected_size, md5, etag, timeout
         if status == 404:
             raise DownloadError(f"{redact_url(url)} does not exist on the server (HTTP 404): refresh the "
                                 "catalogue or check the service URL.")
-        resp_etag = clean_etag(response.headers.get("ETag"))
+        content_type = response.headers.get("Content-Type", "")
+        length = response.headers.get("Content-Length")
+        found = Validator(etag=strong_etag(response.headers.get("ETag")),
+                          last_modified=response.headers.get("Last-Modified"))
         if status == 416:
             m = re.search(r"/(\d+)", response.headers.get("Content-Range", ""))
-            if m and int(m.group(1)) == offset:  # the .part was already complete
-                want = md5 or next((e for e in (etag, resp_etag) if etag_md5 and e and _MD5_RE.match(e)), None)
-                return offset, (want, md5_of_file(part).hexdigest() if want else None)
+            if m and offset and int(m.group(1)) == offset and resume.same_object(found):  # the .part was complete
+                want = md5 or next((e for e in (etag, found.etag) if etag_md5 and is_md5(e)), None)
+                return _Fetched(offset, want, md5_of_file(part).hexdigest() if want else None,
+                                Validator(found.etag, found.last_modified, offset), content_type)
             emit(-offset)
             part.unlink(missing_ok=True)
             raise _Retry("the partial file did not fit the server's file; restarting from zero")
         if status == 200:
-            total = response.headers.get("Content-Length")
-            total = int(total) if total is not None else None
-            if offset:
+            total = int(length) if length is not None and length.isdigit() else None
+            if offset:  # If-Range did not match: the object changed, start again
                 emit(-offset)
                 offset = 0
         elif status == 206:
             m = _CONTENT_RANGE_RE.match(response.headers.get("Content-Range", ""))
-            if not m or int(m.group(1)) != offset:
+            if not m or int(m.group(1)) != offset or (found.etag or found.last_modified) and not \
+                    resume.same_object(Validator(found.etag, found.last_modified, resume.size)):
                 emit(-offset)
                 part.unlink(missing_ok=True)
-                raise _Retry("the server answered a different byte range than asked; restarting from zero")
+                raise _Retry("the server answered another byte range or another version than asked; "
+                             "restarting from zero")
             total = int(m.group(3)) if m.group(3) != "*" else None
         else:
             raise DownloadError(f"{redact_url(url)} answered HTTP {status}; cannot download it.")
-        if etag and resp_etag and resp_etag != etag:
+        reason = page_instead_of_file(dest.name, b"", content_type)
+        if reason:
+            raise NotAFileError(f"{redact_url(url)} answered {reason} instead of the product file {dest.name}: "
+                                "the server may want you to sign in, or the service URL is wrong. Nothing was kept.")
+        if etag and found.etag and found.etag != etag:
             raise _Retry("the file changed on the server since the catalogue was read (ETag differs); "
                          "refresh the catalogue", verification=True)
         if expected_size is not None and total is not None and total != expected_size:
             raise _Retry(f"the server announces {total} bytes but the catalogue says {expected_size}",
                          verification=True)
-        want_md5 = md5 or next((e for e in (etag, resp_etag) if etag_md5 and e and _MD5_RE.match(e)), None)
+        validator = Validator(found.etag or (resume.etag if offset else None),
+                              found.last_modified or (resume.last_modified if offset else None),
+                              total if total is not None else expected_size)
+        if offset == 0:
+            file_state.record_partial(dest, url, validator)
+        want_md5 = md5 or next((e for e in (etag, found.etag) if etag_md5 and is_md5(e)), None)
         hasher = None
         if want_md5:
             hasher = BackgroundHasher(md5_of_file(part, upto=offset) if offset else hashlib.md5())
@@ -250,7 +356,7 @@ def _attempt(url, part: Path, session, offset, expected_size, md5, etag, timeout
         size = offset + written
         if total is not None and size < total:
             raise _Retry(f"the body ended early ({size} of {total} bytes)")
-        return size, (want_md5, digest)
+        return _Fetched(size, want_md5, digest, validator, content_type)
 
 
 class BackgroundHasher:
@@ -322,12 +428,18 @@ def _stream_body(response, part: Path, offset: int, total: Optional[int], hasher
     return written
 
 
-def _verify(part: Path, size: int, expected_size, digest) -> None:
-    """Check the finished ``.part`` against the expected size and, if known, the MD5 computed while streaming."""
+def _verify(part: Path, fetched: _Fetched, expected_size, etag) -> str:
+    """Check the finished ``.part``: its size against what was expected, then its content; returns
+    how it was verified ("md5", "etag" or "" when no content validator exists)."""
     actual = part.stat().st_size
-    if actual != size or (expected_size is not None and actual != expected_size):
-        raise _Retry(f"size {actual} bytes differs from the expected {expected_size if expected_size is not None else size}",
-                     verification=True)
-    want, got = digest
-    if want and got != want:
-        raise _Retry("checksum (MD5) mismatch", verification=True)
+    if actual != fetched.size or (expected_size is not None and actual != expected_size):
+        wanted = expected_size if expected_size is not None else fetched.size
+        raise _Retry(f"size {actual} bytes differs from the expected {wanted}", verification=True)
+    if fetched.want_md5:
+        if fetched.got_md5 != fetched.want_md5:
+            raise _Retry("checksum (MD5) mismatch", verification=True)
+        return BY_MD5
+    known_size = expected_size is not None or fetched.validator.size is not None
+    if fetched.validator.etag and known_size and (etag is None or fetched.validator.etag == etag):
+        return BY_ETAG
+    return UNVERIFIED

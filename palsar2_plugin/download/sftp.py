@@ -1,8 +1,12 @@
 """Resumable, verified SFTP download (paramiko), for G-Portal (new: key only, port 22; legacy: password).
 
 Same guarantees as :mod:`.http_download`: write ``<dest>.part``, resume at its size (remote
-``seek``), check the size (and MD5 if the catalogue gives one), rename only when verified,
-retry broken connections with backoff (reconnecting). Host keys: known hosts are read from
+``seek``) only while the server's file has the size and modification time recorded when the
+``.part`` was started (SFTP has no ETag), check the size and the MD5 when the catalogue gives one,
+rename only when checked, retry broken connections with backoff (reconnecting). SFTP servers
+(OpenSSH, AWS Transfer Family as used by G-Portal) offer no checksum of a file, so without the
+catalogue's MD5 a file is complete but *unverified* (``verified_by`` "") and the result says so; an
+existing file is skipped only while its recorded size and time and the server's still agree. Host keys: known hosts are read from
 ``known_hosts`` if given; an unknown host is trusted on first use and remembered there (or
 refused when ``trust_new_host`` is False); a changed key is always refused.
 """
@@ -21,8 +25,12 @@ from typing import Callable, Optional
 
 from ..errors import Cancelled
 from ..progress import CancelCheck, check_cancelled
-from .errors import DISK_FULL_ERRNOS, AuthenticationError, DiskFullError, DownloadError, TransferError, VerificationError
+from .content import check_is_a_file
+from .errors import (DISK_FULL_ERRNOS, AuthenticationError, DiskFullError, DownloadError, NotAFileError,
+                     TransferError, VerificationError)
 from .http_download import DownloadResult, part_path
+from .state import (BY_MD5, UNVERIFIED, Validator, clear_state, complete_state, partial_validator, record_complete,
+                    record_partial)
 from .retry import RetryPolicy
 
 _PIECE = 32 * 1024  # one SFTP read request (paramiko's MAX_REQUEST_SIZE)
@@ -147,6 +155,7 @@ def download_sftp(remote_path: str, dest, *, connection: SftpConnection, expecte
     dest = Path(dest)
     part = part_path(dest)
     emit = on_bytes or (lambda n: None)
+    want_md5 = md5.lower() if md5 else None
     retryable = _retryable_ssh_errors()
     dest.parent.mkdir(parents=True, exist_ok=True)
     failures = attempts = 0
@@ -154,29 +163,31 @@ def download_sftp(remote_path: str, dest, *, connection: SftpConnection, expecte
     while True:
         check_cancelled(is_cancelled)
         attempts += 1
-        offset = part.stat().st_size if part.exists() else 0
         try:
             sftp = connection.sftp()
             try:
-                total = sftp.stat(remote_path).st_size
+                attrs = sftp.stat(remote_path)
             except IOError as exc:
                 if getattr(exc, "errno", None) == errno.ENOENT:
                     raise DownloadError(f"{remote_path} does not exist on the SFTP server: check the path rule "
                                         "in the settings or refresh the catalogue.") from None
                 raise
-            if dest.exists() and dest.stat().st_size == total and (expected_size in (None, total)):
-                if not md5 or _md5(dest) == md5.lower():
-                    return DownloadResult(dest, total, skipped=True)
+            total = attrs.st_size
+            version = Validator(last_modified=str(int(attrs.st_mtime)) if attrs.st_mtime else None, size=total)
+            if attempts == 1 and dest.exists():
+                proven = _proven_complete(dest, remote_path, version, expected_size, want_md5)
+                if proven is not None:
+                    return DownloadResult(dest, total, skipped=True, verified_by=proven)
             if expected_size is not None and total != expected_size:
                 raise VerificationError(f"{remote_path} has {total} bytes on the server but the catalogue says "
                                         f"{expected_size}: refresh the catalogue.")
-            if offset > total:
-                part.unlink()
-                offset = 0
+            offset = _resume_offset(dest, part, version)
             if first_offset is None:
                 first_offset = offset
                 if offset:
                     emit(offset)
+            if offset == 0:
+                record_partial(dest, remote_path, version)
             with sftp.open(remote_path, "rb") as remote, open(part, "ab" if offset else "wb", 1 << 20) as out:
                 done = offset
                 while done < total:
@@ -200,16 +211,28 @@ def download_sftp(remote_path: str, dest, *, connection: SftpConnection, expecte
                 getattr(os, "fdatasync", os.fsync)(out.fileno())
             if done < total:
                 raise EOFError(f"the file ended early ({done} of {total} bytes)")
-            if md5 and _md5(part) != md5.lower():
+            got_md5 = _md5(part) if want_md5 else None
+            if want_md5 and got_md5 != want_md5:
                 emit(-total)
                 part.unlink()
+                clear_state(dest)
                 failures += 1
                 if failures >= retry.attempts:
                     raise VerificationError(f"Download of {remote_path} failed the MD5 check {failures} times.")
                 sleep(retry.delay(failures))
                 continue
+            try:
+                check_is_a_file(part, dest.name, remote_path)
+            except NotAFileError:
+                emit(-total)
+                part.unlink()
+                clear_state(dest)
+                raise
             os.replace(part, dest)
-            return DownloadResult(dest, total, attempts=attempts, resumed_from=first_offset or 0)
+            verified_by = BY_MD5 if want_md5 else UNVERIFIED
+            record_complete(dest, remote_path, version, verified_by, got_md5)
+            return DownloadResult(dest, total, attempts=attempts, resumed_from=first_offset or 0,
+                                  verified_by=verified_by)
         except TransferError as exc:  # could not connect: worth another try
             failure = exc
         except (DownloadError, Cancelled):
@@ -232,6 +255,38 @@ def download_sftp(remote_path: str, dest, *, connection: SftpConnection, expecte
             raise TransferError(f"SFTP download of {remote_path} failed after {attempts} attempts "
                                 f"({type(failure).__name__}); {part.name} is kept and a new run resumes it.")
         sleep(retry.delay(failures))
+
+
+def _proven_complete(dest: Path, remote_path: str, remote: Validator, expected_size, want_md5) -> Optional[str]:
+    """How ``dest`` is proven to be ``remote`` ("md5", or the recorded "verified_by" when its recorded
+    size and modification time still match the server's), or None (fetch it again)."""
+    size = dest.stat().st_size
+    if size != remote.size or (expected_size is not None and size != expected_size):
+        return None
+    recorded = complete_state(dest)
+    if recorded is not None:
+        if want_md5 and recorded.md5 == want_md5:
+            return BY_MD5
+        if not want_md5 and recorded.validator.same_object(remote):
+            return recorded.verified_by
+    if want_md5 and _md5(dest) == want_md5:
+        record_complete(dest, remote_path, remote, BY_MD5, want_md5)
+        return BY_MD5
+    return None
+
+
+def _resume_offset(dest: Path, part: Path, remote: Validator) -> int:
+    """Bytes of ``part`` to keep: all when its recorded validator (size and modification time) is the
+    server's now, else 0 (the ``.part`` is removed)."""
+    if not part.exists():
+        return 0
+    offset = part.stat().st_size
+    recorded = partial_validator(dest)
+    if recorded is not None and recorded.same_object(remote) and offset <= (remote.size or 0):
+        return offset
+    part.unlink()
+    clear_state(dest)
+    return 0
 
 
 def _md5(path: Path) -> str:

@@ -88,8 +88,8 @@ def footprint_layer(records: Sequence[SceneRecord], name: str) -> QgsVectorLayer
 class SceneTask(QgsTask):
     """Links one event row to its records and, if ``destination`` is set, downloads them.
 
-    Results (read in ``on_done``, main thread): ``records``, ``folders``, ``error`` (message) and
-    ``layer`` (footprints, added to the project).
+    Results (read in ``on_done``, main thread): ``records``, ``folders``, ``unverified`` (files whose
+    content no validator could check), ``error`` (message) and ``layer`` (footprints, added to the project).
     """
 
     def __init__(self, description: str, scene, index_path: str, bucket_url: str,
@@ -105,6 +105,7 @@ class SceneTask(QgsTask):
         self.proxies = _proxies()  # read QgsSettings in the main thread
         self.records: List[SceneRecord] = []
         self.folders: List[str] = []
+        self.unverified: List[str] = []
         self.error: Optional[str] = None
         self.layer: Optional[QgsVectorLayer] = None
 
@@ -121,10 +122,11 @@ class SceneTask(QgsTask):
                                                    progress=self._progress(0.0, share), is_cancelled=self.isCanceled,
                                                    max_age=self.max_age)
             if self.destination and self.records:
-                folders = download_scenes(self.records, self.destination,
-                                          session_factory=lambda: make_session(proxies=self.proxies),
-                                          progress=self._progress(0.3, 1.0), is_cancelled=self.isCanceled)
-                self.folders = [str(f) for f in folders]
+                done = download_scenes(self.records, self.destination,
+                                        session_factory=lambda: make_session(proxies=self.proxies),
+                                        progress=self._progress(0.3, 1.0), is_cancelled=self.isCanceled)
+                self.folders = [str(f) for f in done.folders]
+                self.unverified = [str(p) for p in done.unverified]
             return True
         except Palsar2Error as error:
             self.error = str(error)
@@ -192,6 +194,10 @@ class DockSceneActions:
             self.tasks.remove(task)
         if task.error:
             self._message(task.error, Qgis.Critical)
+        elif task.destination and task.unverified:
+            self._message(tr("{} products downloaded into {}; {} files are unverified (the source gives no checksum "
+                             "or ETag for them).").format(len(task.folders), task.destination, len(task.unverified)),
+                          Qgis.Warning)
         elif task.destination:
             self._message(tr("{} products downloaded into {}.").format(len(task.folders), task.destination))
         else:

@@ -4,6 +4,10 @@ A remote product is given by the URL of its STAC item (``<name>.json``, the asse
 or of any one of its files (the other files are found by the naming convention and checked with a
 HEAD request). Rasters become ``/vsicurl?empty_dir=yes&url=<url>`` paths: GDAL reads only the
 blocks it needs (HTTP range requests) and does not probe for side-car files. Nothing is downloaded.
+
+A URL carrying a user name and password is refused: GDAL would need it inside every layer's path,
+so it would be written into the VRT files and the QGIS project (download such products first, with a
+QGIS authentication configuration). Messages show URLs without query strings.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import List, Optional
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from ..errors import Palsar2Error
+from ..net.urls import has_credentials, redact_url
 from . import jaxa_l21, jaxa_l22, reader_own
 
 _POLS = ("HH", "HV", "VV", "VH")
@@ -50,7 +55,7 @@ def read_remote(url: str) -> bytes:
     stat = gdal.VSIStatL(path)
     handle = gdal.VSIFOpenL(path, "rb") if stat is not None else None
     if handle is None:
-        raise Palsar2Error(f"Cannot read {url}: the server does not answer or the file does not exist. "
+        raise Palsar2Error(f"Cannot read {redact_url(url)}: the server does not answer or the file does not exist. "
                            "Check the address and your network/proxy settings.")
     try:
         return gdal.VSIFReadL(1, stat.size, handle)
@@ -94,6 +99,11 @@ def _siblings(url: str) -> List[str]:
 def remote_entries(path: str) -> List[object]:
     """Reader entries of the remote product at ``path`` (a STAC item URL or any product file URL)."""
     url = plain_url(path)
+    if has_credentials(url):
+        raise Palsar2Error(f"{redact_url(url)} is given with a user name and password: reading it in place would "
+                           "write them into the layers' files and the project. Download the product first "
+                           "('Download PALSAR-2 scenes' with a QGIS authentication configuration), then load its "
+                           "folder.")
     folder = "remote:" + url.rsplit("/", 1)[0]
     name = posixpath.basename(urlsplit(url).path)
     if name.lower().endswith(".json"):
@@ -101,7 +111,7 @@ def remote_entries(path: str) -> List[object]:
             item = json.loads(read_remote(url))
             assets = item["assets"]
         except (ValueError, KeyError, TypeError) as error:
-            raise Palsar2Error(f"{url} is not a STAC item with assets ({error}).") from error
+            raise Palsar2Error(f"{redact_url(url)} is not a STAC item with assets ({error}).") from error
         entries = [_entry(url, folder)]
         for asset in assets.values():
             href = asset.get("href") if isinstance(asset, dict) else None

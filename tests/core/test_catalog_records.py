@@ -1,5 +1,6 @@
 """Scene records, names, times, queries and footprint geometry (no network)."""
 
+import json
 from dataclasses import replace
 from datetime import datetime, timezone
 
@@ -50,6 +51,14 @@ def test_attributes_round_trip():
     assert replace(back, size_bytes=None) == rec
     assert back.bbox == (121.7, 24.3, 125.8, 27.3)
     assert rec.files[0].name == "a_HH_SLP.tif"
+
+
+def test_stored_attributes_carry_no_credentials():
+    rec = SceneRecord(record_id="R", download_path="https://bob:s3cret@h/p/", quicklook_url="https://bob:s3cret@h/q.jpg",
+                      files=(RemoteFile("https://bob:s3cret@h/p/IMG-HH-x", 10, etag="e"),))
+    attrs = rec.to_attributes()
+    assert "s3cret" not in json.dumps(attrs) and "bob" not in json.dumps(attrs)
+    assert SceneRecord.from_attributes(attrs).files[0].url == "https://h/p/IMG-HH-x"
 
 
 def _query(**kw):

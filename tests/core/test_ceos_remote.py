@@ -107,3 +107,40 @@ def test_small_extent_from_a_url_reads_few_bytes_and_equals_the_local_run(produc
     assert np.isfinite(ga).sum() > 1000
     np.testing.assert_array_equal(np.isnan(ga), np.isnan(gb))
     np.testing.assert_allclose(ga, gb, rtol=1e-5, equal_nan=True)
+
+
+# --------------------------------------------------------------------------- issue 14: what arrives is checked
+def test_a_file_replaced_between_reads_or_a_web_page_is_an_error(http_server):
+    data = os.urandom(3 << 20)
+    url = http_server.put("b/IMG-HH-x", data)
+    src = RangeSource(url, block_bytes=1 << 18, cache_blocks=2)
+    assert src.read(0, 1000) == data[:1000]
+    http_server.put("b/IMG-HH-x", bytes(reversed(data)), modified="Tue, 02 Jan 2024 00:00:00 GMT")
+    with pytest.raises(CeosFormatError, match="changed on the server while it was being read"):
+        src.read(2 << 20, 1000)
+    http_server.put("b/IMG-HH-y", data)
+    http_server.add_fault("b/IMG-HH-y", Fault("page"))
+    with pytest.raises(CeosFormatError, match="web page instead of the file"):
+        RangeSource(http_server.url_of("b/IMG-HH-y"))
+    page = RangeSource(http_server.url_of("b/IMG-HH-y"))
+    http_server.add_fault("b/IMG-HH-y", Fault("page"))
+    with pytest.raises(CeosFormatError, match="web page instead of the file"):
+        page.read(0, 100)
+
+
+def test_credentials_in_a_url_are_used_but_never_shown_or_recorded(product, http_server):
+    _, folder, _ = product
+    http_server.require_auth = ("alice", "s3cret-pw")
+    url, img = _serve(http_server, folder, prefix="private/l11/")
+    secret = url.replace("http://", "http://alice:s3cret-pw@")
+    scene = open_product(secret)  # reads (the server refuses requests without the login)
+    paths = [scene.leader_path] + [beam.path for beam in scene.images]
+    assert paths and all(p.startswith(http_server.base_url + "/private/l11/") for p in paths)
+    assert "s3cret" not in repr(scene) and "alice" not in repr(scene)
+    src = RangeSource(secret)
+    assert src.display == url and "s3cret" not in src.shown
+    with open(os.path.join(folder, img), "rb") as fh:
+        assert src.read(0, 4096) == fh.read(4096)
+    with pytest.raises(CeosFormatError) as error:
+        RangeSource(secret.replace("IMG-", "NOPE-"))
+    assert "s3cret" not in str(error.value) and "alice" not in str(error.value)

@@ -78,7 +78,7 @@ def test_download_scenes_makes_product_folders_and_extracts_zips(http_server, tm
     http_server.put("p/a_HH_SLP.tif", os.urandom(5000))
     http_server.put("p/product.zip", buf.getvalue())
     rec = _record(http_server, ["p/a_HH_SLP.tif", "p/product.zip"])
-    folders = download_scenes([rec], tmp_path / "out", retry=FAST)
+    folders = download_scenes([rec], tmp_path / "out", retry=FAST).folders
     assert folders == [tmp_path / "out" / "ALOS2437590500-220630_WWDR2.2GUA"]
     f = folders[0]
     assert (f / "a_HH_SLP.tif").read_bytes() == http_server.objects["p/a_HH_SLP.tif"]

@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from palsar2_plugin.download.errors import DownloadError, UnsafeArchiveError
+from palsar2_plugin.download.errors import DiskFullError, DownloadError, UnsafeArchiveError
 from palsar2_plugin.download.extract import safe_extract_zip
 
 
@@ -58,3 +58,39 @@ def test_corrupt_archive_is_a_clear_error(tmp_path):
     with pytest.raises(DownloadError, match="corrupt"):
         safe_extract_zip(tmp_path / "crc.zip", tmp_path / "out2")
     assert not (tmp_path / "out2" / "data.bin").exists()
+
+
+# --------------------------------------------------------------------------- issue 14: bounded extraction
+def _declared(path, member_size, compressed_size):
+    """A one-member archive whose central directory declares the given sizes (the data is 1 KiB of zeros)."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("IMG-HH-big", b"\0" * 1024)
+        z.filelist[0].file_size, z.filelist[0].compress_size = member_size, compressed_size  # written at close
+    return path
+
+
+def test_an_archive_that_expands_too_much_is_refused(tmp_path):
+    z = _declared(tmp_path / "bomb.zip", 3 << 30, 3 << 20)  # 3 GiB from 3 MiB: 1024 times
+    with pytest.raises(UnsafeArchiveError, match="would expand 1024 times"):
+        safe_extract_zip(z, tmp_path / "out")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_an_archive_larger_than_the_free_space_is_refused_before_writing(tmp_path):
+    import shutil
+    free = shutil.disk_usage(tmp_path).free
+    z = _declared(tmp_path / "huge.zip", free + (1 << 30), (free + (1 << 30)) // 2)
+    with pytest.raises(DiskFullError, match="needs .* free: free some space"):
+        safe_extract_zip(z, tmp_path / "out")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_an_existing_file_is_kept_only_when_it_is_the_member(tmp_path):
+    z = _zip(tmp_path / "a.zip", [("IMG-HH-x", b"new data!", None), ("LED-x", b"leader", None)])
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "IMG-HH-x").write_bytes(b"old data!")  # same size, other bytes
+    (tmp_path / "out" / "LED-x").write_bytes(b"leader")
+    before = (tmp_path / "out" / "LED-x").stat().st_mtime_ns
+    safe_extract_zip(z, tmp_path / "out")
+    assert (tmp_path / "out" / "IMG-HH-x").read_bytes() == b"new data!"
+    assert (tmp_path / "out" / "LED-x").stat().st_mtime_ns == before  # identical: not written again

@@ -60,18 +60,32 @@ def test_dropped_connection_resumes_with_range(http_server, tmp_path):
     assert res.attempts == 3
 
 
-def test_existing_part_is_resumed(http_server, tmp_path):
+def _interrupted(server, dest, key="f.bin", at=123456, **kw):
+    """Leave ``dest``'s .part as an interrupted download leaves it (cancelled after ``at`` bytes)."""
+    got = []
+    server.add_fault(key, Fault("slow", delay=0.01))
+    with pytest.raises(Cancelled):
+        _get(server, dest, key, on_bytes=got.append, is_cancelled=lambda: sum(got) >= at, **kw)
+    return (dest.parent / (dest.name + ".part")).stat().st_size
+
+
+def test_existing_part_is_resumed_with_if_range(http_server, tmp_path):
     http_server.put("f.bin", DATA)
-    (tmp_path / "f.bin.part").write_bytes(DATA[:123456])
+    kept = _interrupted(http_server, tmp_path / "f.bin")
+    n = len(http_server.requests_for("f.bin"))
     res = _get(http_server, tmp_path / "f.bin", expected_size=len(DATA))
-    assert res.resumed_from == 123456
-    assert http_server.requests_for("f.bin")[0]["headers"]["Range"] == "bytes=123456-"
+    assert res.resumed_from == kept
+    request = http_server.requests_for("f.bin")[n]
+    assert request["headers"]["Range"] == f"bytes={kept}-"
+    assert request["headers"]["If-Range"] == f'"{http_server.etag_of("f.bin")}"'
     assert (tmp_path / "f.bin").read_bytes() == DATA
 
 
 def test_corrupt_part_is_caught_by_md5_and_redone(http_server, tmp_path):
+    from palsar2_plugin.download.state import Validator, record_partial
     http_server.put("f.bin", DATA)
     (tmp_path / "f.bin.part").write_bytes(b"\xff" * 5000)  # garbage that a resume would keep
+    record_partial(tmp_path / "f.bin", http_server.url_of("f.bin"), Validator(etag=http_server.etag_of("f.bin")))
     res = _get(http_server, tmp_path / "f.bin", expected_size=len(DATA), etag=http_server.etag_of("f.bin"))
     assert (tmp_path / "f.bin").read_bytes() == DATA
     assert res.attempts == 2  # resumed, failed the MD5 check, discarded, downloaded again

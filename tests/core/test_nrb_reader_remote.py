@@ -96,3 +96,11 @@ def test_remote_errors(served):
     with pytest.raises(reader.ProductNotFoundError, match="No PALSAR-2 NRB product found"):
         reader.find_products(f"{base}/notes.txt")
     assert reader_remote.plain_url(reader_remote.gdal_path("http://a/b c.tif")) == "http://a/b c.tif"
+
+
+def test_a_url_with_a_password_is_refused_not_written_into_layers(served, tmp_path):
+    """GDAL would keep user:password inside every VRT and layer path (and so in the project): refused."""
+    base = served[0].replace("http://", "http://alice:s3cret-pw@")
+    with pytest.raises(reader.Palsar2Error, match="user name and password.*Download the product first") as error:
+        reader.find_products(f"{base}/{STEM}.json")
+    assert "s3cret" not in str(error.value) and "alice" not in str(error.value)

@@ -1,6 +1,6 @@
 """pytest fixtures for the loopback servers. Import them into a test module:
 
-    from servers.fixtures import http_server, sshd_server  # noqa: F401
+    from servers.fixtures import http_server, https_server, sshd_server, tls_certificate  # noqa: F401
 """
 
 from __future__ import annotations
@@ -15,6 +15,21 @@ from servers.sshd import LoopbackSshd, sshd_available
 def http_server():
     """A fresh loopback HTTP/S3/CSW server for one test."""
     with LoopbackHttpServer(lifetime=300) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def tls_certificate(tmp_path_factory):
+    """(certificate, key) of a self-signed certificate for 127.0.0.1 and localhost."""
+    from servers.tls import make_certificate
+    return make_certificate(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def https_server(tls_certificate, monkeypatch):
+    """A loopback HTTPS server whose certificate the plugin's sessions trust (REQUESTS_CA_BUNDLE)."""
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls_certificate[0]))
+    with LoopbackHttpServer(lifetime=300, tls=tls_certificate) as server:
         yield server
 
 

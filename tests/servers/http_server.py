@@ -1,7 +1,11 @@
 """A loopback HTTP server for the catalogue and download tests: S3 listing, files, CSW, faults.
 
 - ``GET /?list-type=2&prefix=&delimiter=&max-keys=&continuation-token=``: S3 ListObjectsV2 XML.
-- ``GET|HEAD /<key>``: the object, with ``Range`` (206/416), ``If-Range`` and an MD5 ``ETag``.
+- ``GET|HEAD /<key>``: the object, with ``Range`` (206/416), ``If-Range`` (ETag or Last-Modified) and
+  validators chosen by ``server.etag_mode``: "md5" (the content's MD5, as S3 for single-part uploads),
+  "opaque" (a strong ETag that is not an MD5, as S3 for multipart uploads), "weak" (``W/"..."``) or
+  "none"; ``Last-Modified`` is the time of ``put`` (or the ``modified`` text given to it) unless
+  ``server.last_modified`` is False. The listing's ETags follow the same mode.
   ``server.listing_mode`` = "ok", or a fault: "html" (a sign-in web page with 200), "json" (JSON with
   200), "cut" (the XML cut in half), "repeat_token" (the first page again and again: its continuation
   token repeats), "no_progress" (the first page again with a new token each time); an endless client
@@ -13,24 +17,33 @@
   ``drop`` (reset the connection after ``n`` body bytes), ``truncate`` (announce the full length,
   send ``n`` bytes, close), ``overlong`` (append ``n`` junk bytes and announce them), ``status``
   (answer ``code`` with an optional ``Retry-After``), ``slow`` (``delay`` seconds per 64 KiB),
-  ``ignore_range`` (answer 200 with the whole file).
+  ``ignore_range`` (answer 200 with the whole file), ``page`` (answer 200 with an HTML sign-in page,
+  Content-Type ``ctype``, default text/html).
 
-Binds 127.0.0.1 on a free port; stops itself after ``lifetime`` seconds at most.
+- ``server.require_auth = (user, password)``: objects answer 401 without that HTTP Basic login.
+- Fault ``redirect``: answer 302 to ``location``.
+
+Binds 127.0.0.1 on a free port (``url_host`` names it in URLs: "127.0.0.1" or "localhost", which
+are different hosts to a client); with ``tls=(certificate, key)`` it speaks HTTPS. Stops itself
+after ``lifetime`` seconds at most.
 """
 
 from __future__ import annotations
 
+import base64
+import email.utils
 import hashlib
 import json
 import re
 import socket
+import ssl
 import struct
 import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Deque, Dict, List, Optional
+from typing import Deque, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 from xml.sax.saxutils import escape
 
@@ -39,11 +52,18 @@ CHUNK = 64 * 1024
 
 @dataclass(frozen=True)
 class Fault:
-    kind: str  # drop | truncate | overlong | status | slow | ignore_range
+    kind: str  # drop | truncate | overlong | status | slow | ignore_range | page | redirect
     n: int = 0
     code: int = 503
     retry_after: Optional[str] = None
     delay: float = 0.0
+    ctype: str = "text/html"
+    body: Optional[bytes] = None  # of a "page" (default: an HTML sign-in page)
+    location: str = ""  # of a "redirect"
+
+
+SIGN_IN_PAGE = (b"<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><form action=\"/login\">"
+                b"<input name=\"user\"><input name=\"password\" type=\"password\"></form></body></html>\n")
 
 
 class _Server(ThreadingHTTPServer):
@@ -57,12 +77,18 @@ class _Server(ThreadingHTTPServer):
 class LoopbackHttpServer:
     """Start with :meth:`start` (or as a context manager); ``base_url`` is ``http://127.0.0.1:<port>``."""
 
-    def __init__(self, lifetime: float = 600.0):
+    def __init__(self, lifetime: float = 600.0, tls: Optional[Tuple[str, str]] = None, url_host: str = "127.0.0.1"):
+        self.tls = tls
+        self.url_host = url_host
+        self.require_auth: Optional[Tuple[str, str]] = None
         self.objects: Dict[str, bytes] = {}
         self.faults: Dict[str, Deque[Fault]] = defaultdict(deque)
         self.requests: List[dict] = []
         self.csw_features: List[dict] = []
         self.csw_mode = "ok"
+        self.etag_mode = "md5"
+        self.last_modified = True
+        self.modified: Dict[str, str] = {}
         self.listing_mode = "ok"
         self.listing_requests = 0
         self.active_bodies = 0   # file bodies being sent right now
@@ -77,6 +103,10 @@ class LoopbackHttpServer:
     def start(self) -> "LoopbackHttpServer":
         handler = _make_handler(self)
         self._httpd = _Server(("127.0.0.1", 0), handler)
+        if self.tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*map(str, self.tls))
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         self._timer = threading.Timer(self.lifetime, self.stop)
@@ -104,19 +134,21 @@ class LoopbackHttpServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{self.url_host}:{self.port}"
 
     def url_of(self, key: str) -> str:
         return f"{self.base_url}/{quote(key)}"
 
-    def put(self, key: str, data: bytes) -> str:
-        """Store an object; returns its URL."""
+    def put(self, key: str, data: bytes, modified: Optional[str] = None) -> str:
+        """Store an object (Last-Modified ``modified``, an HTTP date, or now); returns its URL."""
         with self._lock:
             self.objects[key] = bytes(data)
+            self.modified[key] = modified or email.utils.formatdate(time.time(), usegmt=True)
         return self.url_of(key)
 
     def etag_of(self, key: str) -> str:
-        return hashlib.md5(self.objects[key]).hexdigest()
+        """The object's ETag as listed (quotes stripped): its MD5, or another strong value in "opaque" mode."""
+        return _etag_text(self, self.objects[key])
 
     def add_fault(self, key: str, *faults: Fault) -> None:
         with self._lock:
@@ -129,6 +161,23 @@ class LoopbackHttpServer:
 
     def requests_for(self, key: str) -> List[dict]:
         return [r for r in self.requests if r["path"] == "/" + key]
+
+
+def _etag_text(server: LoopbackHttpServer, data: bytes) -> str:
+    digest = hashlib.md5(data).hexdigest()
+    return f"{digest[:20]}-2" if server.etag_mode == "opaque" else digest
+
+
+def _validators(server: LoopbackHttpServer, key: str) -> Dict[str, str]:
+    """The ETag and Last-Modified headers of ``key`` under ``server.etag_mode``."""
+    out = {}
+    if server.etag_mode in ("md5", "opaque"):
+        out["ETag"] = f'"{_etag_text(server, server.objects[key])}"'
+    elif server.etag_mode == "weak":
+        out["ETag"] = f'W/"{_etag_text(server, server.objects[key])}"'
+    if server.last_modified:
+        out["Last-Modified"] = server.modified[key]
+    return out
 
 
 def _list_xml(server: LoopbackHttpServer, params: Dict[str, str]) -> bytes:
@@ -163,7 +212,7 @@ def _list_xml(server: LoopbackHttpServer, params: Dict[str, str]) -> bytes:
     for key in contents:
         data = server.objects[key]
         parts.append(f"<Contents><Key>{escape(key)}</Key><LastModified>2024-01-01T00:00:00.000Z</LastModified>"
-                     f"<ETag>&quot;{hashlib.md5(data).hexdigest()}&quot;</ETag><Size>{len(data)}</Size>"
+                     f"<ETag>&quot;{_etag_text(server, data)}&quot;</ETag><Size>{len(data)}</Size>"
                      "<StorageClass>STANDARD</StorageClass></Contents>")
     for p in prefixes:
         parts.append(f"<CommonPrefixes><Prefix>{escape(p)}</Prefix></CommonPrefixes>")
@@ -256,16 +305,25 @@ def _make_handler(server: LoopbackHttpServer):
             if fault is not None and fault.kind == "status":
                 extra = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
                 return self._send(fault.code, b"busy", "text/plain", extra)
-            etag = hashlib.md5(data).hexdigest()
+            if server.require_auth is not None:
+                expected = "Basic " + base64.b64encode(":".join(server.require_auth).encode()).decode()
+                if self.headers.get("Authorization") != expected:
+                    return self._send(401, b"login required", "text/plain", {"WWW-Authenticate": 'Basic realm="t"'})
+            if fault is not None and fault.kind == "redirect":
+                return self._send(302, b"", "text/plain", {"Location": fault.location})
+            if fault is not None and fault.kind == "page":
+                return self._send(200, fault.body or SIGN_IN_PAGE, fault.ctype)
+            validators = _validators(server, key)
             start, code = 0, 200
-            headers = {"ETag": f'"{etag}"', "Accept-Ranges": "bytes"}
+            headers = dict(validators, **{"Accept-Ranges": "bytes"})
             rng = self.headers.get("Range")
             if_range = self.headers.get("If-Range")
-            if rng and not (fault is not None and fault.kind == "ignore_range") and (
-                    if_range is None or if_range.strip('"') == etag):
+            same = if_range is None or if_range in (validators.get("ETag"), validators.get("Last-Modified"))
+            if rng and not (fault is not None and fault.kind == "ignore_range") and same:
                 start = int(rng.split("=", 1)[1].split("-", 1)[0])
                 if start >= len(data):
-                    return self._send(416, b"", "text/plain", {"Content-Range": f"bytes */{len(data)}"})
+                    extra = dict(validators, **{"Content-Range": f"bytes */{len(data)}"})
+                    return self._send(416, b"", "text/plain", extra)
                 code = 206
                 headers["Content-Range"] = f"bytes {start}-{len(data) - 1}/{len(data)}"
             body = data[start:]
