@@ -127,6 +127,7 @@ def test_a_damaged_or_foreign_index_is_a_clear_error(tmp_path, content, message)
     assert path.read_bytes() == before  # nothing written into somebody else's file
 
 
+@pytest.mark.slow  # waits for the busy timeout
 def test_a_locked_index_is_a_clear_error(tmp_path):
     import sqlite3
     import time as _time
