@@ -117,38 +117,39 @@ def facet_subpoints(geom, grid, subsamples=None) -> Tuple[int, int]:
     return subpoint_counts(line_rows, pixel_rows, valid.shape, subsamples)
 
 
-def distribute_bilinear(line: np.ndarray, pixel: np.ndarray, weights, line0: int, pixel0: int,
-                        shape: Tuple[int, int]):
-    """Sum of ``weights`` spread bilinearly over a (n_lines, n_pixels) float64 window.
-
-    ``weights``: one array, or a tuple of arrays (then a tuple of windows is returned; the
-    indices are computed once). NaN coordinates are ignored (NaN weights count as 0).
-    """
-    single = isinstance(weights, np.ndarray)
-    wlist = (weights,) if single else tuple(weights)
-    n_l, n_p = shape
-    width = n_p + 2
-    size = (n_l + 2) * width
-    l = line - (line0 - 1)   # padded window: one extra cell on every side
-    p = pixel - (pixel0 - 1)
-    ok = (l >= 0) & (l < n_l + 1) & (p >= 0) & (p < n_p + 1)   # False for NaN
-    l, p = l[ok], p[ok]
+def _splat(padded: np.ndarray, l: np.ndarray, p: np.ndarray, w: np.ndarray) -> None:
+    """Add weights ``w`` at padded-window coordinates (l, p) bilinearly into ``padded`` (a window
+    with one extra cell on every side); points outside it (or NaN) are dropped. Only the band of
+    lines the points reach is touched."""
+    n_rows, width = padded.shape
+    ok = (l >= 0) & (l < n_rows - 1) & (p >= 0) & (p < width - 1)   # False for NaN
+    if not ok.any():
+        return
+    l, p, w = l[ok], p[ok], np.nan_to_num(w[ok], nan=0.0)
     li = l.astype(np.int64)
     pi = p.astype(np.int64)
     fl = l - li
     fp = p - pi
-    base = li * width + pi
+    first = int(li.min())
+    band = int(li.max()) - first + 2
+    base = (li - first) * width + pi
     idx = np.concatenate([base, base + 1, base + width, base + width + 1])
-    w00 = (1 - fl) * (1 - fp)
-    w01 = (1 - fl) * fp
-    w10 = fl * (1 - fp)
-    w11 = fl * fp
-    outs = []
-    for w in wlist:
-        wv = np.nan_to_num(w[ok], nan=0.0)
-        acc = np.bincount(idx, weights=np.concatenate([wv * w00, wv * w01, wv * w10, wv * w11]), minlength=size)
-        outs.append(acc.reshape(n_l + 2, width)[1:-1, 1:-1].copy())
-    return outs[0] if single else tuple(outs)
+    values = np.concatenate([w * ((1 - fl) * (1 - fp)), w * ((1 - fl) * fp), w * (fl * (1 - fp)), w * (fl * fp)])
+    padded[first:first + band] += np.bincount(idx, weights=values, minlength=band * width).reshape(band, width)
+
+
+def distribute_bilinear(line: np.ndarray, pixel: np.ndarray, weights, line0: int, pixel0: int,
+                        shape: Tuple[int, int]):
+    """Sum of ``weights`` spread bilinearly over a (n_lines, n_pixels) float64 window starting at
+    (line0, pixel0). NaN coordinates are ignored (NaN weights count as 0). ``weights``: one array,
+    or a tuple of arrays (then a tuple of windows is returned)."""
+    n_l, n_p = shape
+    windows = []
+    for w in ((weights,) if isinstance(weights, np.ndarray) else weights):
+        padded = np.zeros((n_l + 2, n_p + 2))
+        _splat(padded, np.ravel(line) - (line0 - 1), np.ravel(pixel) - (pixel0 - 1), np.ravel(w))
+        windows.append(padded[1:-1, 1:-1].copy())
+    return windows[0] if isinstance(weights, np.ndarray) else tuple(windows)
 
 
 def _window_extent_numpy(time_s, range_m, valid, axes, n_lines, n_pixels, core=None):
@@ -224,6 +225,11 @@ def beam_window(geom, grid, margin: int = 2, halo=None, out_shape: Optional[Tupl
     return l0, l1, p0, p1
 
 
+#: Facets the numpy path spreads at once: their sub-points' indices and weights stay in the CPU's
+#: cache, and each chunk adds into the band of window lines it reaches only.
+NUMPY_CHUNK_FACETS = 16384
+
+
 def _distribute_area_numpy(time_s, range_m, valid, weight, axes, line0, pixel0, shape, s_i, s_j):
     t0, dt, r0, dr = axes
     n_l, n_p = shape
@@ -234,20 +240,23 @@ def _distribute_area_numpy(time_s, range_m, valid, weight, axes, line0, pixel0, 
         dp_i, dp_j = np.gradient(pixel) if min(pixel.shape) > 1 else (np.zeros_like(pixel),) * 2
     for g in (dl_i, dl_j, dp_i, dp_j):          # NaN gradients next to DEM gaps: the facet centre
         g[~np.isfinite(g)] = 0.0
-    # only facets with area whose sub-points can reach the window (within half their extent + a cell)
-    with np.errstate(invalid="ignore"):
-        reach_l = 0.5 * (np.abs(dl_i) + np.abs(dl_j)) + 1.0
-        reach_p = 0.5 * (np.abs(dp_i) + np.abs(dp_j)) + 1.0
-        keep = ((weight != 0) & np.isfinite(weight) & (line + reach_l >= line0 - 1) & (line - reach_l <= line0 + n_l)
-                & (pixel + reach_p >= pixel0 - 1) & (pixel - reach_p <= pixel0 + n_p))
-    line, pixel, part = line[keep], pixel[keep], weight[keep] / (s_i * s_j)
-    dl_i, dl_j, dp_i, dp_j = dl_i[keep], dl_j[keep], dp_i[keep], dp_j[keep]
-    out = np.zeros(shape)
-    for a in (np.arange(s_i) + 0.5) / s_i - 0.5:
-        for b in (np.arange(s_j) + 0.5) / s_j - 0.5:
-            out += distribute_bilinear(line + a * dl_i + b * dl_j, pixel + a * dp_i + b * dp_j, part, line0, pixel0,
-                                       shape)
-    return out
+    padded = np.zeros((n_l + 2, n_p + 2))          # one extra cell on every side
+    offsets = [(a, b) for a in (np.arange(s_i) + 0.5) / s_i - 0.5 for b in (np.arange(s_j) + 0.5) / s_j - 0.5]
+    ny, nx = line.shape
+    step = max(1, NUMPY_CHUNK_FACETS // max(nx, 1))
+    for r0 in range(0, ny, step):
+        rows = slice(r0, min(ny, r0 + step))
+        lc, pc, w = line[rows], pixel[rows], weight[rows]
+        with np.errstate(invalid="ignore"):
+            use = (w != 0) & np.isfinite(w) & np.isfinite(lc)
+        if not use.any():
+            continue
+        lc, pc, part = lc[use], pc[use], w[use] / (s_i * s_j)
+        gl_i, gl_j, gp_i, gp_j = dl_i[rows][use], dl_j[rows][use], dp_i[rows][use], dp_j[rows][use]
+        _splat(padded, np.concatenate([lc + a * gl_i + b * gl_j for a, b in offsets]) - (line0 - 1),
+               np.concatenate([pc + a * gp_i + b * gp_j for a, b in offsets]) - (pixel0 - 1),
+               np.tile(part, len(offsets)))
+    return padded[1:-1, 1:-1].copy()
 
 
 # Radar coordinates are computed inside the kernels from the facets' zero-Doppler time and slant

@@ -111,9 +111,13 @@ def read_bilinear(image: np.ndarray, line: np.ndarray, pixel: np.ndarray, line0:
     return read_cells(image, bilinear_cells(line, pixel, line0, pixel0, image.shape), nodata_zero)
 
 
-def _beam_sums_numpy(geom, grid, window, acc, beta0_windows, oversampling, halo, out_shape, looks=1.0):
+#: Facets the numpy path reads back at once (their temporaries stay in the CPU's cache).
+NUMPY_CHUNK_FACETS = 8192
+
+
+def _beam_sums_rows(geom, grid, window, acc, betas, k, core, shape, out) -> None:
+    """:func:`_beam_sums_numpy` for the output rows of ``shape`` whose core facets are ``core``."""
     l0, _, p0, _ = window
-    core = core_facets(oversampling, halo, out_shape)
     valid, time_s, range_m = geom.valid[core], geom.time_s[core], geom.slant_range_m[core]
     with np.errstate(invalid="ignore"):
         line = np.where(valid, grid.line_of_time(time_s), np.nan)
@@ -121,24 +125,39 @@ def _beam_sums_numpy(geom, grid, window, acc, beta0_windows, oversampling, halo,
         inside = valid & (line >= 0) & (line <= grid.lines - 1) & (pixel >= 0) & (pixel <= grid.pixels - 1)
     a_beta = grid.range_spacing_m * grid.line_interval_s * geom.along_track_m_per_s[core]
     cells = bilinear_cells(line, pixel, l0, p0, acc.shape)
-    read_gamma = read_cells(np.ascontiguousarray(acc), cells)
+    read_gamma = read_cells(acc, cells)
     anf = read_gamma / a_beta
-    betas = [read_cells(np.ascontiguousarray(b), cells, nodata_zero=True) for b in beta0_windows]
-    has_data = inside.copy()
-    for b in betas:
+    beta_values = [read_cells(b, cells, nodata_zero=True) for b in betas]
+    has_data = inside
+    for b in beta_values:
         has_data &= np.isfinite(b)
     good = has_data & ~geom.shadow[core] & np.isfinite(anf)
     c = geom.cos_ellipsoid_incidence[core]
     with np.errstate(invalid="ignore", divide="ignore"):
         cot_ell = c / np.sqrt(np.maximum(1.0 - c ** 2, 1e-12))
+    count, covered, anf_sum, flat_sum, area_sum, beta_sums = out
+    count[...] = pixel_sums(good.astype(np.float64), k, shape)
+    covered[...] = pixel_sums(has_data.astype(np.float64), k, shape)
+    for values, target in zip((anf, cot_ell, read_gamma, *beta_values), (anf_sum, flat_sum, area_sum, *beta_sums)):
+        target[...] = pixel_sums(np.where(good, values, 0.0), k, shape)
 
-    def psum(values):
-        return pixel_sums(np.where(good, values, 0.0), oversampling, out_shape)
 
-    return BeamTileSums(count=pixel_sums(good.astype(np.float64), oversampling, out_shape),
-                        covered=pixel_sums(has_data.astype(np.float64), oversampling, out_shape),
-                        beta0=[psum(b) for b in betas], anf=psum(anf), anf_flat=psum(cot_ell),
-                        area_gamma=psum(read_gamma), looks=float(looks))
+def _beam_sums_numpy(geom, grid, window, acc, beta0_windows, oversampling, halo, out_shape, looks=1.0):
+    k = oversampling
+    ny, nx = out_shape
+    rows, cols = core_facets(k, halo, out_shape)
+    acc = np.ascontiguousarray(acc)
+    betas = [np.ascontiguousarray(b) for b in beta0_windows]
+    count, covered, anf, anf_flat, area = np.zeros((5,) + tuple(out_shape))
+    beta_sums = [np.zeros(out_shape) for _ in betas]
+    step = max(1, NUMPY_CHUNK_FACETS // max(k * k * nx, 1))
+    for r0 in range(0, ny, step):
+        r1 = min(ny, r0 + step)
+        core = (slice(rows.start + k * r0, rows.start + k * r1), cols)
+        out = [a[r0:r1] for a in (count, covered, anf, anf_flat, area)] + [[b[r0:r1] for b in beta_sums]]
+        _beam_sums_rows(geom, grid, window, acc, betas, k, core, (r1 - r0, nx), out)
+    return BeamTileSums(count=count, covered=covered, beta0=beta_sums, anf=anf, anf_flat=anf_flat, area_gamma=area,
+                        looks=float(looks))
 
 
 @jit

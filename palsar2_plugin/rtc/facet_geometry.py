@@ -121,7 +121,18 @@ def tile_orbit(seeds, orbit: OrbitPolynomial) -> OrbitPolynomial:
     return orbit.local(float(seeds.time_s[finite].min()), float(seeds.time_s[finite].max()))
 
 
-def _facet_geometry_numpy(vx, vy, vz, height_m, orbit: OrbitPolynomial, workspace=None) -> FacetGeometry:
+# rows of the compiled kernel's output
+(T, RANGE, ALONG, A_GAMMA, A_SIGMA, COS_LIA, COS_ELL, AX, AY, AZ, LX, LY, LZ, HEIGHT, LOOK_KEY, GROUND) = range(16)
+
+
+#: Facets the numpy path works on at once: the temporaries of a chunk stay in the CPU's cache (on
+#: whole tiles numpy's passes over the arrays were bound by memory traffic).
+NUMPY_CHUNK_FACETS = 8192
+
+
+def _facet_rows_numpy(vx, vy, vz, height_m, guess, orbit: OrbitPolynomial, out, extremes) -> None:
+    """The rows T .. GROUND of the facets between vertex rows ``vx`` etc. (a chunk of a tile) into
+    ``out``, and their extremes folded into ``extremes`` (min cos slope, max and min cos incidence)."""
     cx, cy, cz = facet_centres(vx), facet_centres(vy), facet_centres(vz)
     h_c = facet_centres(height_m)
     valid = np.isfinite(cx)
@@ -132,39 +143,53 @@ def _facet_geometry_numpy(vx, vy, vz, height_m, orbit: OrbitPolynomial, workspac
     if collapsed.any():
         for c in (ax, ay, az, a2):
             c[collapsed] = 0.0
-    seeds = seed_lattice_from_vertices((vx, vy, vz), orbit)
-    local = tile_orbit(seeds, orbit)
-    sol = solve.numpy((cx, cy, cz), local, interpolate_seeds(seeds, *valid.shape, local.t_mid_s))
+    sol = solve.numpy((cx, cy, cz), orbit, guess)
     sx, sy, sz = sol.sat_position
     dx, dy, dz = cx - sx, cy - sy, cz - sz              # satellite to facet
     inv_rng = 1.0 / sol.slant_range_m
     lx, ly, lz = dx * -inv_rng, dy * -inv_rng, dz * -inv_rng
-    proj = ax * lx + ay * ly + az * lz
-    a_sigma = np.sqrt(a2)
+    a_gamma, a_sigma, cos_lia = illuminated_areas((ax, ay, az), (lx, ly, lz))
     with np.errstate(invalid="ignore", divide="ignore"):
-        cos_lia = proj / a_sigma
         cos_slope = (ax * ux + ay * uy + az * uz) / a_sigma
     cos_ell = ux * lx + uy * ly + uz * lz
-    along = azimuth_spacing_factor((cx, cy, cz), sol)
-    look_key = np.clip((dx * sx + dy * sy + dz * sz) * inv_rng / np.sqrt(sx * sx + sy * sy + sz * sz), -1.0, 1.0)
-    # the facet's foot on the ellipsoid: P - h * up (exact along the normal, to ~1e-6 rad of its tilt)
-    ground = np.sqrt((dx - h_c * ux) ** 2 + (dy - h_c * uy) ** 2 + (dz - h_c * uz) ** 2)
     counted = valid & (a_sigma > 0)
-    extremes = GeometryExtremes(float(cos_slope[counted].min()) if counted.any() else 1.0,
-                                float(cos_ell[counted].max()) if counted.any() else -np.inf,
-                                float(cos_ell[counted].min()) if counted.any() else np.inf)
-    fields = (sol.time_s, sol.slant_range_m, along, np.maximum(proj, 0.0), a_sigma, cos_lia, cos_ell, look_key,
-              ground, ax, ay, az, lx, ly, lz)
+    if counted.any():
+        extremes[0] = min(extremes[0], float(cos_slope[counted].min()))
+        extremes[1] = max(extremes[1], float(cos_ell[counted].max()))
+        extremes[2] = min(extremes[2], float(cos_ell[counted].min()))
+    out[T] = sol.time_s
+    out[RANGE] = sol.slant_range_m
+    out[ALONG] = azimuth_spacing_factor((cx, cy, cz), sol)
+    out[A_GAMMA] = a_gamma
+    out[A_SIGMA] = a_sigma
+    out[COS_LIA] = cos_lia
+    out[COS_ELL] = cos_ell
+    out[AX], out[AY], out[AZ] = ax, ay, az
+    out[LX], out[LY], out[LZ] = lx, ly, lz
+    out[HEIGHT] = h_c
+    np.clip((dx * sx + dy * sy + dz * sz) * inv_rng / np.sqrt(sx * sx + sy * sy + sz * sz), -1.0, 1.0,
+            out=out[LOOK_KEY])
+    # the facet's foot on the ellipsoid: P - h * up (exact along the normal, to ~1e-6 rad of its tilt)
+    out[GROUND] = np.sqrt((dx - h_c * ux) ** 2 + (dy - h_c * uy) ** 2 + (dz - h_c * uz) ** 2)
     if not valid.all():
-        for f in fields:
-            f[~valid] = np.nan
-    (t, r, along, a_gamma, a_sigma, cos_lia, cos_ell, key, ground, ax, ay, az, lx, ly, lz) = fields
-    return FacetGeometry(t, r, along, a_gamma, a_sigma, cos_lia, cos_ell, (ax, ay, az), (lx, ly, lz), h_c, key, ground,
-                         valid, extremes)
+        heights = out[HEIGHT].copy()
+        out[:, ~valid] = np.nan
+        out[HEIGHT] = heights
 
 
-# rows of the compiled kernel's output
-(T, RANGE, ALONG, A_GAMMA, A_SIGMA, COS_LIA, COS_ELL, AX, AY, AZ, LX, LY, LZ, HEIGHT, LOOK_KEY, GROUND) = range(16)
+def _facet_geometry_numpy(vx, vy, vz, height_m, orbit: OrbitPolynomial, workspace=None) -> FacetGeometry:
+    ny, nx = vx.shape[0] - 1, vx.shape[1] - 1
+    seeds = seed_lattice_from_vertices((vx, vy, vz), orbit)
+    local = tile_orbit(seeds, orbit)
+    guess = interpolate_seeds(seeds, ny, nx, local.t_mid_s)
+    out = scratch(workspace, "facet geometry", (16, ny, nx))
+    extremes = [1.0, -np.inf, np.inf]
+    step = max(1, NUMPY_CHUNK_FACETS // max(nx, 1))
+    for r0 in range(0, ny, step):
+        r1 = min(ny, r0 + step)
+        v = slice(r0, r1 + 1)
+        _facet_rows_numpy(vx[v], vy[v], vz[v], height_m[v], guess[r0:r1], local, out[:, r0:r1], extremes)
+    return _facet_geometry_of(out, _valid_facets(vx), extremes)
 
 
 @jit
@@ -258,9 +283,7 @@ def facet_geometry(vx: np.ndarray, vy: np.ndarray, vz: np.ndarray, height_m: np.
     """Per-facet geometry (:class:`FacetGeometry`) from the vertices' ECEF x, y, z (m) and
     ellipsoidal heights (m), arrays (ny+1, nx+1), and the run's orbit polynomial. ``workspace``: the
     compiled kernel writes its rows into its buffers (see :mod:`.workspace`)."""
-    fin = np.isfinite(vx)
-    valid = fin[:-1, :-1] & fin[:-1, 1:] & fin[1:, :-1] & fin[1:, 1:]
-    ny, nx = valid.shape
+    ny, nx = vx.shape[0] - 1, vx.shape[1] - 1
     seeds = seed_lattice_from_vertices((vx, vy, vz), orbit)
     local = tile_orbit(seeds, orbit)
     times = np.where(np.isfinite(seeds.time_s), seeds.time_s, float(local.t_mid_s))
@@ -277,6 +300,17 @@ def facet_geometry(vx: np.ndarray, vy: np.ndarray, vz: np.ndarray, height_m: np.
                   np.ascontiguousarray(times), f64(local.coeffs), float(local.t_mid_s), 1.0 / float(local.half_span_s),
                   float(local.t_mid_s - local.half_span_s), float(local.t_mid_s + local.half_span_s),
                   1.0 - WGS84_E2, out, extremes)
+    return _facet_geometry_of(out, _valid_facets(vx), extremes)
+
+
+def _valid_facets(vx: np.ndarray) -> np.ndarray:
+    """Facets whose four corners have a position (a DEM height)."""
+    fin = np.isfinite(vx)
+    return fin[:-1, :-1] & fin[:-1, 1:] & fin[1:, :-1] & fin[1:, 1:]
+
+
+def _facet_geometry_of(out: np.ndarray, valid: np.ndarray, extremes) -> FacetGeometry:
+    """The :class:`FacetGeometry` of the rows T .. GROUND of ``out`` (16, ny, nx)."""
     return FacetGeometry(out[T], out[RANGE], out[ALONG], out[A_GAMMA], out[A_SIGMA], out[COS_LIA], out[COS_ELL],
                          (out[AX], out[AY], out[AZ]), (out[LX], out[LY], out[LZ]), out[HEIGHT], out[LOOK_KEY],
                          out[GROUND], valid, GeometryExtremes(*(float(e) for e in extremes)))

@@ -20,7 +20,7 @@ from typing import Tuple
 import numpy as np
 
 from ..compiled import compiled_or_numpy, jit
-from ..geometry.lattice import lattice_weights, upsample
+from ..geometry.lattice import lattice_weights
 from .workspace import scratch
 
 #: Rows of the coarse field array: DEM-window column and row, undulation, foot point, normal.
@@ -46,11 +46,35 @@ def bilinear_heights(data: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.n
     return out
 
 
+#: Vertices the numpy path works on at once (their temporaries stay in the CPU's cache).
+NUMPY_CHUNK_VERTICES = 8192
+
+
 def _dem_vertex_ecef_numpy(data, lattice_rows, lattice_cols, coarse, shape, workspace=None):
     rows, cols = shape
-    fields = [upsample(f, np.asarray(lattice_rows), np.asarray(lattice_cols), rows, cols) for f in coarse]
-    h = bilinear_heights(data, fields[1], fields[0]) + fields[2]
-    return fields[3] + h * fields[6], fields[4] + h * fields[7], fields[5] + h * fields[8], h
+    lattice_rows, lattice_cols = np.asarray(lattice_rows), np.asarray(lattice_cols)
+    coarse = np.asarray(coarse, dtype=np.float64)
+    ci = np.arange(cols)
+    along = np.empty((coarse.shape[0], lattice_rows.size, cols))      # along the columns on the lattice rows
+    for f in range(coarse.shape[0]):
+        for i in range(lattice_rows.size):
+            along[f, i] = np.interp(ci, lattice_cols, coarse[f, i])
+    j, w = lattice_weights(lattice_rows, rows)
+    out = scratch(workspace, "vertices", (4,) + tuple(shape))
+    step = max(1, NUMPY_CHUNK_VERTICES // max(cols, 1))
+    for r0 in range(0, rows, step):
+        r1 = min(rows, r0 + step)
+        if lattice_rows.size == 1:
+            fields = np.repeat(along[:, :1], r1 - r0, axis=1)
+        else:
+            ww = w[r0:r1, None]
+            fields = along[:, j[r0:r1]] * (1 - ww) + along[:, j[r0:r1] + 1] * ww
+        h = bilinear_heights(data, fields[1], fields[0]) + fields[2]
+        out[0, r0:r1] = fields[3] + h * fields[6]
+        out[1, r0:r1] = fields[4] + h * fields[7]
+        out[2, r0:r1] = fields[5] + h * fields[8]
+        out[3, r0:r1] = h
+    return out[0], out[1], out[2], out[3]
 
 
 @jit
