@@ -194,6 +194,7 @@ def test_jaxas_real_leader_is_inside_the_envelope():
     assert scene.warnings == () and scene.calibration_factor_db == -83.0
 
 
+@pytest.mark.slow
 def test_the_warning_reaches_the_metadata_json_the_geotiff_and_the_nrb_xml(tmp_path):
     import json
     import xml.etree.ElementTree as ET

@@ -21,6 +21,8 @@ from palsar2_plugin.insar.driver import make_interferogram
 from palsar2_plugin.insar.pair import InsarPairError, check_pair
 from palsar2_plugin.simulate import simulate_product
 
+pytestmark = pytest.mark.slow     # scripts/test.sh --fast leaves it out
+
 TIMING_ERROR_LINES = 0.3
 
 

@@ -62,6 +62,7 @@ def reference(scene):
     return terrain_correct_product(product, dem, str(tmp / "ref"), pixel_size_m=50.0, workers=2)
 
 
+@pytest.mark.slow
 def test_a_dem_in_feet_gives_the_same_product_as_the_same_dem_in_metres(scene, reference, tmp_path):
     tmp, dem, product = scene
     feet = _variant(dem, tmp_path / "hills_ft.tif", lambda h: h / FEET, units="ft")

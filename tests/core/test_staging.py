@@ -46,6 +46,7 @@ def simulated(tmp_path_factory):
     return tmp, dem, product
 
 
+@pytest.mark.slow
 def test_a_killed_terrain_correction_leaves_only_hidden_leftovers_and_the_next_run_removes_them(simulated, tmp_path):
     tmp, dem, product = simulated
     out = tmp_path / "out"

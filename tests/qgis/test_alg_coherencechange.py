@@ -23,6 +23,8 @@ from insar_pairs import HAKONE_DEM, decorrelated_series, in_region, reference_po
 from palsar2_plugin.insar.looks import expected_coherence
 from palsar2_plugin.simulate.scene import default_centre_time
 
+pytestmark = pytest.mark.slow     # scripts/test.sh --fast leaves it out
+
 COHERENCE = 0.8
 LOOKS = 16
 REGION = (slice(150, 350), slice(120, 280))

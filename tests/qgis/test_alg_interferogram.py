@@ -17,6 +17,8 @@ from insar_pairs import HAKONE_DEM
 from palsar2_plugin.insar.looks import expected_coherence
 from palsar2_plugin.simulate.product import simulate_product
 
+pytestmark = pytest.mark.slow     # scripts/test.sh --fast leaves it out
+
 
 @pytest.fixture(scope="module")
 def products(tmp_path_factory):
