@@ -1327,12 +1327,16 @@
       <translation>プロダクトにデータマスクと局所入射角があれば、それらも読み込みます。</translation>
     </message>
     <message>
-      <source>Folder for the VRT files</source>
-      <translation>VRT ファイルの保存先フォルダ</translation>
+      <source>Folder for the VRT files (empty = as in the plugin settings)</source>
+      <translation>VRTファイルの保存先フォルダ(空欄 = プラグインの設定に従う)</translation>
     </message>
     <message>
-      <source>Where the small VRT files are written (the rasters themselves are not copied).</source>
-      <translation>小さな VRT ファイルの書き出し先 (ラスタ本体はコピーしません)。</translation>
+      <source>Where the small VRT files are written (the rasters themselves are not copied). Empty: beside the product, or the layer folder of Settings › Options › PALSAR-2; both last, so a saved project opens again.</source>
+      <translation>小さなVRTファイルの保存先(ラスタ自体はコピーしません)。空欄の場合はプロダクトと同じ場所、または 設定 › オプション › PALSAR-2 のレイヤフォルダ。どちらも残るため、保存したプロジェクトを再び開けます。</translation>
+    </message>
+    <message>
+      <source>Folder of the VRT files</source>
+      <translation>VRTファイルのフォルダ</translation>
     </message>
     <message>
       <source>Layers</source>
@@ -1353,6 +1357,10 @@
     <message>
       <source>Give a product folder, zip, summary.xml or product file as INPUT.</source>
       <translation>INPUT にプロダクトのフォルダ、zip、summary.xml またはプロダクトのファイルを指定してください。</translation>
+    </message>
+    <message>
+      <source>Layer files written to {}</source>
+      <translation>レイヤファイルを {} に書き出しました</translation>
     </message>
     <message>
       <source>{}: {} layer(s)</source>
@@ -1391,6 +1399,25 @@
     </message>
   </context>
   <context>
+    <name>Palsar2OptionsPage</name>
+    <message>
+      <source>Settings of the PALSAR-2 ScanSAR plugin. Leave a field empty to use the default shown in grey. Passwords and SSH keys are not kept here: add them in Authentication (this dialog) and choose them in the download tool.</source>
+      <translation>PALSAR-2 ScanSAR プラグインの設定です。空欄の項目には灰色で表示された既定値が使われます。パスワードとSSH鍵はここには保存しません: このダイアログの「認証」に登録し、ダウンロードツールで選択してください。</translation>
+    </message>
+    <message>
+      <source>Restore defaults</source>
+      <translation>既定値に戻す</translation>
+    </message>
+    <message>
+      <source>Show every default value; they are saved with OK</source>
+      <translation>すべての項目を既定値にします(OKで保存されます)</translation>
+    </message>
+    <message>
+      <source>PALSAR-2</source>
+      <translation>PALSAR-2</translation>
+    </message>
+  </context>
+  <context>
     <name>Palsar2Plugin</name>
     <message>
       <source>PALSAR-2 disaster data</source>
@@ -1406,6 +1433,189 @@
     <message>
       <source>An algorithm could not be loaded: {}</source>
       <translation>アルゴリズムを読み込めませんでした: {}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Palsar2Settings</name>
+    <message>
+      <source>Folders</source>
+      <translation>フォルダ</translation>
+    </message>
+    <message>
+      <source>JAXA open-data bucket</source>
+      <translation>JAXAオープンデータ(バケット)</translation>
+    </message>
+    <message>
+      <source>JAXA G-Portal catalogue</source>
+      <translation>JAXA G-Portal カタログ</translation>
+    </message>
+    <message>
+      <source>G-Portal SFTP downloads</source>
+      <translation>G-Portal の SFTP ダウンロード</translation>
+    </message>
+    <message>
+      <source>Many scenes (Dask)</source>
+      <translation>複数シーン(Dask)</translation>
+    </message>
+    <message>
+      <source>Download folder</source>
+      <translation>ダウンロードフォルダ</translation>
+    </message>
+    <message>
+      <source>Where the dock's Download puts products, one folder per product.</source>
+      <translation>パネルの「ダウンロード」がプロダクトを保存する場所(1プロダクト1フォルダ)。</translation>
+    </message>
+    <message>
+      <source>Data folder</source>
+      <translation>データフォルダ</translation>
+    </message>
+    <message>
+      <source>Where the dock's Load looks for downloaded or processed products of a scene (searched with its subfolders). Empty: the download folder.</source>
+      <translation>パネルの「読み込み」が、ダウンロードまたは処理済みのプロダクトを探す場所(サブフォルダも検索)。空欄の場合はダウンロードフォルダ。</translation>
+    </message>
+    <message>
+      <source>Layer files</source>
+      <translation>レイヤファイル</translation>
+    </message>
+    <message>
+      <source>Loaded products are shown through small VRT files, and the dock's comparison writes a log-ratio raster and change polygons. They must last for a saved project to open again: write them in a folder palsar2_layers beside the product's files (a product on the web or in a read-only folder uses the layer folder instead), or always in the layer folder.</source>
+      <translation>読み込んだプロダクトは小さなVRTファイルを通して表示し、パネルの比較では対数比ラスタと変化ポリゴンを書き出します。保存したプロジェクトを再び開くには、これらが残っている必要があります: プロダクトのファイルと同じ場所の palsar2_layers フォルダに書き出す(Web上や書き込めないフォルダのプロダクトはレイヤフォルダを使用)か、常にレイヤフォルダに書き出します。</translation>
+    </message>
+    <message>
+      <source>Beside the product</source>
+      <translation>プロダクトと同じ場所</translation>
+    </message>
+    <message>
+      <source>In the layer folder</source>
+      <translation>レイヤフォルダ</translation>
+    </message>
+    <message>
+      <source>Layer folder</source>
+      <translation>レイヤフォルダ</translation>
+    </message>
+    <message>
+      <source>Layer files of products on the web or in read-only folders, or of every product when chosen above. Default: a folder in the QGIS profile.</source>
+      <translation>Web上や書き込めないフォルダのプロダクト(上で選んだ場合はすべてのプロダクト)のレイヤファイルの保存先。既定: QGISプロファイル内のフォルダ。</translation>
+    </message>
+    <message>
+      <source>Scene index</source>
+      <translation>シーン索引</translation>
+    </message>
+    <message>
+      <source>The local GeoPackage that keeps the open-data bucket's listing, so searches are fast and work offline.</source>
+      <translation>オープンデータ(バケット)の一覧を保存するローカルのGeoPackage。検索が速くなり、オフラインでも使えます。</translation>
+    </message>
+    <message>
+      <source>Bucket address</source>
+      <translation>バケットのアドレス</translation>
+    </message>
+    <message>
+      <source>HTTPS address of JAXA's open-data bucket (anonymous access).</source>
+      <translation>JAXAオープンデータのバケットのHTTPSアドレス(匿名アクセス)。</translation>
+    </message>
+    <message>
+      <source>Folders to list</source>
+      <translation>一覧を取得するフォルダ</translation>
+    </message>
+    <message>
+      <source>Comma-separated prefixes of the bucket that searches list.</source>
+      <translation>検索で一覧を取得するバケットのプレフィックス(カンマ区切り)。</translation>
+    </message>
+    <message>
+      <source>Reuse a listing for (hours)</source>
+      <translation>一覧の再利用期間(時間)</translation>
+    </message>
+    <message>
+      <source>A bucket listing younger than this is reused instead of listed again.</source>
+      <translation>この時間内に取得したバケットの一覧は、取り直さずに再利用します。</translation>
+    </message>
+    <message>
+      <source>Catalogue address (CSW)</source>
+      <translation>カタログのアドレス(CSW)</translation>
+    </message>
+    <message>
+      <source>G-Portal's catalogue service, searched by 'Search PALSAR-2 scenes' with the G-Portal source.</source>
+      <translation>「PALSAR-2シーンの検索」で検索先にG-Portalを選んだときに使うG-Portalのカタログサービス。</translation>
+    </message>
+    <message>
+      <source>Dataset ids</source>
+      <translation>データセットID</translation>
+    </message>
+    <message>
+      <source>G-Portal does not publish the ids of the PALSAR-2 datasets: give them per level, e.g. 'L1.1=123,124; L2.2=456', or search once with DATASET_IDS 'discover' and copy the ids it lists.</source>
+      <translation>G-PortalはPALSAR-2のデータセットIDを公表していません: 処理レベルごとに指定する(例 'L1.1=123,124; L2.2=456')か、DATASET_IDSに 'discover' を指定して一度検索し、表示されたIDをコピーしてください。</translation>
+    </message>
+    <message>
+      <source>Dataset tree address</source>
+      <translation>データセット一覧のアドレス</translation>
+    </message>
+    <message>
+      <source>Where 'discover' reads G-Portal's dataset tree.</source>
+      <translation>'discover' がG-Portalのデータセット一覧を読み取るアドレス。</translation>
+    </message>
+    <message>
+      <source>SFTP server</source>
+      <translation>SFTPサーバ</translation>
+    </message>
+    <message>
+      <source>Host name of G-Portal's SFTP server.</source>
+      <translation>G-PortalのSFTPサーバのホスト名。</translation>
+    </message>
+    <message>
+      <source>SFTP port</source>
+      <translation>SFTPポート</translation>
+    </message>
+    <message>
+      <source>Port of the SFTP server.</source>
+      <translation>SFTPサーバのポート番号。</translation>
+    </message>
+    <message>
+      <source>SFTP user name</source>
+      <translation>SFTPユーザー名</translation>
+    </message>
+    <message>
+      <source>Your G-Portal user name for SFTP with an SSH key. The key itself (or a password) is kept only in QGIS's authentication manager (Settings › Options › Authentication).</source>
+      <translation>SSH鍵でSFTP接続するときのG-Portalのユーザー名。鍵(またはパスワード)はQGISの認証マネージャ(設定 › オプション › 認証)にのみ保存します。</translation>
+    </message>
+    <message>
+      <source>SFTP path rule</source>
+      <translation>SFTPパスの変換規則</translation>
+    </message>
+    <message>
+      <source>'&lt;regular expression&gt; =&gt; &lt;replacement&gt;' that turns a product location of the catalogue into a path on the SFTP server.</source>
+      <translation>カタログのプロダクトの場所をSFTPサーバ上のパスに変換する '&lt;正規表現&gt; =&gt; &lt;置換&gt;'。</translation>
+    </message>
+    <message>
+      <source>Known hosts file</source>
+      <translation>known_hosts ファイル</translation>
+    </message>
+    <message>
+      <source>The SSH host keys the plugin trusts; a new server's key is added on first use.</source>
+      <translation>プラグインが信頼するSSHホスト鍵。新しいサーバの鍵は初回接続時に追加します。</translation>
+    </message>
+    <message>
+      <source>Dask scheduler address</source>
+      <translation>Daskスケジューラのアドレス</translation>
+    </message>
+    <message>
+      <source>A running dask.distributed scheduler, e.g. tcp://host:8786, used by 'Batch terrain correction (many scenes, Dask)' when it runs on a remote scheduler. Its workers must see the output folder.</source>
+      <translation>実行中の dask.distributed スケジューラ(例 tcp://host:8786)。「一括斜面勾配補正 (複数シーン、Dask)」をリモートのスケジューラで実行するときに使います。ワーカーから出力フォルダが見えている必要があります。</translation>
+    </message>
+    <message>
+      <source>Give an address that starts with https:// (or http://).</source>
+      <translation>https://(または http://)で始まるアドレスを指定してください。</translation>
+    </message>
+    <message>
+      <source>Write the rule as '&lt;regular expression&gt; =&gt; &lt;replacement&gt;'.</source>
+      <translation>規則は '&lt;正規表現&gt; =&gt; &lt;置換&gt;' の形で書いてください。</translation>
+    </message>
+    <message>
+      <source>The regular expression is not valid: {}</source>
+      <translation>正規表現が正しくありません: {}</translation>
+    </message>
+    <message>
+      <source>Give the scheduler as protocol://host:port, e.g. tcp://192.168.1.10:8786.</source>
+      <translation>スケジューラは プロトコル://ホスト:ポート の形で指定してください(例 tcp://192.168.1.10:8786)。</translation>
     </message>
   </context>
   <context>

@@ -28,6 +28,7 @@ class Palsar2Plugin:
         self.dock = None
         self.scene_actions = None  # dock search/download (background tasks)
         self.load_action = None  # dock load + compare with the archive scene
+        self.options_factory = None  # the "PALSAR-2" page of Settings > Options
         self.actions: List[QAction] = []
         i18n.install_translator()
 
@@ -53,7 +54,10 @@ class Palsar2Plugin:
             return
         from ..processing_provider.provider import ICON_PATH
         from .gui.event_dock import EventDock
+        from .gui.options_page import Palsar2OptionsFactory
 
+        self.options_factory = Palsar2OptionsFactory()
+        self.iface.registerOptionsWidgetFactory(self.options_factory)
         self.dock = EventDock(self.iface, self.iface.mainWindow())
         self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
         self.dock.hide()
@@ -83,11 +87,14 @@ class Palsar2Plugin:
                 self.iface.removePluginRasterMenu(MENU_NAME, action)
             if self.scene_actions is not None:
                 self.scene_actions.unregister()  # cancels its running tasks
+            if self.options_factory is not None:
+                self.iface.unregisterOptionsWidgetFactory(self.options_factory)
             if self.dock is not None:
                 self.iface.removeDockWidget(self.dock)
                 self.dock.close()
                 self.dock.deleteLater()
         self.actions = []
+        self.options_factory = None
         self.dock = None
         self.scene_actions = None
         self.load_action = None

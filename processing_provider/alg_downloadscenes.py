@@ -31,10 +31,10 @@ from ..palsar2_plugin.catalog.gportal import SftpPathRule
 from ..palsar2_plugin.catalog.record import ATTRIBUTE_TYPES, RemoteFile, SceneRecord
 from ..palsar2_plugin.download.batch import DEFAULT_PARALLEL, download_scenes
 from ..palsar2_plugin.download.sftp import SftpSettings
+from ..palsar2_plugin.gui.settings import default_known_hosts, numeric_setting, qgis_proxies, setting
 from ..palsar2_plugin.net.auth import HostBoundAuth
 from ..palsar2_plugin.net.session import make_session
 from ..palsar2_plugin.net.urls import redact_url
-from .alg_searchscenes import numeric_setting, profile_folder, qgis_proxies, setting
 from .base import Palsar2Algorithm, core_callbacks, make_advanced
 
 #: TRANSPORT enum values by index. PERMANENT: append only.
@@ -233,7 +233,7 @@ class DownloadScenesAlgorithm(Palsar2Algorithm):
         if not key_path and not password:
             raise QgsProcessingException("SFTP needs an authentication configuration (AUTH_CONFIG): an SSH key "
                                          "(PKI-Paths) for the new G-Portal, or user and password for the legacy one.")
-        known_hosts = setting("gportal/known_hosts", None) or f"{profile_folder()}/palsar2/known_hosts"
+        known_hosts = setting("gportal/known_hosts", None) or default_known_hosts()
         return SftpSettings(host=host, port=port, username=user, key_path=key_path, password=password,
                             key_passphrase=passphrase, known_hosts=known_hosts)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, List
+from dataclasses import dataclass
+from typing import ClassVar, List, Optional, Sequence
 
 from qgis.core import (
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingLayerPostProcessorInterface,
+    QgsProcessingOutputFolder,
     QgsProcessingOutputMultipleLayers,
     QgsProcessingOutputNumber,
     QgsProcessingOutputRasterLayer,
@@ -15,11 +17,12 @@ from qgis.core import (
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
-    QgsProcessingParameterFolderDestination,
 )
+from qgis.PyQt.QtCore import QCoreApplication
 
+from ..palsar2_plugin.gui import settings
 from ..palsar2_plugin.nrb import reader_layers
-from ..palsar2_plugin.nrb.reader_layers import ROLE_BACKSCATTER, ROLE_RGB, LayerSpec
+from ..palsar2_plugin.nrb.reader_layers import ROLE_BACKSCATTER, ROLE_RGB, LayerSpec, ProductLayers
 from ..palsar2_plugin.nrb.reader_model import ProductInfo
 from .base import Palsar2Algorithm, core_callbacks, make_advanced
 
@@ -81,9 +84,11 @@ class LoadNrbAlgorithm(Palsar2Algorithm):
         "(R = HH, G = HV, B = HH/HV).\n"
         "LOAD_ANCILLARY: also load the data mask (valid, layover, shadow, ocean, invalid) and the local "
         "incidence angle (degrees).\n"
-        "OUTPUT_FOLDER: where the small VRT files are written. No raster is copied: the VRTs compute on the "
-        "fly from the original (cloud-optimised) GeoTIFFs; DN 0 and mask 0 are no data. Choose a permanent "
-        "folder if you save the project: the default temporary folder is deleted when QGIS closes.\n\n"
+        "OUTPUT_FOLDER (advanced, optional): where the small VRT files are written. No raster is copied: the "
+        "VRTs compute on the fly from the original (cloud-optimised) GeoTIFFs; DN 0 and mask 0 are no data. "
+        "Empty: in a folder palsar2_layers beside the product's files, or in the plugin's layer folder (for "
+        "products on the web or in read-only folders, or when chosen in Settings > Options > PALSAR-2). Both "
+        "last, so a saved project opens again after QGIS restarts.\n\n"
         "Results: LAYERS (all layer sources, for models and qgis_process), BACKSCATTER (the first "
         "backscatter layer), PRODUCTS (product names). In QGIS the layers are added in one group per scene "
         "with the product's metadata and JAXA's credit. The grid is always taken from the GeoTIFF (the XML "
@@ -100,9 +105,11 @@ class LoadNrbAlgorithm(Palsar2Algorithm):
         "STYLE: 偏波ごとのグレースケール(γ⁰ HH −25〜0 dB、HV −30〜−5 dB)またはRGBカラー合成"
         "(R = HH、G = HV、B = HH/HV)。\n"
         "LOAD_ANCILLARY: データマスク(有効、レイオーバ、レーダシャドウ、海域、無効)と局所入射角(度)も読み込みます。\n"
-        "OUTPUT_FOLDER: 小さなVRTファイルの保存先。ラスタはコピーせず、元の(クラウド最適化)GeoTIFFから"
-        "その場で計算します。DN 0とマスク0はNoDataです。プロジェクトを保存する場合は恒久的なフォルダを"
-        "指定してください(既定の一時フォルダはQGIS終了時に削除されます)。\n\n"
+        "OUTPUT_FOLDER(詳細設定、省略可): 小さなVRTファイルの保存先。ラスタはコピーせず、元の(クラウド最適化)"
+        "GeoTIFFからその場で計算します。DN 0とマスク0はNoDataです。空欄の場合はプロダクトのファイルと同じ場所の"
+        "palsar2_layersフォルダ、またはプラグインのレイヤフォルダ(Web上や書き込めないフォルダのプロダクト、"
+        "または 設定 > オプション > PALSAR-2 で選んだ場合)に保存します。どちらもQGISを再起動した後も残るため、"
+        "保存したプロジェクトを再び開けます。\n\n"
         "結果: LAYERS(すべてのレイヤのソース、モデルデザイナーやqgis_process用)、BACKSCATTER(最初の後方散乱"
         "係数レイヤ)、PRODUCTS(プロダクト名)。QGISではシーンごとのグループに、プロダクトのメタデータと"
         "JAXAの出所表示を付けて追加します。"
@@ -142,17 +149,20 @@ class LoadNrbAlgorithm(Palsar2Algorithm):
                                                   self.tr("Load data mask and local incidence angle"), True)
         ancillary.setHelp(self.tr("Also load the data mask and the local incidence angle when the product has them."))
         self.addParameter(ancillary)
-        folder = QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, self.tr("Folder for the VRT files"))
-        folder.setHelp(self.tr("Where the small VRT files are written (the rasters themselves are not copied)."))
+        folder = QgsProcessingParameterFile(self.OUTPUT_FOLDER, self.tr("Folder for the VRT files (empty = as in the "
+                                                                        "plugin settings)"),
+                                            behavior=QgsProcessingParameterFile.Folder, optional=True)
+        folder.setHelp(self.tr("Where the small VRT files are written (the rasters themselves are not copied). Empty: "
+                               "beside the product, or the layer folder of Settings › Options › PALSAR-2; both last, "
+                               "so a saved project opens again."))
         self.addParameter(make_advanced(folder))
+        self.addOutput(QgsProcessingOutputFolder(self.OUTPUT_FOLDER, self.tr("Folder of the VRT files")))
         self.addOutput(QgsProcessingOutputMultipleLayers(self.LAYERS, self.tr("Layers")))
         self.addOutput(QgsProcessingOutputRasterLayer(self.BACKSCATTER, self.tr("First backscatter layer")))
         self.addOutput(QgsProcessingOutputString(self.PRODUCTS, self.tr("Products")))
         self.addOutput(QgsProcessingOutputNumber(self.PRODUCT_COUNT, self.tr("Number of products")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
-        from ..palsar2_plugin.nrb.vrt import product_file
-
         path = self.parameterAsFile(parameters, self.INPUT, context)
         if not path:
             raise QgsProcessingException(self.tr("Give a product folder, zip, summary.xml or product file as INPUT."))
@@ -162,20 +172,58 @@ class LoadNrbAlgorithm(Palsar2Algorithm):
         scale = SCALE_VALUES[self.parameterAsEnum(parameters, self.SCALE, context)]
         style = STYLE_VALUES[self.parameterAsEnum(parameters, self.STYLE, context)]
         ancillary = self.parameterAsBoolean(parameters, self.LOAD_ANCILLARY, context)
-        folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
-        progress, is_cancelled = core_callbacks(feedback)
+        chosen = (self.parameterAsString(parameters, self.OUTPUT_FOLDER, context) or "").strip()
         with self.core_errors():
-            built = reader_layers.build_product_layers(path, folder, pols or None, scale, style, ancillary,
-                                                       ancillary, progress, is_cancelled)
-        sources, first = [], None
-        for product_layers in built:
-            feedback.pushInfo(self.tr("{}: {} layer(s)").format(product_layers.product.name,
-                                                                 len(product_layers.layers)))
-            for order, spec in enumerate(product_layers.layers):
-                sources.append(spec.source)
-                if first is None and spec.role in (ROLE_BACKSCATTER, ROLE_RGB):
-                    first = spec.source
-                NrbLayerPostProcessor.attach(context, spec, product_layers.product.info,
-                                             product_layers.group_name, order, product_file(product_layers.product))
-        return {self.LAYERS: sources, self.BACKSCATTER: first, self.OUTPUT_FOLDER: folder,
-                self.PRODUCTS: ",".join(p.product.name for p in built), self.PRODUCT_COUNT: len(built)}
+            loaded = load_on_completion(context, feedback, path, chosen, pols, scale, style, ancillary)
+        return {self.LAYERS: loaded.sources, self.BACKSCATTER: loaded.first_backscatter,
+                self.OUTPUT_FOLDER: loaded.folders[0] if loaded.folders else chosen,
+                self.PRODUCTS: ",".join(p.product.name for p in loaded.built), self.PRODUCT_COUNT: len(loaded.built)}
+
+
+@dataclass
+class LoadedProducts:
+    """What :func:`load_on_completion` built: the products' layers, their sources, the folders written."""
+
+    built: List[ProductLayers]
+    sources: List[str]
+    first_backscatter: Optional[str]
+    folders: List[str]
+
+
+def load_on_completion(context: QgsProcessingContext, feedback, path: str, folder: str = "",
+                       polarisations: Sequence[str] = (), scale: str = SCALE_VALUES[0],
+                       style: str = STYLE_VALUES[0], ancillary: bool = True,
+                       report_progress: bool = True) -> LoadedProducts:
+    """Write the VRTs of the products at ``path`` and have QGIS add them, styled and grouped, when the
+    algorithm completes (``palsar2:loadnrb``, and ``palsar2:terraincorrection`` for its product).
+
+    ``folder`` empty: each product's layer files go where they last (:func:`.settings.layer_folder_for`).
+    Raises the core's errors (wrap in ``core_errors``).
+    """
+    from ..palsar2_plugin.nrb.vrt import product_file
+
+    mode, fallback = settings.layer_files_mode(), settings.layer_folder()
+    folders: List[str] = []
+
+    def folder_of(product) -> str:
+        target = folder or settings.layer_folder_for(product_file(product), mode, fallback)
+        if target not in folders:
+            folders.append(target)
+        return target
+
+    progress, is_cancelled = core_callbacks(feedback)
+    built = reader_layers.build_product_layers(path, folder_of, list(polarisations) or None, scale, style, ancillary,
+                                               ancillary, progress if report_progress else None, is_cancelled)
+    loaded = LoadedProducts(built, [], None, folders)
+    for target in folders:
+        feedback.pushInfo(QCoreApplication.translate("LoadNrbAlgorithm", "Layer files written to {}").format(target))
+    for product_layers in built:
+        feedback.pushInfo(QCoreApplication.translate("LoadNrbAlgorithm", "{}: {} layer(s)").format(
+            product_layers.product.name, len(product_layers.layers)))
+        for order, spec in enumerate(product_layers.layers):
+            loaded.sources.append(spec.source)
+            if loaded.first_backscatter is None and spec.role in (ROLE_BACKSCATTER, ROLE_RGB):
+                loaded.first_backscatter = spec.source
+            NrbLayerPostProcessor.attach(context, spec, product_layers.product.info,
+                                         product_layers.group_name, order, product_file(product_layers.product))
+    return loaded

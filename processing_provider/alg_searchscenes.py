@@ -1,18 +1,14 @@
 """``palsar2:searchscenes``: footprints of the PALSAR-2 scenes covering an area and a period.
 
-Also holds the small QGIS glue shared with ``palsar2:downloadscenes``: the plugin's settings
-(:func:`setting`), the QGIS proxy as a ``requests`` proxies dict (:func:`qgis_proxies`) and the
-default paths in the QGIS profile folder.
+Settings, the QGIS proxy and the profile folders come from :mod:`..palsar2_plugin.gui.settings`.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 from typing import Dict, List, Optional, Sequence, Tuple
-from urllib.parse import quote
 
 from qgis.core import (
-    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsCsException,
@@ -34,10 +30,9 @@ from qgis.core import (
     QgsProcessingParameterFile,
     QgsProcessingParameterString,
     QgsRectangle,
-    QgsSettings,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtCore import QVariant
 
 from ..palsar2_plugin import attribution
 from ..palsar2_plugin.catalog import endpoints
@@ -50,6 +45,7 @@ from ..palsar2_plugin.catalog.query import LEVELS, SearchQuery
 from ..palsar2_plugin.catalog.record import ATTRIBUTE_TYPES, SceneRecord
 from ..palsar2_plugin.net.session import make_session
 from ..palsar2_plugin.gui.layer_metadata import AttributionPostProcessor
+from ..palsar2_plugin.gui.settings import numeric_setting, profile_folder, qgis_proxies, setting
 from ..palsar2_plugin.progress import SubProgress
 from .base import Palsar2Algorithm, core_callbacks, make_advanced
 
@@ -59,54 +55,10 @@ MODE_VALUES = ("WBS", "WBD", "WWS", "WWD", "VBS", "VBD")
 POLARISATION_VALUES = ("HH", "HV", "VV", "VH")
 PASS_VALUES = (None, "ascending", "descending")
 
-SETTINGS_GROUP = "palsar2"
 CREDIT_FIELD = "credit"
 
 
 # --------------------------------------------------------------------------- shared glue
-def setting(key: str, default=None):
-    """A plugin setting ``palsar2/<key>`` from QgsSettings (non-secret values only)."""
-    value = QgsSettings().value(f"{SETTINGS_GROUP}/{key}", default)
-    return default if value in (None, "") else value
-
-
-def numeric_setting(key: str, default: float) -> float:
-    """A number from the setting ``palsar2/<key>``; a clear error when it holds something else."""
-    value = setting(key, default)
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise QgsProcessingException(QCoreApplication.translate(
-            "SearchScenesAlgorithm", "The setting palsar2/{} is {!r}, not a number: correct it (Settings > Options > "
-            "Advanced settings) or remove it.").format(key, value)) from None
-
-
-def qgis_proxies() -> Optional[Dict[str, str]]:
-    """The QGIS proxy settings as a ``requests`` proxies dict (None when no proxy is enabled).
-
-    The proxy password, if any, is put in the proxy URL that requests uses; it never appears in
-    messages (error texts use :func:`~..palsar2_plugin.net.urls.redact_url`).
-    """
-    s = QgsSettings()
-    enabled = str(s.value("proxy/proxyEnabled", "false")).lower() in ("true", "1")
-    host = s.value("proxy/proxyHost", "") or ""
-    if not enabled or not host:
-        return None
-    port = s.value("proxy/proxyPort", "") or ""
-    kind = str(s.value("proxy/proxyType", "HttpProxy"))
-    scheme = "socks5h" if "socks" in kind.lower() else "http"
-    user = s.value("proxy/proxyUser", "") or ""
-    password = s.value("proxy/proxyPassword", "") or ""
-    auth = f"{quote(user, safe='')}:{quote(password, safe='')}@" if user else ""
-    url = f"{scheme}://{auth}{host}" + (f":{port}" if port else "")
-    return {"http": url, "https": url}
-
-
-def profile_folder() -> str:
-    """The active QGIS profile folder (where the scene index and known_hosts live by default)."""
-    return QgsApplication.qgisSettingsDirPath()
-
-
 def scene_fields() -> QgsFields:
     """Attributes of a footprint layer: the scene record's fields (times as UTC ISO text) + ``credit``."""
     fields = QgsFields()

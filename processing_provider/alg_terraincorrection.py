@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from qgis.core import (
-    QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingOutputFile,
     QgsProcessingOutputMultipleLayers,
@@ -116,19 +115,17 @@ class TerrainCorrectionAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
                                              warn=warning_callback(feedback))
         gamma0 = list(result["gamma0"].values())
         feedback.pushInfo(self.tr("NRB product written to {}").format(result["folder"]))
-        self._load_on_completion(context, result)
+        with self.core_errors():
+            self._load_on_completion(context, feedback, result)
         return {self.OUTPUT_FOLDER: result["folder"], self.GAMMA0: gamma0, self.MASK: result["mask"],
                 self.LOCAL_INCIDENCE_ANGLE: result["local_incidence"], self.METADATA: result["metadata"]}
 
     @staticmethod
-    def _load_on_completion(context, result) -> None:
-        """Ask QGIS to add the gamma0 layers (with JAXA attribution) when the algorithm finishes."""
-        project = context.project()
-        if project is None:
+    def _load_on_completion(context, feedback, result) -> None:
+        """Have QGIS add the product as ``palsar2:loadnrb`` does: γ⁰ in dB, styled, with the data mask and
+        the local incidence angle, in the scene's group, with JAXA's credit."""
+        if context.project() is None:
             return
-        from ..palsar2_plugin.gui.layer_metadata import AttributionPostProcessor
+        from .alg_loadnrb import load_on_completion
 
-        for pol, path in result["gamma0"].items():
-            name = f"{os.path.basename(result['folder'])} γ⁰ {pol}"
-            context.addLayerToLoadOnCompletion(path, QgsProcessingContext.LayerDetails(name, project, name))
-            AttributionPostProcessor.attach(context, path)
+        load_on_completion(context, feedback, result["metadata"] or result["folder"], report_progress=False)

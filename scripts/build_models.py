@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """(Re)write the graphical models shipped in palsar2_plugin/models/ (run inside QGIS's Python).
 
-The provider offers every ``*.model3`` of that folder as an algorithm ``palsar2:<model name>``.
+The provider offers every ``*.model3`` of that folder as an algorithm ``palsar2:<model name>``, with a display
+name and help in the user's language from processing_provider/shipped_models.py (add the new model there).
 Run ``scripts/test.sh tests/qgis/test_shipped_models.py`` afterwards.
 Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/build_models.py
 """
@@ -72,10 +73,7 @@ def l11_to_nrb_layers() -> QgsProcessingModelAlgorithm:
     load.addParameterSources("SCALE", [Source.fromStaticValue(0)])
     load.addParameterSources("STYLE", [Source.fromStaticValue(0)])
     load.addParameterSources("LOAD_ANCILLARY", [Source.fromStaticValue(True)])
-    layers = QgsProcessingModelOutput("layer_folder", "Layer (VRT) folder")
-    layers.setChildId("load")
-    layers.setChildOutputName("OUTPUT_FOLDER")
-    load.setModelOutputs({"layer_folder": layers})
+    # no OUTPUT_FOLDER: the layer files go beside the NRB product (or the plugin's layer folder), where they last
     load.setPosition(load.position().__class__(720, 150))
     model.addChildAlgorithm(load)
     return model

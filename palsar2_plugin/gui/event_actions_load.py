@@ -1,10 +1,13 @@
 """The event dock's "load" action: load an event scene and its paired archive scene, and compare them.
 
 The products are looked for in the data folder (setting ``palsar2/data_folder``, else the download
-folder ``palsar2/download_folder`` of the "download" action, else asked once): JAXA L2.2 / L2.1 products or NRB products made by the plugin, downloaded or processed
-beforehand. Both scenes are loaded styled in a group named after the event and scene; when the
-archive scene is there too, ``palsar2:changedetection`` runs in the background (boxcar 5×5,
-±3 dB) and its log-ratio and change polygons are added to the same group.
+folder ``palsar2/download_folder`` of the "download" action, else asked once; both can be changed in
+Settings › Options › PALSAR-2): JAXA L2.2 / L2.1 products or NRB products made by the plugin,
+downloaded or processed beforehand. Both scenes are loaded styled in a group named after the event
+and scene; when the archive scene is there too, ``palsar2:changedetection`` runs in the background
+(boxcar 5×5, ±3 dB) and its log-ratio and change polygons are added to the same group. Layer files
+and change results go where they last (:func:`.settings.layer_folder_for`), so a saved project
+opens again.
 
 Call :func:`register` with the dock (``EventDock.set_actions_available`` is used). Main thread.
 """
@@ -20,10 +23,8 @@ from qgis.core import (
     QgsProcessingAlgRunnerTask,
     QgsProcessingContext,
     QgsProcessingFeedback,
-    QgsProcessingUtils,
     QgsProject,
     QgsRasterLayer,
-    QgsSettings,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication
@@ -32,13 +33,9 @@ from ..errors import Palsar2Error
 from ..nrb.reader_events import common_polarisation, find_event_products
 from ..nrb.reader_layers import build_product_layers
 from ..nrb.vrt import product_file
-from . import styles
+from . import settings, styles
 from .layer_metadata import apply_attribution
 
-SETTING_DATA_FOLDER = "palsar2/data_folder"
-#: Where the dock's "download" action puts products (gui/scene_tasks.py); searched when no data folder is set.
-SETTING_DOWNLOAD_FOLDER = "palsar2/download_folder"
-DEFAULT_DOWNLOAD_FOLDER = os.path.join(os.path.expanduser("~"), "PALSAR-2")
 #: Change detection settings of the one-step comparison.
 COMPARE_FILTER = 1          # boxcar
 COMPARE_WINDOW = 5
@@ -56,7 +53,7 @@ def ask_data_folder(parent=None) -> str:
 
     folder = QFileDialog.getExistingDirectory(parent, tr("Folder with downloaded or processed PALSAR-2 products"))
     if folder:
-        QgsSettings().setValue(SETTING_DATA_FOLDER, folder)
+        settings.set_setting("data_folder", folder)  # changed later in Settings › Options › PALSAR-2
     return folder
 
 
@@ -83,9 +80,8 @@ class EventLoadAction:
     def data_folder(self) -> str:
         if self.folder_provider is not None:
             return self.folder_provider()
-        settings = QgsSettings()
-        for folder in (settings.value(SETTING_DATA_FOLDER, "", type=str),
-                       settings.value(SETTING_DOWNLOAD_FOLDER, "", type=str) or DEFAULT_DOWNLOAD_FOLDER):
+        for folder in (settings.setting("data_folder", ""),
+                       settings.setting("download_folder", settings.default_download_folder())):
             if folder and os.path.isdir(folder):
                 return folder
         return ask_data_folder(self.iface.mainWindow() if self.iface is not None else None)
@@ -109,10 +105,10 @@ class EventLoadAction:
                 scene.scene_id, scene.obs_date.isoformat(), folder), Qgis.Warning)
             return None
         chosen = [found.event[0]] + ([found.archive[0]] if found.archive else [])
-        layer_folder = os.path.join(QgsProcessingUtils.tempFolder(), "palsar2_event_layers")
         built = []
         for product in chosen:
-            built.extend(build_product_layers(product_file(product), layer_folder, None, "dB", "grey", True, False))
+            built.extend(build_product_layers(product_file(product), settings.layer_folder_for(product_file(product)),
+                                              None, "dB", "grey", True, False))
         built = [b for b in built if b.product.name in {p.name for p in chosen}]
         project = self._project()
         group_name = f"{event.name()} — {scene.scene_id}"
@@ -135,8 +131,7 @@ class EventLoadAction:
         algorithm = QgsApplication.processingRegistry().createAlgorithmById("palsar2:changedetection")
         if algorithm is None:
             raise Palsar2Error("The algorithm palsar2:changedetection is not available; reinstall the plugin.")
-        out_folder = os.path.join(QgsProcessingUtils.tempFolder(), "palsar2_event_changes")
-        os.makedirs(out_folder, exist_ok=True)
+        out_folder = settings.layer_folder_for(product_file(post))
         stem = f"{archive.info.scene_id}_to_{post.info.scene_id}_{pol}"
         params = {"BEFORE": product_file(archive), "AFTER": product_file(post),
                   "POLARISATION": POLARISATIONS.index(pol), "SPECKLE_FILTER": COMPARE_FILTER,

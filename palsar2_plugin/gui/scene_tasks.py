@@ -15,9 +15,8 @@ Settings (QgsSettings, group ``palsar2``): ``index_path``, ``download_folder``,
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence
 
 from qgis.core import (
     Qgis,
@@ -28,7 +27,6 @@ from qgis.core import (
     QgsGeometry,
     QgsPointXY,
     QgsProject,
-    QgsSettings,
     QgsTask,
     QgsVectorLayer,
 )
@@ -42,6 +40,7 @@ from ..catalog.record import ATTRIBUTE_TYPES, SceneRecord
 from ..download.batch import download_scenes
 from ..net.session import make_session
 from ..errors import Palsar2Error
+from . import settings
 from .layer_metadata import apply_attribution
 
 CONTEXT = "SceneTasks"
@@ -49,19 +48,6 @@ CONTEXT = "SceneTasks"
 
 def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
-
-
-def _setting(key: str, default: str) -> str:
-    value = QgsSettings().value(f"palsar2/{key}", default)
-    return value or default
-
-
-def _proxies() -> Optional[Dict[str, str]]:
-    try:  # the Processing glue owns the QGIS-proxy -> requests mapping
-        from ...processing_provider.alg_searchscenes import qgis_proxies
-    except ImportError:
-        return None
-    return qgis_proxies()
 
 
 def footprint_layer(records: Sequence[SceneRecord], name: str) -> QgsVectorLayer:
@@ -102,7 +88,7 @@ class SceneTask(QgsTask):
         self.bucket_url = bucket_url
         self.destination = destination
         self.on_done = on_done
-        self.proxies = _proxies()  # read QgsSettings in the main thread
+        self.proxies = settings.qgis_proxies()  # read QgsSettings in the main thread
         self.records: List[SceneRecord] = []
         self.folders: List[str] = []
         self.unverified: List[str] = []
@@ -149,14 +135,26 @@ class DockSceneActions:
                  bucket_url: Optional[str] = None):
         self.iface = iface
         self.dock = dock
-        self.index_path = index_path or _setting(
-            "index_path", default_index_path(QgsApplication.qgisSettingsDirPath()))
-        self.destination = destination or _setting(
-            "download_folder", os.path.join(os.path.expanduser("~"), "PALSAR-2"))
-        self.bucket_url = bucket_url or _setting("opendata/bucket_url", endpoints.OPEN_DATA_BUCKET_URL)
-        self.max_age = timedelta(hours=float(_setting("opendata/max_age_hours", "24")))
+        self._index_path, self._destination, self._bucket_url = index_path, destination, bucket_url
         self.tasks: List[SceneTask] = []
         self.messages: List[str] = []
+
+    # Given values, else the settings as they are now (Settings › Options › PALSAR-2 applies at once).
+    @property
+    def index_path(self) -> str:
+        return self._index_path or settings.setting("index_path", default_index_path(settings.profile_folder()))
+
+    @property
+    def destination(self) -> str:
+        return self._destination or settings.setting("download_folder", settings.default_download_folder())
+
+    @property
+    def bucket_url(self) -> str:
+        return self._bucket_url or settings.setting("opendata/bucket_url", endpoints.OPEN_DATA_BUCKET_URL)
+
+    @property
+    def max_age(self) -> timedelta:
+        return timedelta(hours=float(settings.setting("opendata/max_age_hours", 24)))
 
     def register(self) -> None:
         """Show the dock's search, refresh and download buttons, wired to this object."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 from ..progress import CancelCheck, ProgressCallback, check_cancelled, report
 from . import vrt
@@ -72,11 +72,13 @@ def _cross_pair(product: NrbProduct, pols: Sequence[str]) -> Tuple[str, str]:
         f"{' '.join(pols) or 'none'} (it holds {have}). Choose the grey style or a dual-polarisation product.")
 
 
-def build_product_layers(path: str, folder: str, polarisations: Optional[Sequence[str]] = None,
+def build_product_layers(path: str, folder: Union[str, Callable[[NrbProduct], str]],
+                         polarisations: Optional[Sequence[str]] = None,
                          scale: str = vrt.SCALE_DB, style: str = STYLE_GREY, with_mask: bool = True,
                          with_lia: bool = True, progress: Optional[ProgressCallback] = None,
                          is_cancelled: Optional[CancelCheck] = None) -> List[ProductLayers]:
-    """Find the products at ``path``, validate them all, then write their VRTs into ``folder``.
+    """Find the products at ``path``, validate them all, then write their VRTs into ``folder``
+    (a folder, or a function giving each product's folder).
 
     ``polarisations`` empty/None means all of each product's polarisations. ``style`` is
     ``grey`` (one layer per polarisation) or ``rgb`` (one 3-band composite HH, HV, HH/HV).
@@ -94,28 +96,29 @@ def build_product_layers(path: str, folder: str, polarisations: Optional[Sequenc
         grids = validate_product(product, pols, with_mask, with_lia)
         plans.append((product, pols, grids))
         check_cancelled(is_cancelled)
-    os.makedirs(folder, exist_ok=True)
     results = []
     for index, (product, pols, grids) in enumerate(plans):
         check_cancelled(is_cancelled)
+        target = folder(product) if callable(folder) else folder
+        os.makedirs(target, exist_ok=True)
         report(progress, index / len(plans), f"Building layers of {product.name}")
         grid = grids[product.backscatter[pols[0]]]
         symbol = _SYMBOL.get(product.info.measurement, product.info.measurement)
         layers: List[LayerSpec] = []
         if with_mask and product.mask:
-            layers.append(LayerSpec(vrt.mask_vrt(product, folder, grid), ROLE_MASK,
+            layers.append(LayerSpec(vrt.mask_vrt(product, target, grid), ROLE_MASK,
                                     layer_name(product, "data mask")))
         if with_lia and product.local_incidence:
-            layers.append(LayerSpec(vrt.lia_vrt(product, folder, grid), ROLE_LIA,
+            layers.append(LayerSpec(vrt.lia_vrt(product, target, grid), ROLE_LIA,
                                     layer_name(product, "local incidence angle [°]")))
         if style == STYLE_RGB:
             co, cross = _cross_pair(product, pols)
-            layers.append(LayerSpec(vrt.rgb_vrt(product, scale, folder, (co, cross), grid), ROLE_RGB,
+            layers.append(LayerSpec(vrt.rgb_vrt(product, scale, target, (co, cross), grid), ROLE_RGB,
                                     layer_name(product, f"{co}/{cross}/{co}÷{cross} {symbol} [{scale}]"),
                                     f"{co},{cross}", scale))
         else:
             for pol in reversed(pols):
-                layers.append(LayerSpec(vrt.backscatter_vrt(product, pol, scale, folder, grid), ROLE_BACKSCATTER,
+                layers.append(LayerSpec(vrt.backscatter_vrt(product, pol, scale, target, grid), ROLE_BACKSCATTER,
                                         layer_name(product, f"{pol} {symbol} [{scale}]"), pol, scale))
         results.append(ProductLayers(product, tuple(reversed(layers))))
     report(progress, 1.0, "Layers built")

@@ -39,6 +39,27 @@ def plugin_package():
     return import_plugin_package()
 
 
+@pytest.fixture
+def ui_language(plugin_package):
+    """``ui_language("ja")`` makes QGIS's locale Japanese and installs the plugin's translator (returned);
+    the locale and the translator are restored after the test."""
+    from qgis.core import QgsSettings
+
+    i18n = plugin_package.palsar2_plugin.gui.i18n
+    settings = QgsSettings()
+    saved = (settings.value("locale/overrideFlag"), settings.value("locale/userLocale"))
+
+    def switch(language: str):
+        settings.setValue("locale/overrideFlag", language != "en")
+        settings.setValue("locale/userLocale", language)
+        return i18n.install_translator()
+
+    yield switch
+    settings.setValue("locale/overrideFlag", saved[0] if saved[0] is not None else False)
+    settings.setValue("locale/userLocale", saved[1] if saved[1] is not None else "")
+    i18n.install_translator()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def plugin(qgis_processing, qgis_iface, plugin_package):
     """The real plugin, created by classFactory with pytest-qgis's iface and fully initialised."""

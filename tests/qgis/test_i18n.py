@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from qgis.core import QgsApplication, QgsSettings
+from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QCoreApplication
 
 
 @pytest.fixture
-def japanese_locale(plugin_package):
-    i18n = plugin_package.palsar2_plugin.gui.i18n
-    settings = QgsSettings()
-    saved = (settings.value("locale/overrideFlag"), settings.value("locale/userLocale"))
-    settings.setValue("locale/overrideFlag", True)
-    settings.setValue("locale/userLocale", "ja")
-    yield i18n
-    settings.setValue("locale/overrideFlag", saved[0] if saved[0] is not None else False)
-    settings.setValue("locale/userLocale", saved[1] if saved[1] is not None else "")
-    i18n.install_translator()
+def japanese_locale(ui_language, plugin_package):
+    ui_language("ja")
+    yield plugin_package.palsar2_plugin.gui.i18n
+    ui_language("en")
     QgsApplication.processingRegistry().providerById("palsar2").refreshAlgorithms()
 
 

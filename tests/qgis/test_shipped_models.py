@@ -47,10 +47,10 @@ def test_the_model_is_an_algorithm_of_the_provider():
 def test_model_runs_in_process_and_loads_gamma0_layers(product, tmp_path):
     result = processing.run(MODEL_ID, {
         "product": str(product), "dem": str(DEM), "dem_height_reference": 0, "pixel_size": 50.0,
-        "correct:nrb_folder": str(tmp_path / "nrb"), "load:layer_folder": str(tmp_path / "layers")},
+        "correct:nrb_folder": str(tmp_path / "nrb")},
         context=QgsProcessingContext(), feedback=QgsProcessingFeedback())
     assert abs(nrb_median_db(Path(result["correct:nrb_folder"]).parent) - TRUTH_DB) < 0.3
-    vrts = sorted(Path(result["load:layer_folder"]).rglob("*.vrt"))
+    vrts = sorted((tmp_path / "nrb").rglob("palsar2_layers/*.vrt"))   # beside the product, where they last
     assert vrts, "loadnrb wrote no layer"
     layer = QgsRasterLayer(str(next(v for v in vrts if "HH" in v.name)), "hh")
     assert layer.isValid()
@@ -60,8 +60,7 @@ def test_model_runs_in_process_and_loads_gamma0_layers(product, tmp_path):
 
 def test_model_runs_through_qgis_process(product, qgis_process_run, tmp_path):
     run = qgis_process_run(MODEL_ID, {"product": str(product), "dem": str(DEM), "dem_height_reference": 0,
-                                      "pixel_size": 50, "correct:nrb_folder": str(tmp_path / "nrb"),
-                                      "load:layer_folder": str(tmp_path / "layers")})
+                                      "pixel_size": 50, "correct:nrb_folder": str(tmp_path / "nrb")})
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert abs(nrb_median_db(tmp_path / "nrb") - TRUTH_DB) < 0.3
-    assert list((tmp_path / "layers").rglob("*.vrt"))
+    assert list((tmp_path / "nrb").rglob("palsar2_layers/*.vrt"))
