@@ -1619,6 +1619,29 @@
     </message>
   </context>
   <context>
+    <name>ParameterWidgets</name>
+    <message>
+      <source>Choose a file of the product (or its zip)</source>
+      <translation>プロダクトのファイル(またはzip)を選択</translation>
+    </message>
+    <message>
+      <source>Product folder, zip or any of its files</source>
+      <translation>プロダクトのフォルダ、zip、または任意の1ファイル</translation>
+    </message>
+    <message>
+      <source>Type or drop a path, or choose a file of the product (…) or its folder</source>
+      <translation>パスを入力またはドロップするか、プロダクトのファイル(…)またはフォルダを選択してください</translation>
+    </message>
+    <message>
+      <source>Choose the product's folder</source>
+      <translation>プロダクトのフォルダを選択</translation>
+    </message>
+    <message>
+      <source>A raster of terrain heights covering the scene; proposed only when a layer's name says it is one</source>
+      <translation>シーンを覆う標高のラスタ。レイヤ名からDEMと分かる場合にだけ候補として表示します</translation>
+    </message>
+  </context>
+  <context>
     <name>ReadCeosAlgorithm</name>
     <message>
       <source>Read CEOS product (L1.1 / L1.5)</source>
@@ -1985,6 +2008,49 @@
     <message>
       <source>Could not write scene {} to the output.</source>
       <translation>シーン {} を出力に書き込めませんでした。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ShippedModels</name>
+    <message>
+      <source>L1.1 product to NRB layers (terrain correction, then load)</source>
+      <translation>L1.1プロダクトからNRBレイヤへ(斜面勾配補正と読み込み)</translation>
+    </message>
+    <message>
+      <source>From a PALSAR-2 L1.1 product (ScanSAR or stripmap) and a DEM to terrain-corrected gamma0 layers on the map: 'Terrain correction (gamma0 NRB)' writes a CEOS-ARD NRB product, 'Load NRB product as layers' adds it styled (gamma0 in dB, data mask, local incidence angle) in the scene's group. Open the model in the model designer to adapt it. Data provided by JAXA.</source>
+      <translation>PALSAR-2のレベル1.1プロダクト(広域観測モード(ScanSAR)または高分解能モード)とDEMから、斜面勾配補正したγ⁰レイヤを地図に表示します: 「斜面勾配補正 (γ⁰ NRB)」がCEOS-ARDのNRBプロダクトを書き出し、「NRB プロダクトをレイヤとして読み込み」がスタイル付き(γ⁰のdB表示、データマスク、局所入射角)でシーンのグループに追加します。モデルデザイナーで開いて変更できます。提供:JAXA</translation>
+    </message>
+    <message>
+      <source>The L1.1 product: its folder, its zip or any of its files.</source>
+      <translation>レベル1.1プロダクト: フォルダ、zip、または任意の1ファイル。</translation>
+    </message>
+    <message>
+      <source>A DEM raster covering the scene (any CRS).</source>
+      <translation>シーンを覆うDEMのラスタ(座標参照系は問いません)。</translation>
+    </message>
+    <message>
+      <source>0 = EGM96 geoid (SRTM, ASTER, Copernicus), 1 = EGM2008 geoid, 2 = WGS84 ellipsoid.</source>
+      <translation>0 = EGM96ジオイド(SRTM、ASTER、Copernicus)、1 = EGM2008ジオイド、2 = WGS84楕円体。</translation>
+    </message>
+    <message>
+      <source>Output pixel size in metres (UTM of the scene centre).</source>
+      <translation>出力の画素サイズ(m、シーン中心のUTM)。</translation>
+    </message>
+    <message>
+      <source>L1.1 product (folder, zip or any of its files)</source>
+      <translation>L1.1 プロダクト(フォルダ、zip、または任意の1ファイル)</translation>
+    </message>
+    <message>
+      <source>DEM</source>
+      <translation>DEM</translation>
+    </message>
+    <message>
+      <source>DEM height reference</source>
+      <translation>DEM の高さの基準</translation>
+    </message>
+    <message>
+      <source>Pixel size (m)</source>
+      <translation>ピクセルサイズ (m)</translation>
     </message>
   </context>
   <context>

@@ -22,7 +22,7 @@ from qgis.core import (
 )
 
 from ..palsar2_plugin.change import detect, filters, sources
-from .base import Palsar2Algorithm, core_callbacks, make_advanced
+from .base import Palsar2Algorithm, core_callbacks, make_advanced, with_product_widget
 
 #: PERMANENT enum values (models store the index): append only.
 POLARISATION_VALUES = ("HH", "HV", "VV", "VH")
@@ -126,7 +126,7 @@ class ChangeDetectionAlgorithm(Palsar2Algorithm):
             parameter = QgsProcessingParameterFile(name, label, behavior=QgsProcessingParameterFile.File,
                                                    fileFilter=product_filter, optional=True)
             parameter.setHelp(self.tr("A product or raster file, or a product folder; or use the layer input."))
-            self.addParameter(parameter)
+            self.addParameter(with_product_widget(parameter))
         for name, label in ((self.BEFORE_LAYER, self.tr("BEFORE layer (instead of a product)")),
                             (self.AFTER_LAYER, self.tr("AFTER layer (instead of a product)"))):
             parameter = QgsProcessingParameterRasterLayer(name, label, optional=True)

@@ -19,7 +19,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from .base import Palsar2Algorithm, core_callbacks, make_advanced
+from .base import Palsar2Algorithm, core_callbacks, make_advanced, with_product_widget
 from .correction_parameters import (CorrectionParameterNames, add_dem_parameters, add_grid_parameters,
                                     dem_and_grid_arguments)
 
@@ -159,7 +159,7 @@ class InterferogramAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
             parameter = QgsProcessingParameterFile(name, label, behavior=QgsProcessingParameterFile.File,
                                                    fileFilter=self.tr("All files (*)"))
             parameter.setHelp(help_text)
-            self.addParameter(parameter)
+            self.addParameter(with_product_widget(parameter))
         add_dem_parameters(self)
         pol = QgsProcessingParameterEnum(self.POLARISATION, self.tr("Polarisation"), options=list(POLARISATION_VALUES),
                                          defaultValue=0)

@@ -24,7 +24,7 @@ from ..palsar2_plugin.gui import settings
 from ..palsar2_plugin.nrb import reader_layers
 from ..palsar2_plugin.nrb.reader_layers import ROLE_BACKSCATTER, ROLE_RGB, LayerSpec, ProductLayers
 from ..palsar2_plugin.nrb.reader_model import ProductInfo
-from .base import Palsar2Algorithm, core_callbacks, make_advanced
+from .base import Palsar2Algorithm, core_callbacks, make_advanced, with_product_widget
 
 #: PERMANENT enum values (models store the index): append only.
 POLARISATION_VALUES = ("HH", "HV", "VV", "VH")
@@ -131,7 +131,7 @@ class LoadNrbAlgorithm(Palsar2Algorithm):
                                             behavior=QgsProcessingParameterFile.File,
                                             fileFilter=self.tr("Products (*.xml *.zip *.tif *.TIF *.json);;All files (*)"))
         source.setHelp(self.tr("A product folder, its zip, its summary.xml or any one of its files."))
-        self.addParameter(source)
+        self.addParameter(with_product_widget(source))
         pols = QgsProcessingParameterEnum(self.POLARISATIONS, self.tr("Polarisations (none = all)"),
                                           options=list(POLARISATION_VALUES), allowMultiple=True, optional=True)
         pols.setHelp(self.tr("Polarisations to load; leave empty to load all the product has."))

@@ -17,7 +17,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from .base import Palsar2Algorithm, core_callbacks, warning_callback
+from .base import Palsar2Algorithm, core_callbacks, warning_callback, with_product_widget
 
 #: PERMANENT enum values (models store the index): append only.
 BEAM_VALUES = ("F1", "F2", "F3", "F4", "F5", "F6", "F7")
@@ -91,7 +91,7 @@ class ReadCeosAlgorithm(Palsar2Algorithm):
                                             fileFilter=self.tr("All files (*)"))  # "*.*" would refuse folders
         source.setHelp(self.tr("The product folder, its zip, or any one of its files (VOL-, LED-, IMG-, "
                                "summary.txt)."))
-        self.addParameter(source)
+        self.addParameter(with_product_widget(source))
         beams = QgsProcessingParameterEnum(self.BEAMS, self.tr("Beams (none = all)"), options=list(BEAM_VALUES),
                                            allowMultiple=True, optional=True, defaultValue=[])
         beams.setHelp(self.tr("ScanSAR beams to read; leave empty to read all. Stripmap products have one beam."))

@@ -32,7 +32,7 @@ from qgis.core import (
     QgsRectangle,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QDate, QVariant
 
 from ..palsar2_plugin import attribution
 from ..palsar2_plugin.catalog import endpoints
@@ -54,6 +54,8 @@ SOURCE_VALUES = ("opendata", "index", "gportal", "gportal_legacy")
 MODE_VALUES = ("WBS", "WBD", "WWS", "WWD", "VBS", "VBD")
 POLARISATION_VALUES = ("HH", "HV", "VV", "VH")
 PASS_VALUES = (None, "ascending", "descending")
+#: The search period a new dialog proposes: the last 30 days.
+DEFAULT_PERIOD_DAYS = 30
 
 CREDIT_FIELD = "credit"
 
@@ -104,8 +106,8 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
         "mode, beams, polarisations, pass, look side, path, frame, orbit, start/end time (UTC, ISO 8601), size, "
         "download location and the list of files. Select some and run 'Download PALSAR-2 scenes'.\n\n"
         "EXTENT or AOI: the area (any CRS; an AOI layer is reduced to its convex hull). START_DATE, END_DATE: "
-        "the period, UTC, both days included. PRODUCT_LEVEL, MODE, POLARISATIONS (all listed must be "
-        "present), PASS_DIRECTION: filters (empty = any).\n"
+        "the period, UTC, both days included (default: the last 30 days). PRODUCT_LEVEL, MODE, POLARISATIONS "
+        "(all listed must be present), PASS_DIRECTION: filters (empty = any).\n"
         "SOURCE: 0 = JAXA open-data bucket (the listing is kept in a local scene index, refreshed for the "
         "period, then searched locally), 1 = local scene index only (offline), 2 = JAXA G-Portal catalogue "
         "(the system opened in October 2026), 3 = the legacy G-Portal catalogue. "
@@ -122,7 +124,7 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
         "北行/南行、右/左観測、パス、フレーム、周回番号、観測開始・終了時刻(UTC、ISO 8601)、サイズ、"
         "ダウンロード先とファイル一覧)。シーンを選択して「PALSAR-2シーンのダウンロード」を実行してください。\n\n"
         "EXTENT または AOI: 範囲(任意のCRS。AOIレイヤは凸包で扱います)。START_DATE、END_DATE: 期間(UTC、"
-        "両日を含む)。PRODUCT_LEVEL、MODE、POLARISATIONS(指定した偏波をすべて含むもの)、PASS_DIRECTION: "
+        "両日を含む。既定は直近30日間)。PRODUCT_LEVEL、MODE、POLARISATIONS(指定した偏波をすべて含むもの)、PASS_DIRECTION: "
         "絞り込み(空欄は指定なし)。\n"
         "SOURCE: 0 = JAXAオープンデータ(一覧をローカルのシーン索引に保存・更新してから検索)、"
         "1 = ローカルのシーン索引のみ(オフライン)、2 = JAXA G-Portalカタログ(2026年10月からの新システム)、"
@@ -161,12 +163,14 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
         add(QgsProcessingParameterFeatureSource(self.AOI, self.tr("Search area (AOI layer)"),
                                                 [QgsProcessing.TypeVectorPolygon], optional=True),
             "A polygon layer; its convex hull is the area. Used instead of the extent when given.")
+        today = QDate.currentDate()
         add(QgsProcessingParameterDateTime(self.START_DATE, self.tr("Start date (UTC)"),
-                                           QgsProcessingParameterDateTime.Date),
-            "First day of the period (UTC), included.")
+                                           QgsProcessingParameterDateTime.Date,
+                                           defaultValue=today.addDays(-DEFAULT_PERIOD_DAYS)),
+            "First day of the period (UTC), included. Default: 30 days ago.")
         add(QgsProcessingParameterDateTime(self.END_DATE, self.tr("End date (UTC)"),
-                                           QgsProcessingParameterDateTime.Date),
-            "Last day of the period (UTC), included.")
+                                           QgsProcessingParameterDateTime.Date, defaultValue=today),
+            "Last day of the period (UTC), included. Default: today.")
         add(QgsProcessingParameterEnum(self.PRODUCT_LEVEL, self.tr("Product level"), options=list(LEVELS),
                                        allowMultiple=True, defaultValue=[2], optional=True),
             "0 = L1.1 (CEOS SLC), 1 = L2.1 (GeoTIFF), 2 = L2.2 (CEOS-ARD NRB); several allowed; empty = any.")

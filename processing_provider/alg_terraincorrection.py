@@ -13,7 +13,7 @@ from qgis.core import (
     QgsProcessingParameterFolderDestination,
 )
 
-from .base import Palsar2Algorithm, core_callbacks, warning_callback
+from .base import Palsar2Algorithm, core_callbacks, warning_callback, with_product_widget
 from .correction_parameters import (POLARISATION_VALUES, CorrectionParameterNames, add_correction_parameters,
                                     dem_and_grid_arguments)
 
@@ -82,7 +82,7 @@ class TerrainCorrectionAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
                                             behavior=QgsProcessingParameterFile.File,
                                             fileFilter=self.tr("All files (*)"))
         source.setHelp(self.tr("The L1.1 product folder, its zip, or any one of its files."))
-        self.addParameter(source)
+        self.addParameter(with_product_widget(source))
         add_correction_parameters(self)
         folder = QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, self.tr("Output folder"))
         folder.setHelp(self.tr("The NRB product folder is created inside this folder."))

@@ -10,6 +10,7 @@ per-run state on the instance. Core errors become ``QgsProcessingException`` thr
 from __future__ import annotations
 
 import contextlib
+import html
 from typing import Callable, Iterator, Tuple
 
 from qgis.core import (
@@ -19,6 +20,8 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingParameterDefinition,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterRasterLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
@@ -73,16 +76,25 @@ class Palsar2Algorithm(QgsProcessingAlgorithm):
     def tags(self):
         return [self.tr(tag) for tag in self.TAGS] + ["palsar-2", "alos-2", "jaxa", "sar"]
 
-    def shortHelpString(self):  # noqa: N802
-        """Help in the QGIS language (Japanese or English), always ending with JAXA's credit."""
+    def help_text(self) -> str:
+        """Help in the QGIS language (Japanese or English), always ending with JAXA's credit; plain text."""
         japanese = current_language() == "ja" and self.HELP_JA
         body = self.HELP_JA if japanese else self.HELP_EN
         credit = (f"{attribution.CREDIT_JA}。{attribution.DERIVED_JA}" if japanese
                   else f"{attribution.CREDIT_EN}. {attribution.DERIVED_EN}")
         return f"{body}\n\n{credit}"
 
+    def shortHelpString(self):  # noqa: N802
+        """:meth:`help_text` for QGIS, which shows it as HTML: placeholders such as <scene> stay visible."""
+        return html.escape(self.help_text(), quote=False)
+
     def shortDescription(self):  # noqa: N802
         return self.shortHelpString().split("\n", 1)[0]
+
+    def addParameter(self, parameter, createOutput=True):  # noqa: N802 (QGIS API)
+        """QGIS shows a parameter's help as HTML (its tooltip): escape it, so placeholders stay visible."""
+        parameter.setHelp(escape_help(parameter.help()))
+        return super().addParameter(parameter, createOutput)
 
     def helpUrl(self):  # noqa: N802
         return f"{HELP_URL}"
@@ -154,3 +166,30 @@ def make_advanced(parameter: QgsProcessingParameterDefinition) -> QgsProcessingP
     """Flag ``parameter`` as advanced (works on QGIS 3.22 to 3.40+)."""
     parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
     return parameter
+
+
+def escape_help(text: str) -> str:
+    """``text`` for a place QGIS renders as HTML ("<scene>" shows as typed); already escaped text is kept."""
+    if "&lt;" in text or "&gt;" in text or "&amp;" in text:
+        return text
+    return html.escape(text, quote=False)
+
+
+WIDGETS_MODULE = f"{__package__}.parameter_widgets"
+
+
+def _with_widget(parameter: QgsProcessingParameterDefinition, wrapper: str) -> QgsProcessingParameterDefinition:
+    metadata = dict(parameter.metadata())
+    metadata["widget_wrapper"] = {"class": f"{WIDGETS_MODULE}.{wrapper}"}
+    parameter.setMetadata(metadata)
+    return parameter
+
+
+def with_product_widget(parameter: QgsProcessingParameterFile) -> QgsProcessingParameterFile:
+    """Give a product input the dialog widget with a folder and a file picker (:mod:`.parameter_widgets`)."""
+    return _with_widget(parameter, "ProductPathWidgetWrapper")
+
+
+def with_dem_widget(parameter: QgsProcessingParameterRasterLayer) -> QgsProcessingParameterRasterLayer:
+    """Give a DEM input the dialog widget that proposes a plausible DEM or nothing (:mod:`.parameter_widgets`)."""
+    return _with_widget(parameter, "DemLayerWidgetWrapper")

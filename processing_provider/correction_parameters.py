@@ -13,7 +13,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .base import make_advanced
+from .base import make_advanced, with_dem_widget
 
 CONTEXT = "CorrectionParameters"
 
@@ -51,7 +51,7 @@ def add_dem_parameters(algorithm: QgsProcessingAlgorithm, optional: bool = False
     """Add DEM and DEM_HEIGHT_REFERENCE (``optional``: an algorithm that needs the DEM only for some inputs)."""
     dem = QgsProcessingParameterRasterLayer(DEM, tr("DEM"), optional=optional)
     dem.setHelp(tr("A raster of terrain heights covering the scene, in any CRS."))
-    algorithm.addParameter(dem)
+    algorithm.addParameter(with_dem_widget(dem))
     ref = QgsProcessingParameterEnum(DEM_HEIGHT_REFERENCE, tr("DEM height reference"),
                                      options=[tr("EGM96 geoid"), tr("EGM2008 geoid"), tr("WGS84 ellipsoid")],
                                      defaultValue=0)

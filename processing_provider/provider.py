@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qgis.core import Qgis, QgsMessageLog, QgsProcessingModelAlgorithm, QgsProcessingProvider
+from qgis.core import Qgis, QgsMessageLog, QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..palsar2_plugin import __version__
@@ -43,13 +43,16 @@ class Palsar2Provider(QgsProcessingProvider):
         classes, failures = algorithm_classes()
         for cls in classes:
             self.addAlgorithm(cls())
+        from .shipped_models import ShippedModel
+
         for path in sorted(MODELS_DIR.glob("*.model3")):
-            model = QgsProcessingModelAlgorithm()
-            if model.fromFile(str(path)):
-                model.setGroup(tr("Palsar2Provider", "Ready-made models"))  # one group, in the user's language
-                self.addAlgorithm(model)
-            else:
-                failures.append(f"{path.name}: not a readable model")
+            try:
+                model = ShippedModel.from_file(path)
+            except ValueError as error:
+                failures.append(str(error))
+                continue
+            model.setGroup(tr("Palsar2Provider", "Ready-made models"))  # one group, in the user's language
+            self.addAlgorithm(model)
         for failure in failures:
             QgsMessageLog.logMessage(
                 tr("Palsar2Provider", "An algorithm could not be loaded: {}").format(failure),

@@ -42,6 +42,21 @@ def test_the_model_is_an_algorithm_of_the_provider():
     assert {p.name() for p in algorithm.parameterDefinitions()} >= {"product", "dem", "dem_height_reference",
                                                                      "pixel_size"}
     assert "JAXA" in algorithm.shortHelpString()
+    # a proper name in the toolbox and in the dialog (which works on a created instance)
+    name = "L1.1 product to NRB layers (terrain correction, then load)"
+    assert algorithm.displayName() == name
+    created = QgsApplication.processingRegistry().createAlgorithmById(MODEL_ID)
+    assert created.displayName() == name and created.id() == MODEL_ID
+    assert created.parameterDefinition("product").metadata()["widget_wrapper"]["class"].endswith(
+        "ProductPathWidgetWrapper")
+
+
+def test_the_model_speaks_japanese(ui_language):
+    ui_language("ja")
+    created = QgsApplication.processingRegistry().createAlgorithmById(MODEL_ID)
+    assert created.displayName() == "L1.1プロダクトからNRBレイヤへ(斜面勾配補正と読み込み)"
+    assert "提供:JAXA" in created.shortHelpString()
+    assert created.parameterDefinition("dem_height_reference").description() == "DEM の高さの基準"
 
 
 def test_model_runs_in_process_and_loads_gamma0_layers(product, tmp_path):
