@@ -798,11 +798,75 @@
   <context>
     <name>EventDock</name>
     <message>
+      <source>Search, download</source>
+      <translation>検索・ダウンロード</translation>
+    </message>
+    <message>
+      <source>G-Portal order</source>
+      <translation>G-Portalで注文</translation>
+    </message>
+    <message>
+      <source>JAXA web page</source>
+      <translation>JAXAのWebページ</translation>
+    </message>
+    <message>
+      <source>In JAXA's open-data bucket: Search shows its footprints and Download fetches it with its archive scene.</source>
+      <translation>JAXAのオープンデータ(バケット)にあります: 「検索」で観測範囲を表示し、「ダウンロード」でアーカイブデータとともに取得します。</translation>
+    </message>
+    <message>
+      <source>Order it on G-Portal (free after registering), put it in the data folder, then Load it.</source>
+      <translation>G-Portalで注文し(利用登録後、無償)、データフォルダに置いてから「読み込み」してください。</translation>
+    </message>
+    <message>
+      <source>Download it from the Download column of JAXA's web page, put it in the data folder, then Load it.</source>
+      <translation>JAXAのWebページのダウンロード欄から取得し、データフォルダに置いてから「読み込み」してください。</translation>
+    </message>
+    <message>
+      <source>This scene is not in the open-data bucket: order it on G-Portal (Open G-Portal).</source>
+      <translation>このシーンはオープンデータ(バケット)にありません: G-Portalで注文してください(「G-Portalを開く」)。</translation>
+    </message>
+    <message>
+      <source>This scene is not in the open-data bucket: download it from JAXA's web page (Open JAXA page).</source>
+      <translation>このシーンはオープンデータ(バケット)にありません: JAXAのWebページからダウンロードしてください(「JAXAのページを開く」)。</translation>
+    </message>
+    <message>
+      <source>Sea&amp;rch</source>
+      <translation>検索(&amp;R)</translation>
+    </message>
+    <message>
+      <source>Find this scene and its archive scene in the open-data bucket and show their footprints</source>
+      <translation>このシーンとアーカイブデータをオープンデータ(バケット)で検索し、観測範囲(フットプリント)を表示します</translation>
+    </message>
+    <message>
+      <source>Re&amp;fresh listing</source>
+      <translation>一覧を更新(&amp;F)</translation>
+    </message>
+    <message>
+      <source>List the scene's folder in the bucket again now (a listing is otherwise reused for a day)</source>
+      <translation>このシーンのバケット内フォルダを今すぐ一覧し直します(通常、一覧は1日間再利用します)</translation>
+    </message>
+    <message>
+      <source>&amp;Download</source>
+      <translation>ダウンロード(&amp;D)</translation>
+    </message>
+    <message>
+      <source>Download the scene and its archive (pre-event) scene into the download folder</source>
+      <translation>シーンとアーカイブデータ(発災前)をダウンロードフォルダにダウンロードします</translation>
+    </message>
+    <message>
+      <source>&amp;Load</source>
+      <translation>読み込み(&amp;L)</translation>
+    </message>
+    <message>
+      <source>Load the scene and its archive scene from the data folder and compare them (change detection)</source>
+      <translation>データフォルダからシーンとアーカイブデータを読み込み、比較します(変化抽出)</translation>
+    </message>
+    <message>
       <source>Event</source>
       <translation>災害</translation>
     </message>
     <message>
-      <source>Observation date</source>
+      <source>Date</source>
       <translation>観測日</translation>
     </message>
     <message>
@@ -822,7 +886,7 @@
       <translation>観測モード</translation>
     </message>
     <message>
-      <source>Direction</source>
+      <source>Pass</source>
       <translation>北行/南行</translation>
     </message>
     <message>
@@ -830,12 +894,16 @@
       <translation>プロダクト</translation>
     </message>
     <message>
-      <source>Archive date</source>
-      <translation>アーカイブデータ観測日</translation>
+      <source>Archive</source>
+      <translation>アーカイブ</translation>
     </message>
     <message>
       <source>Polarisation</source>
       <translation>偏波</translation>
+    </message>
+    <message>
+      <source>Get data</source>
+      <translation>データの入手</translation>
     </message>
     <message>
       <source>ScanSAR</source>
@@ -846,12 +914,12 @@
       <translation>高分解能モード (Stripmap)</translation>
     </message>
     <message>
-      <source>Ascending</source>
-      <translation>北行 (Asc)</translation>
+      <source>Asc</source>
+      <translation>北行</translation>
     </message>
     <message>
-      <source>Descending</source>
-      <translation>南行 (Desc)</translation>
+      <source>Desc</source>
+      <translation>南行</translation>
     </message>
     <message>
       <source>PALSAR-2 disaster data</source>
@@ -882,6 +950,14 @@
       <translation>ここに入力したすべての語を含むシーンだけを表示します</translation>
     </message>
     <message>
+      <source>Settings: data and download folders, layer files, catalogues (Settings › Options › PALSAR-2)</source>
+      <translation>設定: データ・ダウンロードフォルダ、レイヤファイル、カタログ(設定 › オプション › PALSAR-2)</translation>
+    </message>
+    <message>
+      <source>PALSAR-2 settings</source>
+      <translation>PALSAR-2 の設定</translation>
+    </message>
+    <message>
       <source>Disaster-event scenes</source>
       <translation>災害関連データのシーン</translation>
     </message>
@@ -890,56 +966,68 @@
       <translation>シーンの詳細</translation>
     </message>
     <message>
-      <source>Sea&amp;rch</source>
-      <translation>検索(&amp;R)</translation>
-    </message>
-    <message>
-      <source>Re&amp;fresh listing</source>
-      <translation>一覧を更新(&amp;F)</translation>
-    </message>
-    <message>
-      <source>&amp;Download</source>
-      <translation>ダウンロード(&amp;D)</translation>
-    </message>
-    <message>
-      <source>&amp;Load</source>
-      <translation>読み込み(&amp;L)</translation>
-    </message>
-    <message>
-      <source>Search the catalogue for this scene</source>
-      <translation>このシーンをカタログで検索します</translation>
-    </message>
-    <message>
-      <source>List the scene's folder in the bucket again now (a listing is otherwise reused for a day)</source>
-      <translation>このシーンのバケット内フォルダを今すぐ一覧し直します(通常、一覧は1日間再利用します)</translation>
-    </message>
-    <message>
-      <source>Download the scene and its archive (pre-event) scene</source>
-      <translation>シーンとそのアーカイブデータ(発災前)をダウンロードします</translation>
-    </message>
-    <message>
-      <source>Load the downloaded scene into the map</source>
-      <translation>ダウンロードしたシーンを地図に読み込みます</translation>
+      <source>Open &amp;page</source>
+      <translation>ページを開く(&amp;P)</translation>
     </message>
     <message>
       <source>Terms of use</source>
       <translation>利用条件</translation>
     </message>
     <message>
+      <source>{} (no room: widen the panel)</source>
+      <translation>{}(表示する幅がありません: パネルを広げてください)</translation>
+    </message>
+    <message>
+      <source>Not available.</source>
+      <translation>利用できません。</translation>
+    </message>
+    <message>
+      <source>Select a scene first.</source>
+      <translation>先にシーンを選択してください。</translation>
+    </message>
+    <message>
       <source>{shown} of {total} scenes</source>
       <translation>{total} シーン中 {shown} シーンを表示</translation>
+    </message>
+    <message>
+      <source>Open G-&amp;Portal</source>
+      <translation>G-Portalを開く(&amp;P)</translation>
+    </message>
+    <message>
+      <source>Open JAXA &amp;page</source>
+      <translation>JAXAのページを開く(&amp;P)</translation>
+    </message>
+    <message>
+      <source>Open {} in the web browser</source>
+      <translation>{} をWebブラウザで開きます</translation>
+    </message>
+    <message>
+      <source>This scene is in the open-data bucket: use Search and Download.</source>
+      <translation>このシーンはオープンデータ(バケット)にあります: 「検索」と「ダウンロード」を使ってください。</translation>
     </message>
     <message>
       <source>The disaster-event list could not be loaded.</source>
       <translation>災害関連データの一覧を読み込めませんでした。</translation>
     </message>
     <message>
-      <source>Select a scene to see its archive (pre-event) scene and notes.</source>
-      <translation>シーンを選択すると、アーカイブデータ(発災前)と注記が表示されます。</translation>
+      <source>Select a scene to see its archive (pre-event) scene, how to get its data and its notes.</source>
+      <translation>シーンを選択すると、アーカイブデータ(発災前)、データの入手方法、注記を表示します。</translation>
     </message>
     <message>
       <source>Terms</source>
       <translation>利用条件</translation>
+    </message>
+    <message>
+      <source>JAXA pages</source>
+      <translation>JAXAのページ</translation>
+    </message>
+    <message>
+      <source>Ascending</source>
+      <translation>北行 (Asc)</translation>
+    </message>
+    <message>
+      <source>Descending</source>
+      <translation>南行 (Desc)</translation>
     </message>
     <message>
       <source>Right-looking</source>
@@ -956,6 +1044,14 @@
     <message>
       <source>Not stated</source>
       <translation>記載なし</translation>
+    </message>
+    <message>
+      <source>Observation date</source>
+      <translation>観測日</translation>
+    </message>
+    <message>
+      <source>Direction</source>
+      <translation>北行/南行</translation>
     </message>
     <message>
       <source>Archive (pre-event) scene</source>

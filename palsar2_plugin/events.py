@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, Optional, Sequence, Tuple
 
+from .catalog.endpoints import GPORTAL_SEARCH_URL
 from .errors import Palsar2Error
 
 #: The bundled data file.
@@ -34,6 +35,12 @@ PRODUCT_FORMATS = {"L1.1": "CEOS", "L2.1": "GeoTIFF"}
 PASS_DIRECTIONS = ("ascending", "descending")
 LOOK_SIDES = ("right", "left")
 MODE_FAMILIES = ("ScanSAR", "Stripmap")
+
+
+#: How a scene's data is obtained (:func:`access_route`).
+ACCESS_OPEN_DATA = "opendata"     #: JAXA's open-data bucket: the plugin searches and downloads it
+ACCESS_GPORTAL = "gportal"        #: ordered on G-Portal (free after registration)
+ACCESS_JAXA_PAGE = "jaxa_page"    #: the Download column of JAXA's web page (source_page)
 
 
 class EventDataError(Palsar2Error):
@@ -428,6 +435,25 @@ def scenes_for(event_id: str = ALL_EVENTS,
                events: Optional[Sequence[Event]] = None) -> Tuple[Tuple[Event, EventScene], ...]:
     """(event, scene) pairs of the selected event(s), in page order."""
     return tuple((event, scene) for event in select_events(event_id, events) for scene in event.scenes)
+
+
+@dataclass(frozen=True)
+class AccessRoute:
+    """How to get a scene's data: ``kind`` (one of the ACCESS_* values) and the web page to open
+    for it ("" when the plugin itself searches and downloads it)."""
+
+    kind: str
+    url: str
+
+
+def access_route(event: Event, scene: EventScene) -> AccessRoute:
+    """The open-data bucket where the row names its bucket keys, else G-Portal where the row is
+    distributed there, else the JAXA web page the event's table comes from."""
+    if scene.keys and scene.scene_names:
+        return AccessRoute(ACCESS_OPEN_DATA, "")
+    if "g-portal" in scene.distribution.lower():
+        return AccessRoute(ACCESS_GPORTAL, GPORTAL_SEARCH_URL)
+    return AccessRoute(ACCESS_JAXA_PAGE, event.source_page)
 
 
 def find_scene(scene_id: str, events: Optional[Sequence[Event]] = None) -> Tuple[Event, EventScene]:

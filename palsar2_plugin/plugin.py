@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
@@ -59,8 +59,7 @@ class Palsar2Plugin:
         self.options_factory = Palsar2OptionsFactory()
         self.iface.registerOptionsWidgetFactory(self.options_factory)
         self.dock = EventDock(self.iface, self.iface.mainWindow())
-        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
-        self.dock.hide()
+        self.dock.add_to_main_window()
         self._wire_dock_actions()
 
         toggle = self.dock.toggleViewAction()

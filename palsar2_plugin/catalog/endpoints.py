@@ -15,6 +15,9 @@ GPORTAL_CSW_URL = "https://csw.gportal.jaxa.jp/csw"
 #: The legacy catalogue (planned to stop at the end of October 2026).
 GPORTAL_CSW_URL_LEGACY = "https://gportal.jaxa.jp/csw/csw"
 
+#: G-Portal's search page, where registered users order products (free of charge for PALSAR-2 ScanSAR).
+GPORTAL_SEARCH_URL = "https://gportal.jaxa.jp/gpr/search"
+
 #: G-Portal's (undocumented) dataset tree, used to discover dataset ids.
 GPORTAL_DATASET_TREE_URL = "https://gportal.jaxa.jp/gpr/search/service/satsensor.json"
 

@@ -182,9 +182,5 @@ class EventLoadAction:
 def register(dock, iface=None, folder_provider: Optional[Callable[[], str]] = None) -> EventLoadAction:
     """Give the dock its "load" action (load + compare with the archive scene); returns the handler."""
     action = EventLoadAction(iface, folder_provider)
-    handlers = {"load": action}
-    names = getattr(__import__(type(dock).__module__, fromlist=["ACTION_NAMES"]), "ACTION_NAMES", ())
-    if "compare" in names:
-        handlers["compare"] = action
-    dock.set_actions_available(handlers)
+    dock.set_actions_available({"load": action})
     return action

@@ -1,10 +1,19 @@
 """The dock panel "PALSAR-2 disaster data": JAXA's free disaster-event scenes, browsable.
 
 An event picker, a sortable and filterable table of the scenes (a :class:`QSortFilterProxyModel`
-over :class:`EventSceneModel`), a detail pane with the paired archive acquisition, the notes and
-JAXA's credit, and action buttons (search, download, load) that stay hidden until another part
-of the plugin registers a handler through :meth:`EventDock.set_actions_available`.
+over :class:`EventSceneModel`) whose "Get data" column says how each scene's data is obtained
+(the open-data bucket, a G-Portal order or JAXA's web page), a detail pane with the paired archive
+acquisition, the link to that page, the notes and JAXA's credit, and a row of action buttons.
 
+Actions are :class:`DockAction` objects: other parts of the plugin add them
+(:meth:`EventDock.add_action`, or :meth:`EventDock.set_actions_available` for the built-in names
+search, download and load); a button shows while its action is registered and is enabled only for
+a selected row it can act on, its tooltip saying why not. "Open page" (the row's JAXA or G-Portal
+page) belongs to the dock itself.
+
+Layout: the dock opens in the bottom dock area (tabified with what is there), wide enough for the
+table; the table and the details sit side by side when the dock is wide and one above the other
+when it is tall. Columns can be shown or hidden from the header's context menu (remembered).
 Keyboard: Alt+E event, Alt+F filter, Tab moves between picker, filter, table and details
 (the table does not trap Tab), Enter in the table shows the scene's details and moves focus there.
 All strings go through tr() in context "EventDock".
@@ -12,27 +21,35 @@ All strings go through tr() in context "EventDock".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+from qgis.core import QgsSettings
 from qgis.gui import QgsDockWidget, QgsFilterLineEdit
 from qgis.PyQt.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
+    QEvent,
     QModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QUrl,
     pyqtSignal,
 )
+from qgis.PyQt.QtGui import QDesktopServices, QIcon
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDockWidget,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -44,11 +61,20 @@ from .i18n import current_language
 
 CONTEXT = "EventDock"
 
-#: The actions later features provide, in button order.
+#: The built-in actions other parts of the plugin provide handlers for, in button order.
 ACTION_NAMES = ("search", "refresh", "download", "load")
 
 #: A handler receives the selected (event, scene).
 ActionHandler = Callable[[core_events.Event, core_events.EventScene], None]
+#: Why an action cannot act on a row ("" when it can).
+Availability = Callable[[core_events.Event, core_events.EventScene], str]
+
+#: Columns hidden unless the user shows them (header context menu); remembered in this setting.
+DEFAULT_HIDDEN_COLUMNS = ("mode", "polarisations")
+HIDDEN_COLUMNS_SETTING = "palsar2/dock/hidden_columns"
+#: When the table is too narrow for its columns, these are left out first (their values stay in the
+#: details pane); date, path, beam, pass and "Get data" always show.
+FIT_HIDE_ORDER = ("polarisations", "mode", "products", "archive", "frame", "event")
 
 
 def tr(text: str) -> str:
@@ -58,6 +84,63 @@ def tr(text: str) -> str:
 
 def _escape(text: str) -> str:
     return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+# ------------------------------------------------------------------------------------ data access
+
+def access_label(route: core_events.AccessRoute) -> str:
+    """The "Get data" cell: how the row's data is obtained, in a few words."""
+    return {core_events.ACCESS_OPEN_DATA: tr("Search, download"),
+            core_events.ACCESS_GPORTAL: tr("G-Portal order"),
+            core_events.ACCESS_JAXA_PAGE: tr("JAXA web page")}.get(route.kind, "")
+
+
+def access_text(route: core_events.AccessRoute) -> str:
+    """A sentence saying how to get the row's data (plain text)."""
+    if route.kind == core_events.ACCESS_OPEN_DATA:
+        return tr("In JAXA's open-data bucket: Search shows its footprints and Download fetches it with its "
+                  "archive scene.")
+    if route.kind == core_events.ACCESS_GPORTAL:
+        return tr("Order it on G-Portal (free after registering), put it in the data folder, then Load it.")
+    return tr("Download it from the Download column of JAXA's web page, put it in the data folder, then Load it.")
+
+
+def bucket_only(event: core_events.Event, scene: core_events.EventScene) -> str:
+    """Availability of search and download: only rows whose files are in the open-data bucket."""
+    route = core_events.access_route(event, scene)
+    if route.kind == core_events.ACCESS_OPEN_DATA:
+        return ""
+    if route.kind == core_events.ACCESS_GPORTAL:
+        return tr("This scene is not in the open-data bucket: order it on G-Portal (Open G-Portal).")
+    return tr("This scene is not in the open-data bucket: download it from JAXA's web page (Open JAXA page).")
+
+
+@dataclass
+class DockAction:
+    """A button of the dock: runs ``handler`` on the selected row when ``availability`` allows it."""
+
+    name: str
+    text: str
+    tooltip: str
+    handler: ActionHandler
+    availability: Optional[Availability] = None
+
+    def reason_not_available(self, event, scene) -> str:
+        return self.availability(event, scene) if self.availability is not None else ""
+
+
+def builtin_action(name: str, handler: ActionHandler) -> DockAction:
+    """The dock's own text, tooltip and availability for a built-in action name."""
+    texts = {"search": (tr("Sea&rch"), tr("Find this scene and its archive scene in the open-data bucket and "
+                                          "show their footprints"), bucket_only),
+             "refresh": (tr("Re&fresh listing"), tr("List the scene's folder in the bucket again now (a listing "
+                                                    "is otherwise reused for a day)"), bucket_only),
+             "download": (tr("&Download"), tr("Download the scene and its archive (pre-event) scene into the "
+                                              "download folder"), bucket_only),
+             "load": (tr("&Load"), tr("Load the scene and its archive scene from the data folder and compare "
+                                      "them (change detection)"), None)}
+    text, tooltip, availability = texts[name]
+    return DockAction(name, text, tooltip, handler, availability)
 
 
 # ------------------------------------------------------------------------------------------ model
@@ -72,24 +155,26 @@ class EventSceneModel(QAbstractTableModel):
     SearchRole = Qt.UserRole + 4
 
     COLUMNS = ("event", "obs_date", "path", "frame", "beam", "mode", "direction", "products",
-               "archive", "polarisations")
+               "archive", "polarisations", "access")
 
     def __init__(self, pairs: Sequence[Tuple[core_events.Event, core_events.EventScene]], language: str = "en",
                  parent=None):
         super().__init__(parent)
         self._pairs = list(pairs)
+        self._routes = [core_events.access_route(event, scene) for event, scene in self._pairs]
         self._language = language
         self._headers = {
             "event": tr("Event"),
-            "obs_date": tr("Observation date"),
+            "obs_date": tr("Date"),
             "path": tr("Path"),
             "frame": tr("Frame"),
             "beam": tr("Beam"),
             "mode": tr("Mode"),
-            "direction": tr("Direction"),
+            "direction": tr("Pass"),
             "products": tr("Products"),
-            "archive": tr("Archive date"),
+            "archive": tr("Archive"),
             "polarisations": tr("Polarisation"),
+            "access": tr("Get data"),
         }
 
     def rowCount(self, parent=QModelIndex()):  # noqa: N802 (Qt API)
@@ -106,7 +191,10 @@ class EventSceneModel(QAbstractTableModel):
     def pair(self, row: int) -> Tuple[core_events.Event, core_events.EventScene]:
         return self._pairs[row]
 
-    def _display(self, column: str, event, scene) -> str:
+    def route(self, row: int) -> core_events.AccessRoute:
+        return self._routes[row]
+
+    def _display(self, column: str, event, scene, row: int) -> str:
         if column == "event":
             return event.short_name(self._language)
         if column == "obs_date":
@@ -116,20 +204,22 @@ class EventSceneModel(QAbstractTableModel):
         if column == "frame":
             return scene.frame_label
         if column == "beam":
-            return scene.beam_label
+            return scene.beam
         if column == "mode":
             return tr("ScanSAR") if scene.mode_family == "ScanSAR" else tr("Stripmap")
         if column == "direction":
-            return tr("Ascending") if scene.pass_direction == "ascending" else tr("Descending")
+            return tr("Asc") if scene.pass_direction == "ascending" else tr("Desc")
         if column == "products":
             return ", ".join(scene.products)
         if column == "archive":
             return ", ".join(d.isoformat() for d in scene.archive_dates)
         if column == "polarisations":
             return "+".join(scene.polarisations) if scene.polarisations else ""
+        if column == "access":
+            return access_label(self._routes[row])
         return ""
 
-    def _sort_key(self, column: str, event, scene):
+    def _sort_key(self, column: str, event, scene, row: int):
         if column == "obs_date":
             return f"{scene.obs_date.isoformat()} {scene.table_row:04d}"
         if column == "path":
@@ -138,27 +228,32 @@ class EventSceneModel(QAbstractTableModel):
             return -1 if scene.frame is None else scene.frame
         if column == "archive":
             return scene.archive_dates[0].isoformat() if scene.archive_dates else ""
-        return self._display(column, event, scene).casefold()
+        return self._display(column, event, scene, row).casefold()
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._pairs):
             return None
-        event, scene = self._pairs[index.row()]
+        row = index.row()
+        event, scene = self._pairs[row]
         column = self.COLUMNS[index.column()]
         if role == Qt.DisplayRole:
-            return self._display(column, event, scene)
+            return self._display(column, event, scene, row)
         if role == self.SortRole:
-            return self._sort_key(column, event, scene)
+            return self._sort_key(column, event, scene, row)
         if role == self.EventIdRole:
             return event.event_id
         if role == self.SceneIdRole:
             return scene.scene_id
         if role == self.SearchRole:
-            parts = [self._display(c, event, scene) for c in self.COLUMNS]
-            parts += [event.name_en, event.name_ja, scene.scene_id, scene.pass_direction,
+            parts = [self._display(c, event, scene, row) for c in self.COLUMNS]
+            parts += [event.name_en, event.name_ja, scene.scene_id, scene.pass_direction, scene.beam_label,
                       scene.look_side or "", " ".join(scene.scene_names)]
             return " ".join(parts).casefold()
         if role == Qt.ToolTipRole:
+            if column == "access":
+                return access_text(self._routes[row])
+            if column == "beam" and scene.beam_file:
+                return scene.beam_label
             return f"{event.name(self._language)}: {scene.scene_id}"
         if role == Qt.TextAlignmentRole and column in ("path", "frame"):
             return int(Qt.AlignRight | Qt.AlignVCenter)
@@ -203,6 +298,10 @@ class EventDock(QgsDockWidget):
     """Dock "PALSAR-2 disaster data" (objectName ``Palsar2EventDock``)."""
 
     OBJECT_NAME = "Palsar2EventDock"
+    #: Share of the main window's height the dock takes when it first opens in the bottom area.
+    FIRST_HEIGHT_SHARE = 0.45
+    #: Share of the width the table takes when the details are beside it.
+    TABLE_SHARE_SIDE_BY_SIDE = 0.6
 
     #: Emitted with the scene id when the selected scene changes ("" when nothing is selected).
     sceneSelected = pyqtSignal(str)
@@ -227,7 +326,9 @@ class EventDock(QgsDockWidget):
             except Palsar2Error as error:
                 self._events = ()
                 self._load_error = str(error)
-        self._handlers: Dict[str, ActionHandler] = {}
+        self._actions: Dict[str, DockAction] = {}
+        self._sized_once = False
+        self._split_once = False
         self._build()
         self._on_selection_changed()
 
@@ -246,11 +347,13 @@ class EventDock(QgsDockWidget):
         self._update_count()
 
     def _build_pickers(self, body: QWidget, layout: QVBoxLayout) -> None:
-        """Event picker and filter line, each with a label that is its keyboard buddy."""
-        picker_row = QHBoxLayout()
+        """Event picker and filter line, each with a label that is its keyboard buddy, on one row."""
+        row = QHBoxLayout()
         self.event_label = QLabel(tr("&Event:"), body)
         self.event_combo = QComboBox(body)
         self.event_combo.setObjectName("eventCombo")
+        self.event_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.event_combo.setMinimumContentsLength(16)
         self.event_combo.addItem(tr("All events"), core_events.ALL_EVENTS)
         for event in self._events:
             self.event_combo.addItem(event.name(self._language), event.event_id)
@@ -258,11 +361,9 @@ class EventDock(QgsDockWidget):
                                          f"{event.name_en} / {event.name_ja}", Qt.ToolTipRole)
         self.event_combo.setToolTip(tr("Show the scenes of one disaster event, or of all events"))
         self.event_label.setBuddy(self.event_combo)
-        picker_row.addWidget(self.event_label)
-        picker_row.addWidget(self.event_combo, 1)
-        layout.addLayout(picker_row)
+        row.addWidget(self.event_label)
+        row.addWidget(self.event_combo, 2)
 
-        filter_row = QHBoxLayout()
         self.filter_label = QLabel(tr("&Filter:"), body)
         self.filter_edit = QgsFilterLineEdit(body)
         self.filter_edit.setObjectName("filterEdit")
@@ -270,12 +371,23 @@ class EventDock(QgsDockWidget):
         self.filter_edit.setPlaceholderText(tr("Date, path, frame, beam, L1.1, Asc/Desc…"))
         self.filter_edit.setToolTip(tr("Show only the scenes that contain every word typed here"))
         self.filter_label.setBuddy(self.filter_edit)
-        filter_row.addWidget(self.filter_label)
-        filter_row.addWidget(self.filter_edit, 1)
-        layout.addLayout(filter_row)
+        row.addWidget(self.filter_label)
+        row.addWidget(self.filter_edit, 3)
+
+        self.settings_button = QToolButton(body)
+        self.settings_button.setObjectName("settingsButton")
+        self.settings_button.setIcon(QIcon(":/images/themes/default/mActionOptions.svg"))
+        self.settings_button.setAutoRaise(True)
+        self.settings_button.setToolTip(tr("Settings: data and download folders, layer files, catalogues "
+                                           "(Settings › Options › PALSAR-2)"))
+        self.settings_button.setAccessibleName(tr("PALSAR-2 settings"))
+        self.settings_button.clicked.connect(self.open_settings)
+        self.settings_button.setVisible(self.iface is not None)
+        row.addWidget(self.settings_button)
+        layout.addLayout(row)
 
     def _build_views(self, body: QWidget, layout: QVBoxLayout) -> None:
-        """The scene table over a filter proxy, and the detail pane, in a vertical splitter."""
+        """The scene table over a filter proxy, and the detail pane, in a splitter."""
         self.model = EventSceneModel(core_events.scenes_for(core_events.ALL_EVENTS, self._events),
                                      self._language, self)
         self.proxy = EventSceneFilterProxy(self)
@@ -292,12 +404,22 @@ class EventDock(QgsDockWidget):
         self.table.setTabKeyNavigation(False)  # Tab leaves the table instead of walking its cells
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollPerPixel)
+        rows = self.table.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.Fixed)     # one line of text per row, whatever the style says
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(True)
-        self.table.resizeColumnsToContents()
+        header.setContextMenuPolicy(Qt.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
         self.table.setAccessibleName(tr("Disaster-event scenes"))
+        self._user_hidden = self._read_hidden_columns()
+        self._fitted_out: List[str] = []
+        self._column_widths = self._content_widths()
+        self.table.installEventFilter(self)
+        self._apply_hidden_columns()
 
         self.details = QTextBrowser(body)
         self.details.setObjectName("sceneDetails")
@@ -313,31 +435,22 @@ class EventDock(QgsDockWidget):
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
 
+    def _build_actions(self, body: QWidget, layout: QVBoxLayout) -> None:
+        """The action buttons (one per registered action, then "Open page"), the count and JAXA's credit."""
+        row = QHBoxLayout()
+        self.buttons: Dict[str, QPushButton] = {}
+        self._button_row = row
+        for name in ACTION_NAMES:   # the built-in buttons exist (hidden) so their order is fixed
+            self._make_button(name, builtin_action(name, lambda *_: None))
+        self.page_button = QPushButton(tr("Open &page"), body)
+        self.page_button.setObjectName("pageButton")
+        self.page_button.clicked.connect(self.open_page)
+        row.addWidget(self.page_button)
+        row.addStretch(1)
         self.count_label = QLabel(body)
         self.count_label.setObjectName("countLabel")
-        layout.addWidget(self.count_label)
-
-    def _build_actions(self, body: QWidget, layout: QVBoxLayout) -> None:
-        """Hidden action buttons (shown by set_actions_available) and JAXA's credit line."""
-        buttons = QHBoxLayout()
-        self.buttons: Dict[str, QPushButton] = {}
-        texts = {"search": tr("Sea&rch"), "refresh": tr("Re&fresh listing"), "download": tr("&Download"),
-                 "load": tr("&Load")}
-        tips = {"search": tr("Search the catalogue for this scene"),
-                "refresh": tr("List the scene's folder in the bucket again now (a listing is otherwise reused "
-                              "for a day)"),
-                "download": tr("Download the scene and its archive (pre-event) scene"),
-                "load": tr("Load the downloaded scene into the map")}
-        for name in ACTION_NAMES:
-            button = QPushButton(texts[name], body)
-            button.setObjectName(f"{name}Button")
-            button.setToolTip(tips[name])
-            button.setVisible(False)
-            button.clicked.connect(lambda _checked=False, n=name: self.trigger_action(n))
-            self.buttons[name] = button
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        row.addWidget(self.count_label)
+        layout.addLayout(row)
 
         self.credit_label = QLabel(body)
         self.credit_label.setObjectName("creditLabel")
@@ -350,14 +463,28 @@ class EventDock(QgsDockWidget):
             f'{_escape(tr("Terms of use"))}</a>')
         layout.addWidget(self.credit_label)
 
+    def _make_button(self, name: str, action: DockAction) -> QPushButton:
+        button = QPushButton(action.text, self.widget() or self)
+        button.setObjectName(f"{name}Button")
+        button.setVisible(False)
+        button.clicked.connect(lambda _checked=False, n=name: self.trigger_action(n))
+        page_button = getattr(self, "page_button", None)
+        index = self._button_row.indexOf(page_button) if page_button is not None else -1
+        if index >= 0:
+            self._button_row.insertWidget(index, button)
+        else:
+            self._button_row.addWidget(button)
+        self.buttons[name] = button
+        return button
+
     def _set_tab_order(self) -> None:
         QWidget.setTabOrder(self.event_combo, self.filter_edit)
         QWidget.setTabOrder(self.filter_edit, self.table)
         QWidget.setTabOrder(self.table, self.details)
         previous = self.details
-        for name in ACTION_NAMES:
-            QWidget.setTabOrder(previous, self.buttons[name])
-            previous = self.buttons[name]
+        for button in list(self.buttons.values()) + [self.page_button]:
+            QWidget.setTabOrder(previous, button)
+            previous = button
 
     def _connect_signals(self) -> None:
         self.event_combo.currentIndexChanged.connect(self._on_event_changed)
@@ -368,6 +495,131 @@ class EventDock(QgsDockWidget):
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
+
+    # -- placement in QGIS -----------------------------------------------------------------
+    def add_to_main_window(self) -> None:
+        """Add the dock to QGIS's main window, hidden until opened from the menu: in the bottom area
+        (wide enough for the table), as a tab beside the panels already there."""
+        window = self.iface.mainWindow()
+        area = Qt.BottomDockWidgetArea
+        neighbours = [d for d in window.findChildren(QDockWidget)
+                      if d is not self and d.isVisible() and window.dockWidgetArea(d) == area]
+        self.iface.addDockWidget(area, self)
+        if window.dockWidgetArea(self) == Qt.NoDockWidgetArea:   # an interface that only records the call
+            window.addDockWidget(area, self)
+        if neighbours:
+            window.tabifyDockWidget(neighbours[0], self)
+        self.hide()
+
+    def showEvent(self, event):  # noqa: N802 (Qt API)
+        """The first time it opens docked at the bottom, give the dock a usable height."""
+        super().showEvent(event)
+        window = self.parent()
+        if self._sized_once or self.isFloating() or window is None or not hasattr(window, "resizeDocks"):
+            return
+        self._sized_once = True
+        if window.dockWidgetArea(self) in (Qt.BottomDockWidgetArea, Qt.TopDockWidgetArea):
+            height = max(260, int(window.height() * self.FIRST_HEIGHT_SHARE))
+            window.resizeDocks([self], [height], Qt.Vertical)
+        self.raise_()
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt API)
+        """Details beside the table when the dock is wide, below it when it is tall."""
+        super().resizeEvent(event)
+        width, height = event.size().width(), event.size().height()
+        # the table's share when side by side: room for the columns that always show, within limits
+        frame = 2 * self.table.frameWidth() + self.table.verticalScrollBar().sizeHint().width() + 8
+        needed = sum(self._column_widths[n] for n in EventSceneModel.COLUMNS if n not in FIT_HIDE_ORDER) + frame
+        share = min(max(needed / max(width, 1), self.TABLE_SHARE_SIDE_BY_SIDE), 0.75)
+        side_by_side = width >= 1.3 * height and needed <= 0.75 * width
+        orientation = Qt.Horizontal if side_by_side else Qt.Vertical
+        if orientation != self.splitter.orientation() or not self._split_once:
+            self._split_once = True
+            self.splitter.setOrientation(orientation)
+            total = width if side_by_side else height
+            share = share if side_by_side else 0.6
+            self.splitter.setSizes([int(total * share), total - int(total * share)])
+
+    def open_settings(self) -> None:
+        """Settings › Options on the PALSAR-2 page."""
+        from .options_page import show_options
+
+        show_options(self.iface)
+
+    # -- columns ---------------------------------------------------------------------------
+    def _read_hidden_columns(self) -> List[str]:
+        stored = QgsSettings().value(HIDDEN_COLUMNS_SETTING, None)
+        if stored is None:
+            return list(DEFAULT_HIDDEN_COLUMNS)
+        names = [stored] if isinstance(stored, str) else list(stored)
+        return [n for n in names if n in EventSceneModel.COLUMNS]
+
+    def _content_widths(self) -> Dict[str, int]:
+        """Width each column needs for its header and its widest value (pixels, with padding)."""
+        metrics = self.table.fontMetrics()
+        header_metrics = self.table.horizontalHeader().fontMetrics()
+        padding = metrics.horizontalAdvance("0") + 6      # cell margins and grid line
+        indicator = header_metrics.height()              # room for the sort arrow
+        widths = {}
+        for column, name in enumerate(EventSceneModel.COLUMNS):
+            values = [self.model.data(self.model.index(row, column)) or "" for row in range(self.model.rowCount())]
+            content = max([metrics.horizontalAdvance(v) for v in values] + [0])
+            header = header_metrics.horizontalAdvance(self.model.headerData(column, Qt.Horizontal)) + indicator
+            widths[name] = max(content, header) + padding
+        return widths
+
+    def shown_columns(self) -> List[str]:
+        """Names of the columns the table shows now."""
+        return [name for column, name in enumerate(EventSceneModel.COLUMNS) if not self.table.isColumnHidden(column)]
+
+    def _wanted_columns(self) -> List[str]:
+        one_event = self.current_event_id() != core_events.ALL_EVENTS
+        # one event: its name is in the picker, so the event column would only repeat it
+        return [name for name in EventSceneModel.COLUMNS
+                if name not in self._user_hidden and not (name == "event" and one_event)]
+
+    def _apply_hidden_columns(self, table_width: Optional[int] = None) -> None:
+        """Show the wanted columns that fit the table's width (leaving out FIT_HIDE_ORDER first)."""
+        shown = self._wanted_columns()
+        scrollbar = self.table.verticalScrollBar().sizeHint().width()
+        available = (table_width or self.table.width()) - 2 * self.table.frameWidth() - scrollbar
+        fitted_out = []
+        for name in FIT_HIDE_ORDER:
+            if sum(self._column_widths[n] for n in shown) <= available:
+                break
+            if name in shown:
+                shown.remove(name)
+                fitted_out.append(name)
+        self._fitted_out = fitted_out
+        for column, name in enumerate(EventSceneModel.COLUMNS):
+            self.table.setColumnHidden(column, name not in shown)
+            if name in shown:
+                self.table.setColumnWidth(column, self._column_widths[name])
+
+    def eventFilter(self, watched, event):  # noqa: N802 (Qt API)
+        if watched is self.table and event.type() == QEvent.Resize:
+            self._apply_hidden_columns(event.size().width())   # (the viewport is resized after this)
+        return super().eventFilter(watched, event)
+
+    def set_column_visible(self, name: str, visible: bool) -> None:
+        """Show or hide a column (remembered for the next session)."""
+        if visible and name in self._user_hidden:
+            self._user_hidden.remove(name)
+        elif not visible and name not in self._user_hidden:
+            self._user_hidden.append(name)
+        QgsSettings().setValue(HIDDEN_COLUMNS_SETTING, list(self._user_hidden))
+        self._apply_hidden_columns()
+
+    def _column_menu(self, position) -> None:
+        menu = QMenu(self)
+        for name in EventSceneModel.COLUMNS:
+            action = menu.addAction(self.model.headerData(EventSceneModel.COLUMNS.index(name), Qt.Horizontal))
+            action.setCheckable(True)
+            action.setChecked(name not in self._user_hidden)
+            if name in self._fitted_out:
+                action.setText(tr("{} (no room: widen the panel)").format(action.text()))
+            action.toggled.connect(lambda checked, n=name: self.set_column_visible(n, checked))
+        menu.exec_(self.table.horizontalHeader().mapToGlobal(position))
 
     # -- public API ------------------------------------------------------------------------
     def events(self) -> Tuple[core_events.Event, ...]:
@@ -413,40 +665,67 @@ class EventDock(QgsDockWidget):
         """The detail pane as plain text."""
         return self.details.toPlainText()
 
-    def set_actions_available(self, handlers: Dict[str, Optional[ActionHandler]]) -> None:
-        """Register (callable) or remove (None) action handlers; a button shows only with a handler.
+    def add_action(self, action: DockAction) -> None:
+        """Register ``action`` (replacing one of the same name); its button appears before "Open page"."""
+        button = self.buttons.get(action.name) or self._make_button(action.name, action)
+        button.setText(action.text)
+        self._actions[action.name] = action
+        button.setVisible(True)
+        self._update_buttons()
 
-        Keys are names of :data:`ACTION_NAMES`; others raise ValueError.
-        """
+    def remove_action(self, name: str) -> None:
+        """Unregister the action ``name``; its button hides."""
+        self._actions.pop(name, None)
+        if name in self.buttons:
+            self.buttons[name].setVisible(False)
+        self._update_buttons()
+
+    def set_actions_available(self, handlers: Dict[str, Optional[ActionHandler]]) -> None:
+        """Register (callable) or remove (None) handlers of the built-in actions (:data:`ACTION_NAMES`),
+        with the dock's texts, tooltips and availability. Other names raise ValueError."""
         unknown = set(handlers) - set(ACTION_NAMES)
         if unknown:
             raise ValueError(f"Unknown dock actions {sorted(unknown)}; known: {list(ACTION_NAMES)}")
         for name, handler in handlers.items():
             if handler is None:
-                self._handlers.pop(name, None)
+                self.remove_action(name)
             else:
-                self._handlers[name] = handler
-            self.buttons[name].setVisible(handler is not None)
-        self._update_buttons()
+                self.add_action(builtin_action(name, handler))
 
     def available_actions(self) -> Tuple[str, ...]:
-        return tuple(name for name in ACTION_NAMES if name in self._handlers)
+        """Names of the registered actions, in button order."""
+        return tuple(name for name in self.buttons if name in self._actions)
+
+    def action_unavailable_reason(self, name: str) -> str:
+        """Why ``name`` cannot act now ("" when it can)."""
+        action = self._actions.get(name)
+        selected = self.current_scene()
+        if action is None:
+            return tr("Not available.")
+        if selected is None:
+            return tr("Select a scene first.")
+        return action.reason_not_available(*selected)
 
     def trigger_action(self, name: str) -> bool:
-        """Run the handler of ``name`` on the selected scene; False if none is registered or selected."""
-        handler = self._handlers.get(name)
-        selected = self.current_scene()
-        if handler is None or selected is None:
+        """Run the action ``name`` on the selected scene; False if it is not registered, nothing is
+        selected or it cannot act on that scene."""
+        action = self._actions.get(name)
+        if action is None or self.action_unavailable_reason(name):
             return False
-        handler(*selected)
+        action.handler(*self.current_scene())
         return True
+
+    def open_page(self) -> bool:
+        """Open the selected row's JAXA or G-Portal page in the web browser; False if it has none."""
+        selected = self.current_scene()
+        url = core_events.access_route(*selected).url if selected else ""
+        return bool(url) and QDesktopServices.openUrl(QUrl(url))
 
     # -- reactions -------------------------------------------------------------------------
     def _on_event_changed(self, _index: int) -> None:
         event_id = self.event_combo.currentData()
         self._refilter(lambda: self.proxy.set_event_id(event_id))
-        # one event: its name is in the picker, so the column would only repeat it
-        self.table.setColumnHidden(EventSceneModel.COLUMNS.index("event"), event_id != core_events.ALL_EVENTS)
+        self._apply_hidden_columns()
 
     def _on_filter_changed(self, text: str) -> None:
         self._refilter(lambda: self.proxy.set_filter_words(text or ""))
@@ -471,9 +750,26 @@ class EventDock(QgsDockWidget):
             shown=self.proxy.rowCount(), total=self.model.rowCount()))
 
     def _update_buttons(self) -> None:
-        has_scene = self.current_scene() is not None
         for name, button in self.buttons.items():
-            button.setEnabled(has_scene and name in self._handlers)
+            action = self._actions.get(name)
+            if action is None:
+                continue
+            reason = self.action_unavailable_reason(name)
+            button.setEnabled(not reason)
+            button.setToolTip(action.tooltip if not reason else f"{action.tooltip}\n{reason}")
+        selected = self.current_scene()
+        route = core_events.access_route(*selected) if selected else None
+        if route is not None and route.kind == core_events.ACCESS_GPORTAL:
+            self.page_button.setText(tr("Open G-&Portal"))
+        else:
+            self.page_button.setText(tr("Open JAXA &page"))
+        self.page_button.setEnabled(bool(route and route.url))
+        if route is None:
+            self.page_button.setToolTip(tr("Select a scene first."))
+        elif route.url:
+            self.page_button.setToolTip(tr("Open {} in the web browser").format(route.url))
+        else:
+            self.page_button.setToolTip(tr("This scene is in the open-data bucket: use Search and Download."))
 
     def _on_selection_changed(self) -> None:
         selected = self.current_scene()
@@ -498,12 +794,16 @@ class EventDock(QgsDockWidget):
         if self._load_error:
             return (f"<p><b>{_escape(tr('The disaster-event list could not be loaded.'))}</b></p>"
                     f"<p>{_escape(self._load_error)}</p>")
-        parts = [f"<p>{_escape(tr('Select a scene to see its archive (pre-event) scene and notes.'))}</p>"]
+        hint = tr("Select a scene to see its archive (pre-event) scene, how to get its data and its notes.")
+        parts = [f"<p>{_escape(hint)}</p>"]
         for event in chosen:
             summary = event.summary_ja if self._language == "ja" else event.summary_en
             terms = event.terms_ja if self._language == "ja" else event.terms_en
+            links = " · ".join(f'<a href="{_escape(url)}">{_escape(url)}</a>'
+                               for url in dict.fromkeys((event.source_page,) + tuple(event.related_pages)) if url)
             parts.append(f"<h3>{_escape(event.name(self._language))}</h3>"
-                         f"<p>{_escape(summary)}</p><p><b>{_escape(tr('Terms'))}:</b> {_escape(terms)}</p>")
+                         f"<p>{_escape(summary)}</p><p><b>{_escape(tr('Terms'))}:</b> {_escape(terms)}</p>"
+                         + (f"<p><b>{_escape(tr('JAXA pages'))}:</b> {links}</p>" if links else ""))
         parts.append(self._credit_html())
         return "".join(parts)
 
@@ -524,7 +824,12 @@ class EventDock(QgsDockWidget):
         pols = "+".join(scene.polarisations) if scene.polarisations else tr("Not stated")
         products = ", ".join(f"{p} ({core_events.PRODUCT_FORMATS[p]})" for p in scene.products)
         archive = "<br>".join(f"{_escape(a.product)}: <b>{a.date.isoformat()}</b>" for a in scene.archive)
+        route = core_events.access_route(event, scene)
+        access = _escape(access_text(route))
+        if route.url:
+            access += f'<br><a href="{_escape(route.url)}">{_escape(route.url)}</a>'
         rows = [
+            row(tr("Get data"), access),
             row(tr("Event"), _escape(event.name(self._language))),
             row(tr("Observation date"), _escape(when)),
             row(tr("Path"), str(scene.path)),

@@ -225,3 +225,21 @@ def test_load_errors_name_the_file(tmp_path):
     copy_file = tmp_path / "events.json"
     copy_file.write_text(json.dumps(_document()), encoding="utf-8")
     assert sum(len(e.scenes) for e in ev.load_events(str(copy_file))) == 49
+
+
+def test_every_scene_has_a_way_to_get_its_data():
+    """Open-data rows (bucket keys) are searched and downloaded; G-Portal rows ordered there; the others come
+    from the Download column of JAXA's page (the event data's source_page)."""
+    from palsar2_plugin.catalog.endpoints import GPORTAL_SEARCH_URL
+
+    routes = {}
+    for event, scene in ev.scenes_for(ev.ALL_EVENTS):
+        route = ev.access_route(event, scene)
+        routes.setdefault((event.event_id, route.kind), set()).add(route.url)
+    assert routes == {
+        ("taiwan2024", ev.ACCESS_JAXA_PAGE): {ev.load_events()[0].source_page},
+        ("noto2024", ev.ACCESS_JAXA_PAGE): {ev.load_events()[0].source_page},
+        ("turkey2023", ev.ACCESS_GPORTAL): {GPORTAL_SEARCH_URL},
+        ("turkey2023", ev.ACCESS_OPEN_DATA): {""},
+    }
+    assert ev.load_events()[0].source_page.startswith("https://www.eorc.jaxa.jp/")

@@ -63,9 +63,12 @@ def test_search_and_download_from_the_dock(dock_and_actions, http_server, tmp_pa
 
 def test_rows_without_a_source_say_so_and_errors_are_shown(dock_and_actions, http_server):
     dock, actions = dock_and_actions
-    assert dock.select_scene("turkey2023-20230211-p185")
-    dock.trigger_action("search")
-    assert not actions.tasks and "No catalogue holds scene turkey2023-20230211-p185" in actions.messages[-1]
+    assert dock.select_scene("turkey2023-20230211-p185")      # a G-Portal row: the dock does not offer search
+    assert not dock.buttons["search"].isEnabled() and "order it on G-Portal" in dock.buttons["search"].toolTip()
+    assert dock.trigger_action("search") is False and not actions.tasks
+    event, scene = dock.current_scene()
+    assert actions.search(event, scene) is None                 # called anyway, the handler says why
+    assert "No catalogue holds scene turkey2023-20230211-p185" in actions.messages[-1]
     http_server.stop()  # unreachable bucket -> the task fails with a clear message
     assert dock.select_scene(ROW)
     dock.trigger_action("search")
