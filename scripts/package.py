@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Build the plugin zip for the QGIS plugin repository: dist/palsar2_scansar-<version>.zip.
 
-Takes the files git tracks (minus tests, benchmarks and developer tooling) plus the compiled
+Takes the files git tracks (minus tests, benchmarks, developer tooling and the README's screenshots) plus the compiled
 translations, under the folder name ``palsar2_scansar/`` that QGIS installs the plugin as.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = "palsar2_scansar"
-LEFT_OUT = ("tests/", "bench/", ".ci/", "scripts/", ".gitignore", "pytest.ini", "requirements-test.txt", "Makefile")
+LEFT_OUT = ("tests/", "bench/", ".ci/", "scripts/", "docs/", ".gitignore", "pytest.ini", "requirements-test.txt", "Makefile")
 
 
 def main() -> int:

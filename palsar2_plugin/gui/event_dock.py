@@ -809,7 +809,7 @@ class EventDock(QgsDockWidget):
 
     def _scene_html(self, event: core_events.Event, scene: core_events.EventScene) -> str:
         def row(label: str, value: str) -> str:
-            return (f"<tr><th align='left' valign='top' width='30%'>{_escape(label)}</th>"
+            return (f"<tr><th align='left' valign='top' width='34%'>{_escape(label)}</th>"
                     f"<td valign='top'>{value}</td></tr>")
 
         when = scene.obs_date.isoformat()
