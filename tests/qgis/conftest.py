@@ -60,6 +60,26 @@ def ui_language(plugin_package):
     i18n.install_translator()
 
 
+@pytest.fixture
+def clean_project():
+    """The project, empty before and after the test."""
+    from qgis.core import QgsProject
+
+    QgsProject.instance().clear()
+    yield QgsProject.instance()
+    QgsProject.instance().clear()
+
+
+@pytest.fixture
+def dialog_iface(qgis_iface, monkeypatch):
+    """pytest-qgis's interface with the browser model that Processing's algorithm dialog asks for."""
+    from qgis.gui import QgsBrowserGuiModel
+
+    model = QgsBrowserGuiModel()
+    monkeypatch.setattr(qgis_iface, "browserModel", lambda: model, raising=False)
+    return qgis_iface
+
+
 @pytest.fixture(scope="session", autouse=True)
 def plugin(qgis_processing, qgis_iface, plugin_package):
     """The real plugin, created by classFactory with pytest-qgis's iface and fully initialised."""

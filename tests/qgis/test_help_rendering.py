@@ -80,16 +80,6 @@ def test_parameter_tooltips_show_their_placeholders(language):
     assert checked >= 2
 
 
-@pytest.fixture()
-def dialog_iface(qgis_iface, monkeypatch):
-    """pytest-qgis's interface with the browser model the algorithm dialog asks for."""
-    from qgis.gui import QgsBrowserGuiModel
-
-    model = QgsBrowserGuiModel()
-    monkeypatch.setattr(qgis_iface, "browserModel", lambda: model, raising=False)
-    return qgis_iface
-
-
 def test_the_algorithm_dialog_shows_the_placeholders(language, dialog_iface):
     from processing.gui.AlgorithmDialog import AlgorithmDialog
 

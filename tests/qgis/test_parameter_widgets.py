@@ -12,22 +12,6 @@ from qgis.PyQt.QtWidgets import QFileDialog
 from sample_data import HAKONE_DEM, L22
 
 
-@pytest.fixture()
-def dialog_iface(qgis_iface, monkeypatch):
-    from qgis.gui import QgsBrowserGuiModel
-
-    model = QgsBrowserGuiModel()
-    monkeypatch.setattr(qgis_iface, "browserModel", lambda: model, raising=False)
-    return qgis_iface
-
-
-@pytest.fixture()
-def clean_project():
-    QgsProject.instance().clear()
-    yield QgsProject.instance()
-    QgsProject.instance().clear()
-
-
 def close(dialog):
     """Close and delete the dialog now (its widgets must not outlive it into the next test)."""
     from qgis.PyQt.QtCore import QEvent

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import processing
 import pytest
-from qgis.core import QgsProcessingUtils, QgsProject, QgsSettings
+from qgis.core import QgsProcessingUtils, QgsSettings
 
 from palsar2_plugin.simulate.product import simulate_product
 from sample_data import HAKONE_DEM
@@ -37,13 +37,6 @@ def layer_settings():
             settings.remove(f"palsar2/{key}")
         else:
             settings.setValue(f"palsar2/{key}", value)
-
-
-@pytest.fixture()
-def clean_project():
-    QgsProject.instance().clear()
-    yield QgsProject.instance()
-    QgsProject.instance().clear()
 
 
 def reopen(project_file: Path, tmp_path: Path, render: Path = None) -> dict:
