@@ -15,6 +15,7 @@ from typing import Callable, Iterator, Tuple
 
 from qgis.core import (
     Qgis,
+    QgsApplication,
     QgsMessageLog,
     QgsProcessingAlgorithm,
     QgsProcessingException,
@@ -86,14 +87,15 @@ class Palsar2Algorithm(QgsProcessingAlgorithm):
 
     def shortHelpString(self):  # noqa: N802
         """:meth:`help_text` for QGIS, which shows it as HTML: placeholders such as <scene> stay visible."""
-        return html.escape(self.help_text(), quote=False)
+        return html.escape(self.help_text(), quote=False) if help_is_html() else self.help_text()
 
     def shortDescription(self):  # noqa: N802
         return self.shortHelpString().split("\n", 1)[0]
 
     def addParameter(self, parameter, createOutput=True):  # noqa: N802 (QGIS API)
         """QGIS shows a parameter's help as HTML (its tooltip): escape it, so placeholders stay visible."""
-        parameter.setHelp(escape_help(parameter.help()))
+        if help_is_html():
+            parameter.setHelp(escape_help(parameter.help()))
         return super().addParameter(parameter, createOutput)
 
     def helpUrl(self):  # noqa: N802
@@ -166,6 +168,11 @@ def make_advanced(parameter: QgsProcessingParameterDefinition) -> QgsProcessingP
     """Flag ``parameter`` as advanced (works on QGIS 3.22 to 3.40+)."""
     parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
     return parameter
+
+
+def help_is_html() -> bool:
+    """True where QGIS shows help as HTML (the desktop, scripts); qgis_process prints it as it is."""
+    return QgsApplication.platform() != "qgis_process"
 
 
 def escape_help(text: str) -> str:

@@ -93,3 +93,12 @@ def test_the_algorithm_dialog_shows_the_placeholders(language, dialog_iface):
             dialog.close()
             dialog.deleteLater()
             QgsApplication.sendPostedEvents(None, QEvent.DeferredDelete)   # gone before the next test
+
+
+def test_qgis_process_prints_the_help_as_written(qgis_process_call):
+    """qgis_process prints help as plain text: there the placeholders are not escaped."""
+    result = qgis_process_call("help", "palsar2:downloadscenes")
+    assert result.returncode == 0, result.stderr
+    assert "DESTINATION/<scene>_<product>/" in result.stdout and "'<regex> => <replacement>'" in result.stdout
+    assert "Products go to <folder>/<scene>_<product>/." in result.stdout      # a parameter's help
+    assert "&lt;" not in result.stdout and "&gt;" not in result.stdout
