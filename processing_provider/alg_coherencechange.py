@@ -20,7 +20,7 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
-from .base import Palsar2Algorithm, core_callbacks, make_advanced
+from .base import Palsar2Algorithm, core_callbacks, make_advanced, with_product_widget
 from .correction_parameters import (CorrectionParameterNames, add_dem_parameters, add_grid_parameters,
                                     dem_and_grid_arguments)
 
@@ -157,7 +157,7 @@ class CoherenceChangeAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
             parameter = QgsProcessingParameterFile(name, label, behavior=QgsProcessingParameterFile.File,
                                                    fileFilter=all_files, optional=True)
             parameter.setHelp(help_text)
-            self.addParameter(parameter)
+            self.addParameter(with_product_widget(parameter))
         add_dem_parameters(self, optional=True)
         pol = QgsProcessingParameterEnum(self.POLARISATION, self.tr("Polarisation"), options=list(POLARISATION_VALUES),
                                          defaultValue=0)

@@ -32,6 +32,8 @@ def open_dialog(algorithm_id):
 @pytest.mark.parametrize("algorithm_id, names", [
     ("palsar2:loadnrb", ["INPUT"]), ("palsar2:readceos", ["INPUT"]), ("palsar2:terraincorrection", ["INPUT"]),
     ("palsar2:changedetection", ["BEFORE", "AFTER"]), ("palsar2:interferogram", ["REFERENCE", "SECONDARY"]),
+    ("palsar2:coherencechange", ["PRE_REFERENCE", "PRE_SECONDARY", "CO_REFERENCE", "CO_SECONDARY",
+                                 "PRE_INTERFEROGRAM", "CO_INTERFEROGRAM"]),
     ("palsar2:l11tonrblayers", ["product"])])
 def test_product_inputs_offer_a_folder_and_a_file_picker(algorithm_id, names, dialog_iface, plugin_package,
                                                          tmp_path, monkeypatch):
