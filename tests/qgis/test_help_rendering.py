@@ -95,6 +95,7 @@ def test_the_algorithm_dialog_shows_the_placeholders(language, dialog_iface):
             QgsApplication.sendPostedEvents(None, QEvent.DeferredDelete)   # gone before the next test
 
 
+@pytest.mark.slow   # qgis_process
 def test_qgis_process_prints_the_help_as_written(qgis_process_call):
     """qgis_process prints help as plain text: there the placeholders are not escaped."""
     result = qgis_process_call("help", "palsar2:downloadscenes")

@@ -72,6 +72,7 @@ def event_products(data: Path, scene) -> None:
                                    origin=(250000.0, 2600000.0))
 
 
+@pytest.mark.slow   # a simulation, a terrain correction and a second QGIS process
 def test_saved_project_opens_again_in_a_fresh_qgis(tmp_path, clean_project, layer_settings, plugin, plugin_package):
     from pytest_qgis.utils import wait_until
 
