@@ -30,6 +30,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ..errors import Cancelled, Palsar2Error
+from ..net.urls import split_credentials, strip_credentials
 from ..progress import CancelCheck, ProgressCallback, SubProgress, WarningCallback, check_cancelled, report
 from ..progress import warn as report_warning
 from ..staging import ScratchFolder, remove_leftovers, writable_folder
@@ -137,8 +138,8 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
                           is_cancelled: Optional[CancelCheck] = None, client=None,
                           warn: Optional[WarningCallback] = None) -> List[Dict[str, object]]:
     """Terrain-correct every product (paths or URLs) into one NRB product folder each under
-    ``output_folder``. Returns one dict per product, in order: ``product`` (as given), ``status``
-    ("written" or "failed"), ``error`` (why it failed, else None), ``warnings``, and for a written
+    ``output_folder``. Returns one dict per product, in order: ``product`` (as given, less a URL's
+    ``user:password@``), ``status`` ("written" or "failed"), ``error`` (why it failed, else None), ``warnings``, and for a written
     scene terrain_correct's paths (``folder``, ``gamma0``, ``mask``...). Raises Palsar2Error (naming
     every failure) only when no scene was written; ``warn`` receives each failure and warning as it
     happens. ``execution`` (default: local Dask cluster) chooses where; an open dask.distributed
@@ -147,7 +148,9 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
     from ..rtc.driver import terrain_correct
     from ..rtc.scene_input import check_inputs
 
-    products = [str(p) for p in products]
+    given = [str(p) for p in products]
+    products = [strip_credentials(p) for p in given]   # what results and messages name: never a password
+    secrets = [c[1] for c in (split_credentials(p)[1] for p in given) if c and c[1]]
     if not products:
         raise Palsar2Error("No products given: choose at least one product folder, zip, file or URL.")
     execution = execution or ExecutionOptions()
@@ -159,12 +162,14 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
 
     def failed(i: int, error: BaseException) -> None:
         text = str(error) if isinstance(error, Palsar2Error) else f"{type(error).__name__}: {error}"
+        for secret in secrets:                   # a library's message may quote the URL as it was given
+            text = text.replace(secret, "***")
         outcomes[i].update(status="failed", error=text)
         report_warning(warn, f"Scene {i + 1}/{n} ({products[i]}) failed: {text}")
 
     report(progress, 0.0, f"Opening {n} products")
     prepared: Dict[int, Tuple[object, object]] = {}
-    for i, product in enumerate(products):
+    for i, product in enumerate(given):
         check_cancelled(is_cancelled)
         try:
             scene = open_product(product)

@@ -16,6 +16,7 @@ from palsar2_plugin.scale import (DaskUnavailable, ExecutionOptions, batch_terra
                                   open_client)
 from palsar2_plugin.simulate.product import simulate_product
 from hills_dem import LAT, LON, hills_dem
+from servers.fixtures import http_server  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.slow     # scripts/test.sh --fast leaves it out
 
@@ -196,3 +197,20 @@ def test_a_worker_killed_while_calibrating_leaves_no_scratch_files(scenes, clien
     written = [o for o in outcomes if o["status"] == "written"]
     assert sorted(os.listdir(out)) == sorted(os.path.basename(o["folder"]) for o in written)   # no scratch, no locks
     client.wait_for_workers(2, timeout=60)
+
+
+def test_a_password_in_a_product_url_never_reaches_the_results_or_messages(scenes, http_server):
+    """A product URL with user:password@ that fails (the server has no such product): the per-scene
+    results, the warnings and the error of a batch where nothing was written name it without the password."""
+    dem, products, tmp = scenes
+    url = (http_server.base_url.replace("http://", "http://someone:Pw-4711-secret@")
+           + "/no/such/IMG-HH-ALOS0000000000-000000-FBSR1.1__A")
+    warned = []
+    outcomes = batch_terrain_correct([products[0], url], dem, str(tmp / "secret"),
+                                     execution=ExecutionOptions(mode=0), warn=warned.append)
+    assert [o["status"] for o in outcomes] == ["written", "failed"]
+    assert outcomes[1]["product"] == url.replace("someone:Pw-4711-secret@", "")
+    assert "Pw-4711-secret" not in repr(outcomes) + "".join(warned)
+    with pytest.raises(Palsar2Error, match="No product was written") as raised:
+        batch_terrain_correct([url], dem, str(tmp / "secret-none"), execution=ExecutionOptions(mode=0))
+    assert "Pw-4711-secret" not in str(raised.value) and "127.0.0.1" in str(raised.value)
