@@ -3,7 +3,9 @@
 Product files are binary (CEOS records, zip, GeoTIFF, JPEG quick-looks); a sign-in page, an error
 page or a JSON error answered in their place must never be kept as the product. A file whose name
 says it is binary is refused when the server calls it a web page (``text/html``), when it starts
-like markup (``<``, ``{`` after white space), or when the server calls it text and it reads as text.
+like markup (``<``, ``{`` after white space) and reads as text, or when the server calls it text and it
+reads as text. A binary file may start with ``<`` or ``{`` by chance (1 in 128 of random first bytes):
+it is kept, since its first kilobyte holds control bytes no page has.
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ def expects_binary(name: str) -> bool:
     return bool(_BINARY_NAME.search(name))
 
 
+_CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}   # ESC stays: ISO-2022-JP pages
+
+
 def _reads_as_text(head: bytes) -> bool:
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return all(c.isprintable() or c in "\t\r\n" for c in text)
+    """True if ``head`` has no control bytes but tab, line breaks, form feed and ESC: text in any of the
+    encodings pages come in (UTF-8, Shift_JIS, EUC-JP, ISO-2022-JP, Latin-1). Binary files have them:
+    1 kB of random bytes holds none with a probability of about 1e-50."""
+    return not _CONTROL_BYTES.intersection(head)
 
 
 def page_instead_of_file(name: str, head: bytes, content_type: Optional[str] = None) -> Optional[str]:
@@ -42,7 +46,7 @@ def page_instead_of_file(name: str, head: bytes, content_type: Optional[str] = N
     if kind in _PAGE_TYPES:
         return f"a web page ({kind})"
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if start in (b"<", b"{"):
+    if start in (b"<", b"{") and _reads_as_text(head):
         return "a text document (" + ("markup" if start == b"<" else "JSON") + ")"
     if kind.startswith("text/") and head and _reads_as_text(head):
         return f"a text page ({kind})"
