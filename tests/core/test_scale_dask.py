@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -180,11 +181,14 @@ def test_a_worker_killed_while_calibrating_leaves_no_scratch_files(scenes, clien
         if killed or not message.startswith("Scene 1/"):
             return
         pids = client.run(os.getpid)
-        for address, keys in client.processing().items():
-            if any(str(k).startswith("calibrate_scene") for k in keys):
-                os.kill(pids[address], signal.SIGKILL)
-                killed.append(pids[address])
-                return
+        deadline = time.monotonic() + 60        # on a loaded machine the workers may not have started yet
+        while time.monotonic() < deadline:
+            for address, keys in client.processing().items():
+                if any(str(k).startswith("calibrate_scene") for k in keys):
+                    os.kill(pids[address], signal.SIGKILL)
+                    killed.append(pids[address])
+                    return
+            time.sleep(0.02)
 
     out = tmp / "killed_calibration"
     try:
