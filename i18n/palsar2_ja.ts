@@ -1321,6 +1321,136 @@
     </message>
   </context>
   <context>
+    <name>InterferogramLayers</name>
+    <message>
+      <source>LOS displacement (m)</source>
+      <translation>衛星視線方向の変位 (m)</translation>
+    </message>
+    <message>
+      <source>phase (rad)</source>
+      <translation>干渉位相 (rad)</translation>
+    </message>
+    <message>
+      <source>coherence</source>
+      <translation>コヒーレンス</translation>
+    </message>
+    <message>
+      <source>unwrapped phase (rad)</source>
+      <translation>アンラップ位相 (rad)</translation>
+    </message>
+    <message>
+      <source>mean backscatter γ⁰</source>
+      <translation>平均後方散乱係数 γ⁰</translation>
+    </message>
+    <message>
+      <source>data mask</source>
+      <translation>データマスク</translation>
+    </message>
+    <message>
+      <source>look angle (°)</source>
+      <translation>視野角 (°)</translation>
+    </message>
+    <message>
+      <source>incidence angle (°)</source>
+      <translation>入射角 (°)</translation>
+    </message>
+    <message>
+      <source>local incidence angle (°)</source>
+      <translation>局所入射角 (°)</translation>
+    </message>
+    <message>
+      <source>ALOS-2 PALSAR-2 interferogram {} → {}, {}; displacement d = −λ·φ/(4π), positive towards the satellite; one fringe = {:.3f} m.</source>
+      <translation>ALOS-2 PALSAR-2 干渉画像 {} → {}、{}。変位 d = −λ·φ/(4π)、衛星に近づく向きが正。1フリンジ = {:.3f} m。</translation>
+    </message>
+  </context>
+  <context>
+    <name>LoadInterferogramAlgorithm</name>
+    <message>
+      <source>Load interferogram product as layers</source>
+      <translation>干渉プロダクトをレイヤとして読み込む</translation>
+    </message>
+    <message>
+      <source>InSAR</source>
+      <translation>InSAR</translation>
+    </message>
+    <message>
+      <source>interferogram</source>
+      <translation>干渉画像</translation>
+    </message>
+    <message>
+      <source>coherence</source>
+      <translation>コヒーレンス</translation>
+    </message>
+    <message>
+      <source>displacement</source>
+      <translation>変位</translation>
+    </message>
+    <message>
+      <source>phase</source>
+      <translation>位相</translation>
+    </message>
+    <message>
+      <source>load</source>
+      <translation>読み込み</translation>
+    </message>
+    <message>
+      <source>style</source>
+      <translation>スタイル</translation>
+    </message>
+    <message>
+      <source>Interferogram product (metadata JSON or any file)</source>
+      <translation>干渉プロダクト(メタデータJSONまたは任意のファイル)</translation>
+    </message>
+    <message>
+      <source>Interferogram products (*.json *.tif);;All files (*)</source>
+      <translation>干渉プロダクト (*.json *.tif);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+      <source>The product folder's metadata JSON, its STAC item or any of its files.</source>
+      <translation>プロダクトフォルダのメタデータJSON、STACアイテム、またはその中の任意のファイル。</translation>
+    </message>
+    <message>
+      <source>Also load the unwrapped phase, backscatter, mask and angles</source>
+      <translation>アンラップ位相、後方散乱係数、マスク、角度も読み込む</translation>
+    </message>
+    <message>
+      <source>Load every layer of the product, not only phase, coherence and displacement.</source>
+      <translation>干渉位相、コヒーレンス、変位だけでなく、プロダクトのすべてのレイヤを読み込みます。</translation>
+    </message>
+    <message>
+      <source>Layers</source>
+      <translation>レイヤ</translation>
+    </message>
+    <message>
+      <source>Wrapped phase (radians)</source>
+      <translation>干渉位相(ラジアン)</translation>
+    </message>
+    <message>
+      <source>Coherence</source>
+      <translation>コヒーレンス</translation>
+    </message>
+    <message>
+      <source>Line-of-sight displacement (m)</source>
+      <translation>衛星視線方向の変位 (m)</translation>
+    </message>
+    <message>
+      <source>Product</source>
+      <translation>プロダクト</translation>
+    </message>
+    <message>
+      <source>Interferogram metadata (JSON)</source>
+      <translation>干渉画像のメタデータ (JSON)</translation>
+    </message>
+    <message>
+      <source>Give an interferogram product (its metadata JSON or any file) as INPUT.</source>
+      <translation>INPUT に干渉プロダクト(メタデータJSONまたは任意のファイル)を指定してください。</translation>
+    </message>
+    <message>
+      <source>{}: {} layer(s)</source>
+      <translation>{}: {} レイヤ</translation>
+    </message>
+  </context>
+  <context>
     <name>LoadNrbAlgorithm</name>
     <message>
       <source>Load NRB product as layers</source>

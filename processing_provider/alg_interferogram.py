@@ -4,12 +4,9 @@ line-of-sight displacement on the map."""
 from __future__ import annotations
 
 import os
-from typing import ClassVar, List
 
 from qgis.core import (
-    QgsProcessingContext,
     QgsProcessingException,
-    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputFile,
     QgsProcessingOutputRasterLayer,
     QgsProcessingParameterBoolean,
@@ -22,49 +19,10 @@ from qgis.core import (
 from .base import Palsar2Algorithm, core_callbacks, make_advanced, with_product_widget
 from .correction_parameters import (CorrectionParameterNames, add_dem_parameters, add_grid_parameters,
                                     dem_and_grid_arguments)
+from .insar_layers import attach_product_layers
 
 #: PERMANENT enum values (models store the index): append only.
 POLARISATION_VALUES = ("HH", "HV", "VH", "VV")
-
-
-class InsarLayerPostProcessor(QgsProcessingLayerPostProcessorInterface):
-    """Styles an interferogram layer (phase wheel, grey coherence, diverging displacement), adds its
-    metadata and JAXA's credit, and puts it in the pair's group (main thread)."""
-
-    _alive: ClassVar[List["InsarLayerPostProcessor"]] = []
-
-    def __init__(self, key: str, group_name: str, order: int, abstract: str):
-        super().__init__()
-        self.key, self.group_name, self.order, self.abstract = key, group_name, order, abstract
-
-    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API)
-        from ..palsar2_plugin.gui import styles
-        from ..palsar2_plugin.gui.layer_metadata import apply_attribution
-
-        style = styles.INSAR_STYLES.get(self.key)
-        if style is not None:
-            style(layer)
-        metadata = layer.metadata()
-        metadata.setTitle(layer.name())
-        metadata.setAbstract(self.abstract)
-        layer.setMetadata(metadata)
-        apply_attribution(layer)
-        project = context.project()
-        if project is not None and project.layerTreeRoot().findLayer(layer.id()) is not None:
-            group = styles.scene_group(project, self.group_name)
-            styles.place_in_group(project, layer, group, self.order, visible=self.key in ("phase", "coherence"))
-
-    @classmethod
-    def attach(cls, context: QgsProcessingContext, path: str, name: str, key: str, group: str, order: int,
-               abstract: str) -> None:
-        project = context.project()
-        if project is None:
-            return
-        details = QgsProcessingContext.LayerDetails(name, project, name)
-        processor = cls(key, group, order, abstract)
-        cls._alive.append(processor)
-        details.setPostProcessor(processor)
-        context.addLayerToLoadOnCompletion(path, details)
 
 
 class InterferogramAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
@@ -191,6 +149,7 @@ class InterferogramAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
         from ..palsar2_plugin.insar.driver import make_interferogram
+        from ..palsar2_plugin.insar.product import LAYERS
 
         reference = self.parameterAsFile(parameters, self.REFERENCE, context)
         secondary = self.parameterAsFile(parameters, self.SECONDARY, context)
@@ -226,13 +185,8 @@ class InterferogramAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
         for warning in info.get("warnings", []):
             feedback.pushWarning(warning)
         feedback.pushInfo(self.tr("Interferogram written to {}").format(result["folder"]))
-        group = os.path.basename(result["folder"])
-        abstract = ("ALOS-2 PALSAR-2 interferogram {} → {}; d = −λ·φ/(4π), positive towards the satellite".format(
-            info["reference"]["acquisition_time_utc"][:10], info["secondary"]["acquisition_time_utc"][:10]))
-        for order, (key, label) in enumerate((("displacement", "LOS displacement [m]"), ("phase", "phase [rad]"),
-                                              ("coherence", "coherence"))):
-            if key in result:
-                InsarLayerPostProcessor.attach(context, result[key], f"{group} {label}", key, group, order, abstract)
+        files = {key: path for key, path in result.items() if key in LAYERS}
+        attach_product_layers(context, os.path.basename(result["folder"]), files, info)
         return {self.OUTPUT_FOLDER: result["folder"], self.PHASE: result["phase"],
                 self.COHERENCE: result["coherence"], self.DISPLACEMENT: result.get("displacement"),
                 self.METADATA: result["metadata"]}

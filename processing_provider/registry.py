@@ -17,6 +17,7 @@ ALGORITHM_CLASSES: List[tuple] = [
     ("alg_terraincorrection", "TerrainCorrectionAlgorithm"),
     ("alg_batchterraincorrection", "BatchTerrainCorrectionAlgorithm"),
     ("alg_interferogram", "InterferogramAlgorithm"),
+    ("alg_loadinterferogram", "LoadInterferogramAlgorithm"),
     ("alg_coherencechange", "CoherenceChangeAlgorithm"),
 ]
 

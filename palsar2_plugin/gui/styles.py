@@ -342,9 +342,15 @@ def style_displacement(layer: QgsRasterLayer, limit_m: float = DISPLACEMENT_LIMI
     return renderer
 
 
-#: interferogram product layer key -> renderer
+def style_backscatter_linear(layer: QgsRasterLayer) -> QgsSingleBandGrayRenderer:
+    """Linear-power gamma0 (the interferogram's mean backscatter) in grey, −25…0 dB."""
+    return style_grey(layer, "HH", "linear")
+
+
+#: interferogram product layer key -> renderer (None: QGIS's default)
 INSAR_STYLES = {"phase": style_phase, "coherence": style_coherence, "displacement": style_displacement,
-                "unwrapped_phase": None, "backscatter": None}
+                "unwrapped_phase": None, "backscatter": style_backscatter_linear, "mask": style_mask,
+                "look_angle": style_lia, "incidence_angle": style_lia, "local_incidence_angle": style_lia}
 
 
 def style_coherence_loss(layer: QgsRasterLayer, threshold: float = 0.3) -> QgsSingleBandPseudoColorRenderer:

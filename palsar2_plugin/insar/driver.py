@@ -18,18 +18,14 @@
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import tempfile
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Dict, Optional, Tuple
 
 import numpy as np
 
-from .. import __version__
 from ..errors import Palsar2Error
 from ..progress import CancelCheck, ProgressCallback, SubProgress, check_cancelled, report
-from . import conventions
+from ..staging import ScratchFolder, writable_folder
 from .pair import check_pair
 
 #: Passes of the cross-correlation refinement at most (after the first).
@@ -74,16 +70,19 @@ def make_interferogram(reference, secondary, dem_path: str, output_folder: str, 
 
     if unwrap and not snaphu_available():
         raise Palsar2Error(INSTALL_HINT)
-    if not output_folder:
-        raise Palsar2Error("No output folder given: choose a folder to write the interferogram into.")
+    output_folder = writable_folder(output_folder)
     report(progress, 0.0, "Reading the two products")
     ref, sec = (p if hasattr(p, "scene_id") else open_product(p) for p in (reference, secondary))
     info = check_pair(ref, sec, polarisation)
     pol = info.polarisation
-    os.makedirs(output_folder, exist_ok=True)
     name = product_name(ref, sec, pol)
-    work = tempfile.mkdtemp(prefix=f".{name}.work-", dir=output_folder)
     dem = DemSource(dem_path, height_reference)
+    try:
+        scratch = ScratchFolder(output_folder, name)    # locked: removed when done, or by the next run if killed
+    except BaseException:
+        dem.close()
+        raise
+    work = scratch.path
     ref_orbit, sec_orbit = ref.orbit(), sec.orbit()
     beams = {}
     try:
@@ -145,4 +144,4 @@ def make_interferogram(reference, secondary, dem_path: str, output_folder: str, 
                             progress=SubProgress(progress, 0.62, 1.0), is_cancelled=is_cancelled)
     finally:
         dem.close()
-        shutil.rmtree(work, ignore_errors=True)
+        scratch.close()

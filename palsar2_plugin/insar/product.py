@@ -3,8 +3,10 @@
 ``<name>/`` with ``<name>_<SUFFIX>.tif`` cloud-optimised GeoTIFFs (overviews, no-data, JAXA's
 credit; pieces from :mod:`palsar2_plugin.nrb.cog`), ``<name>_metadata.json`` (both acquisition times,
 baselines, coregistration residual, method, conventions, credit) and ``<name>.json`` (STAC item).
-The folder is built as ``.<name>.partial-*`` and renamed only when complete; a failed or cancelled
-run leaves nothing that looks like a product.
+The folder is built as a locked ``.<name>.partial-*`` folder (:class:`palsar2_plugin.staging.StagedFolder`)
+and renamed only when complete; a failed, cancelled or killed run leaves nothing that looks like a
+product, and a user's own files in an older product folder of the same name are carried over.
+:func:`read_interferogram_product` finds a product again from any of its files.
 """
 
 from __future__ import annotations
@@ -12,9 +14,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import uuid
 from dataclasses import dataclass
-from typing import Dict, Optional
+from typing import Dict
 
 import numpy as np
 
@@ -22,6 +23,7 @@ from .. import attribution
 from ..errors import Palsar2Error
 from ..nrb.cog import TiledLayer, to_cog
 from ..nrb.stac import COG, EXTENSIONS
+from ..staging import StagedFolder, prefixed, remove_leftovers
 
 #: layer key -> (suffix, description, units, overview resampling)
 LAYERS = {
@@ -46,13 +48,11 @@ class InsarWriter:
     """Layers written in row strips, then COGs, metadata, STAC item and the final rename."""
 
     def __init__(self, output_folder: str, name: str, grid):
-        os.makedirs(output_folder, exist_ok=True)
-        if not os.access(output_folder, os.W_OK):
-            raise Palsar2Error(f"Cannot write into {output_folder}: choose a folder you may write to.")
         self.name, self.grid = name, grid
-        self.final_path = os.path.join(output_folder, name)
-        self.tmp_path = os.path.join(output_folder, f".{name}.partial-{uuid.uuid4().hex[:8]}")
-        os.makedirs(self.tmp_path)
+        self._staged = StagedFolder(output_folder, name, prefixed((f"{name}_", f"{name}.")))
+        remove_leftovers(self._staged.parent)
+        self.final_path = self._staged.final_path
+        self.tmp_path = self._staged.path
         self._layers: Dict[str, TiledLayer] = {}
 
     def write(self, key: str, array: np.ndarray, row0: int) -> None:
@@ -89,13 +89,7 @@ class InsarWriter:
         with open(os.path.join(self.tmp_path, stac_name), "w", encoding="utf-8") as fh:
             json.dump(stac_item(self.name, metadata, files, meta_name), fh, indent=2, ensure_ascii=False, default=str)
         check_cancelled(is_cancelled)
-        if os.path.exists(self.final_path):
-            old = self.final_path + f".old-{uuid.uuid4().hex[:8]}"
-            os.rename(self.final_path, old)
-            os.rename(self.tmp_path, self.final_path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(self.tmp_path, self.final_path)
+        self._staged.commit()
         report(progress, 1.0, "Interferogram product written")
         out: Dict[str, object] = {key: os.path.join(self.final_path, f) for key, f in files.items()}
         out.update(folder=self.final_path, metadata=os.path.join(self.final_path, meta_name),
@@ -108,7 +102,7 @@ class InsarWriter:
                 layer.close()
             except Exception:  # noqa: BLE001 - best effort while failing
                 pass
-        shutil.rmtree(self.tmp_path, ignore_errors=True)
+        self._staged.abort()
 
 
 def stac_item(name: str, meta: Dict, files: Dict[str, str], metadata_file: str) -> Dict:
@@ -165,6 +159,10 @@ class InterferogramProduct:
     @property
     def secondary_time_utc(self) -> str:
         return self.metadata["secondary"]["acquisition_time_utc"]
+
+    @property
+    def metadata_path(self) -> str:
+        return os.path.join(self.folder, f"{self.name}_metadata.json")
 
     def layer(self, key: str) -> str:
         """The path of layer ``key`` (see :data:`LAYERS`); raises if the product has none."""

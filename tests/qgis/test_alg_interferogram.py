@@ -1,6 +1,7 @@
-"""``palsar2:interferogram`` through processing.run on two simulated stripmap products over the real
-Hakone DEM (tests/data). The two have independent speckle (true coherence 0), so the
-coherence layer must show the estimator's bias for the number of looks (Touzi: about sqrt(pi / 4L))."""
+"""``palsar2:interferogram`` through processing.run, and a model chain (interferogram -> loadinterferogram)
+run in process and through qgis_process, on two simulated stripmap products over the real Hakone DEM
+(tests/data). The two have independent speckle (true coherence 0), so the coherence layer must show the
+estimator's bias for the number of looks (Touzi: about sqrt(pi / 4L))."""
 
 from __future__ import annotations
 
@@ -11,9 +12,23 @@ import numpy as np
 import processing
 import pytest
 import rasterio
-from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback, QgsRasterLayer
+from qgis.core import (
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingModelAlgorithm,
+    QgsProcessingModelChildAlgorithm,
+    QgsProcessingModelChildDependency,
+    QgsProcessingModelChildParameterSource as Source,
+    QgsProcessingModelOutput,
+    QgsProcessingModelParameter,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterRasterLayer,
+    QgsRasterLayer,
+)
 
 from insar_pairs import HAKONE_DEM
+from model_results import child_output
 from palsar2_plugin.insar.looks import expected_coherence
 from palsar2_plugin.simulate.product import simulate_product
 
@@ -27,15 +42,23 @@ def products(tmp_path_factory):
             for name, seed in (("a", 1), ("b", 2))]
 
 
-def test_processing_run_independent_speckle(products, tmp_path):
-    dem = QgsRasterLayer(str(HAKONE_DEM), "hakone")
-    result = processing.run("palsar2:interferogram", {
-        "REFERENCE": str(products[0]), "SECONDARY": str(products[1]), "DEM": dem, "DEM_HEIGHT_REFERENCE": 0,
-        "POLARISATION": 0, "LOOKS_AZIMUTH": 4, "LOOKS_RANGE": 4, "GOLDSTEIN": 0.0, "UNWRAP": False,
-        "PIXEL_SIZE": 30.0, "OUTPUT_FOLDER": str(tmp_path / "out")},
+@pytest.fixture(scope="module")
+def out_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("ifg_out")
+
+
+@pytest.fixture(scope="module")
+def result(products, out_folder):
+    return processing.run("palsar2:interferogram", {
+        "REFERENCE": str(products[0]), "SECONDARY": str(products[1]), "DEM": QgsRasterLayer(str(HAKONE_DEM), "h"),
+        "DEM_HEIGHT_REFERENCE": 0, "POLARISATION": 0, "LOOKS_AZIMUTH": 4, "LOOKS_RANGE": 4, "GOLDSTEIN": 0.0,
+        "UNWRAP": False, "PIXEL_SIZE": 30.0, "OUTPUT_FOLDER": str(out_folder)},
         context=QgsProcessingContext(), feedback=QgsProcessingFeedback())
+
+
+def test_processing_run_independent_speckle(result, out_folder):
     folder = Path(result["OUTPUT_FOLDER"])
-    assert folder.name.endswith("_HH_IFG") and folder.parent == tmp_path / "out"
+    assert folder.name.endswith("_HH_IFG") and folder.parent == out_folder
     with rasterio.open(result["COHERENCE"]) as ds:
         coh = ds.read(1)
     # white speckle: 16 independent looks; no true coherence -> the estimator's mean is Touzi's 0.223
@@ -57,3 +80,93 @@ def test_refuses_missing_polarisation(products, tmp_path):
             "UNWRAP": False, "OUTPUT_FOLDER": str(tmp_path / "out")},
             context=QgsProcessingContext(), feedback=QgsProcessingFeedback())
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def interferogram_model() -> QgsProcessingModelAlgorithm:
+    """A two-step model: reference + secondary + DEM -> palsar2:interferogram -> palsar2:loadinterferogram."""
+    model = QgsProcessingModelAlgorithm("interferogram and load", "palsar2 tests")
+    for param in (QgsProcessingParameterFile("reference", "Reference", behavior=QgsProcessingParameterFile.File),
+                  QgsProcessingParameterFile("secondary", "Secondary", behavior=QgsProcessingParameterFile.File),
+                  QgsProcessingParameterRasterLayer("dem", "DEM")):
+        model.addModelParameter(param, QgsProcessingModelParameter(param.name()))
+    ifg = QgsProcessingModelChildAlgorithm("palsar2:interferogram")
+    ifg.setChildId("ifg")
+    for name, source in (("REFERENCE", "reference"), ("SECONDARY", "secondary"), ("DEM", "dem")):
+        ifg.addParameterSources(name, [Source.fromModelParameter(source)])
+    for name, value in (("LOOKS_AZIMUTH", 4), ("LOOKS_RANGE", 4), ("GOLDSTEIN", 0.0), ("UNWRAP", False),
+                        ("PIXEL_SIZE", 30.0)):
+        ifg.addParameterSources(name, [Source.fromStaticValue(value)])
+    folder = QgsProcessingModelOutput("ifg_folder", "Interferogram folder")
+    folder.setChildId("ifg")
+    folder.setChildOutputName("OUTPUT_FOLDER")
+    ifg.setModelOutputs({"ifg_folder": folder})
+    model.addChildAlgorithm(ifg)
+    load = QgsProcessingModelChildAlgorithm("palsar2:loadinterferogram")
+    load.setChildId("load")
+    load.addParameterSources("INPUT", [Source.fromChildOutput("ifg", "METADATA")])
+    load.addParameterSources("LOAD_ANCILLARY", [Source.fromStaticValue(True)])
+    outputs = {}
+    for name, child_output in (("coherence", "COHERENCE"), ("layers", "LAYERS")):
+        out = QgsProcessingModelOutput(name, name)
+        out.setChildId("load")
+        out.setChildOutputName(child_output)
+        outputs[name] = out
+    load.setModelOutputs(outputs)
+    load.setDependencies([QgsProcessingModelChildDependency("ifg")])
+    model.addChildAlgorithm(load)
+    return model
+
+
+@pytest.fixture(scope="module")
+def model_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("model") / "interferogram_and_load.model3"
+    assert interferogram_model().toFile(str(path))
+    return path
+
+
+def check_model_result(result, products):
+    coherence = child_output(result, "load", "coherence", "COHERENCE")
+    layers = child_output(result, "load", "layers", "LAYERS")
+    with rasterio.open(coherence) as ds:
+        assert float(np.nanmean(ds.read(1))) == pytest.approx(expected_coherence(0.0, 16), abs=0.01)
+    names = sorted(Path(p).name.rsplit("_", 1)[1] for p in layers)
+    assert names == ["BSC.tif", "COH.tif", "INC.tif", "LIA.tif", "LOOK.tif", "MSK.tif", "PHASE.tif"]
+    assert all(Path(p).parent == Path(coherence).parent for p in layers)
+
+
+def test_loadinterferogram_loads_styled_layers_in_the_pair_group(result):
+    from qgis.core import QgsProject, QgsSingleBandGrayRenderer, QgsSingleBandPseudoColorRenderer
+
+    project = QgsProject.instance()
+    project.clear()
+    try:
+        loaded = processing.runAndLoadResults("palsar2:loadinterferogram", {"INPUT": result["COHERENCE"]})
+        name = Path(result["OUTPUT_FOLDER"]).name
+        group = project.layerTreeRoot().findGroup(name)
+        assert group is not None
+        nodes = group.findLayers()
+        assert [n.layer().name() for n in nodes] == [f"{name} phase (rad)", f"{name} coherence"]
+        assert all(n.isVisible() for n in nodes)
+        phase, coherence = (n.layer() for n in nodes)
+        assert isinstance(phase.renderer(), QgsSingleBandPseudoColorRenderer)
+        assert phase.renderer().classificationMax() == pytest.approx(np.pi)
+        assert isinstance(coherence.renderer(), QgsSingleBandGrayRenderer)
+        assert "JAXA" in " ".join(coherence.metadata().rights())
+        assert "positive towards the satellite" in coherence.metadata().abstract()
+        assert loaded["PRODUCT"] == name and loaded["DISPLACEMENT"] is None
+        assert loaded["LAYERS"] == [result["PHASE"], result["COHERENCE"]]
+    finally:
+        project.clear()
+
+
+def test_loadinterferogram_refuses_other_files(tmp_path):
+    (tmp_path / "x.tif").write_bytes(b"not a product")
+    with pytest.raises(QgsProcessingException, match="is not an interferogram product"):
+        processing.run("palsar2:loadinterferogram", {"INPUT": str(tmp_path / "x.tif")})
+
+
+def test_model_interferogram_then_load_through_qgis_process(model_path, products, tmp_path, qgis_process_run):
+    run = qgis_process_run(str(model_path), {"reference": str(products[0]), "secondary": str(products[1]),
+                                             "dem": str(HAKONE_DEM), "ifg:ifg_folder": str(tmp_path / "ifg")})
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    check_model_result(run.results, products)
