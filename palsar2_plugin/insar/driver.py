@@ -138,7 +138,7 @@ def make_interferogram(reference, secondary, dem_path: str, output_folder: str, 
             check_cancelled(is_cancelled)
         from .mapping import geocode_pair
 
-        return geocode_pair(ref, sec, info, beams, dem, dem_path, height_reference, output_folder, name, work,
+        return geocode_pair(ref, sec, info, beams, dem_path, height_reference, output_folder, name, work,
                             pixel_size_m=pixel_size_m, crs=crs, extent=extent, extent_crs=extent_crs,
                             goldstein_alpha=goldstein_alpha, unwrap=unwrap, workers=workers,
                             progress=SubProgress(progress, 0.62, 1.0), is_cancelled=is_cancelled)

@@ -15,7 +15,8 @@ from ..radiometry import calibrate
 from ..rtc.radar_input import RadarBeam, RadarInput, read_beta0_file_window
 from ..nrb.mask import MASK_VALID
 from . import conventions
-from .geocode import sample_bilinear, tile_positions
+from ..geometry.geocode import sample_bilinear
+from .geocode import tile_positions
 from .looks import coherence as coherence_of
 
 
@@ -62,11 +63,12 @@ def _coherence_file(b: dict, work: str, number: int) -> str:
     return path
 
 
-def geocode_pair(ref, sec, info, beams: Dict[int, dict], dem, dem_path: str, height_reference: str, output_folder: str,
+def geocode_pair(ref, sec, info, beams: Dict[int, dict], dem_path: str, height_reference: str, output_folder: str,
                  name: str, work: str, *, pixel_size_m: float, crs, extent, extent_crs, goldstein_alpha: float,
                  unwrap: bool, workers: int, progress: Optional[ProgressCallback] = None,
                  is_cancelled: Optional[CancelCheck] = None) -> Dict[str, object]:
     import rasterio
+    from rasterio.windows import Window
 
     from ..rtc import terrain_correct
     from ..rtc.grid import iter_tiles
@@ -87,17 +89,17 @@ def geocode_pair(ref, sec, info, beams: Dict[int, dict], dem, dem_path: str, hei
     look_map = np.memmap(os.path.join(work, "look_map.raw"), dtype=np.float32, mode="w+", shape=shape)
     coh_files = {n: _coherence_file(b, work, n) for n, b in beams.items()}
     tiles = list(iter_tiles(grid, 512))
-    with rasterio.open(nrb["mask"]) as mask_ds:
+    with rasterio.open(nrb["mask"]) as mask_ds, rasterio.open(nrb["dem"]) as dem_ds:
         for index, tile in enumerate(tiles):
             check_cancelled(is_cancelled)
-            from rasterio.windows import Window
-
-            mask = mask_ds.read(1, window=Window(tile.col0, tile.row0, tile.shape[1], tile.shape[0]))
+            window = Window(tile.col0, tile.row0, tile.shape[1], tile.shape[0])
+            mask = mask_ds.read(1, window=window)
+            heights = dem_ds.read(1, window=window).astype(np.float64)     # the heights the mask came from
             best_coh = np.full(tile.shape, np.nan, dtype=np.float32)
             best_ifg = np.zeros(tile.shape, dtype=np.complex64)
             best_look = np.full(tile.shape, np.nan, dtype=np.float32)
             for number, b in beams.items():
-                pos = tile_positions(grid, tile, dem, orbit, b["ml_grid"])
+                pos = tile_positions(grid, tile, heights, orbit, b["ml_grid"])
                 ifg = sample_bilinear(np.memmap(b["files"]["ifg"], dtype=np.complex64, mode="r", shape=b["shape"]),
                                       pos.line, pos.pixel)
                 coh = sample_bilinear(np.memmap(coh_files[number], dtype=np.float32, mode="r", shape=b["shape"]),

@@ -71,3 +71,33 @@ def test_pair_baselines_and_refusals(setup):
     assert abs(far.perpendicular_m) > 50e3
     assert pair.overlap_fraction(orbit, grid, sec_orbit, sec_grid) > 0.7
     assert pair.overlap_fraction(orbit, grid, far_orbit, far_grid) == 0.0
+
+
+def test_map_tile_positions_match_the_direct_solution(setup):
+    """Geocoding's map pixel -> radar position (polynomial orbit, lattice seeds, compiled solver) against
+    the Hermite-orbit zero-Doppler solution of each pixel's ground point, on a multilooked grid."""
+    from pyproj import Transformer
+
+    from palsar2_plugin.geometry.range_doppler import look_angle_deg
+    from palsar2_plugin.insar.geocode import tile_positions
+    from palsar2_plugin.rtc.grid import Tile, snapped_grid
+
+    orbit, grid, _, _, _ = setup
+    beam = grid.multilooked(4, 4)
+    lat, lon = geolocate(orbit, grid.mid_time_s, grid.slant_range_mid_m, 0.0, grid.look_side)
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:32654", always_xy=True).transform(float(lon), float(lat))
+    out = snapped_grid("EPSG:32654", (x - 3000, y - 3000, x + 3000, y + 3000), 30.0)
+    tile = Tile(0, 10, 110, 20, 150)
+    rng = np.random.default_rng(0)
+    heights = rng.uniform(0, 1500, tile.shape)
+    heights[3, 4] = np.nan
+    pos = tile_positions(out, tile, heights, orbit, beam)
+    assert np.isnan(pos.line[3, 4]) and np.isnan(pos.look_angle_deg[3, 4])
+    xs, ys = out.pixel_centres(tile.row0, tile.row1, tile.col0, tile.col1)
+    lo, la = Transformer.from_crs("EPSG:32654", "EPSG:4326", always_xy=True).transform(xs, ys)
+    ok = np.isfinite(heights)
+    xyz = geodetic_to_ecef(la[ok], lo[ok], heights[ok])
+    t, r = zero_doppler_time(orbit, xyz, np.full(ok.sum(), grid.mid_time_s))
+    assert np.max(np.abs(beam.line_of_time(t) - pos.line[ok])) < 1e-4
+    assert np.max(np.abs(beam.pixel_of_range(r) - pos.pixel[ok])) < 1e-4
+    assert np.max(np.abs(look_angle_deg(orbit, t, xyz) - pos.look_angle_deg[ok])) < 1e-6
