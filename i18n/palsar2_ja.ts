@@ -757,6 +757,57 @@
     </message>
   </context>
   <context>
+    <name>EventActionsInterferogram</name>
+    <message>
+      <source>DEM covering the scene (heights above the EGM96 geoid)</source>
+      <translation>シーンを覆うDEM(EGM96ジオイドからの高さ)</translation>
+    </message>
+    <message>
+      <source>Rasters (*.tif *.tiff *.vrt *.img *.hgt *.dem);;All files (*)</source>
+      <translation>ラスタ (*.tif *.tiff *.vrt *.img *.hgt *.dem);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+      <source>No L1.1 product of the scene {} ({}) in {}: download it first.</source>
+      <translation>{}({})のレベル1.1プロダクトが {} にありません。先にダウンロードしてください。</translation>
+    </message>
+    <message>
+      <source>No L1.1 product of the archive scene of {} ({}) in {}: download it first.</source>
+      <translation>{} のアーカイブシーン({})のレベル1.1プロダクトが {} にありません。先にダウンロードしてください。</translation>
+    </message>
+    <message>
+      <source>An interferogram needs a DEM of the scene's area: choose one.</source>
+      <translation>干渉解析にはシーンの範囲のDEMが必要です。選択してください。</translation>
+    </message>
+    <message>
+      <source>Interferogram failed: {}</source>
+      <translation>干渉解析に失敗しました: {}</translation>
+    </message>
+    <message>
+      <source>Interferogram of {} (archive) and {} (event) in the background…</source>
+      <translation>{}(アーカイブ)と {}(災害後)の干渉解析をバックグラウンドで実行中…</translation>
+    </message>
+    <message>
+      <source>Interferogram done: {}</source>
+      <translation>干渉解析が完了しました: {}</translation>
+    </message>
+    <message>
+      <source>JAXA releases no L1.1 (complex) product of this scene: an interferogram needs one.</source>
+      <translation>JAXAはこのシーンのレベル1.1(複素数)プロダクトを提供していません。干渉解析にはそれが必要です。</translation>
+    </message>
+    <message>
+      <source>This scene has no archive L1.1 scene paired with it for interferometry.</source>
+      <translation>このシーンには干渉解析用に組み合わせたアーカイブのレベル1.1シーンがありません。</translation>
+    </message>
+    <message>
+      <source>&amp;Interferogram</source>
+      <translation>干渉解析(&amp;I)</translation>
+    </message>
+    <message>
+      <source>Interferogram of the scene's L1.1 product with its archive scene's, in the background (needs both in the data folder and a DEM)</source>
+      <translation>このシーンとアーカイブシーンのレベル1.1プロダクトの干渉解析をバックグラウンドで実行します(両方がデータフォルダにあることとDEMが必要)</translation>
+    </message>
+  </context>
+  <context>
     <name>EventActionsLoad</name>
     <message>
       <source>Folder with downloaded or processed PALSAR-2 products</source>
@@ -1698,6 +1749,34 @@
     <message>
       <source>Where the dock's Load looks for downloaded or processed products of a scene (searched with its subfolders). Empty: the download folder.</source>
       <translation>パネルの「読み込み」が、ダウンロードまたは処理済みのプロダクトを探す場所(サブフォルダも検索)。空欄の場合はダウンロードフォルダ。</translation>
+    </message>
+    <message>
+      <source>DEM for interferograms</source>
+      <translation>干渉解析用のDEM</translation>
+    </message>
+    <message>
+      <source>The DEM the dock's Interferogram uses (any raster GDAL reads, covering the scenes). Empty: asked the first time.</source>
+      <translation>パネルの「干渉解析」が使うDEM(シーンを覆う、GDALで読める任意のラスタ)。空欄: 初回に尋ねます。</translation>
+    </message>
+    <message>
+      <source>DEM heights above</source>
+      <translation>DEMの高さの基準</translation>
+    </message>
+    <message>
+      <source>What the heights of that DEM are measured from (SRTM, ASTER GDEM, Copernicus: the EGM96 geoid).</source>
+      <translation>そのDEMの高さの基準(SRTM、ASTER GDEM、Copernicus: EGM96ジオイド)。</translation>
+    </message>
+    <message>
+      <source>EGM96 geoid</source>
+      <translation>EGM96 ジオイド</translation>
+    </message>
+    <message>
+      <source>EGM2008 geoid</source>
+      <translation>EGM2008 ジオイド</translation>
+    </message>
+    <message>
+      <source>WGS84 ellipsoid</source>
+      <translation>WGS84 楕円体</translation>
     </message>
     <message>
       <source>Layer files</source>

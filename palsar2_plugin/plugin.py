@@ -29,6 +29,7 @@ class Palsar2Plugin:
         self.scene_actions = None  # dock search/download (background tasks)
         self.load_action = None  # dock load + compare with the archive scene
         self.options_factory = None  # the "PALSAR-2" page of Settings > Options
+        self.interferogram_action = None  # dock interferogram of the scene with its archive scene
         self.actions: List[QAction] = []
         i18n.install_translator()
 
@@ -68,12 +69,13 @@ class Palsar2Plugin:
         self._add_action(toggle)
 
     def _wire_dock_actions(self) -> None:
-        from .gui import event_actions_load
+        from .gui import event_actions_insar, event_actions_load
         from .gui.scene_tasks import DockSceneActions
 
         self.scene_actions = DockSceneActions(self.iface, self.dock)
         self.scene_actions.register()
         self.load_action = event_actions_load.register(self.dock, self.iface)
+        self.interferogram_action = event_actions_insar.register(self.dock, self.iface)
 
     def _add_action(self, action: QAction) -> None:
         self.iface.addPluginToRasterMenu(MENU_NAME, action)
@@ -97,6 +99,7 @@ class Palsar2Plugin:
         self.dock = None
         self.scene_actions = None
         self.load_action = None
+        self.interferogram_action = None
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None

@@ -47,6 +47,11 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("EventActionsLoad", text)
 
 
+def scene_group_name(event, scene) -> str:
+    """The layer-tree group of an event scene's layers (the dock's actions share it)."""
+    return f"{event.name()} — {scene.scene_id}"
+
+
 def ask_data_folder(parent=None) -> str:
     """Ask the user for the data folder (and remember it)."""
     from qgis.PyQt.QtWidgets import QFileDialog
@@ -111,7 +116,7 @@ class EventLoadAction:
                                               None, "dB", "grey", True, False))
         built = [b for b in built if b.product.name in {p.name for p in chosen}]
         project = self._project()
-        group_name = f"{event.name()} — {scene.scene_id}"
+        group_name = scene_group_name(event, scene)
         group = styles.scene_group(project, group_name)
         self.last_layers = styles.add_product_layers(built, project, group)
         if not found.comparable:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Dict, Iterable, List, Optional
 
-from qgis.core import QgsProject, QgsRasterLayer
+from qgis.core import QgsLayerTreeGroup, QgsProject, QgsRasterLayer
 from qgis.PyQt.QtCore import QCoreApplication
 
 from . import styles
@@ -64,11 +64,13 @@ def present_layer(layer: QgsRasterLayer, key: str, abstract: str) -> None:
     apply_attribution(layer)
 
 
-def place_layer(project: QgsProject, layer: QgsRasterLayer, group_name: str, key: str, order: int) -> None:
-    """Move ``layer`` (already in ``project``) into the pair's group; only phase and coherence shown."""
+def place_layer(project: QgsProject, layer: QgsRasterLayer, group_name: str, key: str, order: int,
+                parent: Optional[QgsLayerTreeGroup] = None) -> None:
+    """Move ``layer`` (already in ``project``) into the pair's group (under ``parent``, default the root);
+    only phase and coherence are shown."""
     if project.layerTreeRoot().findLayer(layer.id()) is None:
         return
-    group = styles.scene_group(project, group_name)
+    group = styles.scene_group(project, group_name, parent)
     styles.place_in_group(project, layer, group, order, visible=key in VISIBLE)
 
 
@@ -78,10 +80,10 @@ def wanted_layers(files: Dict[str, str], ancillary: bool) -> List[str]:
     return [key for key in keys if key in files]
 
 
-def add_product_layers(product, project: Optional[QgsProject] = None, ancillary: bool = False
-                       ) -> List[QgsRasterLayer]:
+def add_product_layers(product, project: Optional[QgsProject] = None, ancillary: bool = False,
+                       parent: Optional[QgsLayerTreeGroup] = None) -> List[QgsRasterLayer]:
     """Add the layers of an interferogram product (``insar.product.InterferogramProduct``) to ``project``
-    (default the current one), styled, in the pair's group; returns them."""
+    (default the current one), styled, in the pair's group (under ``parent``, default the root); returns them."""
     project = project or QgsProject.instance()
     abstract = product_abstract(product.metadata)
     layers = []
@@ -91,6 +93,6 @@ def add_product_layers(product, project: Optional[QgsProject] = None, ancillary:
             continue
         present_layer(layer, key, abstract)
         project.addMapLayer(layer)
-        place_layer(project, layer, product.name, key, order)
+        place_layer(project, layer, product.name, key, order, parent)
         layers.append(layer)
     return layers

@@ -143,6 +143,14 @@ def setting_specs() -> Tuple[SettingSpec, ...]:
         SettingSpec("data_folder", "folders", "folder", tr("Data folder"),
                     tr("Where the dock's Load looks for downloaded or processed products of a scene "
                        "(searched with its subfolders). Empty: the download folder."), ""),
+        SettingSpec("dem_path", "folders", "file", tr("DEM for interferograms"),
+                    tr("The DEM the dock's Interferogram uses (any raster GDAL reads, covering the scenes). Empty: "
+                       "asked the first time."), ""),
+        SettingSpec("dem_height_reference", "folders", "choice", tr("DEM heights above"),
+                    tr("What the heights of that DEM are measured from (SRTM, ASTER GDEM, Copernicus: the EGM96 "
+                       "geoid)."), "egm96",
+                    choices=(("egm96", tr("EGM96 geoid")), ("egm2008", tr("EGM2008 geoid")),
+                             ("ellipsoid", tr("WGS84 ellipsoid")))),
         SettingSpec("layer_files", "folders", "choice", tr("Layer files"),
                     tr("Loaded products are shown through small VRT files, and the dock's comparison writes a "
                        "log-ratio raster and change polygons. They must last for a saved project to open again: "

@@ -63,14 +63,24 @@ def _scene_ids(names: Iterable[str]) -> set:
     return out
 
 
-def _matches(product: NrbProduct, names: set, dates: Sequence[_dt.date], frame: Optional[int]) -> bool:
+def scene_matches(scene_id: str, when: Optional[_dt.date], product_frame_number: Optional[int], names: set,
+                  dates: Sequence[_dt.date], frame: Optional[int]) -> bool:
+    """Whether a product (its scene id ``ALOS2<orbit5><frame4>-YYMMDD``, observation date and frame) is
+    the scene of JAXA names ``names`` (scene ids), or else of one of ``dates`` (±1 day) and ``frame``."""
     if names:
-        return product.info.scene_id in names
-    when = product_date(product)
+        return scene_id in names
     if when is None or not any(abs((when - day).days) <= 1 for day in dates):
         return False
-    other = product_frame(product)
-    return frame is None or other is None or other == frame
+    return frame is None or product_frame_number is None or product_frame_number == frame
+
+
+def scene_ids(names: Iterable[str]) -> set:
+    """The scene ids (``ALOS2<orbit5><frame4>-YYMMDD``) at the start of JAXA's scene or product names."""
+    return _scene_ids(names)
+
+
+def _matches(product: NrbProduct, names: set, dates: Sequence[_dt.date], frame: Optional[int]) -> bool:
+    return scene_matches(product.info.scene_id, product_date(product), product_frame(product), names, dates, frame)
 
 
 def local_products(folder: str) -> List[NrbProduct]:

@@ -42,8 +42,9 @@ def test_the_plugin_dock_opens_with_every_scene(plugin, dock_module):
     assert dock.windowTitle() == "PALSAR-2 disaster data"
     assert dock.proxy.rowCount() == dock.model.rowCount() == 49
     assert dock.count_label.text() == "49 of 49 scenes"
-    # The plugin registers the search/refresh/download (issues 5, 14) and load (issue 6) handlers.
-    assert set(dock.available_actions()) == {"search", "refresh", "download", "load"}
+    # The plugin registers the search/refresh/download (issues 5, 14), load (issue 6) and interferogram
+    # (issue 17) handlers.
+    assert set(dock.available_actions()) == {"search", "refresh", "download", "load", "interferogram"}
 
 
 def test_a_dock_without_handlers_hides_its_action_buttons(dock):

@@ -15,7 +15,7 @@ from qgis.PyQt.QtWidgets import QComboBox, QLabel, QLineEdit, QSpinBox
 README_KEYS = {"index_path", "download_folder", "data_folder", "opendata/bucket_url", "opendata/prefixes",
                "opendata/max_age_hours", "gportal/csw_url", "gportal/dataset_ids", "gportal/dataset_tree_url",
                "gportal/sftp_host", "gportal/sftp_port", "gportal/sftp_user", "gportal/sftp_path_rule",
-               "gportal/known_hosts", "dask/scheduler", "layer_files", "layer_folder"}
+               "gportal/known_hosts", "dask/scheduler", "layer_files", "layer_folder", "dem_path", "dem_height_reference"}
 
 
 @pytest.fixture()
