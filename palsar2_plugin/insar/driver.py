@@ -130,7 +130,7 @@ def make_interferogram(reference, secondary, dem_path: str, output_folder: str, 
                 first = previous
                 del chips
                 form_beam(sources, geometry, (la, lr), arrays["ifg"], arrays["pr"], arrays["ps"], ref_reader, window,
-                          correction, SubProgress(sub, 0.1, 1.0), is_cancelled)
+                          correction, SubProgress(sub, 0.1, 1.0), is_cancelled, workers=workers)
             for a in arrays.values():
                 a.flush()
             beams[beam] = {"grid": rg, "looks": (la, lr), "shape": shape, "files": files, "sync": sync,

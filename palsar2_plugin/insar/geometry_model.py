@@ -30,6 +30,7 @@ from typing import Optional, Tuple
 import numpy as np
 from affine import Affine
 
+from ..compiled import compiled_or_numpy, jit
 from ..errors import Palsar2Error
 from ..geometry.ellipsoid import geodetic_to_ecef
 from ..geometry.orbit import OrbitError
@@ -176,33 +177,129 @@ class CoregistrationGeometry:
         vg = VertexGrid("EPSG:4326", Affine(step, 0, west, 0, -step, north), shape)
         _, _, dem_h = self.dem.ellipsoid_heights_on(vg)
 
-        def terrain(h):
-            w = _lagrange_weights(h, self.height_nodes)
-            la = np.sum(w * lat_k, axis=0)
-            lo = np.sum(w * lon_k, axis=0)
-            return _bilinear(dem_h, (north - la) / step, (lo - west) / step)
-
-        h_prev = np.full((lines.size, pixels.size), float(np.mean(self.height_nodes)))
-        f_prev = terrain(h_prev) - h_prev
-        h = h_prev + np.where(np.isfinite(f_prev), f_prev, 0.0)
-        for _ in range(iterations):
-            f = terrain(h) - h
-            denom = f - f_prev
-            with np.errstate(invalid="ignore", divide="ignore"):
-                secant = h - f * (h - h_prev) / denom
-            step_ok = np.isfinite(secant) & (np.abs(denom) > 1e-9)
-            h_new = np.where(step_ok, secant, h + f)
-            h_new = np.clip(h_new, self.height_nodes[0] - 500.0, self.height_nodes[-1] + 500.0)
-            h_prev, f_prev, h = h, f, h_new
-            if np.nanmax(np.abs(np.where(np.isfinite(f), f, 0.0))) < 1e-3:
-                break
-        h = np.where(np.isfinite(terrain(h)), h, np.nan)
-        w = _lagrange_weights(np.where(np.isfinite(h), h, self.height_nodes[0]), self.height_nodes)
-        out = [np.sum(w * fine(name), axis=0) for name in ("sec_line", "sec_pixel", "delta_range")]
-        bad = ~np.isfinite(h)
-        for a in out:
-            a[bad] = np.nan
+        h = terrain_heights(lat_k, lon_k, self.height_nodes, dem_h, north, west, step, iterations)
+        out = [lagrange_combine(h, self.height_nodes, fine(name)) for name in ("sec_line", "sec_pixel", "delta_range")]
         return BlockGeometry(h, out[0], out[1], out[2])
+
+
+# ------------------------------------------------------------------ the height seen at each position
+def _terrain_heights_numpy(lat_k, lon_k, nodes, dem_h, north, west, step, iterations):
+    """Heights (m) where each position's look meets the DEM (secant iteration on h = DEM(lat(h), lon(h))).
+
+    ``lat_k``/``lon_k`` (K, n, m): the look's ground point at the K height ``nodes`` (Lagrange in h);
+    ``dem_h``: ellipsoidal heights on a lon/lat lattice (row 0 at ``north``, column 0 at ``west``,
+    ``step`` degrees). NaN where the look leaves the DEM. All positions iterate together until the
+    largest update is below 1 mm (or ``iterations``)."""
+    def terrain(h):
+        w = _lagrange_weights(h, nodes)
+        la = np.sum(w * lat_k, axis=0)
+        lo = np.sum(w * lon_k, axis=0)
+        return _bilinear(dem_h, (north - la) / step, (lo - west) / step)
+
+    h_prev = np.full(lat_k.shape[1:], float(np.mean(nodes)))
+    f_prev = terrain(h_prev) - h_prev
+    h = h_prev + np.where(np.isfinite(f_prev), f_prev, 0.0)
+    for _ in range(iterations):
+        f = terrain(h) - h
+        denom = f - f_prev
+        with np.errstate(invalid="ignore", divide="ignore"):
+            secant = h - f * (h - h_prev) / denom
+        step_ok = np.isfinite(secant) & (np.abs(denom) > 1e-9)
+        h_new = np.where(step_ok, secant, h + f)
+        h_new = np.clip(h_new, nodes[0] - 500.0, nodes[-1] + 500.0)
+        h_prev, f_prev, h = h, f, h_new
+        if np.nanmax(np.abs(np.where(np.isfinite(f), f, 0.0))) < 1e-3:
+            break
+    return np.where(np.isfinite(terrain(h)), h, np.nan)
+
+
+@jit
+def _terrain_at(h, lat_k, lon_k, i, j, nodes, dem_h, north, west, step):
+    """DEM height (bilinear; NaN outside or next to NaN) at the ground point of the look at height h."""
+    n_k = nodes.shape[0]
+    la = 0.0
+    lo = 0.0
+    for k in range(n_k):
+        w = 1.0
+        for m in range(n_k):
+            if m != k:
+                w = w * (h - nodes[m]) / (nodes[k] - nodes[m])
+        la += w * lat_k[k, i, j]
+        lo += w * lon_k[k, i, j]
+    row = (north - la) / step
+    col = (lo - west) / step
+    n_r, n_c = dem_h.shape
+    if not (row >= 0.0 and row <= n_r - 1 and col >= 0.0 and col <= n_c - 1):
+        return np.nan
+    r0 = min(int(math.floor(row)), n_r - 2)
+    c0 = min(int(math.floor(col)), n_c - 2)
+    fr = row - r0
+    fc = col - c0
+    return ((dem_h[r0, c0] * (1 - fc) + dem_h[r0, c0 + 1] * fc) * (1 - fr)
+            + (dem_h[r0 + 1, c0] * (1 - fc) + dem_h[r0 + 1, c0 + 1] * fc) * fr)
+
+
+@jit
+def _terrain_heights_kernel(lat_k, lon_k, nodes, dem_h, north, west, step, iterations, h, h_prev, f_prev):
+    n, m = h.shape
+    lo_clip = nodes[0] - 500.0
+    hi_clip = nodes[nodes.shape[0] - 1] + 500.0
+    start = 0.0
+    for k in range(nodes.shape[0]):
+        start += nodes[k]
+    start /= nodes.shape[0]
+    for i in range(n):
+        for j in range(m):
+            h_prev[i, j] = start
+            f = _terrain_at(start, lat_k, lon_k, i, j, nodes, dem_h, north, west, step) - start
+            f_prev[i, j] = f
+            h[i, j] = start + (f if math.isfinite(f) else 0.0)
+    for _ in range(iterations):
+        largest = 0.0
+        for i in range(n):
+            for j in range(m):
+                hh = h[i, j]
+                f = _terrain_at(hh, lat_k, lon_k, i, j, nodes, dem_h, north, west, step) - hh
+                denom = f - f_prev[i, j]
+                secant = hh - f * (hh - h_prev[i, j]) / denom
+                if math.isfinite(secant) and abs(denom) > 1e-9:
+                    new = secant
+                else:
+                    new = hh + f
+                if new < lo_clip:
+                    new = lo_clip
+                elif new > hi_clip:
+                    new = hi_clip
+                h_prev[i, j] = hh
+                f_prev[i, j] = f
+                h[i, j] = new
+                if math.isfinite(f) and abs(f) > largest:
+                    largest = abs(f)
+        if largest < 1e-3:
+            break
+    for i in range(n):
+        for j in range(m):
+            if not math.isfinite(_terrain_at(h[i, j], lat_k, lon_k, i, j, nodes, dem_h, north, west, step)):
+                h[i, j] = np.nan
+
+
+@compiled_or_numpy(_terrain_heights_numpy)
+def terrain_heights(lat_k, lon_k, nodes, dem_h, north, west, step, iterations):
+    shape = lat_k.shape[1:]
+    h, h_prev, f_prev = np.empty(shape), np.empty(shape), np.empty(shape)
+    _terrain_heights_kernel(np.ascontiguousarray(lat_k), np.ascontiguousarray(lon_k), np.asarray(nodes, np.float64),
+                            np.ascontiguousarray(dem_h, dtype=np.float64), float(north), float(west), float(step),
+                            int(iterations), h, h_prev, f_prev)
+    return h
+
+
+def lagrange_combine(h: np.ndarray, nodes: np.ndarray, values_k: np.ndarray) -> np.ndarray:
+    """``values_k`` (K, ...) at the K height ``nodes`` interpolated (Lagrange) to heights ``h``; NaN where h is."""
+    ok = np.isfinite(h)
+    w = _lagrange_weights(np.where(ok, h, nodes[0]), nodes)
+    out = np.sum(w * values_k, axis=0)
+    out[~ok] = np.nan
+    return out
 
 
 def _bilinear(data: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarray:

@@ -17,10 +17,9 @@ Positions whose kernel leaves the block (or non-finite positions) give 0 + 0j (n
 
 from __future__ import annotations
 
-import os
-import threading
-
 import numpy as np
+
+from ..compiled import compiled_or_numpy, jit
 
 TAPS = 8
 KAISER_BETA = 3.0
@@ -80,6 +79,7 @@ def resample_numpy(block: np.ndarray, lines: np.ndarray, pixels: np.ndarray,
     return out
 
 
+@jit(fastmath=False)
 def _resample_loop(block, lines, pixels, nu, table, out):
     taps = table.shape[1]
     size = table.shape[0]
@@ -126,39 +126,7 @@ def _resample_loop(block, lines, pixels, nu, table, out):
             out[i, j] = complex(acc_re, acc_im)
 
 
-_compiled = None
-_lock = threading.Lock()
-_state = "not built"
-
-
-def _numba_allowed() -> bool:
-    if os.environ.get("PALSAR2_NO_NUMBA", "") not in ("", "0"):
-        return False
-    import importlib.util
-    try:
-        return importlib.util.find_spec("numba") is not None
-    except Exception:  # noqa: BLE001 - a broken installation
-        return False
-
-
-def _kernel():
-    """The compiled loop, or None (no numba, or it failed once)."""
-    global _compiled, _state
-    if _state == "built":
-        return _compiled
-    if _state == "failed" or not _numba_allowed():
-        return None
-    with _lock:
-        if _state == "not built":
-            try:
-                from ..numba_cache import njit_cached
-                _compiled = njit_cached(_resample_loop, __name__, nogil=True, fastmath=False)
-                _state = "built"
-            except Exception:  # noqa: BLE001 - numpy from now on
-                _state = "failed"
-    return _compiled
-
-
+@compiled_or_numpy(resample_numpy)
 def resample(block: np.ndarray, lines: np.ndarray, pixels: np.ndarray, azimuth_cycles_per_line: float = 0.0
              ) -> np.ndarray:
     """Interpolate the complex ``block`` at fractional (``lines``, ``pixels``) (2-D arrays of one shape,
@@ -168,14 +136,9 @@ def resample(block: np.ndarray, lines: np.ndarray, pixels: np.ndarray, azimuth_c
     float rounding)."""
     lines = np.asarray(lines, dtype=np.float64)
     pixels = np.asarray(pixels, dtype=np.float64)
-    kernel = _kernel()
-    if kernel is not None and lines.ndim == 2:
-        global _state
-        out = np.empty(lines.shape, dtype=np.complex64)
-        try:
-            kernel(np.ascontiguousarray(block, dtype=np.complex64), np.ascontiguousarray(lines),
+    if lines.ndim != 2:
+        return resample_numpy(np.asarray(block), lines, pixels, azimuth_cycles_per_line)
+    out = np.empty(lines.shape, dtype=np.complex64)
+    _resample_loop(np.ascontiguousarray(block, dtype=np.complex64), np.ascontiguousarray(lines),
                    np.ascontiguousarray(pixels), float(azimuth_cycles_per_line), _TABLE, out)
-            return out
-        except Exception:  # noqa: BLE001 - a numba failure must not stop a run
-            _state = "failed"
-    return resample_numpy(np.asarray(block), lines, pixels, azimuth_cycles_per_line)
+    return out
