@@ -89,6 +89,7 @@ def geocode_pair(ref, sec, info, beams: Dict[int, dict], dem_path: str, height_r
     look_map = np.memmap(os.path.join(work, "look_map.raw"), dtype=np.float32, mode="w+", shape=shape)
     coh_files = {n: _coherence_file(b, work, n) for n, b in beams.items()}
     tiles = list(iter_tiles(grid, 512))
+    report(progress, 0.35, "Geocoding the interferogram")
     with rasterio.open(nrb["mask"]) as mask_ds, rasterio.open(nrb["dem"]) as dem_ds:
         for index, tile in enumerate(tiles):
             check_cancelled(is_cancelled)
