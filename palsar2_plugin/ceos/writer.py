@@ -63,7 +63,12 @@ class BeamGrid:
     in mHz). ``first_line_time_utc``: aware UTC datetime of line 0 (microseconds kept).
     ``near_range_m``: slant range to pixel 0 (written in whole metres). ``range_sampling_rate_hz``:
     one of the exact ALOS-2 rates (e.g. 17.4652659523373e6 for WBD); pixel spacing c/(2 fs).
-    Burst fields are written to the image file descriptor when given (ScanSAR only).
+    Burst fields are written to the image file descriptor when given (ScanSAR only). With
+    ``burst_start_line`` (fractional line of a raw burst start) and ``burst_cycle_lines`` also
+    given, the line prefixes record the raw burst under way at each line's time: burst number
+    (217; 1 = the burst, or the gap after it, under way at line 0) and line in burst (221;
+    1..``lines_per_burst`` while it transmits, 0 in the gap); without them the lines are cut
+    into consecutive bursts of ``lines_per_burst``.
     """
 
     beam: int
@@ -76,6 +81,8 @@ class BeamGrid:
     number_of_bursts: Optional[int] = None
     lines_per_burst: Optional[int] = None
     burst_overlap_lines: Optional[int] = None
+    burst_start_line: Optional[float] = None
+    burst_cycle_lines: Optional[float] = None
 
     @property
     def range_pixel_spacing_m(self) -> float:
@@ -100,6 +107,9 @@ class ProductDescription:
     ``doppler_centroid_hz``: (constant Hz, linear Hz per km slant range). ``incidence_polynomial``:
     6 coefficients, theta[rad] = sum a_k (R_m/1000)**k. ``coordinate_polynomials``: facility 5
     (zeros when None). Optional numbers (``centre_incidence_deg`` ...) are written blank when None.
+    ``range_bandwidth_hz`` and ``chirp_length_s`` give the DSS chirp (linear rate = bandwidth /
+    length, pulse length) and range processor bandwidth; ``azimuth_bandwidth_hz`` the azimuth
+    processor bandwidth (zeros/blank when None).
     """
 
     mode: str
@@ -123,6 +133,9 @@ class ProductDescription:
     coordinate_polynomials: Optional[CoordinatePolynomials] = None
     frame_corners: Optional[Corners] = None
     processing_time_utc: Optional[datetime] = None
+    range_bandwidth_hz: Optional[float] = None
+    chirp_length_s: Optional[float] = None
+    azimuth_bandwidth_hz: Optional[float] = None
 
     def __post_init__(self):
         mode = self.mode.upper()
@@ -274,8 +287,12 @@ def build_leader(d: ProductDescription) -> bytes:
         orbit_number=str(d.orbit_number), clock_angle=90.0 if d.look_side == "right" else -90.0,
         centre_incidence_angle=d.centre_incidence_deg, wavelength=d.wavelength_m,
         motion_compensation="00", range_pulse_code="LINEAR FM CHIRP", chirp_constant=0.0,
-        chirp_linear=0.0, chirp_quadratic=0.0, chirp_cubic=0.0, chirp_quartic=0.0,
+        chirp_linear=(d.range_bandwidth_hz / d.chirp_length_s if d.range_bandwidth_hz and d.chirp_length_s
+                      else 0.0), chirp_quadratic=0.0, chirp_cubic=0.0, chirp_quartic=0.0,
         range_sampling_rate=fs_mhz, range_gate_delay=2.0 * first.near_range_m / 299792458.0 * 1e6,
+        range_pulse_length=d.chirp_length_s * 1e6 if d.chirp_length_s else None,
+        processor_bandwidth_azimuth=d.azimuth_bandwidth_hz,
+        processor_bandwidth_range=d.range_bandwidth_hz / 1e3 if d.range_bandwidth_hz else None,
         baseband_conversion="YES", range_compression="YES", quantisation_bits=8,
         quantiser_description="UNIFORM I,Q", echo_tracker="OFF", prf=first.prf_hz * 1000.0,
         processing_facility=FACILITY, processing_system=FACILITY, processing_version=SOFTWARE_VERSION,
@@ -489,6 +506,18 @@ def _platform_fields(rec: np.ndarray, orbit, t_s: np.ndarray) -> None:
     rec["acceleration"] = np.rint(acc * 100.0).astype(np.int32)
 
 
+def scansar_burst_fields(lines: np.ndarray, burst_start_line: float, cycle_lines: float,
+                         lines_per_burst: int) -> Tuple[np.ndarray, np.ndarray]:
+    """(burst number, line in burst) of 0-based ``lines`` when raw bursts of ``lines_per_burst``
+    lines start at fractional line ``burst_start_line`` + n ``cycle_lines`` (see :class:`BeamGrid`)."""
+    k = np.asarray(lines, dtype=np.float64)
+    start = burst_start_line % cycle_lines - cycle_lines          # a burst start at or before line 0
+    n = np.floor((k - start) / cycle_lines)
+    within = k - start - n * cycle_lines
+    number = (n - np.floor(-start / cycle_lines) + 1).astype(np.int64)
+    return number, np.where(within < lines_per_burst, np.floor(within) + 1, 0).astype(np.int64)
+
+
 def build_line_records(d: ProductDescription, beam: BeamGrid, polarisation: str, first_line: int,
                        samples: np.ndarray, geolocation: Optional[PixelGeolocation] = None,
                        orbit=None) -> np.ndarray:
@@ -525,7 +554,10 @@ def build_line_records(d: ProductDescription, beam: BeamGrid, polarisation: str,
     rec["scan_id"] = beam.beam if d.is_scansar else 0
     rec["slant_range"] = int(round(beam.near_range_m))
     rec["platform_update_flag"] = 1
-    if d.is_scansar and beam.lines_per_burst:
+    if d.is_scansar and beam.lines_per_burst and beam.burst_cycle_lines:
+        rec["burst_number"], rec["line_in_burst"] = scansar_burst_fields(
+            k, beam.burst_start_line or 0.0, beam.burst_cycle_lines, beam.lines_per_burst)
+    elif d.is_scansar and beam.lines_per_burst:
         rec["burst_number"] = k // beam.lines_per_burst + 1
         rec["line_in_burst"] = k % beam.lines_per_burst + 1
     rec["frame_number"] = d.frame_number

@@ -94,22 +94,26 @@ class DemHeights:
         out[r0 - row0:r1 - row0, c0 - col0:c1 - col0] = np.where(np.isfinite(h), h, 0.0)
         return out
 
-    def ellipsoid_heights(self, lat_deg: np.ndarray, lon_deg: np.ndarray) -> np.ndarray:
-        """Bilinearly interpolated WGS84 ellipsoid heights (m) at ``lat_deg``, ``lon_deg`` (degrees).
-
-        0 m where the point lies outside the DEM or next to nodata cells only.
-        """
+    def fractional_cells(self, lat_deg, lon_deg) -> Tuple[np.ndarray, np.ndarray]:
+        """(column, row) of points in the DEM's cell grid, fractional and cell-centre based (0 = the
+        centre of the first cell), same shape as the inputs."""
         lat = np.asarray(lat_deg, dtype=np.float64)
         lon = np.asarray(lon_deg, dtype=np.float64)
         xs, ys = self._to_dem.transform(lon.ravel(), lat.ravel())
         cols, rows = self._inverse * (np.asarray(xs), np.asarray(ys))
-        # cell-centre based fractional indices
-        fc = np.asarray(cols) - 0.5
-        fr = np.asarray(rows) - 0.5
-        result = np.zeros(lat.size, dtype=np.float64)
+        return (np.asarray(cols) - 0.5).reshape(lat.shape), (np.asarray(rows) - 0.5).reshape(lat.shape)
+
+    def heights_at_cells(self, fc: np.ndarray, fr: np.ndarray) -> np.ndarray:
+        """Bilinearly interpolated ellipsoid heights (m) at fractional cells (see
+        :meth:`fractional_cells`); 0 m outside the DEM and next to nodata cells only."""
+        fc = np.asarray(fc, dtype=np.float64)
+        fr = np.asarray(fr, dtype=np.float64)
+        shape = fc.shape
+        fc, fr = fc.ravel(), fr.ravel()
+        result = np.zeros(fc.size, dtype=np.float64)
         inside = np.isfinite(fc) & np.isfinite(fr) & (fc > -1) & (fc < self.width) & (fr > -1) & (fr < self.height)
         if not inside.any():
-            return result.reshape(lat.shape)
+            return result.reshape(shape)
         fci, fri = fc[inside], fr[inside]
         c0 = int(np.floor(fci.min()))
         r0 = int(np.floor(fri.min()))
@@ -124,7 +128,14 @@ class DemHeights:
         h = (grid[ir, ic] * (1 - dr) * (1 - dc) + grid[ir, ic + 1] * (1 - dr) * dc
              + grid[ir + 1, ic] * dr * (1 - dc) + grid[ir + 1, ic + 1] * dr * dc)
         result[inside] = h
-        return result.reshape(lat.shape)
+        return result.reshape(shape)
+
+    def ellipsoid_heights(self, lat_deg: np.ndarray, lon_deg: np.ndarray) -> np.ndarray:
+        """Bilinearly interpolated WGS84 ellipsoid heights (m) at ``lat_deg``, ``lon_deg`` (degrees).
+
+        0 m where the point lies outside the DEM or next to nodata cells only.
+        """
+        return self.heights_at_cells(*self.fractional_cells(lat_deg, lon_deg))
 
     def ellipsoid_height_range(self) -> Tuple[float, float]:
         """(min, max) ellipsoid height (m) over the DEM, including the 0 m used outside it.

@@ -111,7 +111,9 @@ def build_description(scene: SimulatedScene, calibration_factor_db: float = CALI
         beams=beams, calibration_factor_db=calibration_factor_db,
         incidence_polynomial=incidence_polynomial(scene), coordinate_polynomials=coordinate_polynomials(scene),
         centre_incidence_deg=float(ellipsoid_incidence_deg(orbit, tc, centre_xyz)),
-        off_nadir_deg=float(look_angle_deg(orbit, tc, centre_xyz)), centre_heading_deg=heading)
+        off_nadir_deg=float(look_angle_deg(orbit, tc, centre_xyz)), centre_heading_deg=heading,
+        range_bandwidth_hz=mode.range_bandwidth_hz, chirp_length_s=mode.chirp_length_s,
+        azimuth_bandwidth_hz=mode.azimuth_bandwidth_of(scene.beams[0].spec))
 
 
 def pixel_geolocation(scene: SimulatedScene):

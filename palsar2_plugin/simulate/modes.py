@@ -11,6 +11,16 @@ metres, as the line prefix stores it) and a pixel count on the actual orbit.
 
 PRFs are whole millihertz (the line prefix stores mHz as an integer), so the line interval
 1/PRF is the same for the writer and any reader.
+
+Processed azimuth bandwidth (the band of the band-limited speckle, :mod:`.speckle_kernel`):
+ScanSAR 0.85 x 2270.575 Hz for every beam (isce2's value, insar_notes.md §1.1); FBS/FBD
+1355.93 Hz (the DSS of JAXA's FBD sample); other stripmap modes 0.7 x PRF (chosen: 3 m azimuth
+resolution for UBS at ~6.9 km/s ground speed). Range bandwidths are the chirp bandwidths.
+
+Stripmap beam numbers (:data:`STRIPMAP_BEAMS`): JAXA's off-nadir angles of the calibrated SM1
+(U2-6 .. U3-14) and SM2 (FP6-3 .. FP6-7) beams (JAXA EORC, "ALOS-2 accumulated observation
+results", beam number table). ``plan_scene(..., beam_id=...)`` centres the mode's incidence
+interval on the incidence that off-nadir angle gives.
 """
 
 from __future__ import annotations
@@ -71,6 +81,11 @@ class ModeSpec:
     sensor_mode_id: str
     scene_length_m: float
     beams: Tuple[BeamSpec, ...]
+    azimuth_bandwidth_hz: float = 0.0
+
+    def azimuth_bandwidth_of(self, beam: BeamSpec) -> float:
+        """Processed azimuth bandwidth (Hz) of ``beam`` (0.7 x PRF when the mode gives none)."""
+        return self.azimuth_bandwidth_hz or 0.7 * beam.prf_hz
 
     @property
     def range_sampling_rate_hz(self) -> float:
@@ -109,28 +124,61 @@ _WD2_BEAMS = (  # ScanSAR wide (490 km), 7 beams; PRFs illustrative
 )
 
 
-def _stripmap(code, pols, key, bandwidth, chirp, mode_id, incidence, prf_mhz, length_m=70_000.0):
+def _stripmap(code, pols, key, bandwidth, chirp, mode_id, incidence, prf_mhz, length_m=70_000.0,
+              azimuth_bandwidth=0.0):
     return ModeSpec(code, "stripmap", pols, key, bandwidth, chirp, mode_id, length_m,
-                    (BeamSpec("", incidence[0], incidence[1], prf_mhz, 1),))
+                    (BeamSpec("", incidence[0], incidence[1], prf_mhz, 1),), azimuth_bandwidth)
+
+
+_SCANSAR_AZIMUTH_BANDWIDTH_HZ = 0.85 * 2270.575
 
 
 MODES: Dict[str, ModeSpec] = {
     # ScanSAR WD1, 14 MHz (W?) and 28 MHz (WW?)
-    "WBD": ModeSpec("WBD", "scansar", ("HH", "HV"), 17, 14e6, 27.0e-6, "08", 350_000.0, _WD1_BEAMS),
-    "WBS": ModeSpec("WBS", "scansar", ("HH",), 17, 14e6, 27.0e-6, "08", 350_000.0, _WD1_BEAMS),
-    "WWD": ModeSpec("WWD", "scansar", ("HH", "HV"), 34, 28e6, 27.0e-6, "08", 350_000.0, _WD1_BEAMS),
-    "WWS": ModeSpec("WWS", "scansar", ("HH",), 34, 28e6, 27.0e-6, "08", 350_000.0, _WD1_BEAMS),
+    "WBD": ModeSpec("WBD", "scansar", ("HH", "HV"), 17, 14e6, 27.0e-6, "08", 350_000.0, _WD1_BEAMS,
+                    _SCANSAR_AZIMUTH_BANDWIDTH_HZ),
+    "WBS": ModeSpec("WBS", "scansar", ("HH",), 17, 14e6, 27.0e-6, "08", 350_000.0, _WD1_BEAMS,
+                    _SCANSAR_AZIMUTH_BANDWIDTH_HZ),
+    "WWD": ModeSpec("WWD", "scansar", ("HH", "HV"), 34, 28e6, 27.0e-6, "08", 350_000.0, _WD1_BEAMS,
+                    _SCANSAR_AZIMUTH_BANDWIDTH_HZ),
+    "WWS": ModeSpec("WWS", "scansar", ("HH",), 34, 28e6, 27.0e-6, "08", 350_000.0, _WD1_BEAMS,
+                    _SCANSAR_AZIMUTH_BANDWIDTH_HZ),
     # ScanSAR WD2 (wide), 7 beams
-    "VBD": ModeSpec("VBD", "scansar", ("HH", "HV"), 17, 14e6, 27.0e-6, "09", 490_000.0, _WD2_BEAMS),
-    "VBS": ModeSpec("VBS", "scansar", ("HH",), 17, 14e6, 27.0e-6, "09", 490_000.0, _WD2_BEAMS),
+    "VBD": ModeSpec("VBD", "scansar", ("HH", "HV"), 17, 14e6, 27.0e-6, "09", 490_000.0, _WD2_BEAMS,
+                    _SCANSAR_AZIMUTH_BANDWIDTH_HZ),
+    "VBS": ModeSpec("VBS", "scansar", ("HH",), 17, 14e6, 27.0e-6, "09", 490_000.0, _WD2_BEAMS,
+                    _SCANSAR_AZIMUTH_BANDWIDTH_HZ),
     # Stripmap SM3 (10 m, 28 MHz), SM2 (6 m, 42 MHz), SM1 (3 m, 84 MHz)
-    "FBD": _stripmap("FBD", ("HH", "HV"), 34, 28e6, 30.8e-6, "03", (36.5, 41.8), 2122318),
-    "FBS": _stripmap("FBS", ("HH",), 34, 28e6, 30.8e-6, "03", (36.5, 41.8), 2122318),
+    "FBD": _stripmap("FBD", ("HH", "HV"), 34, 28e6, 30.8e-6, "03", (36.5, 41.8), 2122318,
+                     azimuth_bandwidth=1355.93),
+    "FBS": _stripmap("FBS", ("HH",), 34, 28e6, 30.8e-6, "03", (36.5, 41.8), 2122318,
+                     azimuth_bandwidth=1355.93),
     "HBD": _stripmap("HBD", ("HH", "HV"), 52, 42e6, 30.8e-6, "02", (34.0, 38.6), 2415200, 50_000.0),
     "HBS": _stripmap("HBS", ("HH",), 52, 42e6, 30.8e-6, "02", (34.0, 38.6), 2415200, 50_000.0),
     "UBS": _stripmap("UBS", ("HH",), 104, 84e6, 25.0e-6, "01", (33.0, 37.6), 3308100, 50_000.0),
     "UBD": _stripmap("UBD", ("HH", "HV"), 104, 84e6, 25.0e-6, "01", (33.0, 37.6), 3308100, 50_000.0),
 }
+
+
+#: Off-nadir angle (degrees, at the swath centre) of JAXA's stripmap beam numbers, and their modes.
+STRIPMAP_BEAMS: Dict[str, Tuple[float, Tuple[str, ...]]] = {
+    **{b: (a, ("UBS", "UBD")) for b, a in (("U2-6", 29.1), ("U2-7", 32.7), ("U2-8", 35.4), ("U2-9", 38.2),
+                                          ("U3-10", 40.6), ("U3-11", 42.7), ("U3-12", 44.7), ("U3-13", 46.4),
+                                          ("U3-14", 48.0))},
+    **{b: (a, ("HBS", "HBD")) for b, a in (("FP6-3", 18.0), ("FP6-4", 21.9), ("FP6-5", 25.6), ("FP6-6", 29.1),
+                                          ("FP6-7", 32.7))},
+}
+
+
+def stripmap_beam_off_nadir(mode: "ModeSpec", beam_id: str) -> float:
+    """Off-nadir angle (degrees) of JAXA stripmap beam ``beam_id`` (e.g. ``U2-7``) for ``mode``, or a
+    :class:`Palsar2Error` naming the beams the mode has."""
+    key = str(beam_id).strip().upper()
+    if key not in STRIPMAP_BEAMS or mode.code not in STRIPMAP_BEAMS[key][1]:
+        have = [b for b, (_, modes) in STRIPMAP_BEAMS.items() if mode.code in modes]
+        raise Palsar2Error(f"Beam {beam_id!r} is not a {mode.code} beam of this simulator"
+                           + (f": choose one of {', '.join(have)}" if have else f"; {mode.code} takes no --beam"))
+    return STRIPMAP_BEAMS[key][0]
 
 
 def mode_spec(code: str) -> ModeSpec:

@@ -2,8 +2,9 @@
 
 A target at (lat, lon, ellipsoid height) is placed at its exact fractional (line, pixel) in each
 beam that sees it (zero-Doppler geometry of :mod:`palsar2_plugin.geometry`) as a 2-D sinc
-response (ideal, unweighted impulse response; ``POINT_HALF_WIDTH`` samples each side), added
-coherently (phase 0) to the speckled background. Its peak power |z|^2 = RCS sin(theta_ell) /
+response (ideal, unweighted impulse response; ``POINT_HALF_WIDTH`` samples each side), with the phase
+exp(-4 pi i R / lambda) of its slant range R, added coherently to the speckled background (the
+band-limited speckle model uses its own kernels instead, :func:`.speckle_source.point_target_block`). Its peak power |z|^2 = RCS sin(theta_ell) /
 (A_beta K): the calibrated beta0 of a point of radar cross-section RCS (m^2) in a pixel of
 slant-plane area A_beta = range spacing x along-track ground spacing (m^2).
 """
@@ -19,6 +20,7 @@ import numpy as np
 
 from ..geometry.ellipsoid import geodetic_to_ecef
 from ..geometry.range_doppler import ellipsoid_incidence_deg, geo_to_radar, radar_to_geo
+from .speckle_field import propagation_phasor
 
 #: Half-width (samples) of the sinc response of a point target.
 POINT_HALF_WIDTH = 16
@@ -29,7 +31,8 @@ class PointTarget:
     """A bright point scatterer at ``lat_deg``, ``lon_deg`` (degrees, WGS84) and ``height_m``
     (metres above the WGS84 ellipsoid; None = the simulated terrain height there), with radar
     cross-section ``rcs_db`` (dB m^2). It is added coherently to the image as a 2-D sinc
-    response centred at its exact fractional (line, pixel)."""
+    response centred at its exact fractional (line, pixel), with the phase exp(-4 pi i R / lambda) of
+    its slant range R."""
 
     lat_deg: float
     lon_deg: float
@@ -63,9 +66,11 @@ def point_target_positions(scene, targets: Sequence[PointTarget]) -> List[List[P
     return out
 
 
-def add_point_targets(samples: np.ndarray, line0: int, positions: Sequence[Position], cal_scale: float) -> None:
+def add_point_targets(samples: np.ndarray, line0: int, positions: Sequence[Position], cal_scale: float,
+                      grid=None) -> None:
     """Add each target's sinc response (peak |z|^2 = factor / K, K = ``cal_scale``) in place into the
-    complex block ``samples`` whose first row is image line ``line0``."""
+    complex block ``samples`` whose first row is image line ``line0``; with the beam's ``grid`` the
+    response carries the target's propagation phase exp(-4 pi i R / lambda) (R its slant range)."""
     n_lines, n_pix = samples.shape
     for pos in positions:
         if pos is None:
@@ -80,5 +85,7 @@ def add_point_targets(samples: np.ndarray, line0: int, positions: Sequence[Posit
         if p_lo >= p_hi:
             continue
         amp = np.sqrt(factor / cal_scale)
+        if grid is not None:
+            amp = amp * propagation_phasor(grid.range_of_pixel(pixel), grid.wavelength_m)
         resp = np.outer(np.sinc(np.arange(lo, hi) - line), np.sinc(np.arange(p_lo, p_hi) - pixel))
         samples[lo - line0:hi - line0, p_lo:p_hi] += (amp * resp).astype(np.complex64)

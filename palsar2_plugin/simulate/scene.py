@@ -13,7 +13,13 @@ Beam layout:
   the scene centre's slant range, so that a small product still covers the DEM centre.
 Lines: ``lines`` per beam if given, else the mode's scene length; every beam is centred in time
 on the scene centre time (first-line time rounded to a whole microsecond, as the line prefix
-stores it). Times UTC; ranges metres (one-way slant range).
+stores it), shifted by ``azimuth_shift_lines`` lines if given. Times UTC; ranges metres (one-way
+slant range).
+
+A stripmap ``beam_id`` (e.g. ``U2-7``, :data:`.modes.STRIPMAP_BEAMS`) moves the mode's incidence
+interval to the beam's off-nadir angle. ``centre_incidence_deg`` overrides the incidence at which
+the orbit sees the scene centre (a repeat pass with a baseline sees it at a slightly different
+angle; small products are then centred on the scene centre's slant range from that orbit).
 """
 
 from __future__ import annotations
@@ -111,12 +117,35 @@ def ground_speed_m_s(orbit, time_s: float, slant_range_m: float, look_side: str)
     return float(np.linalg.norm(p[1] - p[0]))
 
 
+def incidence_of_off_nadir(off_nadir_deg: float, lat_deg: float) -> float:
+    """Ellipsoid incidence (degrees) at which a satellite at ALOS-2's altitude looking ``off_nadir_deg``
+    off nadir meets the Earth at latitude ``lat_deg`` (sphere of the local geocentric radius)."""
+    from ..geometry.orbit_model import ALOS2_ALTITUDE_M
+    r_e = float(np.linalg.norm(geodetic_to_ecef(lat_deg, 0.0, 0.0)))
+    return float(np.degrees(np.arcsin(np.sin(np.radians(off_nadir_deg)) * (r_e + ALOS2_ALTITUDE_M) / r_e)))
+
+
+def beam_table(mode: ModeSpec, beam_id: Optional[str], lat_deg: float) -> ModeSpec:
+    """``mode`` with its incidence intervals moved to stripmap beam ``beam_id`` (unchanged when None)."""
+    if not beam_id:
+        return mode
+    from dataclasses import replace
+
+    from .modes import stripmap_beam_off_nadir
+    shift = incidence_of_off_nadir(stripmap_beam_off_nadir(mode, beam_id), lat_deg) - mode.centre_incidence_deg
+    return replace(mode, beams=tuple(replace(b, incidence_near_deg=b.incidence_near_deg + shift,
+                                             incidence_far_deg=b.incidence_far_deg + shift) for b in mode.beams))
+
+
 def plan_scene(mode: ModeSpec, centre_lat_deg: float, centre_lon_deg: float, *,
                pass_direction: str = "descending", look_side: str = "right",
                centre_time_utc: Optional[datetime] = None, lines: Optional[int] = None,
-               pixels: Optional[int] = None) -> SimulatedScene:
+               pixels: Optional[int] = None, beam_id: Optional[str] = None,
+               centre_incidence_deg: Optional[float] = None, azimuth_shift_lines: float = 0.0) -> SimulatedScene:
     """Orbit and beam grids of a product of ``mode`` centred on (``centre_lat_deg``, ``centre_lon_deg``)."""
     from ..geometry.orbit_model import synthetic_alos2_orbit
+
+    mode = beam_table(mode, beam_id, centre_lat_deg)
 
     if pass_direction not in ("ascending", "descending"):
         raise Palsar2Error(f"Pass must be 'ascending' or 'descending', not {pass_direction!r}")
@@ -129,8 +158,9 @@ def plan_scene(mode: ModeSpec, centre_lat_deg: float, centre_lon_deg: float, *,
                            "for this simulator (-80..80 degrees).")
     if centre_time_utc is None:
         centre_time_utc = default_centre_time(centre_lon_deg, pass_direction)
+    centre_incidence = mode.centre_incidence_deg if centre_incidence_deg is None else float(centre_incidence_deg)
     orbit = synthetic_alos2_orbit(centre_lat_deg, centre_lon_deg, centre_time_utc, pass_direction, look_side,
-                                  incidence_deg=mode.centre_incidence_deg)
+                                  incidence_deg=centre_incidence)
     tc = orbit.seconds_from_datetime(centre_time_utc)
     spacing = mode.range_pixel_spacing_m
     n_beams = len(mode.beams)
@@ -141,7 +171,7 @@ def plan_scene(mode: ModeSpec, centre_lat_deg: float, centre_lon_deg: float, *,
         near_ranges = np.round(near)
         beam_pixels = [int(np.ceil((f - n) / spacing)) + 1 for n, f in zip(near_ranges, far)]
     else:
-        centre_range = float(slant_range_of_incidence(orbit, tc, look_side, mode.centre_incidence_deg))
+        centre_range = float(slant_range_of_incidence(orbit, tc, look_side, centre_incidence))
         step = 0.9 * pixels * spacing
         width = step * (n_beams - 1) + (pixels - 1) * spacing
         near_ranges = np.round(centre_range - width / 2.0 + step * np.arange(n_beams))
@@ -156,7 +186,7 @@ def plan_scene(mode: ModeSpec, centre_lat_deg: float, centre_lon_deg: float, *,
         else:
             n_lines = int(lines)
         # timedelta rounds to whole microseconds, the resolution of the line prefix time
-        first = centre_time_utc - timedelta(seconds=(n_lines - 1) / 2.0 * interval)
+        first = centre_time_utc - timedelta(seconds=((n_lines - 1) / 2.0 - azimuth_shift_lines) * interval)
         grid = RadarGrid(first_line_time_s=orbit.seconds_from_datetime(first), line_interval_s=interval,
                          slant_range_first_m=float(near_range), range_spacing_m=spacing, lines=n_lines,
                          pixels=int(n_pix), look_side=look_side, wavelength_m=WAVELENGTH_M)
