@@ -60,6 +60,13 @@ def _numbers(text: str, count: int, what: str) -> List[float]:
     return values
 
 
+def _beam_list(text: str) -> List[int]:
+    try:
+        return [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--beams expects beam numbers like 2,3, got {text!r}") from None
+
+
 def _uplift(text: str) -> Uplift:
     lat, lon, radius, peak = _numbers(text, 4, "LAT,LON,RADIUS_KM,PEAK_M")
     return Uplift(lat, lon, radius, peak)
@@ -108,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--speckle", choices=SPECKLE_MODELS, default=SPECKLE_WHITE,
                    help="speckle model: 'white' (independent samples per pixel, default) or 'band-limited' (a SAR-like "
                         "band-limited field that belongs to the ground, with ScanSAR bursts: needed for --repeat-of)")
+    p.add_argument("--beams", type=_beam_list, metavar="N,N",
+                   help="ScanSAR: write only these beams (e.g. 2,3; default all)")
     p.add_argument("--beam", help="stripmap beam number placing the swath at its off-nadir angle, e.g. U2-7 (UBS/UBD: "
                                   "U2-6..U3-14; HBS/HBD: FP6-3..FP6-7)")
     p.add_argument("--oversample", type=int, default=None,
@@ -173,13 +182,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         pass_direction=args.pass_direction, look_side=args.look_side, seed=args.seed,
         dem_height_reference=args.dem_height_reference, centre_lat_lon=centre, point_targets=args.point_target,
         oversample_range=args.oversample or 2, speckle_noise=not args.no_speckle, speckle=args.speckle,
-        beam_id=args.beam, noise_equivalent_sigma0_db=args.nesz_db, workers=args.workers, progress=progress))
+        beam_id=args.beam, beams=args.beams, noise_equivalent_sigma0_db=args.nesz_db, workers=args.workers,
+        progress=progress))
 
 
 def _repeat(parser: argparse.ArgumentParser, args) -> int:
     ignored = [name for name, value in (("--mode", args.mode), ("--lines", args.lines), ("--pixels", args.pixels),
                                         ("--gamma0-db", args.gamma0_db), ("--centre", args.centre),
                                         ("--point-target", args.point_target), ("--beam", args.beam),
+                                        ("--beams", args.beams),
                                         ("--nesz-db", args.nesz_db), ("--no-speckle", args.no_speckle))
                if value]
     if ignored:

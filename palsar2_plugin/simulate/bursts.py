@@ -237,10 +237,10 @@ def burst_coherence(gate_ref, times_ref: np.ndarray, gate_sec, times_sec: np.nda
         g1 = gate_ref(t1 + fc * prf_hz / ka)
         shifted = fc - df
         g2 = gate_sec(t2 + shifted * prf_hz / ka)
-        h2 = kernel.response(np.mod(shifted + 0.5, 1.0) - 0.5)
+        h2 = kernel.response_fast(shifted)
         num += hv * h2 * g1 * g2
         p1 += hv * hv * g1
-        p2 += h2 * h2 * gate_sec(t2 + fc * prf_hz / ka)
+        p2 += hv * hv * gate_sec(t2 + fc * prf_hz / ka)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where((p1 > 0) & (p2 > 0), np.abs(num) / np.sqrt(p1 * p2), 0.0)
 

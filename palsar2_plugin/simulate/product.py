@@ -274,7 +274,8 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
                      speckle: str = SPECKLE_WHITE, beam_id: Optional[str] = None,
                      workers: int = 2, progress: Optional[ProgressCallback] = None,
                      is_cancelled: Optional[CancelCheck] = None,
-                     planned: Optional[Tuple[SimulatedScene, dict]] = None) -> Path:
+                     planned: Optional[Tuple[SimulatedScene, dict]] = None,
+                     beams: Optional[Sequence[int]] = None) -> Path:
     """Simulate an L1.1 product of ``mode`` over the DEM at ``dem_path``; returns the product folder.
 
     ``dem_path``: any raster GDAL reads (heights above ``dem_height_reference``: egm96 default,
@@ -291,6 +292,7 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
     lambda): a noise-free image for exact tests. ``noise_equivalent_sigma0_db`` (e.g. -28) adds
     thermal noise of that sigma0 (dB) to every pixel's mean power (default: none, shadow is exactly 0).
     ``beam_id``: a stripmap beam number (e.g. ``U2-7``) placing the swath at its off-nadir angle.
+    ``beams``: ScanSAR beam numbers to write (default all; JAXA's event data come as one file per beam).
     ``workers``: threads computing terrain blocks ahead of the writer (the output does not depend on it).
     ``planned``: (scene, plan record) planned elsewhere (:func:`scene_plan`), replacing the scene this
     function would plan (used for acquisitions from another track).
@@ -315,9 +317,10 @@ def simulate_product(dem_path, mode: str, out_dir, *, lines: Optional[int] = Non
         else:
             scene = plan_scene(spec, float(centre_lat_lon[0]), float(centre_lat_lon[1]),
                                pass_direction=pass_direction, look_side=look_side,
-                               centre_time_utc=centre_time_utc, lines=lines, pixels=pixels, beam_id=beam_id)
+                               centre_time_utc=centre_time_utc, lines=lines, pixels=pixels, beam_id=beam_id,
+                               beams=beams)
             plan = scene_plan(spec.code, centre_lat_lon, scene.centre_time_utc, pass_direction, look_side, lines,
-                              pixels, beam_id)
+                              pixels, beam_id, beams=beams)
         bursts = (burst_timings(scene, default_burst_epoch(scene))
                   if spec.is_scansar and model == SPECKLE_BAND_LIMITED else None)
         description = with_bursts(build_description(scene, calibration_factor_db), scene, bursts)
@@ -451,14 +454,16 @@ def simulation_record(scene: SimulatedScene, folder: Path, *, gamma0, seed, mode
 
 def scene_plan(mode: str, centre_lat_lon, centre_time_utc: datetime, pass_direction: str, look_side: str,
                lines: Optional[int], pixels: Optional[int], beam_id: Optional[str],
-               centre_incidence_deg: Optional[float] = None, azimuth_shift_lines: float = 0.0) -> dict:
+               centre_incidence_deg: Optional[float] = None, azimuth_shift_lines: float = 0.0,
+               beams: Optional[Sequence[int]] = None) -> dict:
     """The arguments of :func:`.scene.plan_scene` that made a product (JSON-ready; :func:`planned_scene`
     rebuilds the very same scene, orbit included)."""
     return {"mode": mode, "centre_lat_lon": [float(centre_lat_lon[0]), float(centre_lat_lon[1])],
             "centre_time_utc": centre_time_utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             "pass_direction": pass_direction, "look_side": look_side, "lines": lines, "pixels": pixels,
             "beam_id": beam_id, "centre_incidence_deg": centre_incidence_deg,
-            "azimuth_shift_lines": float(azimuth_shift_lines)}
+            "azimuth_shift_lines": float(azimuth_shift_lines),
+            "beams": None if beams is None else sorted(int(b) for b in beams)}
 
 
 def planned_scene(plan: dict) -> SimulatedScene:
@@ -473,4 +478,4 @@ def planned_scene(plan: dict) -> SimulatedScene:
                       pass_direction=plan["pass_direction"], look_side=plan["look_side"], centre_time_utc=t,
                       lines=plan["lines"], pixels=plan["pixels"],
                       centre_incidence_deg=plan.get("centre_incidence_deg"),
-                      azimuth_shift_lines=plan.get("azimuth_shift_lines", 0.0))
+                      azimuth_shift_lines=plan.get("azimuth_shift_lines", 0.0), beams=plan.get("beams"))

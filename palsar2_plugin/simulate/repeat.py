@@ -211,7 +211,8 @@ def simulate_repeat(reference, out_dir, *, days: float = REPEAT_CYCLE_DAYS, perp
             _, incidence_b = repeat_orbit(lat_c, lon_c, time_b, scene_a.pass_direction, scene_a.look_side,
                                           scene_a.orbit, t_a, incidence_a, centre_xyz, perpendicular_baseline_m)
         plan_b = scene_plan(spec.code, (lat_c, lon_c), time_b, scene_a.pass_direction, scene_a.look_side,
-                            plan_a["lines"], plan_a["pixels"], plan_a.get("beam_id"), incidence_b, azimuth_shift_lines)
+                            plan_a["lines"], plan_a["pixels"], plan_a.get("beam_id"), incidence_b, azimuth_shift_lines,
+                            beams=plan_a.get("beams"))
         if track_offset:
             plan_b["beam_incidence_shift_deg"] = incidence_b - incidence_a
         scene_b = _planned_repeat(plan_b, scene_a, days, track_offset)
@@ -322,8 +323,7 @@ def simulate_repeat(reference, out_dir, *, days: float = REPEAT_CYCLE_DAYS, perp
         for entry, moved_t in zip(record["point_targets"], moved):
             entry["displaced_to"] = {"lat_deg": moved_t.lat_deg, "lon_deg": moved_t.lon_deg,
                                      "ellipsoid_height_m": moved_t.height_m}
-        truth_grid = _truth_grid(dem, scene_b, truth_pixel_size)
-        truth_files = {}
+        truth_files, truth_grids = {}, {}
         truth_progress = SubProgress(progress, 0.85, 1.0)
         heights_of = dem.ellipsoid_heights if dem else (lambda la, lo: np.zeros(np.shape(la)))
         chain_a = ReflectivityChain(root_seed, chain_steps_a, 1, 0)
@@ -336,13 +336,15 @@ def simulate_repeat(reference, out_dir, *, days: float = REPEAT_CYCLE_DAYS, perp
                              info["beam_a"].first_line_time_utc, info["beam_b"].first_line_time_utc, info["fm_b"])
             name = f"{stem}.truth-F{number}.tif" if spec.is_scansar else f"{stem}.truth.tif"
             tags = _truth_tags(folder_a, folder, days, b_perp, b_par)
+            truth_grid = _truth_grid(dem, replace(scene_b, beams=(info["beam_b"],)), truth_pixel_size)
+            truth_grids[str(number)] = truth_grid.as_dict()
             write_truth(Path(out_dir) / name, truth_grid, pair, heights_of, tags,
                         progress=SubProgress(truth_progress, k / len(beams), (k + 1) / len(beams)),
                         is_cancelled=is_cancelled)
             truth_files[str(number)] = name
         record["repeat"] = _repeat_record(record_a, folder_a, root_plan, root_seed, steps_b, scene_a, scene_b,
                                           centre_xyz, days, b_perp, b_par, bursts_a, bursts_b, burst_offset_ms,
-                                          truth_grid, truth_files, dem, beams)
+                                          truth_grids, truth_files, dem, beams)
         simulation_json_of(folder).write_text(json.dumps(record, indent=2))
         report(progress, 1.0, "done")
         return folder
@@ -437,7 +439,7 @@ def _coregistration_offsets(scene_a, scene_b, beam_a, beam_b, dem, n: int = 11) 
 
 
 def _repeat_record(record_a, folder_a, root_plan, root_seed, steps_b, scene_a, scene_b, centre_xyz, days, b_perp,
-                   b_par, bursts_a, bursts_b, burst_offset_ms, truth_grid, truth_files, dem, beams) -> dict:
+                   b_par, bursts_a, bursts_b, burst_offset_ms, truth_grids, truth_files, dem, beams) -> dict:
     wavelength = scene_b.beams[0].grid.wavelength_m
     ta = scene_a.orbit.seconds_from_datetime(scene_a.centre_time_utc)
     _, r_c = geo_to_radar(scene_a.beams[0].grid, scene_a.orbit, *ecef_to_geodetic(centre_xyz))[:2]
@@ -473,7 +475,7 @@ def _repeat_record(record_a, folder_a, root_plan, root_seed, steps_b, scene_a, s
         "coregistration_offsets": {str(number): _coregistration_offsets(scene_a, scene_b, info["beam_a"],
                                                                         info["beam_b"], dem)
                                    for number, info in beams.items()},
-        "truth_grid": truth_grid.as_dict(), "truth_files": truth_files,
+        "truth_grids": truth_grids, "truth_files": truth_files,
         "truth_bands": {"1": "los_displacement_m", "2": "coherence", "3": "coherence_temporal",
                         "4": "coherence_range_spectral", "5": "coherence_azimuth"},
         "speckle_physics": ("scatterers = samples of the root grid on the DEM; each acquisition: rho_k exp(-4 pi i "

@@ -169,7 +169,7 @@ class RepeatField:
         return pull_range(a_field, p0, q_p, self.kernel_rg)
 
 
-def _invert_columns(values: np.ndarray, first: int, targets: np.ndarray, iterations: int = 6) -> np.ndarray:
+def _invert_columns(values: np.ndarray, first: int, targets: np.ndarray, iterations: int = 3) -> np.ndarray:
     """For each column j of ``values`` (increasing down the rows; row 0 = root line ``first``), the
     fractional root line q with values(q, j) = t for every t in ``targets``: (len(targets), columns)."""
     n = values.shape[0]

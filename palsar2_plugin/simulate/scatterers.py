@@ -26,6 +26,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ..compiled import compiled_or_numpy, jit
 from ..geometry.ellipsoid import enu_basis, geodetic_to_ecef
 from ..geometry.range_doppler import geolocate, zero_doppler_time
 
@@ -179,38 +180,18 @@ class ScattererLattice:
         return cached[key]
 
     def _evaluate_flat(self, lines: np.ndarray, pixels: np.ndarray, fields) -> Tuple[np.ndarray, List[np.ndarray]]:
-        """(heights, [field values]) at 1-D points; compiled kernel when available."""
-        from . import kernels
+        """(heights, [field values]) at 1-D points (compiled when available, :func:`evaluate_points`)."""
         if lines.size == 0:
             return np.zeros(0), [np.zeros(0) for _ in fields]
         stack = self._stack(fields)
         kl, _ = self._weights(lines, self.line_nodes, self.stride[0])
         kp, _ = self._weights(pixels, self.pixel_nodes, self.stride[1])
+        window = None
         if self.dem is not None:
             sub = stack[2:4, :, kl.min():kl.max() + 2, kp.min():kp.max() + 2]
             window = _DemWindow(self.dem, sub[0], sub[1])
-            grid = window.grid if window.grid is not None else np.zeros((2, 2))
-            c0, r0 = (window.c0, window.r0) if window.grid is not None else (0, 0)
-        else:
-            window, grid, c0, r0 = None, np.zeros((2, 2)), 0, 0
-        lo, hi = self.height_span
-        result = kernels.evaluate_points(np.ascontiguousarray(lines), np.ascontiguousarray(pixels),
-                                         self.line_nodes[0], self.stride[0], self.pixel_nodes[0], self.stride[1],
-                                         np.ascontiguousarray(self.levels), stack, 2 if self.dem is not None else -1,
-                                         3 if self.dem is not None else -1, np.ascontiguousarray(grid), c0, r0, lo, hi,
-                                         _HEIGHT_ITERATIONS)
-        if result is not None:
-            h, values = result
-            return h, list(values)
-        kl, wl = self._weights(lines, self.line_nodes, self.stride[0])
-        kp, wp = self._weights(pixels, self.pixel_nodes, self.stride[1])
-        planar = [self._planar(stack[i], kl, wl, kp, wp) for i in range(stack.shape[0])]
-        if self.dem is None:
-            h = np.zeros(lines.shape)
-        else:
-            h = self._solve_heights(planar[2], planar[3], window)
-        weights = self._level_weights(h)
-        return h, [np.einsum("k...,k...->...", p, weights) for p in planar]
+        h, values = evaluate_points(self, np.ascontiguousarray(lines), np.ascontiguousarray(pixels), stack, window)
+        return h, list(values)
 
     def _solve_heights(self, fc_levels: np.ndarray, fr_levels: np.ndarray, sample: "_DemWindow") -> np.ndarray:
         """Heights h (m) with h = DEM(cell(h)) (secant iterations), cell(h) interpolated in height from
@@ -301,3 +282,116 @@ class ScattererSet:
         a = self.acquisition[index]
         d = displacement_enu
         return a["los_e"] * d[..., 0] + a["los_n"] * d[..., 1] + a["los_u"] * d[..., 2]
+
+
+def _evaluate_numpy(lattice: ScattererLattice, lines, pixels, stack, window):
+    """numpy reference of :func:`evaluate_points`."""
+    kl, wl = lattice._weights(lines, lattice.line_nodes, lattice.stride[0])
+    kp, wp = lattice._weights(pixels, lattice.pixel_nodes, lattice.stride[1])
+    planar = [lattice._planar(stack[i], kl, wl, kp, wp) for i in range(stack.shape[0])]
+    h = np.zeros(lines.shape) if lattice.dem is None else lattice._solve_heights(planar[2], planar[3], window)
+    weights = lattice._level_weights(h)
+    return h, np.stack([np.einsum("k...,k...->...", p, weights) for p in planar])
+
+
+@jit
+def _lagrange(levels, h, out):
+    n = levels.shape[0]
+    for i in range(n):
+        w = 1.0
+        for j in range(n):
+            if j != i:
+                w *= (h - levels[j]) / (levels[i] - levels[j])
+        out[i] = w
+
+
+
+@jit
+def _evaluate_kernel(lines, pixels, line0, line_stride, pixel0, pixel_stride, levels, nodes, col_field, row_field,
+              dem, dem_c0, dem_r0, h_lo, h_hi, iterations, out_h, out):
+    """Scatterer heights and interpolated node fields at points (see ScattererLattice.evaluate)."""
+    n_points = lines.shape[0]
+    n_fields, n_levels, n_l, n_p = nodes.shape
+    plane = np.empty((n_fields, n_levels))
+    weights = np.empty(n_levels)
+    rows_dem, cols_dem = dem.shape
+    for k in range(n_points):
+        u = (lines[k] - line0) / line_stride
+        v = (pixels[k] - pixel0) / pixel_stride
+        kl = min(max(int(np.floor(u)), 0), n_l - 2)
+        kp = min(max(int(np.floor(v)), 0), n_p - 2)
+        wl = u - kl
+        wp = v - kp
+        for f in range(n_fields):
+            for lv in range(n_levels):
+                plane[f, lv] = ((1.0 - wl) * ((1.0 - wp) * nodes[f, lv, kl, kp] + wp * nodes[f, lv, kl, kp + 1])
+                                + wl * ((1.0 - wp) * nodes[f, lv, kl + 1, kp] + wp * nodes[f, lv, kl + 1, kp + 1]))
+        h = 0.0
+        if col_field >= 0:
+            # secant iterations on f(h) = DEM(cell(h)) - h
+            best = 0.5 * (h_lo + h_hi)
+            best_f = 1e300
+            h0 = best
+            f0 = 0.0
+            h1 = h0
+            for it in range(iterations + 2):
+                hh = h0 if it == 0 else h1
+                _lagrange(levels, hh, weights)
+                fc = 0.0
+                fr = 0.0
+                for lv in range(n_levels):
+                    fc += weights[lv] * plane[col_field, lv]
+                    fr += weights[lv] * plane[row_field, lv]
+                x = min(max(fc - dem_c0, 0.0), cols_dem - 1.000001)
+                y = min(max(fr - dem_r0, 0.0), rows_dem - 1.000001)
+                ic = int(np.floor(x))
+                ir = int(np.floor(y))
+                dc = x - ic
+                dr = y - ir
+                value = (dem[ir, ic] * (1 - dr) * (1 - dc) + dem[ir, ic + 1] * (1 - dr) * dc
+                         + dem[ir + 1, ic] * dr * (1 - dc) + dem[ir + 1, ic + 1] * dr * dc) - hh
+                if abs(value) < best_f:
+                    best_f = abs(value)
+                    best = hh
+                if best_f < 1e-4:
+                    break
+                if it == 0:
+                    f0 = value
+                    h1 = min(max(h0 + value, h_lo), h_hi)
+                    continue
+                denom = value - f0
+                if abs(denom) > 1e-12:
+                    step = value * (h1 - h0) / denom
+                else:
+                    step = -value
+                h0 = h1
+                f0 = value
+                h1 = min(max(h1 - step, h_lo), h_hi)
+            h = best
+        out_h[k] = h
+        _lagrange(levels, h, weights)
+        for f in range(n_fields):
+            acc = 0.0
+            for lv in range(n_levels):
+                acc += weights[lv] * plane[f, lv]
+            out[f, k] = acc
+
+
+
+@compiled_or_numpy(_evaluate_numpy)
+def evaluate_points(lattice: ScattererLattice, lines, pixels, stack, window):
+    """Heights (n,) and the stacked node fields (F, n) interpolated at the points ``lines``/``pixels``
+    (1-D root positions): bilinear in line and pixel, Lagrange in height at the height that solves
+    h = DEM(cell(h)) (secant iterations, as :meth:`ScattererLattice._solve_heights`)."""
+    grid = window.grid if window is not None and window.grid is not None else np.zeros((2, 2))
+    c0, r0 = (window.c0, window.r0) if window is not None and window.grid is not None else (0, 0)
+    lo, hi = lattice.height_span
+    n = lines.shape[0]
+    out_h = np.empty(n)
+    out = np.empty((stack.shape[0], n))
+    with_dem = lattice.dem is not None
+    _evaluate_kernel(lines, pixels, float(lattice.line_nodes[0]), float(lattice.stride[0]),
+                     float(lattice.pixel_nodes[0]), float(lattice.stride[1]), np.ascontiguousarray(lattice.levels),
+                     stack, 2 if with_dem else -1, 3 if with_dem else -1, np.ascontiguousarray(grid, dtype=np.float64),
+                     int(c0), int(r0), float(lo), float(hi), int(_HEIGHT_ITERATIONS), out_h, out)
+    return out_h, out

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Optional, Tuple
+from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -141,8 +141,10 @@ def plan_scene(mode: ModeSpec, centre_lat_deg: float, centre_lon_deg: float, *,
                pass_direction: str = "descending", look_side: str = "right",
                centre_time_utc: Optional[datetime] = None, lines: Optional[int] = None,
                pixels: Optional[int] = None, beam_id: Optional[str] = None,
-               centre_incidence_deg: Optional[float] = None, azimuth_shift_lines: float = 0.0) -> SimulatedScene:
-    """Orbit and beam grids of a product of ``mode`` centred on (``centre_lat_deg``, ``centre_lon_deg``)."""
+               centre_incidence_deg: Optional[float] = None, azimuth_shift_lines: float = 0.0,
+               beams: Optional[Sequence[int]] = None) -> SimulatedScene:
+    """Orbit and beam grids of a product of ``mode`` centred on (``centre_lat_deg``, ``centre_lon_deg``);
+    ``beams``: keep only these ScanSAR beam numbers (each where it would be in the whole product)."""
     from ..geometry.orbit_model import synthetic_alos2_orbit
 
     mode = beam_table(mode, beam_id, centre_lat_deg)
@@ -177,7 +179,7 @@ def plan_scene(mode: ModeSpec, centre_lat_deg: float, centre_lon_deg: float, *,
         near_ranges = np.round(centre_range - width / 2.0 + step * np.arange(n_beams))
         beam_pixels = [int(pixels)] * n_beams
 
-    beams = []
+    out = []
     for spec, near_range, n_pix in zip(mode.beams, near_ranges, beam_pixels):
         interval = 1.0 / spec.prf_hz
         if lines is None:
@@ -190,7 +192,14 @@ def plan_scene(mode: ModeSpec, centre_lat_deg: float, centre_lon_deg: float, *,
         grid = RadarGrid(first_line_time_s=orbit.seconds_from_datetime(first), line_interval_s=interval,
                          slant_range_first_m=float(near_range), range_spacing_m=spacing, lines=n_lines,
                          pixels=int(n_pix), look_side=look_side, wavelength_m=WAVELENGTH_M)
-        beams.append(SimulatedBeam(spec, grid, first))
+        out.append(SimulatedBeam(spec, grid, first))
+    if beams is not None:
+        wanted = sorted({int(b) for b in beams})
+        unknown = [b for b in wanted if b not in [x.number for x in out]]
+        if unknown or not wanted:
+            raise Palsar2Error(f"Beams {unknown or wanted} are not beams of {mode.code}: it has beams "
+                               f"{[x.number for x in out]}")
+        out = [b for b in out if b.number in wanted]
     orbit_number, frame = _orbit_and_frame(centre_lat_deg, centre_time_utc, pass_direction)
     return SimulatedScene(mode, orbit, float(centre_lat_deg), float(centre_lon_deg), centre_time_utc,
-                          pass_direction, look_side, tuple(beams), orbit_number, frame)
+                          pass_direction, look_side, tuple(out), orbit_number, frame)

@@ -17,8 +17,9 @@ repeat pass has its own Q and R (:mod:`.repeat_field`). The sum is done in two p
 per scatterer column to the output lines, then range per output line): exact when Q_l does not
 vary across the range kernel's width, which holds to ~1e-3 line for repeat-pass geometry.
 
-Pure functions on arrays; :func:`pull_azimuth` and :func:`pull_range` use the compiled kernels
-of :mod:`.kernels` when numba is available (same numbers to float rounding), numpy otherwise.
+Pure functions on arrays; :func:`pull_azimuth` and :func:`pull_range` have a numpy reference and a
+compiled form side by side (:mod:`..compiled`: the same look-up table rows and taps in the same
+order; one loop per output sample instead of one numpy pass per tap).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Tuple
 
 import numpy as np
 
-from . import kernels
+from ..compiled import compiled_or_numpy, jit
 from .speckle_kernel import LUT_STEPS, SpeckleKernel
 
 #: (lines, pixels) of one generator tile of the scatterer field.
@@ -78,36 +79,13 @@ def _lut_rows(frac: np.ndarray) -> np.ndarray:
     return np.rint(frac * LUT_STEPS).astype(np.int64)
 
 
-def pull_azimuth(field: np.ndarray, first_line: int, positions: np.ndarray, kernel: SpeckleKernel) -> np.ndarray:
-    """out[i, j] = sum_m field[m - first_line, j] h(positions[i, j] - m) (complex128).
-
-    ``field``: (n_lines, n_cols) scatterer values whose row 0 is scatterer line ``first_line``;
-    ``positions``: (n_out, n_cols) fractional scatterer lines of the output samples (every column
-    its own). The kernel's reach must lie inside the field (see :func:`kernel_span`); NaN
-    positions give 0.
-    """
-    field = np.ascontiguousarray(field, dtype=np.complex128)
-    positions = np.ascontiguousarray(positions, dtype=np.float64)
-    out = kernels.pull_columns(field, first_line, positions, kernel.lut, kernel.half_width)
-    if out is not None:
-        return out
-    return _pull_numpy(field, first_line, positions, kernel, axis=0)
-
-
-def pull_range(field: np.ndarray, first_pixel: int, positions: np.ndarray, kernel: SpeckleKernel) -> np.ndarray:
-    """out[i, k] = sum_m field[i, m - first_pixel] h(positions[i, k] - m) (complex128): the range pass,
-    ``field`` (n_rows, n_cols) whose column 0 is scatterer column ``first_pixel``, ``positions``
-    (n_rows, n_out) fractional scatterer columns; NaN positions give 0."""
-    field = np.ascontiguousarray(field, dtype=np.complex128)
-    positions = np.ascontiguousarray(positions, dtype=np.float64)
-    out = kernels.pull_rows(field, first_pixel, positions, kernel.lut, kernel.half_width)
-    if out is not None:
-        return out
-    return _pull_numpy(field, first_pixel, positions, kernel, axis=1)
+def _prepared(field, positions):
+    return np.ascontiguousarray(field, dtype=np.complex128), np.ascontiguousarray(positions, dtype=np.float64)
 
 
 def _pull_numpy(field, first, positions, kernel: SpeckleKernel, axis: int) -> np.ndarray:
-    """numpy version of the pulls: one gather and multiply-add per tap."""
+    """numpy reference of the pulls: one gather and multiply-add per tap."""
+    field, positions = _prepared(field, positions)
     ok = np.isfinite(positions)
     q = np.where(ok, positions, float(first + kernel.half_width))
     base = np.floor(q).astype(np.int64)
@@ -126,3 +104,97 @@ def _pull_numpy(field, first, positions, kernel: SpeckleKernel, axis: int) -> np
     out[~ok] = 0.0
     return out
 
+
+def _pull_azimuth_numpy(field, first_line, positions, kernel):
+    return _pull_numpy(field, first_line, positions, kernel, axis=0)
+
+
+def _pull_range_numpy(field, first_pixel, positions, kernel):
+    return _pull_numpy(field, first_pixel, positions, kernel, axis=1)
+
+
+@jit
+def _pull_columns_kernel(field, first, positions, lut, half_width, steps, out):
+    n_out, n_cols = positions.shape
+    taps = 2 * half_width
+    for j0 in range(0, n_cols, 64):              # column strips: the taps' rows stay in cache
+        j1 = min(n_cols, j0 + 64)
+        for i in range(n_out):
+            for j in range(j0, j1):
+                q = positions[i, j]
+                if not np.isfinite(q):
+                    out[i, j] = 0.0
+                    continue
+                base = np.int64(np.floor(q))
+                row = np.int64(np.rint((q - base) * steps))
+                start = base - half_width + 1 - first
+                acc_re = 0.0
+                acc_im = 0.0
+                for t in range(taps):
+                    w = lut[row, t]
+                    v = field[start + t, j]
+                    acc_re += v.real * w
+                    acc_im += v.imag * w
+                out[i, j] = complex(acc_re, acc_im)
+
+
+@jit
+def _pull_rows_kernel(field, first, positions, lut, half_width, steps, out):
+    n_rows, n_out = positions.shape
+    taps = 2 * half_width
+    for i in range(n_rows):
+        for k in range(n_out):
+            q = positions[i, k]
+            if not np.isfinite(q):
+                out[i, k] = 0.0
+                continue
+            base = np.int64(np.floor(q))
+            row = np.int64(np.rint((q - base) * steps))
+            start = base - half_width + 1 - first
+            acc_re = 0.0
+            acc_im = 0.0
+            for t in range(taps):
+                w = lut[row, t]
+                v = field[i, start + t]
+                acc_re += v.real * w
+                acc_im += v.imag * w
+            out[i, k] = complex(acc_re, acc_im)
+
+
+def _check_reach(field_size: int, first: int, positions: np.ndarray, kernel: SpeckleKernel) -> None:
+    """The compiled loops do not check bounds: every finite position's taps must lie in the field."""
+    finite = positions[np.isfinite(positions)]
+    if finite.size:
+        lo, hi = kernel_span(finite, kernel)
+        if lo < first or hi > first + field_size:
+            raise ValueError(f"kernel reach [{lo}, {hi}) outside the field [{first}, {first + field_size})")
+
+
+@compiled_or_numpy(_pull_azimuth_numpy)
+def pull_azimuth(field: np.ndarray, first_line: int, positions: np.ndarray, kernel: SpeckleKernel) -> np.ndarray:
+    """out[i, j] = sum_m field[m - first_line, j] h(positions[i, j] - m) (complex128).
+
+    ``field``: (n_lines, n_cols) scatterer values whose row 0 is scatterer line ``first_line``;
+    ``positions``: (n_out, n_cols) fractional scatterer lines of the output samples (every column
+    its own). The kernel's reach must lie inside the field (see :func:`kernel_span`); NaN
+    positions give 0.
+    """
+    field, positions = _prepared(field, positions)
+    _check_reach(field.shape[0], first_line, positions, kernel)
+    out = np.empty(positions.shape, dtype=np.complex128)
+    _pull_columns_kernel(field, np.int64(first_line), positions, kernel.lut, np.int64(kernel.half_width),
+                         np.float64(LUT_STEPS), out)
+    return out
+
+
+@compiled_or_numpy(_pull_range_numpy)
+def pull_range(field: np.ndarray, first_pixel: int, positions: np.ndarray, kernel: SpeckleKernel) -> np.ndarray:
+    """out[i, k] = sum_m field[i, m - first_pixel] h(positions[i, k] - m) (complex128): the range pass,
+    ``field`` (n_rows, n_cols) whose column 0 is scatterer column ``first_pixel``, ``positions``
+    (n_rows, n_out) fractional scatterer columns; NaN positions give 0."""
+    field, positions = _prepared(field, positions)
+    _check_reach(field.shape[1], first_pixel, positions, kernel)
+    out = np.empty(positions.shape, dtype=np.complex128)
+    _pull_rows_kernel(field, np.int64(first_pixel), positions, kernel.lut, np.int64(kernel.half_width),
+                      np.float64(LUT_STEPS), out)
+    return out

@@ -111,6 +111,19 @@ class SpeckleKernel:
         return np.tensordot(np.cos(2.0 * np.pi * f[..., None] * j), h, axes=([-1], [0]))
 
     @cached_property
+    def _response_table(self) -> np.ndarray:
+        return self.response(np.arange(_SPECTRUM_POINTS + 1) / _SPECTRUM_POINTS - 0.5)
+
+    def response_fast(self, frequency) -> np.ndarray:
+        """:meth:`response` interpolated linearly from a table of 4096 points per cycle (error < 1e-5
+        of the peak), for many frequencies at once; periodic with period 1."""
+        x = (np.mod(np.asarray(frequency, dtype=np.float64) + 0.5, 1.0)) * _SPECTRUM_POINTS
+        k = np.minimum(np.floor(x).astype(np.int64), _SPECTRUM_POINTS - 1)
+        w = x - k
+        table = self._response_table
+        return (1.0 - w) * table[k] + w * table[k + 1]
+
+    @cached_property
     def power_spectrum(self) -> np.ndarray:
         """|H(f)|^2 on the grid ``_frequencies`` (cycles per sample, -0.5 .. 0.5)."""
         return self.response(self._frequencies) ** 2

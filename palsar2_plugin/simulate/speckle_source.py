@@ -27,6 +27,9 @@ from .speckle_kernel import SpeckleKernel
 #: Output lines per ScanSAR chunk, and columns per piece of the burst gating.
 SCANSAR_CHUNK_LINES = 4096
 GATE_COLUMNS = 128
+#: Output lines per stripmap chunk, and columns per piece (bounds the scatterer fields in memory).
+STRIP_CHUNK_LINES = 512
+STRIP_COLUMNS = 4096
 #: Transition of the kernels' band edge (cycles per sample) counted in the gating's chirp length.
 _BAND_EDGE = 0.06
 
@@ -90,26 +93,36 @@ class SpeckleSource:
         return self.bursts.gate(seconds_after_first_line, self.first_line_time_utc)
 
     def block(self, l0: int, l1: int) -> np.ndarray:
-        """Complex64 field of image lines [l0, l1) (all pixels)."""
-        if self.bursts is None:
-            return self.source.field((l0, l1), (0, self.pixels)).astype(np.complex64)
+        """Complex64 field of image lines [l0, l1) (all pixels), from cached chunks of lines (the
+        cache is dropped once the last line has been served)."""
         out = np.empty((l1 - l0, self.pixels), dtype=np.complex64)
         line = l0
         while line < l1:
-            c0, c1, chunk = self._scansar_chunk(line)
+            c0, c1, chunk = self._chunk_at(line)
             stop = min(l1, c1)
             out[line - l0:stop - l0] = chunk[line - c0:stop - c0]
             line = stop
+        if l1 >= self.lines:
+            self._chunk = None
         return out
 
-    def _scansar_chunk(self, line: int) -> Tuple[int, int, np.ndarray]:
+    def _chunk_at(self, line: int) -> Tuple[int, int, np.ndarray]:
         with self._lock:
             if self._chunk is not None and self._chunk[0] <= line < self._chunk[1]:
                 return self._chunk
-            c0 = (line // SCANSAR_CHUNK_LINES) * SCANSAR_CHUNK_LINES
-            c1 = min(self.lines, c0 + SCANSAR_CHUNK_LINES)
-            self._chunk = (c0, c1, self._gated(c0, c1))
+            size = SCANSAR_CHUNK_LINES if self.bursts is not None else STRIP_CHUNK_LINES
+            c0 = (line // size) * size
+            c1 = min(self.lines, c0 + size)
+            self._chunk = None                       # free the previous chunk first
+            self._chunk = (c0, c1, self._gated(c0, c1) if self.bursts is not None else self._continuous(c0, c1))
             return self._chunk
+
+    def _continuous(self, c0: int, c1: int) -> np.ndarray:
+        out = np.empty((c1 - c0, self.pixels), dtype=np.complex64)
+        for p0 in range(0, self.pixels, STRIP_COLUMNS):
+            p1 = min(self.pixels, p0 + STRIP_COLUMNS)
+            out[:, p0:p1] = self.source.field((c0, c1), (p0, p1))
+        return out
 
     def _gated(self, c0: int, c1: int) -> np.ndarray:
         m = self.margin

@@ -154,7 +154,11 @@ class PairTruth:
         n = lat.size
         out = {name: np.full(n, np.nan) for name in BANDS}
         _, _, line0, pixel0 = geo_to_radar(self.root_grid, self.root_orbit, lat, lon, h)
-        ok = np.isfinite(line0) & np.isfinite(pixel0)
+        # only points near the reference image (the exact test follows): the scatterers' root positions
+        # are within ~100 samples of the pair's images for repeat-pass baselines
+        reach = 100.0 + self.lattice.stride[0]
+        ok = (np.isfinite(line0) & np.isfinite(pixel0) & (line0 > -reach) & (pixel0 > -reach)
+              & (line0 < self.root_grid.lines + reach) & (pixel0 < self.root_grid.pixels + reach))
         if not ok.any():
             return out
         idx = np.nonzero(ok)[0]
