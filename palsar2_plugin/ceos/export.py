@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import warnings
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -108,7 +107,7 @@ def _tmp(path: Path) -> Path:
 
 def _gcps(scene: Scene, beam: int, rows: int, cols: int, looks_az: int, looks_rg: int, orbit, grid):
     """GCP grid of a multilooked raster: (row, col) of pixel centres -> (lat, lon), h = 0."""
-    from rasterio.control import GroundControlPoint
+    from osgeo import gdal
     r = np.unique(np.linspace(0, rows - 1, min(GCP_GRID, rows)).round())
     c = np.unique(np.linspace(0, cols - 1, min(GCP_GRID, cols)).round())
     rr, cc = np.meshgrid(r, c, indexing="ij")
@@ -118,17 +117,35 @@ def _gcps(scene: Scene, beam: int, rows: int, cols: int, looks_az: int, looks_rg
     out = []
     for k, (row, col, la, lo) in enumerate(zip(rr.ravel(), cc.ravel(), lat, lon)):
         if np.isfinite(la) and np.isfinite(lo):
-            out.append(GroundControlPoint(row=float(row) + 0.5, col=float(col) + 0.5, x=float(lo), y=float(la),
-                                          z=0.0, id=str(k + 1)))
+            out.append(gdal.GCP(float(lo), float(la), 0.0, float(col) + 0.5, float(row) + 0.5, "", str(k + 1)))
     return out
+
+
+def _wkt_of_epsg(epsg: int) -> str:
+    from osgeo import osr
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(int(epsg))
+    return srs.ExportToWkt()
+
+
+def _gdal_call(what: str, path: Path, call):
+    """Run a GDAL call whatever its exception mode; a failure becomes a Palsar2Error naming ``path``."""
+    from osgeo import gdal
+    try:
+        result = call()
+    except RuntimeError as error:          # gdal.UseExceptions() is on
+        result, message = None, str(error)
+    else:
+        message = gdal.GetLastErrorMsg()
+    if result is None or (isinstance(result, int) and result != gdal.CE_None):
+        raise Palsar2Error(f"Cannot {what} {path} ({message or 'GDAL error'}): check that the output folder is "
+                           "writable and has free space.")
+    return result
 
 
 def _write_beam_raster(scene: Scene, beam: int, pol: str, path: Path, looks_az: int, looks_rg: int,
                        calibration: str, progress, is_cancelled) -> None:
-    import rasterio
-    import rasterio.errors
-    from rasterio.crs import CRS
-    from rasterio.windows import Window
+    from osgeo import gdal
 
     from ..geometry.range_doppler import ellipsoid_incidence_rows
 
@@ -141,36 +158,41 @@ def _write_beam_raster(scene: Scene, beam: int, pol: str, path: Path, looks_az: 
     if is_l15 and calibration != "sigma0":
         raise Palsar2Error(f"{calibration} needs the ellipsoid incidence in radar geometry; L1.5 products give "
                            f"sigma0 only - choose sigma0")
-    profile = dict(driver="GTiff", dtype="float32", count=1, width=cols, height=rows, nodata=None,
-                   tiled=True, blockxsize=256, blockysize=256, compress="deflate", predictor=3, BIGTIFF="IF_SAFER")
+    options = ["TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "COMPRESS=DEFLATE", "PREDICTOR=3",
+               "BIGTIFF=IF_SAFER"]
     orbit = grid = None
+    geotransform = srs_wkt = None
     if is_l15:
         g = scene.map_georeference
         if g is None or g.epsg is None:
             raise Palsar2Error("this L1.5 product has no UTM map projection record; it cannot be georeferenced")
         x0, dx, rx, y0, ry, dy = g.geotransform
-        profile.update(crs=CRS.from_epsg(g.epsg),
-                       transform=rasterio.Affine(dx * looks_rg, rx * looks_az, x0, ry * looks_rg, dy * looks_az, y0))
+        geotransform = (x0, dx * looks_rg, rx * looks_az, y0, ry * looks_rg, dy * looks_az)
+        srs_wkt = _wkt_of_epsg(g.epsg)
     else:
         orbit, grid = _geometry(scene, beam)
     tmp = _tmp(path)
     try:
-        with warnings.catch_warnings():
-            # GCPs are attached right after creation; rasterio warns before they exist.
-            warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)
-            dst = rasterio.open(tmp, "w", **profile)
-        with dst:
-            if not is_l15:
-                dst.gcps = (_gcps(scene, beam, rows, cols, looks_az, looks_rg, orbit, grid), CRS.from_epsg(4326))
-            dst.update_tags(**attribution.geotiff_tags())
-            dst.update_tags(SCENE_ID=scene.scene_id, PRODUCT_ID=scene.product_id, BEAM=str(beam),
-                            POLARISATION=pol, QUANTITY=calibration, UNITS="linear power",
-                            INCIDENCE="ellipsoid", LOOKS_AZIMUTH=str(looks_az), LOOKS_RANGE=str(looks_rg),
-                            CALIBRATION_FACTOR_DB=repr(scene.calibration_factor_db),
-                            GEOMETRY="map" if is_l15 else "radar (row = azimuth, column = slant range)")
+        driver = gdal.GetDriverByName("GTiff")
+        dst = _gdal_call("create", tmp, lambda: driver.Create(str(tmp), cols, rows, 1, gdal.GDT_Float32, options))
+        try:
+            if is_l15:
+                dst.SetProjection(srs_wkt)
+                dst.SetGeoTransform(geotransform)
+            else:
+                dst.SetGCPs(_gcps(scene, beam, rows, cols, looks_az, looks_rg, orbit, grid), _wkt_of_epsg(4326))
+            tags = dict(attribution.geotiff_tags(), SCENE_ID=scene.scene_id, PRODUCT_ID=scene.product_id,
+                        BEAM=str(beam), POLARISATION=pol, QUANTITY=calibration, UNITS="linear power",
+                        INCIDENCE="ellipsoid", LOOKS_AZIMUTH=str(looks_az), LOOKS_RANGE=str(looks_rg),
+                        CALIBRATION_FACTOR_DB=repr(scene.calibration_factor_db),
+                        GEOMETRY="map" if is_l15 else "radar (row = azimuth, column = slant range)")
             if scene.warnings:
-                dst.update_tags(WARNINGS=" | ".join(scene.warnings))
-            dst.update_tags(1, QUANTITY=calibration, UNITS="linear power")
+                tags["WARNINGS"] = " | ".join(scene.warnings)
+            for key, value in tags.items():
+                dst.SetMetadataItem(key, str(value))
+            band = dst.GetRasterBand(1)
+            band.SetMetadataItem("QUANTITY", calibration)
+            band.SetMetadataItem("UNITS", "linear power")
             with ImageReader(im) as reader:
                 n = reader.block_lines(looks_az)
                 usable = rows * looks_az
@@ -186,9 +208,13 @@ def _write_beam_raster(scene: Scene, beam: int, pol: str, path: Path, looks_az: 
                                                        fallback=_polynomial_incidence(scene))
                     values = radiometry.calibrate(intensity, scene.calibration_factor_db, scene.level, calibration,
                                                   inc)
-                    dst.write(values.astype(np.float32), 1,
-                              window=Window(0, start // looks_az, cols, values.shape[0]))
+                    _gdal_call("write", tmp,
+                               lambda: band.WriteArray(values.astype(np.float32), 0, start // looks_az))
                     report(progress, stop / usable, f"beam {beam} {pol}")
+            _gdal_call("write", tmp, lambda: dst.FlushCache() or gdal.CE_None)
+        finally:
+            band = None
+            dst = None                     # closes the file
         os.replace(tmp, path)
     except BaseException:
         if tmp.exists():

@@ -293,32 +293,58 @@ class RasterGrid:
             abs(a - b) <= tolerance * max(1.0, abs(a)) for a, b in zip(self.geotransform, other.geotransform))
 
 
+#: GDAL data type names -> the numpy-style names RasterGrid.dtype uses.
+_GDAL_DTYPES = {"Byte": "uint8", "Int8": "int8", "UInt16": "uint16", "Int16": "int16", "UInt32": "uint32",
+                "Int32": "int32", "UInt64": "uint64", "Int64": "int64", "Float32": "float32", "Float64": "float64"}
+
+
+def open_raster(path: str):
+    """A GDAL dataset of ``path`` (read-only), whatever GDAL's exception mode; raises ProductRasterError."""
+    from osgeo import gdal
+
+    try:
+        dataset = gdal.Open(path)
+    except RuntimeError as error:          # gdal.UseExceptions() is on
+        dataset, message = None, str(error)
+    else:
+        message = gdal.GetLastErrorMsg()
+    if dataset is None:
+        raise ProductRasterError(
+            f"{path} cannot be read as a GeoTIFF ({message or 'GDAL cannot open it'}). The file is corrupted or "
+            "incompletely downloaded: download the product again.")
+    return dataset
+
+
 def read_grid(path: str) -> RasterGrid:
     """Grid of a GDAL-readable raster; checks that its first and last blocks can be decoded.
 
-    Raises :class:`ProductRasterError` naming the file if it cannot be opened or read.
+    Raises :class:`ProductRasterError` naming the file if it cannot be opened or read. Reads through
+    GDAL's own Python bindings (every QGIS has them), so loading products needs no rasterio.
     """
-    import rasterio
-    from rasterio.windows import Window
+    from osgeo import gdal
 
-    try:
-        with rasterio.open(path) as dataset:
-            if dataset.crs is None:
-                raise ProductRasterError(f"{path} has no coordinate reference system; it is not a product GeoTIFF.")
-            width, height = dataset.width, dataset.height
-            block_h, block_w = dataset.block_shapes[0]
-            dataset.read(1, window=Window(0, 0, min(block_w, width), min(block_h, height)))
-            last_col = ((width - 1) // block_w) * block_w
-            last_row = ((height - 1) // block_h) * block_h
-            dataset.read(1, window=Window(last_col, last_row, width - last_col, height - last_row))
-            return RasterGrid(width, height, tuple(dataset.transform.to_gdal()), dataset.crs.to_wkt(),
-                              dataset.dtypes[0])
-    except ProductRasterError:
-        raise
-    except Exception as error:  # rasterio/GDAL errors of all kinds on a broken file
-        raise ProductRasterError(
-            f"{path} cannot be read as a GeoTIFF ({error}). The file is corrupted or incompletely "
-            "downloaded: download the product again.") from error
+    dataset = open_raster(path)
+    if not dataset.GetProjection():
+        raise ProductRasterError(f"{path} has no coordinate reference system; it is not a product GeoTIFF.")
+    band = dataset.GetRasterBand(1)
+    width, height = dataset.RasterXSize, dataset.RasterYSize
+    block_w, block_h = band.GetBlockSize()
+    last_col = ((width - 1) // block_w) * block_w
+    last_row = ((height - 1) // block_h) * block_h
+    for col, row in ((0, 0), (last_col, last_row)):
+        try:
+            data = band.ReadRaster(col, row, min(block_w, width - col), min(block_h, height - row))
+        except RuntimeError as error:
+            data, message = None, str(error)
+        else:
+            message = gdal.GetLastErrorMsg()
+        if data is None:
+            raise ProductRasterError(
+                f"{path} cannot be read as a GeoTIFF ({message}). The file is corrupted or incompletely "
+                "downloaded: download the product again.")
+    type_name = gdal.GetDataTypeName(band.DataType)
+    return RasterGrid(width, height, tuple(dataset.GetGeoTransform()), dataset.GetProjection(),
+                      _GDAL_DTYPES.get(type_name, type_name.lower()))
 
 
 def validate_product(product: NrbProduct, polarisations: Optional[Sequence[str]] = None,

@@ -22,7 +22,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from xml.sax.saxutils import escape
 
 from .. import attribution
-from .reader import RasterGrid, read_grid
+from .reader import RasterGrid, open_raster, read_grid
 from .reader_model import MASK_CLASSES, NrbProduct
 
 #: Scale names accepted by the builders.
@@ -123,16 +123,13 @@ OVERVIEW_FOLDER = "overviews"
 
 def overview_sizes(paths: Sequence[str]) -> List[Tuple[int, int]]:
     """(width, height) of the overview levels that all ``paths`` have in common (same sizes, in order)."""
-    import rasterio
-
     common: Optional[List[Tuple[int, int]]] = None
     for path in paths:
-        sizes = []
-        with rasterio.open(path) as dataset:
-            count = len(dataset.overviews(1))
-        for level in range(count):
-            with rasterio.open(path, overview_level=level) as overview:
-                sizes.append((overview.width, overview.height))
+        dataset = open_raster(path)        # kept alive while its band is used (GDAL < 3.8 bindings)
+        band = dataset.GetRasterBand(1)
+        sizes = [(band.GetOverview(level).XSize, band.GetOverview(level).YSize)
+                 for level in range(band.GetOverviewCount())]
+        del band, dataset
         if common is None:
             common = sizes
         else:
