@@ -638,6 +638,208 @@
     </message>
   </context>
   <context>
+    <name>Dependencies</name>
+    <message>
+      <source>Raster › PALSAR-2 ScanSAR › Python packages…</source>
+      <translation>ラスタ › PALSAR-2 ScanSAR › Python パッケージ…</translation>
+    </message>
+    <message>
+      <source>speed: compiled terrain correction and multilooking, about twice as fast as the numpy path used without it</source>
+      <translation>速度: 斜面勾配補正とマルチルックをコンパイルして実行します (これがない場合に使う numpy 版の約 2 倍の速さ)</translation>
+    </message>
+    <message>
+      <source>SFTP downloads (G-Portal)</source>
+      <translation>SFTP でのダウンロード (G-Portal)</translation>
+    </message>
+    <message>
+      <source>Dask clusters: batch terrain correction on a local cluster or a remote scheduler</source>
+      <translation>Dask クラスタ: ローカルのクラスタまたはリモートのスケジューラでの一括斜面勾配補正</translation>
+    </message>
+    <message>
+      <source>{package} is not installed (optional: {purpose}). Install it from {menu}.</source>
+      <translation>{package} がインストールされていません (任意: {purpose})。{menu} からインストールできます。</translation>
+    </message>
+    <message>
+      <source>QGIS's Python lacks {packages}, so these tools cannot run: {tools}.</source>
+      <translation>QGIS の Python に {packages} がないため、次のツールを実行できません: {tools}。</translation>
+    </message>
+    <message>
+      <source>QGIS's Python lacks {packages}.</source>
+      <translation>QGIS の Python に {packages} がありません。</translation>
+    </message>
+    <message>
+      <source>Install it from {menu} (instructions for your system and an Install button) or run: {command} - then restart QGIS.</source>
+      <translation>{menu} (お使いのシステム向けの手順と「インストール」ボタン) からインストールするか、次を実行してください: {command} - その後 QGIS を再起動してください。</translation>
+    </message>
+    <message>
+      <source>Import error: {}</source>
+      <translation>インポートエラー: {}</translation>
+    </message>
+  </context>
+  <context>
+    <name>DependencyDialog</name>
+    <message>
+      <source>PALSAR-2 ScanSAR</source>
+      <translation>PALSAR-2 ScanSAR</translation>
+    </message>
+    <message>
+      <source>Install…</source>
+      <translation>インストール…</translation>
+    </message>
+    <message>
+      <source>PALSAR-2 ScanSAR: Python packages</source>
+      <translation>PALSAR-2 ScanSAR: Python パッケージ</translation>
+    </message>
+    <message>
+      <source>not found</source>
+      <translation>見つかりません</translation>
+    </message>
+    <message>
+      <source>The plugin needs numpy, rasterio, pyproj and requests; numba, paramiko and Dask add speed, SFTP downloads and clusters. QGIS's Python: {}</source>
+      <translation>このプラグインには numpy、rasterio、pyproj、requests が必要です。numba、paramiko、Dask があると、速度、SFTP でのダウンロード、クラスタが加わります。QGIS の Python: {}</translation>
+    </message>
+    <message>
+      <source>Package</source>
+      <translation>パッケージ</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状態</translation>
+    </message>
+    <message>
+      <source>Needed for</source>
+      <translation>必要とする機能</translation>
+    </message>
+    <message>
+      <source>Instructions for:</source>
+      <translation>手順の対象:</translation>
+    </message>
+    <message>
+      <source>Windows (OSGeo4W Shell)</source>
+      <translation>Windows (OSGeo4W Shell)</translation>
+    </message>
+    <message>
+      <source>macOS (the QGIS application's Python)</source>
+      <translation>macOS (QGIS アプリケーション内の Python)</translation>
+    </message>
+    <message>
+      <source>Debian / Ubuntu</source>
+      <translation>Debian / Ubuntu</translation>
+    </message>
+    <message>
+      <source>Fedora</source>
+      <translation>Fedora</translation>
+    </message>
+    <message>
+      <source>conda (conda-forge)</source>
+      <translation>conda (conda-forge)</translation>
+    </message>
+    <message>
+      <source>pip for this QGIS's Python</source>
+      <translation>この QGIS の Python の pip</translation>
+    </message>
+    <message>
+      <source>Copy commands</source>
+      <translation>コマンドをコピー</translation>
+    </message>
+    <message>
+      <source>Install</source>
+      <translation>インストール</translation>
+    </message>
+    <message>
+      <source>(optional)</source>
+      <translation>(任意)</translation>
+    </message>
+    <message>
+      <source>installed: restart QGIS to use it</source>
+      <translation>インストール済み: 使うには QGIS を再起動してください</translation>
+    </message>
+    <message>
+      <source>installed</source>
+      <translation>インストール済み</translation>
+    </message>
+    <message>
+      <source>missing</source>
+      <translation>ありません</translation>
+    </message>
+    <message>
+      <source>cannot be imported: {}</source>
+      <translation>インポートできません: {}</translation>
+    </message>
+    <message>
+      <source>Installing…</source>
+      <translation>インストール中…</translation>
+    </message>
+    <message>
+      <source>QGIS's Python interpreter was not found next to QGIS: run the commands above instead.</source>
+      <translation>QGIS の Python インタプリタが QGIS の隣に見つかりません: 代わりに上のコマンドを実行してください。</translation>
+    </message>
+    <message>
+      <source>QGIS runs in a conda environment: install the packages with conda (the command above).</source>
+      <translation>QGIS は conda 環境で動いています: パッケージは conda でインストールしてください (上のコマンド)。</translation>
+    </message>
+    <message>
+      <source>This Python belongs to your Linux distribution, which does not let pip change it: install the packages with its package manager (the command above).</source>
+      <translation>この Python は Linux ディストリビューションが管理しており、pip では変更できません: ディストリビューションのパッケージマネージャでインストールしてください (上のコマンド)。</translation>
+    </message>
+    <message>
+      <source>Nothing to install: tick the packages to install.</source>
+      <translation>インストールするものがありません: インストールするパッケージにチェックを入れてください。</translation>
+    </message>
+    <message>
+      <source>Every package is installed.</source>
+      <translation>すべてのパッケージがインストール済みです。</translation>
+    </message>
+    <message>
+      <source>Start menu › QGIS › OSGeo4W Shell (right-click › Run as administrator if QGIS was installed for all users), then:</source>
+      <translation>スタートメニュー › QGIS › OSGeo4W Shell (QGIS をすべてのユーザー向けにインストールした場合は右クリック › 管理者として実行) を開き、次を実行します:</translation>
+    </message>
+    <message>
+      <source>In Terminal, with the Python inside the QGIS application (the first line only if pip is missing):</source>
+      <translation>ターミナルで、QGIS アプリケーション内の Python を使って (1 行目は pip がない場合のみ):</translation>
+    </message>
+    <message>
+      <source>In a terminal (QGIS from Debian's or Ubuntu's packages, or from qgis.org's repository):</source>
+      <translation>ターミナルで (Debian または Ubuntu のパッケージ、あるいは qgis.org のリポジトリの QGIS の場合):</translation>
+    </message>
+    <message>
+      <source>In a terminal:</source>
+      <translation>ターミナルで:</translation>
+    </message>
+    <message>
+      <source>In a terminal, in the conda environment QGIS runs in (conda activate …):</source>
+      <translation>ターミナルで、QGIS が動いている conda 環境 (conda activate …) の中で:</translation>
+    </message>
+    <message>
+      <source>In a terminal, with QGIS's own Python:</source>
+      <translation>ターミナルで、QGIS 自身の Python を使って:</translation>
+    </message>
+    <message>
+      <source>Then restart QGIS.</source>
+      <translation>その後 QGIS を再起動してください。</translation>
+    </message>
+    <message>
+      <source>Run pip for QGIS's Python in the background (task manager).</source>
+      <translation>QGIS の Python の pip をバックグラウンドで実行します (タスクマネージャ)。</translation>
+    </message>
+    <message>
+      <source>Installed: {}. Restart QGIS to use them.</source>
+      <translation>インストールしました: {}。使うには QGIS を再起動してください。</translation>
+    </message>
+    <message>
+      <source>The installation failed.</source>
+      <translation>インストールに失敗しました。</translation>
+    </message>
+    <message>
+      <source>Restart QGIS</source>
+      <translation>QGIS の再起動</translation>
+    </message>
+    <message>
+      <source>The packages are installed. QGIS must restart to use them. Restart now?</source>
+      <translation>パッケージをインストールしました。使うには QGIS の再起動が必要です。今すぐ再起動しますか?</translation>
+    </message>
+  </context>
+  <context>
     <name>DownloadScenesAlgorithm</name>
     <message>
       <source>Feature {} of the scenes layer has unreadable record attributes ({}): use the footprints written by 'Search PALSAR-2 scenes'.</source>
@@ -1700,6 +1902,14 @@
       <source>PALSAR-2 disaster data</source>
       <translation>PALSAR-2 災害関連データ</translation>
     </message>
+    <message>
+      <source>Python packages…</source>
+      <translation>Python パッケージ…</translation>
+    </message>
+    <message>
+      <source>disaster data panel: Search and Download</source>
+      <translation>災害関連データパネル: 検索とダウンロード</translation>
+    </message>
   </context>
   <context>
     <name>Palsar2Provider</name>
@@ -1944,6 +2154,45 @@
     <message>
       <source>A raster of terrain heights covering the scene; proposed only when a layer's name says it is one</source>
       <translation>シーンを覆う標高のラスタ。レイヤ名からDEMと分かる場合にだけ候補として表示します</translation>
+    </message>
+  </context>
+  <context>
+    <name>PipInstallTask</name>
+    <message>
+      <source>Installing Python packages: {}</source>
+      <translation>Python パッケージをインストール中: {}</translation>
+    </message>
+    <message>
+      <source>QGIS's Python interpreter was not found next to QGIS; install the packages with the commands shown.</source>
+      <translation>QGIS の Python インタプリタが QGIS の隣に見つかりません。表示されたコマンドでパッケージをインストールしてください。</translation>
+    </message>
+    <message>
+      <source>{} is not QGIS's Python {} ({}); install the packages with the commands shown.</source>
+      <translation>{} は QGIS の Python {} ではありません ({})。表示されたコマンドでパッケージをインストールしてください。</translation>
+    </message>
+    <message>
+      <source>pip is missing: installing it with ensurepip.</source>
+      <translation>pip がありません: ensurepip でインストールします。</translation>
+    </message>
+    <message>
+      <source>pip is missing and ensurepip could not install it.</source>
+      <translation>pip がなく、ensurepip でもインストールできませんでした。</translation>
+    </message>
+    <message>
+      <source>pip failed (exit code {}): {}</source>
+      <translation>pip が失敗しました (終了コード {}): {}</translation>
+    </message>
+    <message>
+      <source>pip finished, but QGIS's Python still cannot import them: {}</source>
+      <translation>pip は終了しましたが、QGIS の Python はまだインポートできません: {}</translation>
+    </message>
+    <message>
+      <source>pip could not be run: {}</source>
+      <translation>pip を実行できませんでした: {}</translation>
+    </message>
+    <message>
+      <source>Cancelled.</source>
+      <translation>キャンセルしました。</translation>
     </message>
   </context>
   <context>

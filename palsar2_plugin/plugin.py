@@ -1,7 +1,9 @@
 """The QGIS plugin object: registers the Processing provider, the dock panel and the menu.
 
 QGIS creates it through ``classFactory(iface)``; under qgis_process ``iface`` is None and only
-:meth:`Palsar2Plugin.initProcessing` is called. :meth:`Palsar2Plugin.unload` removes everything
+:meth:`Palsar2Plugin.initProcessing` is called. On load it checks that the required Python packages
+import (one message bar with an Install button when some do not; the algorithms that need them say
+the same when run) and offers the "Python packages" dialog in its menu. :meth:`Palsar2Plugin.unload` removes everything
 it added, so loading and unloading repeatedly leaves nothing behind.
 """
 
@@ -14,6 +16,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
+from . import dependencies
 from .gui import i18n
 
 MENU_NAME = "PALSAR-2 ScanSAR"
@@ -31,6 +34,7 @@ class Palsar2Plugin:
         self.options_factory = None  # the "PALSAR-2" page of Settings > Options
         self.interferogram_action = None  # dock interferogram of the scene with its archive scene
         self.actions: List[QAction] = []
+        self.missing: dict = {}  # required packages that do not import: {module: reason}
         i18n.install_translator()
 
     @staticmethod
@@ -68,14 +72,44 @@ class Palsar2Plugin:
         toggle.setText(self.tr("PALSAR-2 disaster data"))
         self._add_action(toggle)
 
+        packages = QAction(self.tr("Python packages…"), self.iface.mainWindow())
+        packages.setObjectName("palsar2PythonPackagesAction")
+        packages.triggered.connect(self.show_dependencies)
+        self._add_action(packages)
+        if self.missing:
+            from .gui.dependency_dialog import push_missing_message
+            push_missing_message(self.iface, self.missing, self.tools_by_module())
+
     def _wire_dock_actions(self) -> None:
         from .gui import event_actions_insar, event_actions_load
-        from .gui.scene_tasks import DockSceneActions
 
-        self.scene_actions = DockSceneActions(self.iface, self.dock)
-        self.scene_actions.register()
+        self.missing = dependencies.missing(dependencies.REQUIRED)
+        network = {m: r for m, r in self.missing.items() if m in self.PANEL_NEEDS["search"]}
+        if network:  # the panel's Search / Download say what is missing instead of failing to load
+            from .gui.dependency_dialog import MissingPackagesAction
+            stand_in = MissingPackagesAction(self.iface, network, self.tools_by_module())
+            self.dock.set_actions_available({"search": stand_in, "refresh": stand_in, "download": stand_in})
+        else:
+            from .gui.scene_tasks import DockSceneActions
+            self.scene_actions = DockSceneActions(self.iface, self.dock)
+            self.scene_actions.register()
         self.load_action = event_actions_load.register(self.dock, self.iface)
         self.interferogram_action = event_actions_insar.register(self.dock, self.iface)
+
+    #: Packages the disaster-data panel's actions need (the algorithms declare theirs in REQUIRES).
+    PANEL_NEEDS = {"search": ("requests",)}
+
+    def tools_by_module(self):
+        """{package: names of the tools and panel actions that need it} (for messages and the dialog)."""
+        from .gui.dependency_dialog import tools_by_module
+        algorithms = self.provider.algorithms() if self.provider is not None else []
+        panel = {m: [self.tr("disaster data panel: Search and Download")] for m in self.PANEL_NEEDS["search"]}
+        return tools_by_module(algorithms, panel)
+
+    def show_dependencies(self):
+        """Open the "Python packages" dialog (status, instructions per platform, Install)."""
+        from .gui.dependency_dialog import open_dialog
+        return open_dialog(self.iface, self.tools_by_module())
 
     def _add_action(self, action: QAction) -> None:
         self.iface.addPluginToRasterMenu(MENU_NAME, action)

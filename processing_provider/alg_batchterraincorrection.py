@@ -36,6 +36,7 @@ class BatchTerrainCorrectionAlgorithm(CorrectionParameterNames, Palsar2Algorithm
     """Terrain correction of several products, in this process, on a local Dask cluster or a remote scheduler."""
 
     NAME = "batchterraincorrection"
+    REQUIRES = ("numpy", "rasterio", "pyproj")
     DISPLAY_NAME = "Batch terrain correction (many scenes, Dask)"
     GROUP_ID = "correct"
     TAGS = ("RTC", "batch", "Dask", "cluster", "scale", "S3", "URL", "gamma0", "NRB", "L1.1")
@@ -166,6 +167,9 @@ class BatchTerrainCorrectionAlgorithm(CorrectionParameterNames, Palsar2Algorithm
         folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
         progress, is_cancelled = core_callbacks(feedback)
         options = ExecutionOptions(mode=mode, scheduler_address=address)
+        if mode != 0:
+            self.require(("distributed",), "Dask")
+        self.note_optional(feedback, "numba")
         feedback.pushInfo(self.tr("{} products, run on: {}").format(len(products), EXECUTION_OPTIONS[mode]))
         with self.core_errors():
             options.check()

@@ -21,12 +21,12 @@ from qgis.core import (
     QgsProcessingUtils,
 )
 
-from ..palsar2_plugin.change import detect, filters, sources
 from .base import Palsar2Algorithm, core_callbacks, make_advanced, with_product_widget
 
 #: PERMANENT enum values (models store the index): append only.
 POLARISATION_VALUES = ("HH", "HV", "VV", "VH")
-FILTER_VALUES = (filters.FILTER_NONE, filters.FILTER_BOXCAR, filters.FILTER_REFINED_LEE)
+#: The core's filter names (change.filters.FILTERS; that module needs numpy, imported when running).
+FILTER_VALUES = ("none", "boxcar", "refined_lee")
 
 
 class ChangeStylePostProcessor(QgsProcessingLayerPostProcessorInterface):
@@ -65,6 +65,7 @@ class ChangeDetectionAlgorithm(Palsar2Algorithm):
     """Log-ratio change detection of two acquisitions of the same area and polarisation."""
 
     NAME = "changedetection"
+    REQUIRES = ("numpy", "rasterio", "pyproj")
     DISPLAY_NAME = "Change detection (log-ratio)"
     GROUP_ID = "load"
     TAGS = ("change detection", "log-ratio", "disaster", "flood", "speckle filter", "refined Lee", "boxcar")
@@ -189,6 +190,8 @@ class ChangeDetectionAlgorithm(Palsar2Algorithm):
             label, file_name, layer_name))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+        from ..palsar2_plugin.change import detect, sources
+
         before_path = self._source(parameters, context, self.BEFORE, self.BEFORE_LAYER, "BEFORE")
         after_path = self._source(parameters, context, self.AFTER, self.AFTER_LAYER, "AFTER")
         pol = POLARISATION_VALUES[self.parameterAsEnum(parameters, self.POLARISATION, context)]

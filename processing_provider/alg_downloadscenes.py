@@ -27,18 +27,23 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..palsar2_plugin.catalog import endpoints
-from ..palsar2_plugin.catalog.gportal import SftpPathRule
 from ..palsar2_plugin.catalog.record import ATTRIBUTE_TYPES, RemoteFile, SceneRecord
-from ..palsar2_plugin.download.batch import DEFAULT_PARALLEL, download_scenes
-from ..palsar2_plugin.download.sftp import SftpSettings
 from ..palsar2_plugin.gui.settings import default_known_hosts, numeric_setting, qgis_proxies, setting
-from ..palsar2_plugin.net.auth import HostBoundAuth
-from ..palsar2_plugin.net.session import make_session
 from ..palsar2_plugin.net.urls import redact_url
 from .base import Palsar2Algorithm, core_callbacks, make_advanced
 
 #: TRANSPORT enum values by index. PERMANENT: append only.
 TRANSPORT_VALUES = ("auto", "http", "sftp")
+
+
+def default_parallel() -> int:
+    """The core's default number of parallel transfers (its module needs requests; without requests the
+    algorithm cannot run anyway and says so, so any default does)."""
+    try:
+        from ..palsar2_plugin.download.batch import DEFAULT_PARALLEL
+    except ImportError:
+        return 1
+    return DEFAULT_PARALLEL
 
 
 def resolve_auth(authcfg: str) -> Tuple[str, Optional[str], Optional[str], Optional[str]]:
@@ -97,8 +102,9 @@ def rebase_url(url: str, service_url: str) -> str:
     return urlunsplit((base.scheme, base.netloc, base.path.rstrip("/") + old.path, old.query, ""))
 
 
-def parse_path_rule(text: str) -> Optional[SftpPathRule]:
+def parse_path_rule(text: str):
     """``"<regex> => <replacement>"`` -> :class:`SftpPathRule` (None for empty text)."""
+    from ..palsar2_plugin.catalog.gportal import SftpPathRule
     if not text:
         return None
     if "=>" not in text:
@@ -115,6 +121,7 @@ class DownloadScenesAlgorithm(Palsar2Algorithm):
     """Downloads the products of the chosen footprints over HTTPS or SFTP."""
 
     NAME = "downloadscenes"
+    REQUIRES = ("requests",)
     DISPLAY_NAME = "Download PALSAR-2 scenes"
     GROUP_ID = "data"
     TAGS = ("download", "G-Portal", "SFTP", "HTTPS", "open data", "resume")
@@ -210,7 +217,7 @@ class DownloadScenesAlgorithm(Palsar2Algorithm):
             "'<regular expression> => <replacement>' turning a product location into an SFTP path. Default: "
             f"'{endpoints.GPORTAL_SFTP_PATH_RULE[0]} => {endpoints.GPORTAL_SFTP_PATH_RULE[1]}'.", True)
         add(QgsProcessingParameterNumber(self.MAX_PARALLEL, self.tr("Parallel transfers"),
-                                         QgsProcessingParameterNumber.Integer, defaultValue=DEFAULT_PARALLEL,
+                                         QgsProcessingParameterNumber.Integer, defaultValue=default_parallel(),
                                          minValue=1, maxValue=8),
             "How many files are transferred at the same time.", True)
         self.addOutput(QgsProcessingOutputFolder(self.OUTPUT_FOLDER, self.tr("Destination folder")))
@@ -221,6 +228,7 @@ class DownloadScenesAlgorithm(Palsar2Algorithm):
         self.addOutput(QgsProcessingOutputMultipleLayers(self.UNVERIFIED_FILES, self.tr("Unverified files")))
 
     def _sftp_settings(self, parameters, context, service_url, user, password, key_path, passphrase):
+        from ..palsar2_plugin.download.sftp import SftpSettings
         host = setting("gportal/sftp_host", endpoints.GPORTAL_SFTP_HOST)
         port = int(numeric_setting("gportal/sftp_port", endpoints.GPORTAL_SFTP_PORT))
         if service_url.startswith("sftp://"):
@@ -238,6 +246,9 @@ class DownloadScenesAlgorithm(Palsar2Algorithm):
                             key_passphrase=passphrase, known_hosts=known_hosts)
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+        from ..palsar2_plugin.download.batch import DEFAULT_PARALLEL, download_scenes
+        from ..palsar2_plugin.net.session import make_session
+
         progress, is_cancelled = core_callbacks(feedback)
         source = self.parameterAsSource(parameters, self.SCENES, context)
         if source is None:
@@ -261,6 +272,8 @@ class DownloadScenesAlgorithm(Palsar2Algorithm):
             records = [r.with_files(RemoteFile(rebase_url(f.url, service_url), f.size, f.md5, f.etag)
                                     for f in (r.files or [RemoteFile(r.download_path, r.size_bytes)]))
                        for r in records]
+        if transport == "sftp":
+            self.require(("paramiko",), "SFTP")
         sftp_settings = (self._sftp_settings(parameters, context, service_url, user, password, key_path, passphrase)
                          if transport == "sftp" else None)
         http_auth = None
@@ -288,9 +301,11 @@ class DownloadScenesAlgorithm(Palsar2Algorithm):
                 self.FIRST_PRODUCT: files[0] if files else "", self.FILE_COUNT: len(files),
                 self.VERIFICATION: verification, self.UNVERIFIED_FILES: unverified}
 
-    def _http_auth(self, feedback, records, user: str, password: str, service_url: str) -> HostBoundAuth:
+    def _http_auth(self, feedback, records, user: str, password: str, service_url: str):
         """Credentials bound to the service URL's host (or G-Portal's), sent over HTTPS only; warns when
         some files will be fetched without them."""
+        from ..palsar2_plugin.net.auth import HostBoundAuth   # requests: imported when running
+
         origins = [service_url] if service_url else list(endpoints.GPORTAL_HTTPS_HOSTS)
         auth = HostBoundAuth(user, password, origins)
         urls = [f.url for r in records for f in (r.files or [RemoteFile(r.download_path, r.size_bytes)])]

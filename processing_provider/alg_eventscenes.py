@@ -59,6 +59,7 @@ class EventScenesAlgorithm(Palsar2Algorithm):
     """Lists the scenes JAXA released for free for the Taiwan 2024, Noto 2024 and Turkey 2023 events."""
 
     NAME = "eventscenes"
+    REQUIRES = ()
     DISPLAY_NAME = "Disaster-event scene list"
     GROUP_ID = "events"
     TAGS = ("disaster", "earthquake", "event", "scene list", "Taiwan", "Noto", "Turkey")

@@ -69,6 +69,7 @@ class LoadNrbAlgorithm(Palsar2Algorithm):
     """Loads NRB products as calibrated, styled layers through VRTs (no copy of the rasters)."""
 
     NAME = "loadnrb"
+    REQUIRES = ()
     DISPLAY_NAME = "Load NRB product as layers"
     GROUP_ID = "load"
     TAGS = ("NRB", "L2.2", "L2.1", "CEOS-ARD", "gamma0", "sigma0", "backscatter", "load", "style")

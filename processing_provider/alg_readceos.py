@@ -29,6 +29,7 @@ class ReadCeosAlgorithm(Palsar2Algorithm):
     """Reads a CEOS product and writes calibrated radar-geometry rasters, footprints and metadata."""
 
     NAME = "readceos"
+    REQUIRES = ("numpy",)
     DISPLAY_NAME = "Read CEOS product (L1.1 / L1.5)"
     GROUP_ID = "read"
     TAGS = ("CEOS", "L1.1", "L1.5", "ScanSAR", "SLC", "sigma0", "beta0", "gamma0", "calibration", "multilook")
@@ -140,6 +141,7 @@ class ReadCeosAlgorithm(Palsar2Algorithm):
         path = self.parameterAsFile(parameters, self.INPUT, context)
         if not path:
             raise QgsProcessingException(self.tr("Give a CEOS product folder, zip or file as INPUT."))
+        self.note_optional(feedback, "numba")
         beams = [int(BEAM_VALUES[i][1:]) for i in self.parameterAsEnums(parameters, self.BEAMS, context)]
         pols = [POLARISATION_VALUES[i] for i in self.parameterAsEnums(parameters, self.POLARISATIONS, context)]
         looks_az = self.parameterAsInt(parameters, self.LOOKS_AZIMUTH, context)

@@ -38,12 +38,8 @@ from ..palsar2_plugin import attribution
 from ..palsar2_plugin.catalog import endpoints
 from ..palsar2_plugin.catalog.errors import SearchInputError
 from ..palsar2_plugin.catalog.geometry import ring_bbox, ring_crosses_antimeridian, unwrap_ring
-from ..palsar2_plugin.catalog.gportal import GPortalCatalog, discover_datasets
-from ..palsar2_plugin.catalog.index import SceneIndex, default_index_path
-from ..palsar2_plugin.catalog.opendata import OpenDataBucket
 from ..palsar2_plugin.catalog.query import LEVELS, SearchQuery
 from ..palsar2_plugin.catalog.record import ATTRIBUTE_TYPES, SceneRecord
-from ..palsar2_plugin.net.session import make_session
 from ..palsar2_plugin.gui.layer_metadata import AttributionPostProcessor
 from ..palsar2_plugin.gui.settings import numeric_setting, profile_folder, qgis_proxies, setting
 from ..palsar2_plugin.progress import SubProgress
@@ -95,6 +91,8 @@ def _utc(qdatetime, end_of_day: bool = False) -> _dt.datetime:
 
 class SearchScenesAlgorithm(Palsar2Algorithm):
     """Search JAXA's catalogues (open-data bucket through the local index, or G-Portal)."""
+
+    REQUIRES = ("requests",)
 
     NAME = "searchscenes"
     DISPLAY_NAME = "Search PALSAR-2 scenes"
@@ -280,11 +278,15 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
                            modes=tuple(modes), polarisations=tuple(pols), pass_direction=pass_dir, aoi=ring)
 
     def _index_path(self, parameters, context) -> str:
+        from ..palsar2_plugin.catalog.index import default_index_path   # requests: imported when running
         return (self.parameterAsFile(parameters, self.INDEX_PATH, context)
                 or setting("index_path") or default_index_path(profile_folder()))
 
     # ------------------------------------------------------------------ run
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+        from ..palsar2_plugin.catalog.gportal import GPortalCatalog
+        from ..palsar2_plugin.net.session import make_session
+
         progress, is_cancelled = core_callbacks(feedback)
         source = SOURCE_VALUES[self.parameterAsEnum(parameters, self.SOURCE, context)]
         service_url = (self.parameterAsString(parameters, self.SERVICE_URL, context) or "").strip()
@@ -322,6 +324,8 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
 
     def _discover(self, feedback, session) -> Dict[str, List[str]]:
         """Dataset ids per level read from G-Portal's dataset tree (PALSAR-2 ScanSAR entries)."""
+        from ..palsar2_plugin.catalog.gportal import discover_datasets
+
         url = setting("gportal/dataset_tree_url", endpoints.GPORTAL_DATASET_TREE_URL)
         entries = discover_datasets(session, url=url, must_contain=("PALSAR-2", "ScanSAR"))
         found: Dict[str, List[str]] = {}
@@ -338,6 +342,9 @@ class SearchScenesAlgorithm(Palsar2Algorithm):
 
     def _search_index(self, parameters, context, feedback, source, service_url, query, session, progress,
                       is_cancelled) -> List[SceneRecord]:
+        from ..palsar2_plugin.catalog.index import SceneIndex
+        from ..palsar2_plugin.catalog.opendata import OpenDataBucket
+
         path = self._index_path(parameters, context)
         with SceneIndex(path) as index:
             if source == "opendata":

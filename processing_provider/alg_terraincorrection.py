@@ -22,6 +22,7 @@ class TerrainCorrectionAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
     """Radiometric terrain correction (flattening gamma, Small 2011) of an L1.1 product into an NRB folder."""
 
     NAME = "terraincorrection"
+    REQUIRES = ("numpy", "rasterio", "pyproj")
     DISPLAY_NAME = "Terrain correction (gamma0 NRB)"
     GROUP_ID = "correct"
     TAGS = ("RTC", "terrain flattening", "gamma0", "NRB", "CEOS-ARD", "L1.1", "ScanSAR", "DEM", "layover", "shadow",
@@ -94,6 +95,8 @@ class TerrainCorrectionAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
         from ..palsar2_plugin.rtc.scene_input import terrain_correct_product
+
+        self.note_optional(feedback, "numba")
 
         path = self.parameterAsFile(parameters, self.INPUT, context)
         if not path:

@@ -1,8 +1,12 @@
 """Base class and helpers shared by the ``palsar2`` algorithms.
 
 An algorithm subclasses :class:`Palsar2Algorithm` and sets ``NAME`` (lowercase id, permanent),
-``DISPLAY_NAME``, ``GROUP_ID`` (a key of :data:`GROUPS`), ``HELP_EN`` and ``HELP_JA``; it keeps no
-per-run state on the instance. Core errors become ``QgsProcessingException`` through
+``DISPLAY_NAME``, ``GROUP_ID`` (a key of :data:`GROUPS`), ``HELP_EN``, ``HELP_JA`` and ``REQUIRES``
+(the third-party packages it cannot run without); it keeps no per-run state on the instance. An
+algorithm whose packages do not import stops with the dependency message (see
+:mod:`..palsar2_plugin.gui.dependency_text`) before it starts, and so does one that meets a missing
+package on its way; its module imports such packages only inside its methods, so that the provider
+always loads. Core errors become ``QgsProcessingException`` through
 :meth:`Palsar2Algorithm.core_errors`; progress and cancel reach the core through
 :func:`core_callbacks`, warnings come back through :func:`warning_callback`.
 """
@@ -10,8 +14,9 @@ per-run state on the instance. Core errors become ``QgsProcessingException`` thr
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
-from typing import Callable, Iterator, Tuple
+from typing import Callable, Iterator, Sequence, Tuple
 
 from qgis.core import (
     Qgis,
@@ -27,8 +32,9 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from ..palsar2_plugin import attribution
+from ..palsar2_plugin import attribution, dependencies
 from ..palsar2_plugin.errors import Cancelled, Palsar2Error
+from ..palsar2_plugin.gui import dependency_text
 from ..palsar2_plugin.gui.i18n import current_language
 from .failed_runs import releasing
 from .provider import HELP_URL, ICON_PATH
@@ -53,14 +59,16 @@ class Palsar2Algorithm(QgsProcessingAlgorithm):
     HELP_EN = ""
     HELP_JA = ""
     TAGS: Tuple[str, ...] = ()
+    #: Third-party packages (names of :data:`dependencies.REQUIRED`) the algorithm cannot run without.
+    REQUIRES: Tuple[str, ...] = ()
 
     def __init_subclass__(cls, **kwargs):
-        """Every algorithm's processAlgorithm lets go of what QGIS keeps from a failed run
-        (see :mod:`.failed_runs`)."""
+        """Every algorithm's processAlgorithm checks its packages first and lets go of what QGIS keeps
+        from a failed run (see :mod:`.failed_runs`)."""
         super().__init_subclass__(**kwargs)
         process = cls.__dict__.get("processAlgorithm")
         if process is not None and not getattr(process, "releases_failed_runs", False):
-            cls.processAlgorithm = releasing(process)
+            cls.processAlgorithm = releasing(checking_dependencies(process))
 
     def name(self):
         return self.NAME
@@ -113,6 +121,20 @@ class Palsar2Algorithm(QgsProcessingAlgorithm):
     def tr(self, text: str) -> str:
         return QCoreApplication.translate(type(self).__name__, text)
 
+    def require(self, modules: Sequence[str], feature: str = "") -> None:
+        """Stop with the dependency message unless ``modules`` import (``feature`` qualifies the tool's
+        name, e.g. "SFTP" for an optional package needed by one way of running it)."""
+        reasons = dependencies.missing(modules)
+        if reasons:
+            tool = f"{self.displayName()} ({feature})" if feature else self.displayName()
+            raise QgsProcessingException(dependency_text.algorithm_message(reasons, tool))
+
+    @staticmethod
+    def note_optional(feedback: QgsProcessingFeedback, module: str) -> None:
+        """Say in the log that an optional package that matters here is not installed, and what it gives."""
+        if feedback is not None and dependencies.import_error(module) is not None:
+            feedback.pushInfo(dependency_text.optional_note(module))
+
     @staticmethod
     @contextlib.contextmanager
     def core_errors() -> Iterator[None]:
@@ -131,6 +153,23 @@ class Palsar2Algorithm(QgsProcessingAlgorithm):
                 "Palsar2Algorithm", "Could not read or write {}: {}. Check that the path exists, that you may write "
                 "there and that the disk is not full, then run again.").format(
                     where, error.strerror or error)) from error
+
+
+def checking_dependencies(process):
+    """processAlgorithm that first checks ``REQUIRES`` and turns a missing package met on the way (a lazy
+    import deep in the core) into the same dependency message, never a traceback."""
+    @functools.wraps(process)
+    def wrapper(self, parameters, context, feedback):
+        self.require(self.REQUIRES)
+        try:
+            return process(self, parameters, context, feedback)
+        except ModuleNotFoundError as error:
+            module = dependencies.missing_module_of(error)
+            if module is None:
+                raise
+            raise QgsProcessingException(dependency_text.algorithm_message(
+                {module: f"{type(error).__name__}: {error}"}, self.displayName())) from error
+    return wrapper
 
 
 def core_callbacks(feedback: QgsProcessingFeedback) -> Tuple[Callable[[float, str], None], Callable[[], bool]]:
