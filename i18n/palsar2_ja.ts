@@ -656,6 +656,10 @@
       <translation>Dask クラスタ: ローカルのクラスタまたはリモートのスケジューラでの一括斜面勾配補正</translation>
     </message>
     <message>
+      <source>phase unwrapping: the interferogram's line-of-sight displacement</source>
+      <translation>位相アンラッピング: 干渉画像からの視線方向変位</translation>
+    </message>
+    <message>
       <source>{package} is not installed (optional: {purpose}). Install it from {menu}.</source>
       <translation>{package} がインストールされていません (任意: {purpose})。{menu} からインストールできます。</translation>
     </message>
@@ -695,8 +699,8 @@
       <translation>見つかりません</translation>
     </message>
     <message>
-      <source>The plugin needs numpy, rasterio, pyproj and requests; numba, paramiko and Dask add speed, SFTP downloads and clusters. QGIS's Python: {}</source>
-      <translation>このプラグインには numpy、rasterio、pyproj、requests が必要です。numba、paramiko、Dask があると、速度、SFTP でのダウンロード、クラスタが加わります。QGIS の Python: {}</translation>
+      <source>The plugin needs numpy, rasterio, pyproj and requests; numba, paramiko, Dask and snaphu add speed, SFTP downloads, clusters and phase unwrapping. QGIS's Python: {}</source>
+      <translation>このプラグインには numpy、rasterio、pyproj、requests が必要です。numba、paramiko、Dask、snaphu があると、速度、SFTP でのダウンロード、クラスタ、位相アンラッピングが加わります。QGIS の Python: {}</translation>
     </message>
     <message>
       <source>Package</source>

@@ -33,8 +33,8 @@ class Dependency:
     module: str                      # top-level import name
     required: bool                   # False: optional (a feature or speed depends on it)
     pip: Tuple[str, ...]             # pip requirement names
-    debian: Tuple[str, ...]          # Debian / Ubuntu packages
-    fedora: Tuple[str, ...]          # Fedora packages
+    debian: Tuple[str, ...]          # Debian / Ubuntu packages (empty: not packaged, pip instead)
+    fedora: Tuple[str, ...]          # Fedora packages (empty: not packaged, pip instead)
     conda: Tuple[str, ...]           # conda-forge packages
     extra_modules: Tuple[str, ...] = ()   # modules installed with it that the plugin imports directly
 
@@ -50,6 +50,7 @@ DEPENDENCIES: Tuple[Dependency, ...] = (
     Dependency("paramiko", False, ("paramiko",), ("python3-paramiko",), ("python3-paramiko",), ("paramiko",)),
     Dependency("distributed", False, ("dask[distributed]",), ("python3-dask", "python3-distributed"),
                ("python3-dask", "python3-distributed"), ("dask", "distributed"), ("dask",)),
+    Dependency("snaphu", False, ("snaphu",), (), (), ("snaphu",)),
 )
 BY_MODULE: Dict[str, Dependency] = {d.module: d for d in DEPENDENCIES}
 REQUIRED = tuple(d.module for d in DEPENDENCIES if d.required)
@@ -237,11 +238,22 @@ def install_commands(modules: Sequence[str], info: PythonInfo) -> Dict[str, List
         "windows": [f"python -m pip install --user {pip_names}"],
         "macos": [f"{_quote(mac_python, 'macos')} -m ensurepip --user   # only if pip is missing",
                   f"{_quote(mac_python, 'macos')} -m pip install --user {pip_names}"],
-        "debian": ["sudo apt install " + " ".join(p for d in deps for p in d.debian)],
-        "fedora": ["sudo dnf install " + " ".join(p for d in deps for p in d.fedora)],
+        "debian": _distribution_commands(deps, "debian", "sudo apt install",
+                                         "python3 -m pip install --user --break-system-packages"),
+        "fedora": _distribution_commands(deps, "fedora", "sudo dnf install", "python3 -m pip install --user"),
         "conda": ["conda install -c conda-forge " + " ".join(p for d in deps for p in d.conda)],
         "pip": [f"{_quote(this_python, info.platform)} -m pip install{user} {pip_names}"],
     }
+
+
+def _distribution_commands(deps: Sequence[Dependency], family: str, manager: str, pip: str) -> List[str]:
+    """The package manager's line, and a pip line for what the distribution does not package."""
+    packaged = [name for d in deps for name in getattr(d, family)]
+    unpackaged = [name for d in deps if not getattr(d, family) for name in d.pip]
+    lines = [f"{manager} {' '.join(packaged)}"] if packaged else []
+    if unpackaged:
+        lines.append(f"{pip} {' '.join(unpackaged)}   # not packaged by the distribution")
+    return lines
 
 
 def recommended_command(modules: Sequence[str], info: PythonInfo) -> str:

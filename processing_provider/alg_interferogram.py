@@ -29,6 +29,7 @@ class InterferogramAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
     """Two-pass interferometry of a reference (archive) and a secondary (event) L1.1 product."""
 
     NAME = "interferogram"
+    REQUIRES = ("numpy", "rasterio", "pyproj")
     DISPLAY_NAME = "Interferogram, coherence and displacement (InSAR)"
     GROUP_ID = "load"
     TAGS = ("InSAR", "interferometry", "interferogram", "coherence", "displacement", "deformation", "phase",
@@ -107,7 +108,7 @@ class InterferogramAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
     METADATA = "METADATA"
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        from ..palsar2_plugin.insar.unwrap import snaphu_available
+        from ..palsar2_plugin.dependencies import is_findable   # insar.unwrap needs numpy: not at load
 
         for name, label, help_text in (
                 (self.REFERENCE, self.tr("Reference: earlier (archive) L1.1 product"),
@@ -135,7 +136,7 @@ class InterferogramAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
         self.addParameter(goldstein)
         unwrap = QgsProcessingParameterBoolean(self.UNWRAP, self.tr("Unwrap the phase and make the displacement "
                                                                     "(needs the snaphu package)"),
-                                               snaphu_available())
+                                               is_findable("snaphu"))
         unwrap.setHelp(self.tr("SNAPHU phase unwrapping: python3 -m pip install snaphu (Linux, macOS)."))
         self.addParameter(unwrap)
         add_grid_parameters(self)
@@ -151,6 +152,8 @@ class InterferogramAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
         from ..palsar2_plugin.insar.driver import make_interferogram
         from ..palsar2_plugin.insar.product import LAYERS
 
+        if self.parameterAsBoolean(parameters, self.UNWRAP, context):
+            self.require(("snaphu",), self.tr("unwrapping"))
         reference = self.parameterAsFile(parameters, self.REFERENCE, context)
         secondary = self.parameterAsFile(parameters, self.SECONDARY, context)
         if not reference or not secondary:

@@ -164,8 +164,9 @@ class DependencyDialog(QDialog):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         python = self.info.executable or tr("not found")
-        intro = QLabel(tr("The plugin needs numpy, rasterio, pyproj and requests; numba, paramiko and Dask add "
-                          "speed, SFTP downloads and clusters. QGIS's Python: {}").format(python), self)
+        intro = QLabel(tr("The plugin needs numpy, rasterio, pyproj and requests; numba, paramiko, Dask and snaphu "
+                          "add speed, SFTP downloads, clusters and phase unwrapping. QGIS's Python: {}").format(python),
+                       self)
         intro.setWordWrap(True)
         intro.setTextInteractionFlags(Qt.TextSelectableByMouse)
         layout.addWidget(intro)

@@ -28,6 +28,7 @@ def optional_purpose(module: str) -> str:
                     "used without it"),
         "paramiko": tr("SFTP downloads (G-Portal)"),
         "distributed": tr("Dask clusters: batch terrain correction on a local cluster or a remote scheduler"),
+        "snaphu": tr("phase unwrapping: the interferogram's line-of-sight displacement"),
     }
     return purposes.get(module, "")
 

@@ -93,6 +93,16 @@ def test_commands_for_every_platform():
     assert commands["pip"] == ['/usr/bin/python3 -m pip install --user rasterio "dask[distributed]"']
 
 
+def test_packages_a_distribution_lacks_get_a_pip_line():
+    commands = deps.install_commands(["pyproj", "snaphu"], _info())
+    assert commands["debian"] == ["sudo apt install python3-pyproj proj-data",
+                                  "python3 -m pip install --user --break-system-packages snaphu   "
+                                  "# not packaged by the distribution"]
+    assert commands["fedora"] == ["sudo dnf install python3-pyproj",
+                                  "python3 -m pip install --user snaphu   # not packaged by the distribution"]
+    assert commands["conda"] == ["conda install -c conda-forge pyproj snaphu"]
+
+
 def test_commands_use_this_installation_s_python_on_macos_and_quote_it():
     info = _info(platform="macos", executable="/Applications/QGIS 3.34.app/Contents/MacOS/bin/python3",
                  externally_managed=False)
@@ -137,8 +147,8 @@ def test_missing_module_of_maps_submodules_and_companions():
 
 def test_required_and_optional_lists():
     assert deps.REQUIRED == ("numpy", "rasterio", "pyproj", "requests")
-    assert deps.OPTIONAL == ("numba", "paramiko", "distributed")
-    assert deps.missing(deps.REQUIRED + deps.OPTIONAL) == {}       # this machine has them all
+    assert deps.OPTIONAL == ("numba", "paramiko", "distributed", "snaphu")
+    assert deps.missing(deps.REQUIRED + ("numba", "paramiko", "distributed")) == {}   # this machine has them
 
 
 @pytest.mark.parametrize("blocked, expected, key", [
@@ -149,7 +159,7 @@ def test_required_and_optional_lists():
 def test_missing_with_an_import_blocker(blocked, expected, key):
     """In a fresh interpreter with the package blocked; the module imports no Qt."""
     code = ("import sys, json; from palsar2_plugin import dependencies as d; "
-            "print(json.dumps([sorted(d.missing(d.REQUIRED + d.OPTIONAL).items()), 'PyQt5' in sys.modules, "
+            "print(json.dumps([sorted(d.missing(d.REQUIRED + d.OPTIONAL[:3]).items()), 'PyQt5' in sys.modules, "
             "d.is_findable('" + blocked + "')]))")
     env = dict(os.environ, PALSAR2_TEST_BLOCK=blocked, PYTHONPATH=os.pathsep.join([str(BLOCKER), str(ROOT)]))
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)

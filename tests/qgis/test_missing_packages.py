@@ -29,21 +29,22 @@ BLOCKER = ROOT / "tests" / "import_blocker"
 ALL = ("events", "search", "download", "readceos", "loadnrb", "change", "terrain", "batch", "model")
 #: what each blocked package stops (the rest must work)
 STOPS = {
-    "numpy": {"readceos", "change", "terrain", "batch", "model"},
-    "rasterio": {"change", "terrain", "batch", "model"},
-    "pyproj": {"change", "terrain", "batch", "model"},
+    "numpy": {"readceos", "change", "terrain", "batch", "model", "insar"},
+    "rasterio": {"change", "terrain", "batch", "model", "insar"},
+    "pyproj": {"change", "terrain", "batch", "model", "insar"},
     "requests": {"search", "download"},
-    "numba,paramiko,distributed,dask": {"download_sftp", "batch_dask"},
+    "numba,paramiko,distributed,dask,snaphu": {"download_sftp", "batch_dask", "insar_unwrap"},
 }
 #: the packages each case's message bar names (numpy's absence also breaks rasterio, which needs it)
 NAMED = {"numpy": "numpy, rasterio", "rasterio": "rasterio", "pyproj": "pyproj", "requests": "requests"}
 #: what the algorithms declare (REQUIRES): an algorithm's message names those of its packages that are missing
 REQUIRES = {"search": ("requests",), "download": ("requests",), "readceos": ("numpy",),
             "change": ("numpy", "rasterio", "pyproj"), "terrain": ("numpy", "rasterio", "pyproj"),
-            "batch": ("numpy", "rasterio", "pyproj")}
+            "batch": ("numpy", "rasterio", "pyproj"), "insar": ("numpy", "rasterio", "pyproj")}
 DISPLAY = {"search": "Search PALSAR-2 scenes", "download": "Download PALSAR-2 scenes",
            "readceos": "Read CEOS product", "loadnrb": "Load NRB product", "change": "Change detection",
-           "terrain": "Terrain correction (gamma0 NRB)", "batch": "Batch terrain correction"}
+           "terrain": "Terrain correction (gamma0 NRB)", "batch": "Batch terrain correction",
+           "insar": "Interferogram, coherence and displacement (InSAR)"}
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +100,12 @@ def run_session(blocked: str, inputs, tmp_path) -> dict:
                                              "correct:nrb_folder": str(out / "model_nrb"),
                                              "load:layer_folder": str(out / "model_layers")}],
     }
+    insar = {"REFERENCE": inputs["product"], "SECONDARY": inputs["product"], "DEM": str(HAKONE_DEM),
+             "OUTPUT_FOLDER": str(out / "insar")}
+    if blocked in ("numpy", "rasterio", "pyproj"):     # it stops before reading anything
+        runs["insar"] = ["palsar2:interferogram", insar]
     if "paramiko" in blocked:
+        runs["insar_unwrap"] = ["palsar2:interferogram", dict(insar, UNWRAP=True)]
         runs["download_sftp"] = ["palsar2:downloadscenes", {"SCENES": inputs["scenes"], "TRANSPORT": 2,
                                                             "DESTINATION": str(out / "sftp")}]
         runs["batch_dask"] = ["palsar2:batchterraincorrection", {"INPUTS": inputs["product"],
@@ -127,8 +133,8 @@ def test_qgis_without_a_package(blocked, inputs, tmp_path):
     runs = session["runs"]
     # the provider loads with every algorithm and the shipped model
     assert session["algorithms"] == sorted(["batchterraincorrection", "changedetection", "downloadscenes",
-                                            "eventscenes", "l11tonrblayers", "loadnrb", "readceos", "searchscenes",
-                                            "terraincorrection"])
+                                            "eventscenes", "interferogram", "l11tonrblayers", "loadnrb", "readceos",
+                                            "searchscenes", "terraincorrection"])
     assert "Python packages…" in session["menu"]
     stops = STOPS[blocked]
     for name, record in runs.items():
@@ -143,10 +149,13 @@ def test_qgis_without_a_package(blocked, inputs, tmp_path):
         assert session["bar"] == []
         assert "paramiko" in runs["download_sftp"]["error"] and "SFTP" in runs["download_sftp"]["error"]
         assert "distributed" in runs["batch_dask"]["error"] and "Dask" in runs["batch_dask"]["error"]
+        assert runs["insar_unwrap"]["error"].startswith(
+            "QGIS's Python lacks snaphu, so these tools cannot run: Interferogram, coherence and displacement (InSAR) "
+            "(unwrapping).")
         assert any("numba is not installed" in line for line in runs["terrain"]["log"])
         assert any("numba is not installed" in line for line in runs["readceos"]["log"])
         statuses = {row[0].split()[0]: row[1] for row in session["dialog"]["rows"]}
-        assert [m for m, s in statuses.items() if s != "installed"] == ["numba", "paramiko", "distributed"]
+        assert [m for m, s in statuses.items() if s != "installed"] == ["numba", "paramiko", "distributed", "snaphu"]
         assert session["dialog"]["selected"] == []            # optional packages are not ticked by default
         return
     # one message bar naming what is missing and the tools it stops, with an Install button
