@@ -202,7 +202,7 @@ def test_qgis_process_without_rasterio(inputs, qgis_process_env, tmp_path):
                              "LOOKS_AZIMUTH=8", f"OUTPUT_FOLDER={tmp_path / 'read'}"],
                             env=env, capture_output=True, text=True, timeout=300)
     assert worked.returncode == 0, worked.stdout[-2000:] + worked.stderr[-2000:]
-    assert list((tmp_path / "read").glob("*.tif"))
+    assert list((tmp_path / "read").rglob("*.tif"))
 
 
 def test_filter_names_match_the_core(plugin_package):
