@@ -63,6 +63,7 @@ class CoherenceChangeAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
     """Coherence difference of a pre-event and a co-event pair and polygons of significant loss."""
 
     NAME = "coherencechange"
+    REQUIRES = ("numpy", "rasterio", "pyproj")
     DISPLAY_NAME = "Coherence change (damage proxy)"
     GROUP_ID = "load"
     TAGS = ("InSAR", "coherence", "coherence change", "damage proxy", "DPM", "damage", "disaster", "earthquake",

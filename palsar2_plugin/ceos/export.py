@@ -24,7 +24,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .. import attribution, radiometry
+from .. import attribution, gdal_calls, radiometry
 from ..errors import Palsar2Error
 from ..progress import CancelCheck, ProgressCallback, SubProgress, check_cancelled, report
 from ..staging import StagedFolder, prefixed, remove_leftovers, writable_folder
@@ -130,14 +130,8 @@ def _wkt_of_epsg(epsg: int) -> str:
 
 def _gdal_call(what: str, path: Path, call):
     """Run a GDAL call whatever its exception mode; a failure becomes a Palsar2Error naming ``path``."""
-    from osgeo import gdal
-    try:
-        result = call()
-    except RuntimeError as error:          # gdal.UseExceptions() is on
-        result, message = None, str(error)
-    else:
-        message = gdal.GetLastErrorMsg()
-    if result is None or (isinstance(result, int) and result != gdal.CE_None):
+    result, message = gdal_calls.call(call)
+    if gdal_calls.failed(result):
         raise Palsar2Error(f"Cannot {what} {path} ({message or 'GDAL error'}): check that the output folder is "
                            "writable and has free space.")
     return result

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from .. import gdal_calls
 from ..errors import Palsar2Error
 from . import jaxa_l21, jaxa_l22
 from .reader_model import (KIND_JAXA_L21, KIND_JAXA_L22, Calibration, NrbProduct,
@@ -302,12 +303,7 @@ def open_raster(path: str):
     """A GDAL dataset of ``path`` (read-only), whatever GDAL's exception mode; raises ProductRasterError."""
     from osgeo import gdal
 
-    try:
-        dataset = gdal.Open(path)
-    except RuntimeError as error:          # gdal.UseExceptions() is on
-        dataset, message = None, str(error)
-    else:
-        message = gdal.GetLastErrorMsg()
+    dataset, message = gdal_calls.call(gdal.Open, path)
     if dataset is None:
         raise ProductRasterError(
             f"{path} cannot be read as a GeoTIFF ({message or 'GDAL cannot open it'}). The file is corrupted or "
@@ -332,12 +328,8 @@ def read_grid(path: str) -> RasterGrid:
     last_col = ((width - 1) // block_w) * block_w
     last_row = ((height - 1) // block_h) * block_h
     for col, row in ((0, 0), (last_col, last_row)):
-        try:
-            data = band.ReadRaster(col, row, min(block_w, width - col), min(block_h, height - row))
-        except RuntimeError as error:
-            data, message = None, str(error)
-        else:
-            message = gdal.GetLastErrorMsg()
+        data, message = gdal_calls.call(band.ReadRaster, col, row, min(block_w, width - col),
+                                        min(block_h, height - row))
         if data is None:
             raise ProductRasterError(
                 f"{path} cannot be read as a GeoTIFF ({message}). The file is corrupted or incompletely "

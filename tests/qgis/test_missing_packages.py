@@ -29,9 +29,9 @@ BLOCKER = ROOT / "tests" / "import_blocker"
 ALL = ("events", "search", "download", "readceos", "loadnrb", "change", "terrain", "batch", "model")
 #: what each blocked package stops (the rest must work)
 STOPS = {
-    "numpy": {"readceos", "change", "terrain", "batch", "model", "insar"},
-    "rasterio": {"change", "terrain", "batch", "model", "insar"},
-    "pyproj": {"change", "terrain", "batch", "model", "insar"},
+    "numpy": {"readceos", "change", "terrain", "batch", "model", "insar", "cohchange"},
+    "rasterio": {"change", "terrain", "batch", "model", "insar", "cohchange"},
+    "pyproj": {"change", "terrain", "batch", "model", "insar", "cohchange"},
     "requests": {"search", "download"},
     "numba,paramiko,distributed,dask,snaphu": {"download_sftp", "batch_dask", "insar_unwrap"},
 }
@@ -40,11 +40,13 @@ NAMED = {"numpy": "numpy, rasterio", "rasterio": "rasterio", "pyproj": "pyproj",
 #: what the algorithms declare (REQUIRES): an algorithm's message names those of its packages that are missing
 REQUIRES = {"search": ("requests",), "download": ("requests",), "readceos": ("numpy",),
             "change": ("numpy", "rasterio", "pyproj"), "terrain": ("numpy", "rasterio", "pyproj"),
-            "batch": ("numpy", "rasterio", "pyproj"), "insar": ("numpy", "rasterio", "pyproj")}
+            "batch": ("numpy", "rasterio", "pyproj"), "insar": ("numpy", "rasterio", "pyproj"),
+            "cohchange": ("numpy", "rasterio", "pyproj")}
 DISPLAY = {"search": "Search PALSAR-2 scenes", "download": "Download PALSAR-2 scenes",
            "readceos": "Read CEOS product", "loadnrb": "Load NRB product", "change": "Change detection",
            "terrain": "Terrain correction (gamma0 NRB)", "batch": "Batch terrain correction",
-           "insar": "Interferogram, coherence and displacement (InSAR)"}
+           "insar": "Interferogram, coherence and displacement (InSAR)",
+           "cohchange": "Coherence change (damage proxy)"}
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +106,8 @@ def run_session(blocked: str, inputs, tmp_path) -> dict:
              "OUTPUT_FOLDER": str(out / "insar")}
     if blocked in ("numpy", "rasterio", "pyproj"):     # it stops before reading anything
         runs["insar"] = ["palsar2:interferogram", insar]
+        runs["cohchange"] = ["palsar2:coherencechange", {"PRE_INTERFEROGRAM": str(out), "CO_INTERFEROGRAM": str(out),
+                                                         "OUTPUT": str(out / "loss.tif")}]
     if "paramiko" in blocked:
         runs["insar_unwrap"] = ["palsar2:interferogram", dict(insar, UNWRAP=True)]
         runs["download_sftp"] = ["palsar2:downloadscenes", {"SCENES": inputs["scenes"], "TRANSPORT": 2,
@@ -133,8 +137,8 @@ def test_qgis_without_a_package(blocked, inputs, tmp_path):
     runs = session["runs"]
     # the provider loads with every algorithm and the shipped model
     assert session["algorithms"] == sorted(["batchterraincorrection", "changedetection", "downloadscenes",
-                                            "eventscenes", "interferogram", "l11tonrblayers", "loadnrb", "readceos",
-                                            "searchscenes", "terraincorrection"])
+                                            "coherencechange", "eventscenes", "interferogram", "l11tonrblayers",
+                                            "loadnrb", "readceos", "searchscenes", "terraincorrection"])
     assert "Python packages…" in session["menu"]
     stops = STOPS[blocked]
     for name, record in runs.items():
