@@ -5,8 +5,8 @@ Takes what the plugin needs at run time from the committed files (``git ls-files
 Python packages, metadata, icon, events, the shipped model, README, LICENSE, the translation source)
 plus the compiled translations (``i18n/*.qm``, made by scripts/setup.sh), under the folder name
 ``palsar2_scansar/`` that QGIS installs the plugin as; leaves out tests and their data, benchmarks,
-scripts, developer tooling and the README's screenshots (docs/). Then runs the plugin repository's upload checks
-(scripts/check_plugin_zip.py) on the result and fails if any fails.
+scripts, developer tooling and the README's screenshots (docs/). Then runs the plugin repository's
+upload checks (scripts/check_plugin_zip.py) on the result and fails if any fails.
 
 Usage: scripts/package.py [--output DIR]   (prints the zip's path)
 """

@@ -25,13 +25,14 @@ import os
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from .errors import CatalogError
 from .geometry import gpkg_polygon_blob, ring_bbox, ring_from_gpkg_blob
 from .query import SearchQuery
 from .record import ATTRIBUTE_TYPES, SceneRecord, format_time, parse_time
-from .s3 import S3Object
+if TYPE_CHECKING:  # s3 needs requests; the index (and its default path) must not
+    from .s3 import S3Object
 
 TABLE = "scenes"
 RTREE = "rtree_scenes_geom"
@@ -241,6 +242,8 @@ class SceneIndex:
     @_translating
     def stored_listing(self, source: str, prefix: str) -> Optional[Tuple[datetime, Dict[str, S3Object]]]:
         """(listed_at, {key: object}) of the last stored listing of ``prefix``, or None."""
+        from .s3 import S3Object
+
         row = self._db.execute("SELECT listed_at FROM listing_runs WHERE source=? AND prefix=?",
                                (source, prefix)).fetchone()
         if row is None:

@@ -81,14 +81,22 @@ def main(spec_path: str, out_path: str) -> int:
 
     # the panel's Search button on the first scene (what a user clicks)
     dock = plugin.dock
-    dock.table.selectRow(0)
-    stand_in = type(dock._handlers.get("search")).__name__ == "MissingPackagesAction"
+    search = dock._actions.get("search")
     out["panel_search"] = None
-    if stand_in:       # with requests, Search would reach the real bucket: only the stand-in is clicked here
+    if type(search.handler).__name__ == "MissingPackagesAction":   # else Search would reach the real bucket
+        for row in range(dock.proxy.rowCount()):                    # a row the bucket holds
+            dock.table.selectRow(row)
+            if not dock.action_unavailable_reason("search"):
+                break
         assert dock.trigger_action("search")
         out["panel_search"] = bar_state()
     for item in bar.items():
         bar.popWidget(item)
+
+    # the Settings > Options page
+    page = plugin.options_factory.createWidget(window)
+    out["options_page"] = type(page).__name__
+    page.deleteLater()
 
     # the dialog
     dialog = plugin.show_dependencies()

@@ -140,6 +140,7 @@ def test_qgis_without_a_package(blocked, inputs, tmp_path):
                                             "coherencechange", "eventscenes", "interferogram", "l11tonrblayers",
                                             "loadnrb", "readceos", "searchscenes", "terraincorrection"])
     assert "Python packages…" in session["menu"]
+    assert session["options_page"]                      # Settings > Options > PALSAR-2 opens too
     stops = STOPS[blocked]
     for name, record in runs.items():
         assert "TRACEBACK" not in record["error"] and "Traceback" not in "\n".join(record["log"]), (name, record)
