@@ -83,7 +83,7 @@ class Palsar2Plugin:
     def _wire_dock_actions(self) -> None:
         from .gui import event_actions_insar, event_actions_load
 
-        self.missing = dependencies.missing(dependencies.REQUIRED)
+        self.missing = dependencies.not_installed(dependencies.REQUIRED)   # fast: nothing imported
         network = {m: r for m, r in self.missing.items() if m in self.PANEL_NEEDS["search"]}
         if network:  # the panel's Search / Download say what is missing instead of failing to load
             from .gui.dependency_dialog import MissingPackagesAction

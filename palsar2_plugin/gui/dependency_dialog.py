@@ -232,6 +232,7 @@ class DependencyDialog(QDialog):
         layout.addWidget(buttons)
 
     def _fill_table(self) -> None:
+        to_fix = dependencies.root_causes(self.reasons)      # rasterio failing for want of numpy: numpy
         self.table.blockSignals(True)
         for row, dependency in enumerate(dependencies.DEPENDENCIES):
             module = dependency.module
@@ -248,7 +249,7 @@ class DependencyDialog(QDialog):
                 status = tr("cannot be imported: {}").format(reason)
             if reason is not None and module not in self.installed_now:
                 name.setFlags(name.flags() | Qt.ItemIsUserCheckable)
-                name.setCheckState(Qt.Checked if dependency.required else Qt.Unchecked)
+                name.setCheckState(Qt.Checked if dependency.required and module in to_fix else Qt.Unchecked)
             else:
                 name.setFlags(name.flags() & ~Qt.ItemIsUserCheckable)
             uses = self.tools.get(module, ())

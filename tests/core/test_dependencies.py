@@ -151,20 +151,34 @@ def test_required_and_optional_lists():
     assert deps.missing(deps.REQUIRED + ("numba", "paramiko", "distributed")) == {}   # this machine has them
 
 
-@pytest.mark.parametrize("blocked, expected, key", [
-    ("pyproj", ["pyproj"], "pyproj"),
-    ("numpy", ["numba", "numpy", "rasterio"], "numpy"),          # numba and rasterio need numpy too
-    ("affine", ["rasterio"], "rasterio"),                         # a companion of rasterio
+def test_root_causes_leave_out_what_fails_for_want_of_another():
+    reasons = {"numpy": "ModuleNotFoundError: No module named 'numpy'",
+               "rasterio": "ModuleNotFoundError: No module named 'numpy'", "pyproj": None,
+               "numba": "ModuleNotFoundError: No module named 'numpy.core'",
+               "requests": "ImportError: cannot import name 'x' from 'urllib3'"}
+    assert deps.root_causes(reasons) == {"numpy": reasons["numpy"], "requests": reasons["requests"]}
+    assert deps.root_causes({"rasterio": "ModuleNotFoundError: No module named 'numpy'"}) == {
+        "rasterio": "ModuleNotFoundError: No module named 'numpy'"}      # numpy not asked about: keep it
+
+
+@pytest.mark.parametrize("blocked, expected, key, unfound", [
+    ("pyproj", ["pyproj"], "pyproj", ["pyproj"]),
+    ("numpy", ["numpy"], "numpy", ["numpy"]),      # rasterio and numba fail too, for want of numpy
+    ("affine", ["rasterio"], "rasterio", ["rasterio"]),           # a companion of rasterio
 ])
-def test_missing_with_an_import_blocker(blocked, expected, key):
-    """In a fresh interpreter with the package blocked; the module imports no Qt."""
+def test_missing_with_an_import_blocker(blocked, expected, key, unfound):
+    """In a fresh interpreter with the package blocked; the module imports no Qt, and the start-up
+    check (not_installed) imports none of the packages."""
     code = ("import sys, json; from palsar2_plugin import dependencies as d; "
+            "quick = sorted(d.not_installed(d.REQUIRED)); "
+            "imported = [m for m in ('rasterio', 'pyproj', 'requests') if m in sys.modules]; "
             "print(json.dumps([sorted(d.missing(d.REQUIRED + d.OPTIONAL[:3]).items()), 'PyQt5' in sys.modules, "
-            "d.is_findable('" + blocked + "')]))")
+            "d.is_findable('" + blocked + "'), quick, imported]))")
     env = dict(os.environ, PALSAR2_TEST_BLOCK=blocked, PYTHONPATH=os.pathsep.join([str(BLOCKER), str(ROOT)]))
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)
     import json
-    missing, qt, findable = json.loads(done.stdout.strip().splitlines()[-1])
+    missing, qt, findable, quick, imported = json.loads(done.stdout.strip().splitlines()[-1])
     assert [m for m, _ in missing] == expected
+    assert quick == unfound and imported == []
     assert dict(missing)[key] == f"ModuleNotFoundError: No module named '{blocked}'"
     assert qt is False and findable is False

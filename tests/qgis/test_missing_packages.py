@@ -35,8 +35,8 @@ STOPS = {
     "requests": {"search", "download"},
     "numba,paramiko,distributed,dask,snaphu": {"download_sftp", "batch_dask", "insar_unwrap"},
 }
-#: the packages each case's message bar names (numpy's absence also breaks rasterio, which needs it)
-NAMED = {"numpy": "numpy, rasterio", "rasterio": "rasterio", "pyproj": "pyproj", "requests": "requests"}
+#: the packages each case's messages name (without numpy rasterio fails too, but numpy is what to install)
+NAMED = {"numpy": "numpy", "rasterio": "rasterio", "pyproj": "pyproj", "requests": "requests"}
 #: what the algorithms declare (REQUIRES): an algorithm's message names those of its packages that are missing
 REQUIRES = {"search": ("requests",), "download": ("requests",), "readceos": ("numpy",),
             "change": ("numpy", "rasterio", "pyproj"), "terrain": ("numpy", "rasterio", "pyproj"),
