@@ -21,6 +21,7 @@ class LoadInterferogramAlgorithm(Palsar2Algorithm):
     """Opens an interferogram product again: phase, coherence, displacement (and more) as layers."""
 
     NAME = "loadinterferogram"
+    REQUIRES = ("numpy",)
     DISPLAY_NAME = "Load interferogram product as layers"
     GROUP_ID = "load"
     TAGS = ("InSAR", "interferogram", "coherence", "displacement", "phase", "load", "style")
