@@ -218,3 +218,15 @@ def test_filter_names_match_the_core(plugin_package):
     from palsar2_plugin.change import filters
 
     assert plugin_package.processing_provider.alg_changedetection.FILTER_VALUES == filters.FILTERS
+
+
+def test_every_algorithm_states_the_packages_it_needs(plugin_package):
+    """A new algorithm says what it needs (REQUIRES, possibly empty): the message bar, the dialog and the
+    check before it runs are built from it."""
+    registry = plugin_package.processing_provider.registry
+    dependencies = plugin_package.palsar2_plugin.dependencies
+    classes, failures = registry.algorithm_classes()
+    assert failures == [] and len(classes) == len(registry.ALGORITHM_CLASSES)
+    for cls in classes:
+        assert "REQUIRES" in cls.__dict__, f"{cls.__name__} does not declare REQUIRES"
+        assert set(cls.REQUIRES) <= set(dependencies.REQUIRED), cls.__name__
