@@ -99,6 +99,19 @@ class MissingPackagesAction:
         push_missing_message(self.iface, self.reasons, self.tools)
 
 
+def stop_if_missing(iface, algorithm_id: str) -> Dict[str, str]:
+    """Before a panel action starts ``algorithm_id``: the packages it needs that do not import
+    ({module: reason}, empty when it can run); when some are missing, the load-time message bar is
+    shown (with its Install button) instead of the run failing later with a traceback."""
+    registry = QgsApplication.processingRegistry()
+    algorithm = registry.algorithmById(algorithm_id)
+    reasons = dependencies.missing(sorted(algorithm_requirements(algorithm))) if algorithm is not None else {}
+    if reasons:
+        provider = registry.providerById("palsar2")
+        push_missing_message(iface, reasons, tools_by_module(provider.algorithms() if provider else []))
+    return reasons
+
+
 _open_dialogs: List["DependencyDialog"] = []
 
 

@@ -82,6 +82,10 @@ class EventInterferogramAction:
 
     def __call__(self, event, scene) -> Optional[QgsProcessingAlgRunnerTask]:
         """Start the interferogram of the scene and its archive scene; returns the task, if any."""
+        from .dependency_dialog import stop_if_missing
+
+        if stop_if_missing(self.iface, "palsar2:interferogram"):   # numpy, rasterio, pyproj
+            return None
         folder = self._folders.data_folder()
         if not folder:
             return None

@@ -124,6 +124,10 @@ class EventLoadAction:
                 chosen[0].name, ", ".join(d.isoformat() for d in scene.archive_dates) or "-"), Qgis.Info)
             return None
         archive, post = found.archive[0], found.event[0]
+        from .dependency_dialog import stop_if_missing
+
+        if stop_if_missing(self.iface, "palsar2:changedetection"):  # loaded; comparing needs rasterio, ...
+            return None
         pol = common_polarisation(archive, post)
         if pol is None:
             self._message(tr("{} and {} share no polarisation; cannot compare.").format(archive.name, post.name),

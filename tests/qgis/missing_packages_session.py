@@ -4,7 +4,7 @@ Run as ``python missing_packages_session.py SPEC.json OUT.json`` with ``tests/im
 PYTHONPATH and PALSAR2_TEST_BLOCK=<comma-separated packages>. It starts QGIS (GUI-enabled, offscreen,
 a fresh profile), loads the plugin as QGIS does (``classFactory`` with pytest-qgis's stub iface, then
 ``initGui``), and records: the provider's algorithms, the message bar, the menu, the panel's Search,
-the "Python packages" dialog and the outcome of each algorithm run listed in SPEC (result keys, or the
+Load and Interferogram, the "Python packages" dialog and the outcome of each algorithm run listed in SPEC (result keys, or the
 error message and whether the log holds a traceback).
 """
 
@@ -92,6 +92,35 @@ def main(spec_path: str, out_path: str) -> int:
         out["panel_search"] = bar_state()
     for item in bar.items():
         bar.popWidget(item)
+
+    # the panel's Load (event and archive products in the data folder, then the comparison) and
+    # Interferogram on the rows that offer them
+    panel = spec.get("panel")
+    out["panel_load"] = out["panel_interferogram"] = None
+    if panel:
+        from qgis.core import QgsProject
+
+        plugin.load_action.folder_provider = lambda: panel["folder"]
+        plugin.interferogram_action._folders.folder_provider = lambda: panel["folder"]
+        plugin.interferogram_action.dem_provider = lambda: panel["dem"]
+        dock.set_event("all")
+        assert dock.select_scene(panel["scene"])
+        assert dock.trigger_action("load")
+        out["panel_load"] = {"bar": bar_state(), "layers": sorted(
+            layer.name() for layer in QgsProject.instance().mapLayers().values()),
+            "tasks": len(plugin.load_action.tasks)}
+        for item in bar.items():
+            bar.popWidget(item)
+        for row in range(dock.proxy.rowCount()):
+            dock.table.selectRow(row)
+            if not dock.action_unavailable_reason("interferogram"):
+                break
+        assert dock.trigger_action("interferogram")
+        out["panel_interferogram"] = {"bar": bar_state(), "tasks": len(plugin.interferogram_action.tasks)}
+        for task in plugin.load_action.tasks + plugin.interferogram_action.tasks:
+            task.cancel()
+        for item in bar.items():
+            bar.popWidget(item)
 
     # the Settings > Options page
     page = plugin.options_factory.createWidget(window)

@@ -50,8 +50,11 @@ DISPLAY = {"search": "Search PALSAR-2 scenes", "download": "Download PALSAR-2 sc
 
 
 @pytest.fixture(scope="module")
-def inputs(tmp_path_factory):
-    """A loopback bucket, its footprints, a simulated L1.1 product and two L2.2 products."""
+def inputs(tmp_path_factory, plugin_package):
+    """A loopback bucket, its footprints, a simulated L1.1 product, two L2.2 products and a data folder
+    with an event scene's and its archive scene's L2.2 products (for the panel's Load)."""
+    import importlib
+
     import processing
 
     from palsar2_plugin.simulate.product import simulate_product
@@ -71,7 +74,16 @@ def inputs(tmp_path_factory):
             dn = rng.integers(500, 9000, (60, 80)).astype(np.uint16)
             jaxa_nrb.write_l22_product(str(base / name), {"HH": dn}, np.ones(dn.shape, np.uint8), None,
                                        str(L22 / "ALOS2437590500-220630_WWDR2.2GUA_summary.xml"), stem=stem)
-        yield {"base": base, "server": server.base_url, "scenes": scenes, "product": str(product)}
+        events = importlib.import_module(f"{plugin_package.__name__}.palsar2_plugin.events")
+        event, scene = next((e, s) for e, s in events.scenes_for("taiwan2024") if s.frame and s.archive)
+        dn = rng.integers(500, 9000, (60, 80)).astype(np.uint16)
+        for name, date in (("archive", scene.archive[0].date), ("event", scene.obs_date)):
+            jaxa_nrb.write_l22_product(str(base / "data" / name), {"HH": dn}, np.ones(dn.shape, np.uint8), None,
+                                       stem=f"ALOS250000{scene.frame:04d}-{date:%y%m%d}_WWDR2.2GUD",
+                                       origin=(250000.0, 2600000.0))
+        panel = {"folder": str(base / "data"), "dem": str(HAKONE_DEM), "scene": scene.scene_id,
+                 "layers": [f"{scene.obs_date.isoformat()} HH", f"{scene.archive[0].date.isoformat()} HH"]}
+        yield {"base": base, "server": server.base_url, "scenes": scenes, "product": str(product), "panel": panel}
 
 
 def run_session(blocked: str, inputs, tmp_path) -> dict:
@@ -122,7 +134,8 @@ def run_session(blocked: str, inputs, tmp_path) -> dict:
     profile.mkdir()
     runtime = tmp_path / "xdg"
     runtime.mkdir(mode=0o700)
-    spec.write_text(json.dumps({"profile": str(profile), "runs": runs}))
+    panel = inputs["panel"] if blocked in ("numpy", "rasterio", "pyproj") else None   # nothing would start
+    spec.write_text(json.dumps({"profile": str(profile), "runs": runs, "panel": panel}))
     result = tmp_path / "result.json"
     env = dict(os.environ, PALSAR2_TEST_BLOCK=blocked, PYTHONPATH=os.pathsep.join([str(BLOCKER), str(ROOT)]),
                QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(runtime))
@@ -182,6 +195,13 @@ def test_qgis_without_a_package(blocked, inputs, tmp_path):
         assert DISPLAY.get(name, "~") not in bar["text"].split(": ", 1)[1], name
     if blocked == "requests":  # the panel's Search says the same
         assert session["panel_search"] and session["panel_search"][0]["text"] == bar["text"]
+    else:   # the panel's Load loads both scenes, then says why it cannot compare them; Interferogram too
+        load, interferogram = session["panel_load"], session["panel_interferogram"]
+        for layer in inputs["panel"]["layers"]:
+            assert any(name.startswith(layer) for name in load["layers"]), (layer, load["layers"])
+        for record in (load, interferogram):
+            assert [item["text"] for item in record["bar"]] == [bar["text"]]
+            assert record["bar"][0]["buttons"] == ["Install…"] and record["tasks"] == 0
     dialog = session["dialog"]
     statuses = {row[0].split()[0]: row[1] for row in dialog["rows"]}
     for module in NAMED[blocked].split(", "):
