@@ -36,8 +36,8 @@ from ..compiled import compiled_or_numpy, jit
 from ..geometry.ellipsoid import WGS84_E2
 from ..geometry.lattice import lattice_weights
 from ..geometry.orbit_polynomial import OrbitPolynomial, Vec3
-from ..geometry.zero_doppler import (azimuth_spacing_factor, interpolate_seeds, newton_on_polynomial,
-                                     seed_lattice_from_vertices, solve)
+from ..geometry.zero_doppler import (STOP_STEP_S, azimuth_spacing_factor, interpolate_seeds,
+                                     newton_on_polynomial, seed_lattice_from_vertices, solve)
 from .workspace import scratch
 
 
@@ -192,16 +192,217 @@ def _facet_geometry_numpy(vx, vy, vz, height_m, orbit: OrbitPolynomial, workspac
     return _facet_geometry_of(out, _valid_facets(vx), extremes)
 
 
+#: Facets the compiled kernel computes at once along a row: its block buffer (:data:`_BLOCK_ROWS`
+#: rows of this many float64) stays in the L1 cache.
+BLOCK = 256
+#: Orbit-polynomial coefficients the vectorised block takes (degree <= 5; lower degrees zero-padded,
+#: which changes no bit of Horner's result); a higher degree goes facet by facet.
+BLOCK_COEFFS = 6
+# block rows after T .. GROUND: the Newton first guess, "Newton needs more steps", cos(slope)
+SEED, MORE_STEPS, COS_SLOPE = 16, 17, 18
+_BLOCK_ROWS = 19
+
+
+@jit
+def _facet_one(vx, vy, vz, h, i, j, t0, coeffs, t_mid, inv_half, lo, hi, inv_ome2, out):
+    """Facet (i, j) into out[:, i, j], Newton from ``t0`` until it converges (the facet-by-facet form
+    of :func:`_facet_block`); returns (A_sigma, cos slope, cos ellipsoid incidence) for the extremes."""
+    nan = np.nan
+    x00 = vx[i, j]; x01 = vx[i, j + 1]; x10 = vx[i + 1, j]; x11 = vx[i + 1, j + 1]
+    y00 = vy[i, j]; y01 = vy[i, j + 1]; y10 = vy[i + 1, j]; y11 = vy[i + 1, j + 1]
+    z00 = vz[i, j]; z01 = vz[i, j + 1]; z10 = vz[i + 1, j]; z11 = vz[i + 1, j + 1]
+    cx = 0.25 * (x00 + x01 + x10 + x11)
+    cy = 0.25 * (y00 + y01 + y10 + y11)
+    cz = 0.25 * (z00 + z01 + z10 + z11)
+    hc = 0.25 * (h[i, j] + h[i, j + 1] + h[i + 1, j] + h[i + 1, j + 1])
+    if not np.isfinite(cx):
+        for q in range(16):
+            out[q, i, j] = nan
+        out[HEIGHT, i, j] = hc
+        return nan, nan, nan
+    zz = cz * inv_ome2
+    inv_nrm = 1.0 / math.sqrt(cx * cx + cy * cy + zz * zz)
+    ux = cx * inv_nrm; uy = cy * inv_nrm; uz = zz * inv_nrm
+    d1x = x11 - x00; d1y = y11 - y00; d1z = z11 - z00
+    d2x = x10 - x01; d2y = y10 - y01; d2z = z10 - z01
+    ax = 0.5 * (d1y * d2z - d1z * d2y)
+    ay = 0.5 * (d1z * d2x - d1x * d2z)
+    az = 0.5 * (d1x * d2y - d1y * d2x)
+    # a facet collapsed by repeated vertices has parallel diagonals and a cross product of 0, but
+    # fused multiply-adds leave its rounding error (~1e-15 m^2): below 1e-10 m^2 (no real facet is
+    # that small) the area is 0, as numpy computes it
+    a2 = ax * ax + ay * ay + az * az
+    if a2 < 1e-20:
+        ax = 0.0; ay = 0.0; az = 0.0; a2 = 0.0
+    if ax * ux + ay * uy + az * uz < 0:
+        ax = -ax; ay = -ay; az = -az
+    t, sx, sy, sz, svx, svy, svz, sax, say, saz = newton_on_polynomial(cx, cy, cz, t0, coeffs, t_mid, inv_half,
+                                                                       lo, hi)
+    dx = cx - sx; dy = cy - sy; dz = cz - sz
+    rng = math.sqrt(dx * dx + dy * dy + dz * dz)
+    inv_rng = 1.0 / rng
+    lx = -dx * inv_rng; ly = -dy * inv_rng; lz = -dz * inv_rng
+    proj = ax * lx + ay * ly + az * lz
+    a_sigma = math.sqrt(a2)
+    v2 = svx * svx + svy * svy + svz * svz
+    s_norm = math.sqrt(sx * sx + sy * sy + sz * sz)
+    cos_a = -(dx * sx + dy * sy + dz * sz) * inv_rng / s_norm
+    cos_a = min(max(cos_a, -1.0), 1.0)
+    gx = cx - hc * ux - sx; gy = cy - hc * uy - sy; gz = cz - hc * uz - sz
+    cos_ell = ux * lx + uy * ly + uz * lz
+    out[T, i, j] = t
+    out[RANGE, i, j] = rng
+    out[ALONG, i, j] = (v2 - (dx * sax + dy * say + dz * saz)) / math.sqrt(v2)
+    out[A_GAMMA, i, j] = max(proj, 0.0)
+    out[A_SIGMA, i, j] = a_sigma
+    out[COS_LIA, i, j] = proj / a_sigma
+    out[COS_ELL, i, j] = cos_ell
+    out[AX, i, j] = ax; out[AY, i, j] = ay; out[AZ, i, j] = az
+    out[LX, i, j] = lx; out[LY, i, j] = ly; out[LZ, i, j] = lz
+    out[HEIGHT, i, j] = hc
+    out[LOOK_KEY, i, j] = -cos_a
+    out[GROUND, i, j] = math.sqrt(gx * gx + gy * gy + gz * gz)
+    return a_sigma, (ax * ux + ay * uy + az * uz) / a_sigma, cos_ell
+
+
+@jit
+def _facet_block(xa, xb, ya, yb, za, zb, ha, hb, c, t_mid, inv_half, lo, hi, inv_ome2, buf, m):
+    """The rows T .. GROUND of ``m`` <= BLOCK facets between vertex rows a and b (1-D, from the
+    block's first vertex) into the block buffer ``buf`` (row q at q * BLOCK), with one Newton step
+    from the first guesses in its row SEED; MORE_STEPS is 1 where that step was not the last
+    (:func:`_facet_one` then redoes the facet). The formulas of :func:`_facet_one` without branches
+    and with the buffer as the only store target (uint64 indices: no wraparound), so that LLVM
+    vectorises the loop; the polynomial has :data:`BLOCK_COEFFS` coefficients ``c`` (zero-padded)."""
+    ih2 = inv_half * inv_half
+    nan = np.nan
+    c0x = c[0, 0]; c0y = c[0, 1]; c0z = c[0, 2]
+    c1x = c[1, 0]; c1y = c[1, 1]; c1z = c[1, 2]
+    c2x = c[2, 0]; c2y = c[2, 1]; c2z = c[2, 2]
+    c3x = c[3, 0]; c3y = c[3, 1]; c3z = c[3, 2]
+    c4x = c[4, 0]; c4y = c[4, 1]; c4z = c[4, 2]
+    c5x = c[5, 0]; c5y = c[5, 1]; c5z = c[5, 2]
+    for j in range(m):
+        x00 = xa[j]; x01 = xa[j + 1]; x10 = xb[j]; x11 = xb[j + 1]
+        y00 = ya[j]; y01 = ya[j + 1]; y10 = yb[j]; y11 = yb[j + 1]
+        z00 = za[j]; z01 = za[j + 1]; z10 = zb[j]; z11 = zb[j + 1]
+        cx = 0.25 * (x00 + x01 + x10 + x11)
+        cy = 0.25 * (y00 + y01 + y10 + y11)
+        cz = 0.25 * (z00 + z01 + z10 + z11)
+        hc = 0.25 * (ha[j] + ha[j + 1] + hb[j] + hb[j + 1])
+        zz = cz * inv_ome2
+        inv_nrm = 1.0 / math.sqrt(cx * cx + cy * cy + zz * zz)
+        ux = cx * inv_nrm; uy = cy * inv_nrm; uz = zz * inv_nrm
+        d1x = x11 - x00; d1y = y11 - y00; d1z = z11 - z00
+        d2x = x10 - x01; d2y = y10 - y01; d2z = z10 - z01
+        ax = 0.5 * (d1y * d2z - d1z * d2y)
+        ay = 0.5 * (d1z * d2x - d1x * d2z)
+        az = 0.5 * (d1x * d2y - d1y * d2x)
+        a2 = ax * ax + ay * ay + az * az
+        collapsed = a2 < 1e-20
+        sign = 0.0 if collapsed else (-1.0 if ax * ux + ay * uy + az * uz < 0 else 1.0)
+        ax = ax * sign; ay = ay * sign; az = az * sign
+        a2 = 0.0 if collapsed else a2
+        te = min(max(buf[np.uint64(SEED * BLOCK + j)], lo), hi)
+        u = (te - t_mid) * inv_half
+        # Horner with derivatives (see ..geometry.zero_doppler.polynomial_state), unrolled
+        px = c5x; py = c5y; pz = c5z
+        qx = 0.0; qy = 0.0; qz = 0.0
+        rx = 0.0; ry = 0.0; rz = 0.0
+        rx = rx * u + 2.0 * qx; ry = ry * u + 2.0 * qy; rz = rz * u + 2.0 * qz
+        qx = qx * u + px; qy = qy * u + py; qz = qz * u + pz
+        px = px * u + c4x; py = py * u + c4y; pz = pz * u + c4z
+        rx = rx * u + 2.0 * qx; ry = ry * u + 2.0 * qy; rz = rz * u + 2.0 * qz
+        qx = qx * u + px; qy = qy * u + py; qz = qz * u + pz
+        px = px * u + c3x; py = py * u + c3y; pz = pz * u + c3z
+        rx = rx * u + 2.0 * qx; ry = ry * u + 2.0 * qy; rz = rz * u + 2.0 * qz
+        qx = qx * u + px; qy = qy * u + py; qz = qz * u + pz
+        px = px * u + c2x; py = py * u + c2y; pz = pz * u + c2z
+        rx = rx * u + 2.0 * qx; ry = ry * u + 2.0 * qy; rz = rz * u + 2.0 * qz
+        qx = qx * u + px; qy = qy * u + py; qz = qz * u + pz
+        px = px * u + c1x; py = py * u + c1y; pz = pz * u + c1z
+        rx = rx * u + 2.0 * qx; ry = ry * u + 2.0 * qy; rz = rz * u + 2.0 * qz
+        qx = qx * u + px; qy = qy * u + py; qz = qz * u + pz
+        px = px * u + c0x; py = py * u + c0y; pz = pz * u + c0z
+        svx = qx * inv_half; svy = qy * inv_half; svz = qz * inv_half
+        sax = rx * ih2; say = ry * ih2; saz = rz * ih2
+        dx = cx - px; dy = cy - py; dz = cz - pz
+        f = dx * svx + dy * svy + dz * svz
+        fp = dx * sax + dy * say + dz * saz - (svx * svx + svy * svy + svz * svz)
+        step = f / fp
+        t = te - step
+        buf[np.uint64(MORE_STEPS * BLOCK + j)] = 0.0 if abs(step) < STOP_STEP_S else 1.0
+        # converged: the satellite state moved to t by a second-order Taylor step
+        delta = t - te
+        hd = 0.5 * delta * delta
+        sx = px + svx * delta + sax * hd; sy = py + svy * delta + say * hd; sz = pz + svz * delta + saz * hd
+        svx = svx + sax * delta; svy = svy + say * delta; svz = svz + saz * delta
+        dx = cx - sx; dy = cy - sy; dz = cz - sz
+        rng = math.sqrt(dx * dx + dy * dy + dz * dz)
+        inv_rng = 1.0 / rng
+        lx = -dx * inv_rng; ly = -dy * inv_rng; lz = -dz * inv_rng
+        proj = ax * lx + ay * ly + az * lz
+        a_sigma = math.sqrt(a2)
+        v2 = svx * svx + svy * svy + svz * svz
+        s_norm = math.sqrt(sx * sx + sy * sy + sz * sz)
+        cos_a = -(dx * sx + dy * sy + dz * sz) * inv_rng / s_norm
+        cos_a = min(max(cos_a, -1.0), 1.0)
+        gx = cx - hc * ux - sx; gy = cy - hc * uy - sy; gz = cz - hc * uz - sz
+        cos_ell = ux * lx + uy * ly + uz * lz
+        ok = (cx - cx) == 0.0                      # finite (a NaN corner makes the facet NaN)
+        buf[np.uint64(T * BLOCK + j)] = t if ok else nan
+        buf[np.uint64(RANGE * BLOCK + j)] = rng if ok else nan
+        buf[np.uint64(ALONG * BLOCK + j)] = (v2 - (dx * sax + dy * say + dz * saz)) / math.sqrt(v2) if ok else nan
+        buf[np.uint64(A_GAMMA * BLOCK + j)] = max(proj, 0.0) if ok else nan
+        buf[np.uint64(A_SIGMA * BLOCK + j)] = a_sigma if ok else nan
+        buf[np.uint64(COS_LIA * BLOCK + j)] = proj / a_sigma if ok else nan
+        buf[np.uint64(COS_ELL * BLOCK + j)] = cos_ell if ok else nan
+        buf[np.uint64(AX * BLOCK + j)] = ax if ok else nan
+        buf[np.uint64(AY * BLOCK + j)] = ay if ok else nan
+        buf[np.uint64(AZ * BLOCK + j)] = az if ok else nan
+        buf[np.uint64(LX * BLOCK + j)] = lx if ok else nan
+        buf[np.uint64(LY * BLOCK + j)] = ly if ok else nan
+        buf[np.uint64(LZ * BLOCK + j)] = lz if ok else nan
+        buf[np.uint64(HEIGHT * BLOCK + j)] = hc
+        buf[np.uint64(LOOK_KEY * BLOCK + j)] = -cos_a if ok else nan
+        buf[np.uint64(GROUND * BLOCK + j)] = math.sqrt(gx * gx + gy * gy + gz * gz) if ok else nan
+        buf[np.uint64(COS_SLOPE * BLOCK + j)] = (ax * ux + ay * uy + az * uz) / a_sigma
+
+
+@jit
+def _block_seeds(seed_row, seed_ci, seed_cw, buf, m):
+    """Row SEED of the block buffer: the first guesses of its ``m`` facets, linear between the
+    seed-lattice columns (``seed_row``: the lattice interpolated to this facet row)."""
+    for j in range(m):
+        kj = seed_ci[j]
+        w = seed_cw[j]
+        buf[np.uint64(SEED * BLOCK + j)] = seed_row[kj] * (1.0 - w) + seed_row[kj + 1] * w
+
+
+@jit
+def _block_row_out(buf, q, dst, m):
+    """Block row ``q`` into ``dst[:m]`` (a loop of its own, so that it is vectorised)."""
+    for j in range(m):
+        dst[j] = buf[np.uint64(q * BLOCK + j)]
+
+
 @jit
 def _facet_kernel(vx, vy, vz, h, seed_ri, seed_rw, seed_ci, seed_cw, seed_t, coeffs, t_mid, inv_half, lo, hi,
                   one_minus_e2, out, extremes):
     """out (16, ny, nx): the rows T .. GROUND; NaN where a corner is NaN (HEIGHT: the mean height).
     Newton starts from the seed lattice ``seed_t`` (>= 2 x 2, finite) interpolated bilinearly with
-    the interval indices and weights of the facet rows and columns."""
+    the interval indices and weights of the facet rows and columns. Blocks of :data:`BLOCK` facets
+    of a row go through :func:`_facet_block` (vectorised), facets needing more Newton steps and
+    polynomials of degree > 5 through :func:`_facet_one`."""
     ny = vx.shape[0] - 1
     nx = vx.shape[1] - 1
-    nan = np.nan
     inv_ome2 = 1.0 / one_minus_e2
+    by_block = coeffs.shape[0] <= BLOCK_COEFFS
+    c = np.zeros((BLOCK_COEFFS, 3))
+    if by_block:
+        for k in range(coeffs.shape[0]):
+            for q in range(3):
+                c[k, q] = coeffs[k, q]
+    buf = np.empty(_BLOCK_ROWS * BLOCK)
     seed_row = np.empty(seed_t.shape[1])
     min_cos_slope = 1.0
     max_cos_ell = -np.inf
@@ -209,69 +410,29 @@ def _facet_kernel(vx, vy, vz, h, seed_ri, seed_rw, seed_ci, seed_cw, seed_t, coe
     for i in range(ny):
         ki = seed_ri[i]
         wi = seed_rw[i]
-        for c in range(seed_t.shape[1]):
-            seed_row[c] = seed_t[ki, c] * (1.0 - wi) + seed_t[ki + 1, c] * wi
-        for j in range(nx):
-            x00 = vx[i, j]; x01 = vx[i, j + 1]; x10 = vx[i + 1, j]; x11 = vx[i + 1, j + 1]
-            y00 = vy[i, j]; y01 = vy[i, j + 1]; y10 = vy[i + 1, j]; y11 = vy[i + 1, j + 1]
-            z00 = vz[i, j]; z01 = vz[i, j + 1]; z10 = vz[i + 1, j]; z11 = vz[i + 1, j + 1]
-            cx = 0.25 * (x00 + x01 + x10 + x11)
-            cy = 0.25 * (y00 + y01 + y10 + y11)
-            cz = 0.25 * (z00 + z01 + z10 + z11)
-            hc = 0.25 * (h[i, j] + h[i, j + 1] + h[i + 1, j] + h[i + 1, j + 1])
-            if not np.isfinite(cx):
+        for col in range(seed_t.shape[1]):
+            seed_row[col] = seed_t[ki, col] * (1.0 - wi) + seed_t[ki + 1, col] * wi
+        for j0 in range(0, nx, BLOCK):
+            m = min(BLOCK, nx - j0)
+            _block_seeds(seed_row, seed_ci[j0:], seed_cw[j0:], buf, m)
+            if by_block:
+                _facet_block(vx[i, j0:], vx[i + 1, j0:], vy[i, j0:], vy[i + 1, j0:], vz[i, j0:], vz[i + 1, j0:],
+                             h[i, j0:], h[i + 1, j0:], c, t_mid, inv_half, lo, hi, inv_ome2, buf, m)
                 for q in range(16):
-                    out[q, i, j] = nan
-                out[HEIGHT, i, j] = hc
-                continue
-            zz = cz * inv_ome2
-            inv_nrm = 1.0 / math.sqrt(cx * cx + cy * cy + zz * zz)
-            ux = cx * inv_nrm; uy = cy * inv_nrm; uz = zz * inv_nrm
-            d1x = x11 - x00; d1y = y11 - y00; d1z = z11 - z00
-            d2x = x10 - x01; d2y = y10 - y01; d2z = z10 - z01
-            ax = 0.5 * (d1y * d2z - d1z * d2y)
-            ay = 0.5 * (d1z * d2x - d1x * d2z)
-            az = 0.5 * (d1x * d2y - d1y * d2x)
-            # a facet collapsed by repeated vertices has parallel diagonals and a cross product of 0,
-            # but fused multiply-adds leave its rounding error (~1e-15 m^2): below 1e-10 m^2 (no
-            # real facet is that small) the area is 0, as numpy computes it
-            a2 = ax * ax + ay * ay + az * az
-            if a2 < 1e-20:
-                ax = 0.0; ay = 0.0; az = 0.0; a2 = 0.0
-            if ax * ux + ay * uy + az * uz < 0:
-                ax = -ax; ay = -ay; az = -az
-            kj = seed_ci[j]
-            t0 = seed_row[kj] * (1.0 - seed_cw[j]) + seed_row[kj + 1] * seed_cw[j]
-            t, sx, sy, sz, svx, svy, svz, sax, say, saz = newton_on_polynomial(cx, cy, cz, t0, coeffs, t_mid,
-                                                                               inv_half, lo, hi)
-            dx = cx - sx; dy = cy - sy; dz = cz - sz
-            rng = math.sqrt(dx * dx + dy * dy + dz * dz)
-            inv_rng = 1.0 / rng
-            lx = -dx * inv_rng; ly = -dy * inv_rng; lz = -dz * inv_rng
-            proj = ax * lx + ay * ly + az * lz
-            a_sigma = math.sqrt(a2)
-            v2 = svx * svx + svy * svy + svz * svz
-            s_norm = math.sqrt(sx * sx + sy * sy + sz * sz)
-            cos_a = -(dx * sx + dy * sy + dz * sz) * inv_rng / s_norm
-            cos_a = min(max(cos_a, -1.0), 1.0)
-            gx = cx - hc * ux - sx; gy = cy - hc * uy - sy; gz = cz - hc * uz - sz
-            cos_ell = ux * lx + uy * ly + uz * lz
-            if a_sigma > 0:
-                min_cos_slope = min(min_cos_slope, (ax * ux + ay * uy + az * uz) / a_sigma)
-                max_cos_ell = max(max_cos_ell, cos_ell)
-                min_cos_ell = min(min_cos_ell, cos_ell)
-            out[T, i, j] = t
-            out[RANGE, i, j] = rng
-            out[ALONG, i, j] = (v2 - (dx * sax + dy * say + dz * saz)) / math.sqrt(v2)
-            out[A_GAMMA, i, j] = max(proj, 0.0)
-            out[A_SIGMA, i, j] = a_sigma
-            out[COS_LIA, i, j] = proj / a_sigma
-            out[COS_ELL, i, j] = cos_ell
-            out[AX, i, j] = ax; out[AY, i, j] = ay; out[AZ, i, j] = az
-            out[LX, i, j] = lx; out[LY, i, j] = ly; out[LZ, i, j] = lz
-            out[HEIGHT, i, j] = hc
-            out[LOOK_KEY, i, j] = -cos_a
-            out[GROUND, i, j] = math.sqrt(gx * gx + gy * gy + gz * gz)
+                    _block_row_out(buf, q, out[q, i, j0:], m)
+            for jj in range(m):
+                if by_block and buf[np.uint64(MORE_STEPS * BLOCK + jj)] == 0.0:
+                    a_sigma = buf[np.uint64(A_SIGMA * BLOCK + jj)]
+                    cos_slope = buf[np.uint64(COS_SLOPE * BLOCK + jj)]
+                    cos_ell = buf[np.uint64(COS_ELL * BLOCK + jj)]
+                else:
+                    a_sigma, cos_slope, cos_ell = _facet_one(vx, vy, vz, h, i, j0 + jj,
+                                                             buf[np.uint64(SEED * BLOCK + jj)], coeffs, t_mid,
+                                                             inv_half, lo, hi, inv_ome2, out)
+                if a_sigma > 0:                    # finite, nonzero area
+                    min_cos_slope = min(min_cos_slope, cos_slope)
+                    max_cos_ell = max(max_cos_ell, cos_ell)
+                    min_cos_ell = min(min_cos_ell, cos_ell)
     extremes[0] = min_cos_slope
     extremes[1] = max_cos_ell
     extremes[2] = min_cos_ell
