@@ -14,6 +14,7 @@ from typing import Dict, Optional
 import numpy as np
 
 from .. import attribution
+from ..compiled import compiled_or_numpy, jit
 
 
 class TiledLayer:
@@ -66,10 +67,7 @@ def overview_factors(width: int, height: int, block: int = 256) -> list:
     return factors
 
 
-def _halve(a: np.ndarray, resampling: str, nodata) -> np.ndarray:
-    """One overview level from the previous one: 2 x 2 blocks (the last row/column may be single).
-    AVERAGE: mean of the valid values (NaN or ``nodata`` are not valid; none valid -> no data);
-    otherwise NEAREST: the block's first pixel."""
+def _halve_numpy(a: np.ndarray, resampling: str, nodata) -> np.ndarray:
     if resampling.upper() != "AVERAGE":
         return a[0::2, 0::2]
     h, w = a.shape
@@ -88,6 +86,44 @@ def _halve(a: np.ndarray, resampling: str, nodata) -> np.ndarray:
     if not missing_is_nan:
         out[count == 0] = nodata
     return out.astype(a.dtype, copy=False)
+
+
+@jit
+def _mean_of_blocks(a, missing_is_nan, nodata, out):
+    """``out`` (ceil(h/2), ceil(w/2)): the float32 mean of the valid pixels of each 2 x 2 block of the
+    float32 ``a``, summed in the order of :func:`_halve_numpy` (same bits); no valid pixel: NaN, or
+    ``nodata`` unless it is NaN."""
+    h, w = a.shape
+    zero = np.float32(0.0)
+    one = np.float32(1.0)
+    fill = np.float32(np.nan) if missing_is_nan else np.float32(nodata)
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            total = zero
+            count = zero
+            for di in range(2):
+                for dj in range(2):
+                    r = 2 * i + di
+                    c = 2 * j + dj
+                    if r < h and c < w:
+                        v = a[r, c]
+                        if np.isfinite(v) and (missing_is_nan or v != nodata):
+                            total += v
+                            count += one
+            out[i, j] = total / count if count > zero else fill
+
+
+@compiled_or_numpy(_halve_numpy)
+def _halve(a: np.ndarray, resampling: str, nodata) -> np.ndarray:
+    """One overview level from the previous one: 2 x 2 blocks (the last row/column may be single).
+    AVERAGE: mean of the valid values (NaN or ``nodata`` are not valid; none valid -> no data);
+    otherwise NEAREST: the block's first pixel. The compiled form takes float32 AVERAGE levels."""
+    if resampling.upper() != "AVERAGE" or a.dtype != np.float32:
+        return _halve_numpy(a, resampling, nodata)
+    missing_is_nan = nodata is None or (isinstance(nodata, float) and np.isnan(nodata))
+    out = np.empty(((a.shape[0] + 1) // 2, (a.shape[1] + 1) // 2), dtype=np.float32)
+    _mean_of_blocks(np.ascontiguousarray(a), bool(missing_is_nan), 0.0 if missing_is_nan else float(nodata), out)
+    return out
 
 
 def write_overviews(path: str, resampling: str = "AVERAGE", is_cancelled=None, band_rows: int = 512) -> bool:

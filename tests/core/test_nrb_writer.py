@@ -144,6 +144,29 @@ def test_cog_overviews_are_the_mean_of_the_valid_pixels(tmp_path):
         np.testing.assert_array_equal(ds.read(1, out_shape=(259, 301)), mask[0::2, 0::2])
 
 
+def test_overview_levels_are_the_same_compiled_and_with_numpy():
+    """The compiled 2 x 2 mean (numba) gives the numpy reference's float32 bits, odd edges, holes and a
+    no-data value included."""
+    from palsar2_plugin import compiled
+    from palsar2_plugin.nrb.cog import _halve
+
+    if not compiled.enabled():
+        pytest.skip("numba is not installed")
+    rng = np.random.default_rng(5)
+    for shape in ((517, 601), (64, 64), (1, 5), (3, 1)):
+        values = rng.random(shape, dtype=np.float32)
+        values[rng.random(shape) < 0.2] = np.nan
+        looks = np.where(rng.random(shape) < 0.3, 0.0, values).astype(np.float32)
+        for array, nodata in ((values, float("nan")), (looks, 0.0), (values, None)):
+            got = _halve.compiled(array, "AVERAGE", nodata)
+            ref = _halve.numpy(array, "AVERAGE", nodata)
+            assert got.dtype == ref.dtype == np.float32 and got.shape == ref.shape
+            assert np.array_equal(got, ref, equal_nan=True), (shape, nodata)
+            if shape == (517, 601):                         # blocks with and without valid pixels
+                missing = np.isnan(got) if nodata != 0.0 else got == 0.0
+                assert missing.sum() > 0 and (~missing).sum() > 70000
+
+
 def test_product_layers_are_deflate_cogs_with_their_predictors(tmp_path):
     """Every layer: a COG (DEFLATE, 256 blocks, overviews); the floating-point predictor on float
     layers but the piecewise-constant number of looks (none), horizontal differencing on the mask."""
