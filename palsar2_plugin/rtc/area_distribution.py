@@ -262,46 +262,115 @@ def _distribute_area_numpy(time_s, range_m, valid, weight, axes, line0, pixel0, 
 # Radar coordinates are computed inside the kernels from the facets' zero-Doppler time and slant
 # range: line = (t - t0) / dt, pixel = (R - R0) / dR with ``axes`` = (t0, dt, R0, dR) of the beam's
 # grid (geometry.RadarGrid.line_of_time / pixel_of_range); a facet that is not valid has none.
+#
+# The compiled kernel works on blocks of BLOCK facets of a lattice row: their centres, gradients
+# and sub-point weights are computed by loops LLVM vectorises (branch-free, one store target, the
+# block buffer, with uint64 indices), then added into the window by a plain loop per sub-point.
+
+#: Facets of a row the compiled kernel spreads at once (its buffers stay in the L1 cache).
+BLOCK = 256
+# rows of the block buffer: window coordinates of the centre, gradients, area per sub-point, "spread
+# it" (1.0 or 0.0); then the four bilinear weights of one sub-point
+_LINE, _PIXEL, _DL_I, _DL_J, _DP_I, _DP_J, _PART, _USE, _W00, _W01, _W10, _W11 = range(12)
+
 
 @jit
 def _coordinate_row(values, valid, i, origin, step, out):
-    """Radar coordinate (values - origin) / step of lattice row ``i`` into ``out``; NaN where not valid."""
+    """out[1:nx+1]: the radar coordinate (values - origin) / step of lattice row ``i`` (NaN where not
+    valid); out[0] and out[nx+1] extrapolated linearly, so that the centred difference at the row's
+    ends is np.gradient's one-sided one."""
     inv = 1.0 / step
-    for j in range(values.shape[1]):
-        out[j] = (values[i, j] - origin) * inv if valid[i, j] else np.nan
+    nx = values.shape[1]
+    for j in range(nx):
+        out[j + 1] = (values[i, j] - origin) * inv if valid[i, j] else np.nan
+    if nx >= 2:
+        out[0] = 2.0 * out[1] - out[2]
+        out[nx + 1] = 2.0 * out[nx] - out[nx - 1]
+    else:
+        out[0] = out[1]
+        out[nx + 1] = out[1]
 
 
 @jit
-def _finite_or_zero(v):
-    return v if np.isfinite(v) else 0.0
+def _facet_block(line_a, line_at, line_b, pixel_a, pixel_at, pixel_b, w, row_factor, use_gradient, line0, pixel0,
+                 n_l, n_p, per_subpoint, buf, m):
+    """Block rows _LINE .. _USE for ``m`` facets of a row: ``line_at``/``pixel_at`` the padded
+    coordinate row (entry j + 1 is the block's facet j), ``line_a``/``line_b`` (and pixel) the rows
+    whose difference times ``row_factor`` is the gradient along the lattice columns (np.gradient's
+    rules; non-finite -> 0; all 0 unless ``use_gradient``). A facet is spread when its centre and
+    weight are finite and nonzero and its sub-points, within half its extent of the centre, can reach
+    the window (+ one cell)."""
+    for j in range(m):
+        l_c = line_at[j + 1]
+        p_c = pixel_at[j + 1]
+        wv = w[j]
+        dl_i = (line_b[j + 1] - line_a[j + 1]) * row_factor
+        dl_j = (line_at[j + 2] - line_at[j]) * 0.5
+        dp_i = (pixel_b[j + 1] - pixel_a[j + 1]) * row_factor
+        dp_j = (pixel_at[j + 2] - pixel_at[j]) * 0.5
+        dl_i = dl_i * use_gradient if (dl_i - dl_i) == 0.0 else 0.0
+        dl_j = dl_j * use_gradient if (dl_j - dl_j) == 0.0 else 0.0
+        dp_i = dp_i * use_gradient if (dp_i - dp_i) == 0.0 else 0.0
+        dp_j = dp_j * use_gradient if (dp_j - dp_j) == 0.0 else 0.0
+        reach_l = 0.5 * (abs(dl_i) + abs(dl_j)) + 1.0
+        reach_p = 0.5 * (abs(dp_i) + abs(dp_j)) + 1.0
+        usable = (l_c - l_c) == 0.0 and (p_c - p_c) == 0.0 and (wv - wv) == 0.0 and wv != 0.0
+        near = not (l_c + reach_l < line0 - 1 or l_c - reach_l > line0 + n_l or p_c + reach_p < pixel0 - 1
+                    or p_c - reach_p > pixel0 + n_p)
+        buf[np.uint64(_LINE * BLOCK + j)] = l_c - (line0 - 1)
+        buf[np.uint64(_PIXEL * BLOCK + j)] = p_c - (pixel0 - 1)
+        buf[np.uint64(_DL_I * BLOCK + j)] = dl_i
+        buf[np.uint64(_DL_J * BLOCK + j)] = dl_j
+        buf[np.uint64(_DP_I * BLOCK + j)] = dp_i
+        buf[np.uint64(_DP_J * BLOCK + j)] = dp_j
+        buf[np.uint64(_PART * BLOCK + j)] = wv * per_subpoint
+        buf[np.uint64(_USE * BLOCK + j)] = 1.0 if (usable and near) else 0.0
 
 
 @jit
-def _row_gradient(above, at, below, i, ny, j, nx):
-    """np.gradient (unit spacing, one-sided at the edges; non-finite -> 0) of a lattice field at
-    (i, j) along rows and along columns, from its rows i-1 (``above``), i, i+1 (``below``)."""
-    if ny < 2 or nx < 2:
-        return 0.0, 0.0
-    if i == 0:
-        d_i = below[j] - at[j]
-    elif i == ny - 1:
-        d_i = at[j] - above[j]
-    else:
-        d_i = (below[j] - above[j]) / 2.0
-    if j == 0:
-        d_j = at[1] - at[0]
-    elif j == nx - 1:
-        d_j = at[nx - 1] - at[nx - 2]
-    else:
-        d_j = (at[j + 1] - at[j - 1]) / 2.0
-    return _finite_or_zero(d_i), _finite_or_zero(d_j)
+def _subpoint_weights(fa, fb, n_l, n_p, width, buf, corner, m):
+    """For the sub-point at offsets (fa, fb) (facet units) of each block facet: the flat index
+    ``corner`` of its cell's first corner in the padded window (``width`` cells a row) and the four
+    bilinear weights (0 outside the padded window or for a facet not spread)."""
+    for j in range(m):
+        la = buf[np.uint64(_LINE * BLOCK + j)] + fa * buf[np.uint64(_DL_I * BLOCK + j)]
+        pa = buf[np.uint64(_PIXEL * BLOCK + j)] + fa * buf[np.uint64(_DP_I * BLOCK + j)]
+        l = la + fb * buf[np.uint64(_DL_J * BLOCK + j)]
+        p = pa + fb * buf[np.uint64(_DP_J * BLOCK + j)]
+        inside = l >= 0 and l < n_l + 1 and p >= 0 and p < n_p + 1 and buf[np.uint64(_USE * BLOCK + j)] != 0.0
+        part = buf[np.uint64(_PART * BLOCK + j)] if inside else 0.0
+        l = l if inside else 0.0
+        p = p if inside else 0.0
+        li = np.int64(l)
+        pi = np.int64(p)
+        fl = l - li
+        fp = p - pi
+        corner[j] = li * width + pi
+        buf[np.uint64(_W00 * BLOCK + j)] = part * ((1 - fl) * (1 - fp))
+        buf[np.uint64(_W01 * BLOCK + j)] = part * ((1 - fl) * fp)
+        buf[np.uint64(_W10 * BLOCK + j)] = part * (fl * (1 - fp))
+        buf[np.uint64(_W11 * BLOCK + j)] = part * (fl * fp)
+
+
+@jit
+def _add_subpoints(buf, corner, acc, width, m):
+    """Add the weights of :func:`_subpoint_weights` into the flat padded window ``acc``."""
+    for j in range(m):
+        if buf[np.uint64(_USE * BLOCK + j)] != 0.0:
+            c = corner[j]
+            acc[c] += buf[np.uint64(_W00 * BLOCK + j)]
+            acc[c + 1] += buf[np.uint64(_W01 * BLOCK + j)]
+            acc[c + width] += buf[np.uint64(_W10 * BLOCK + j)]
+            acc[c + width + 1] += buf[np.uint64(_W11 * BLOCK + j)]
 
 
 @jit
 def _distribute(time_s, range_m, valid, w, t0, dt, r0, dr, s_i, s_j, line0, pixel0, acc):
     n_l = acc.shape[0] - 2
     n_p = acc.shape[1] - 2
-    inv = 1.0 / (s_i * s_j)
+    width = acc.shape[1]
+    flat = acc.reshape(-1)
+    per_subpoint = 1.0 / (s_i * s_j)
     offsets_i = np.empty(s_i)                    # sub-point offsets in facet units, centred
     offsets_j = np.empty(s_j)
     for ia in range(s_i):
@@ -309,10 +378,13 @@ def _distribute(time_s, range_m, valid, w, t0, dt, r0, dr, s_i, s_j, line0, pixe
     for ib in range(s_j):
         offsets_j[ib] = (ib + 0.5) / s_j - 0.5
     ny, nx = time_s.shape
-    # radar line / pixel of lattice rows i-1, i, i+1 in rolling buffers (row i in slot i % 3),
-    # each computed once
-    lines = np.empty((3, nx))
-    pixels = np.empty((3, nx))
+    use_gradient = 0.0 if (ny < 2 or nx < 2 or (s_i == 1 and s_j == 1)) else 1.0
+    # radar line / pixel of lattice rows i-1, i, i+1 in rolling buffers (row i in slot i % 3), each
+    # computed once, padded by one entry on each side (see _coordinate_row)
+    lines = np.empty((3, nx + 2))
+    pixels = np.empty((3, nx + 2))
+    buf = np.empty(12 * BLOCK)
+    corner = np.empty(BLOCK, dtype=np.int64)
     for i in range(min(2, ny)):
         _coordinate_row(time_s, valid, i, t0, dt, lines[i])
         _coordinate_row(range_m, valid, i, r0, dr, pixels[i])
@@ -321,51 +393,23 @@ def _distribute(time_s, range_m, valid, w, t0, dt, r0, dr, s_i, s_j, line0, pixe
         if i > 0 and i + 1 < ny:
             _coordinate_row(time_s, valid, i + 1, t0, dt, lines[below])
             _coordinate_row(range_m, valid, i + 1, r0, dr, pixels[below])
-        for j in range(nx):
-            l_c = lines[at, j]
-            p_c = pixels[at, j]
-            wv = w[i, j]
-            if not (np.isfinite(l_c) and np.isfinite(p_c) and np.isfinite(wv)):
-                continue
-            if s_i == 1 and s_j == 1:
-                dl_i = dl_j = dp_i = dp_j = 0.0
-                reach_l = reach_p = 1.0
-            else:
-                dl_i, dl_j = _row_gradient(lines[above], lines[at], lines[below], i, ny, j, nx)
-                dp_i, dp_j = _row_gradient(pixels[above], pixels[at], pixels[below], i, ny, j, nx)
-                # a sub-point lies within half the facet's extent of its centre: facets farther than
-                # that (+ one cell) from the window give it nothing
-                reach_l = 0.5 * (abs(dl_i) + abs(dl_j)) + 1.0
-                reach_p = 0.5 * (abs(dp_i) + abs(dp_j)) + 1.0
-            if (l_c + reach_l < line0 - 1 or l_c - reach_l > line0 + n_l
-                    or p_c + reach_p < pixel0 - 1 or p_c - reach_p > pixel0 + n_p):
-                continue
-            part = wv * inv
-            base_l = l_c - (line0 - 1)
-            base_p = p_c - (pixel0 - 1)
-            # every sub-point of the facet inside the window: no test per sub-point
-            ext_l = reach_l - 1.0
-            ext_p = reach_p - 1.0
-            whole = (base_l - ext_l >= 0 and base_l + ext_l < n_l + 1 and base_p - ext_p >= 0
-                     and base_p + ext_p < n_p + 1)
+        if ny < 2:
+            a, b, row_factor = at, at, 0.0
+        elif i == 0:                             # np.gradient's one-sided differences at the ends
+            a, b, row_factor = at, below, 1.0
+        elif i == ny - 1:
+            a, b, row_factor = above, at, 1.0
+        else:
+            a, b, row_factor = above, below, 0.5
+        for j0 in range(0, nx, BLOCK):
+            m = min(BLOCK, nx - j0)
+            _facet_block(lines[a, j0:], lines[at, j0:], lines[b, j0:], pixels[a, j0:], pixels[at, j0:],
+                         pixels[b, j0:], w[i, j0:], row_factor, use_gradient, line0, pixel0, n_l, n_p, per_subpoint,
+                         buf, m)
             for ia in range(s_i):
-                fa = offsets_i[ia]
-                la = base_l + fa * dl_i
-                pa = base_p + fa * dp_i
                 for ib in range(s_j):
-                    fb = offsets_j[ib]
-                    l = la + fb * dl_j
-                    p = pa + fb * dp_j
-                    if not whole and not (l >= 0 and l < n_l + 1 and p >= 0 and p < n_p + 1):
-                        continue
-                    li = int(l)
-                    pi = int(p)
-                    fl = l - li
-                    fp = p - pi
-                    acc[li, pi] += part * ((1 - fl) * (1 - fp))
-                    acc[li, pi + 1] += part * ((1 - fl) * fp)
-                    acc[li + 1, pi] += part * (fl * (1 - fp))
-                    acc[li + 1, pi + 1] += part * (fl * fp)
+                    _subpoint_weights(offsets_i[ia], offsets_j[ib], n_l, n_p, width, buf, corner, m)
+                    _add_subpoints(buf, corner, flat, width, m)
 
 
 @compiled_or_numpy(_distribute_area_numpy)
