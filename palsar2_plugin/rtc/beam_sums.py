@@ -160,100 +160,156 @@ def _beam_sums_numpy(geom, grid, window, acc, beta0_windows, oversampling, halo,
                         looks=float(looks))
 
 
-@jit
-def _cell(n_l, n_p, l, p):
-    """(inside, line, pixel, line fraction, pixel fraction) of the bilinear cell of window
-    coordinates (l, p) in an (n_l, n_p) window, with the rules of area.read_bilinear (the last
-    row/column is reachable exactly)."""
-    if not (np.isfinite(l) and np.isfinite(p)):
-        return False, 0, 0, 0.0, 0.0
-    li = math.floor(l)
-    pi = math.floor(p)
-    fl = l - li
-    fp = p - pi
-    if li == n_l - 1 and fl == 0:
-        li -= 1
-        fl = 1.0
-    if pi == n_p - 1 and fp == 0:
-        pi -= 1
-        fp = 1.0
-    if not (li >= 0 and li < n_l - 1 and pi >= 0 and pi < n_p - 1):
-        return False, 0, 0, 0.0, 0.0
-    return True, int(li), int(pi), fl, fp
+#: Core facets of a row the compiled kernel reads back at once (whole output pixels of them).
+BLOCK = 256
+#: Polarisations the compiled kernel takes (HH, HV, VH, VV); more go through numpy.
+MAX_POLARISATIONS = 4
+# rows of the compiled kernel's block buffer: per facet its bilinear cell (the flat index of its
+# first corner in the window, as a float, and the fractions), 1.0 where it is valid, inside the
+# beam's grid and its cell inside the window, A_beta, the flat-ellipsoid ANF, 1.0 where shadowed;
+# then what it adds to its pixel's sums: _ADDS + (count, covered, anf, anf_flat, area, beta0 per pol)
+_CORNER, _FL, _FP, _ON, _A_BETA, _FLAT, _SHADOWED = range(7)
+_ADDS = 7
+_ADD_ANF, _ADD_FLAT, _ADD_AREA, _ADD_BETA0 = 2, 3, 4, 5        # after COUNT 0 and COVERED 1
+_BLOCK_ROWS = _ADDS + _ADD_BETA0 + MAX_POLARISATIONS
 
 
 @jit
-def _value(img, li, pi, fl, fp, nodata_zero):
-    """Bilinear value of ``img`` in cell (li, pi) at fractions (fl, fp); NaN with ``nodata_zero``
-    when a corner is 0."""
-    v00 = np.float64(img[li, pi])
-    v01 = np.float64(img[li, pi + 1])
-    v10 = np.float64(img[li + 1, pi])
-    v11 = np.float64(img[li + 1, pi + 1])
+def _readback_cells(time_s, range_m, valid, shadow, along, cos_ell, t0, inv_dt, r0, inv_dr, a_beta_per_along,
+                    line0, pixel0, n_lines, n_pixels, n_l, n_p, buf, m):
+    """Block rows _CORNER .. _SHADOWED of ``m`` facets of a row (1-D arrays from the block's first
+    facet; the window is ``n_l`` x ``n_p`` cells from (line0, pixel0)): the cell of a point is where
+    floor() puts it, moved back by one on the window's last row/column so that it is reachable
+    exactly (the rules of read_bilinear). Branch-free, one store target: LLVM vectorises it."""
+    for j in range(m):
+        ln = (time_s[j] - t0) * inv_dt
+        px = (range_m[j] - r0) * inv_dr
+        in_grid = valid[j] and ln >= 0 and ln <= n_lines - 1 and px >= 0 and px <= n_pixels - 1
+        l = ln - line0
+        p = px - pixel0
+        li = math.floor(l)
+        pi = math.floor(p)
+        fl = l - li
+        fp = p - pi
+        last_l = li == n_l - 1 and fl == 0
+        last_p = pi == n_p - 1 and fp == 0
+        li = li - 1.0 if last_l else li
+        fl = 1.0 if last_l else fl
+        pi = pi - 1.0 if last_p else pi
+        fp = 1.0 if last_p else fp
+        on = in_grid and li >= 0 and li < n_l - 1 and pi >= 0 and pi < n_p - 1
+        c = cos_ell[j]
+        buf[np.uint64(_CORNER * BLOCK + j)] = li * n_p + pi if on else 0.0
+        buf[np.uint64(_FL * BLOCK + j)] = fl
+        buf[np.uint64(_FP * BLOCK + j)] = fp
+        buf[np.uint64(_ON * BLOCK + j)] = 1.0 if on else 0.0
+        buf[np.uint64(_A_BETA * BLOCK + j)] = a_beta_per_along * along[j]
+        buf[np.uint64(_FLAT * BLOCK + j)] = c / math.sqrt(max(1.0 - c * c, 1e-12))
+        buf[np.uint64(_SHADOWED * BLOCK + j)] = 1.0 if shadow[j] else 0.0
+
+
+@jit
+def _bilinear_at(img, c, n_p, fl, fp, nodata_zero):
+    """Bilinear value of a flattened window (``n_p`` cells a row) in the cell whose first corner is
+    ``c``, at fractions (fl, fp); NaN with ``nodata_zero`` when a corner is 0."""
+    v00 = np.float64(img[c])
+    v01 = np.float64(img[c + 1])
+    v10 = np.float64(img[c + n_p])
+    v11 = np.float64(img[c + n_p + 1])
     if nodata_zero and (v00 == 0 or v01 == 0 or v10 == 0 or v11 == 0):
         return np.nan
     return v00 * (1 - fl) * (1 - fp) + v01 * (1 - fl) * fp + v10 * fl * (1 - fp) + v11 * fl * fp
 
 
 @jit
+def _readback_values(acc, betas, n_p, buf, m):
+    """Rows _ADDS + ... of the block: beta0 (every polarisation) and the accumulated A_gamma read at
+    each facet's cell, and what the facet adds to its pixel's sums (0 where it does not count:
+    outside, beta0 missing, shadowed, or no finite ANF; ``covered`` counts shadowed facets too)."""
+    n_pol = betas.shape[0]
+    for j in range(m):
+        count = 0.0
+        covered = 0.0
+        anf = 0.0
+        flat = 0.0
+        area = 0.0
+        if buf[np.uint64(_ON * BLOCK + j)] != 0.0:
+            c = np.int64(buf[np.uint64(_CORNER * BLOCK + j)])
+            fl = buf[np.uint64(_FL * BLOCK + j)]
+            fp = buf[np.uint64(_FP * BLOCK + j)]
+            all_b = True
+            for b in range(n_pol):
+                v = _bilinear_at(betas[b], c, n_p, fl, fp, True)
+                buf[np.uint64((_ADDS + _ADD_BETA0 + b) * BLOCK + j)] = v
+                all_b = all_b and np.isfinite(v)
+            if all_b:
+                covered = 1.0
+                if buf[np.uint64(_SHADOWED * BLOCK + j)] == 0.0:
+                    rg = _bilinear_at(acc, c, n_p, fl, fp, False)
+                    a = rg / buf[np.uint64(_A_BETA * BLOCK + j)]
+                    if np.isfinite(a):
+                        count = 1.0
+                        anf = a
+                        flat = buf[np.uint64(_FLAT * BLOCK + j)]
+                        area = rg
+        buf[np.uint64((_ADDS + COUNT) * BLOCK + j)] = count
+        buf[np.uint64((_ADDS + COVERED) * BLOCK + j)] = covered
+        buf[np.uint64((_ADDS + _ADD_ANF) * BLOCK + j)] = anf
+        buf[np.uint64((_ADDS + _ADD_FLAT) * BLOCK + j)] = flat
+        buf[np.uint64((_ADDS + _ADD_AREA) * BLOCK + j)] = area
+        if count == 0.0:
+            for b in range(n_pol):
+                buf[np.uint64((_ADDS + _ADD_BETA0 + b) * BLOCK + j)] = 0.0
+
+
+@jit
+def _add_to_pixels(buf, row, k, c, pixel_row, n):
+    """pixel_row[p] += block row ``row`` at facet p * k + c, for the ``n`` pixels of the block."""
+    for p in range(n):
+        pixel_row[p] += buf[np.uint64(row * BLOCK + p * k + c)]
+
+
+@jit
 def _beam_sums(time_s, range_m, valid, shadow, along, cos_ell, acc, betas, t0, dt, r0, dr, a_beta_per_along,
                line0, pixel0, n_lines, n_pixels, k, hy, hx, ny, nx, count, covered, beta_sums, anf_sum,
                anf_flat_sum, area_sum):
-    """Pixel by pixel: the read-backs of its k x k core facets summed in registers, every output
-    written once."""
+    """Output row by output row, blocks of its pixels: their k x k core facets' cells
+    (:func:`_readback_cells`, vectorised), the read-backs (:func:`_readback_values`), summed per pixel
+    in the order of the facets (row by row) and written once. ``acc`` (n_l, n_p) and ``betas``
+    (n_pol, n_l, n_p) are the windows."""
     n_pol = betas.shape[0]
-    vals = np.empty(n_pol)
-    b_acc = np.empty(n_pol)
+    n_l = acc.shape[0]
+    n_p = acc.shape[1]
+    flat_acc = acc.reshape(-1)
+    flat_betas = betas.reshape(n_pol, n_l * n_p)
     inv_dt = 1.0 / dt
     inv_dr = 1.0 / dr
+    block_pixels = max(1, BLOCK // k)
+    buf = np.empty(_BLOCK_ROWS * BLOCK)
+    n_sums = _ADD_BETA0 + n_pol
+    pixels = np.empty((n_sums, block_pixels))
     for oi in range(ny):
-        for oj in range(nx):
-            n_count = 0.0
-            n_covered = 0.0
-            s_anf = 0.0
-            s_flat = 0.0
-            s_area = 0.0
-            for b in range(n_pol):
-                b_acc[b] = 0.0
+        for p0 in range(0, nx, block_pixels):
+            n = min(block_pixels, nx - p0)
+            m = n * k
+            pixels[:, :n] = 0.0
+            f0 = hx + p0 * k
             for i in range(hy + oi * k, hy + oi * k + k):
-                for j in range(hx + oj * k, hx + oj * k + k):
-                    if not valid[i, j]:
-                        continue
-                    ln = (time_s[i, j] - t0) * inv_dt
-                    px = (range_m[i, j] - r0) * inv_dr
-                    if not (ln >= 0 and ln <= n_lines - 1 and px >= 0 and px <= n_pixels - 1):
-                        continue
-                    # beta0 windows and the area window share the shape: one cell for all reads
-                    inside, li, pi, fl, fp = _cell(acc.shape[0], acc.shape[1], ln - line0, px - pixel0)
-                    all_b = True
-                    for b in range(n_pol):
-                        v = _value(betas[b], li, pi, fl, fp, True) if inside else np.nan
-                        vals[b] = v
-                        if not np.isfinite(v):
-                            all_b = False
-                    if not all_b:
-                        continue
-                    n_covered += 1.0
-                    if shadow[i, j]:
-                        continue
-                    rg = _value(acc, li, pi, fl, fp, False) if inside else np.nan
-                    anf = rg / (a_beta_per_along * along[i, j])
-                    if not np.isfinite(anf):
-                        continue
-                    c = cos_ell[i, j]
-                    n_count += 1.0
-                    for b in range(n_pol):
-                        b_acc[b] += vals[b]
-                    s_anf += anf
-                    s_flat += c / math.sqrt(max(1.0 - c * c, 1e-12))
-                    s_area += rg
-            count[oi, oj] = n_count
-            covered[oi, oj] = n_covered
-            for b in range(n_pol):
-                beta_sums[b, oi, oj] = b_acc[b]
-            anf_sum[oi, oj] = s_anf
-            anf_flat_sum[oi, oj] = s_flat
-            area_sum[oi, oj] = s_area
+                _readback_cells(time_s[i, f0:], range_m[i, f0:], valid[i, f0:], shadow[i, f0:], along[i, f0:],
+                                cos_ell[i, f0:], t0, inv_dt, r0, inv_dr, a_beta_per_along, line0, pixel0, n_lines,
+                                n_pixels, n_l, n_p, buf, m)
+                _readback_values(flat_acc, flat_betas, n_p, buf, m)
+                for c in range(k):
+                    for q in range(n_sums):
+                        _add_to_pixels(buf, _ADDS + q, k, c, pixels[q], n)
+            for p in range(n):
+                count[oi, p0 + p] = pixels[COUNT, p]
+                covered[oi, p0 + p] = pixels[COVERED, p]
+                anf_sum[oi, p0 + p] = pixels[_ADD_ANF, p]
+                anf_flat_sum[oi, p0 + p] = pixels[_ADD_FLAT, p]
+                area_sum[oi, p0 + p] = pixels[_ADD_AREA, p]
+                for b in range(n_pol):
+                    beta_sums[b, oi, p0 + p] = pixels[_ADD_BETA0 + b, p]
 
 
 @compiled_or_numpy(_beam_sums_numpy)
@@ -264,6 +320,8 @@ def beam_sums(geom, grid, window: Tuple[int, int, int, int], acc: np.ndarray, be
     ``acc`` the A_gamma accumulated on that window (m^2); ``beta0_windows`` the beam's beta0 (linear
     power, one per polarisation) on the same window (NaN or 0 = no data); ``halo`` facets around the
     core (int or (rows, cols)); ``looks`` per radar sample."""
+    if len(beta0_windows) > MAX_POLARISATIONS:
+        return _beam_sums_numpy(geom, grid, window, acc, beta0_windows, oversampling, halo, out_shape, looks)
     ny, nx = out_shape
     hy, hx = _halo(halo)
     l0, _, p0, _ = window
