@@ -30,7 +30,7 @@ import numpy as np
 from ..compiled import compiled_or_numpy, jit
 from ..nrb.mask import MASK_INVALID, MASK_LAYOVER, MASK_NODATA, MASK_SHADOW, MASK_VALID  # JAXA L2.2 values
 from .area_distribution import _halo
-from .beam_sums import COUNT, COVERED, BETA0, BeamTileSums, core_facets, pixel_sums
+from .beam_sums import BETA0, COUNT, COVERED, MAX_POLARISATIONS, BeamTileSums, core_facets, pixel_sums
 
 
 #: Small (2011): do not normalise where the illuminated area is below 5 % of the flat-land area.
@@ -169,8 +169,8 @@ def _geometry_sums(a_gamma, a_sigma, valid, layover, shadow, gaps, ax, ay, az, l
                    k, hy, hx, out):
     """Pixel by pixel: its k x k core facets summed in scalar registers, each output written once
     (no zero-filled planes read and rewritten per facet; no accumulator array in memory)."""
-    ny = out.shape[0]
-    nx = out.shape[1]
+    ny = out.shape[1]
+    nx = out.shape[2]
     for oi in range(ny):
         for oj in range(nx):
             s_gamma = 0.0; s_sigma = 0.0; n_valid = 0.0; n_layover = 0.0; n_shadow = 0.0; n_gap = 0.0
@@ -188,79 +188,180 @@ def _geometry_sums(a_gamma, a_sigma, valid, layover, shadow, gaps, ax, ay, az, l
                         s_lx += lx[i, j]; s_ly += ly[i, j]; s_lz += lz[i, j]
                         s_ell += cos_ell[i, j]
                         s_h += height[i, j]
-            o = out[oi, oj]
-            o[LIT_GAMMA] = s_gamma; o[LIT_SIGMA] = s_sigma; o[N_VALID] = n_valid; o[N_LAYOVER] = n_layover
-            o[N_SHADOW] = n_shadow; o[N_GAP] = n_gap
-            o[AREA_X] = s_ax; o[AREA_Y] = s_ay; o[AREA_Z] = s_az; o[LOOK_X] = s_lx; o[LOOK_Y] = s_ly; o[LOOK_Z] = s_lz
-            o[COS_ELL] = s_ell; o[HEIGHT] = s_h
+            out[LIT_GAMMA, oi, oj] = s_gamma; out[LIT_SIGMA, oi, oj] = s_sigma; out[N_VALID, oi, oj] = n_valid
+            out[N_LAYOVER, oi, oj] = n_layover; out[N_SHADOW, oi, oj] = n_shadow; out[N_GAP, oi, oj] = n_gap
+            out[AREA_X, oi, oj] = s_ax; out[AREA_Y, oi, oj] = s_ay; out[AREA_Z, oi, oj] = s_az
+            out[LOOK_X, oi, oj] = s_lx; out[LOOK_Y, oi, oj] = s_ly; out[LOOK_Z, oi, oj] = s_lz
+            out[COS_ELL, oi, oj] = s_ell; out[HEIGHT, oi, oj] = s_h
+
+
+#: Pixels of a row the compiled mosaic combines at once (its buffer stays in the L1 cache).
+BLOCK = 128
+# block-buffer rows: the beams' running sums, the current beam's weight, the layers as float64, the
+# pixels' geometry sums (_GEO + LIT_GAMMA ...), then per polarisation the running sum of weight x
+# beta0 / ANF (_G_SUM + p) and gamma0 (_G_SUM + MAX_POLARISATIONS + p)
+_W_TOTAL, _AREA_SUM, _LOOKS, _COVERED, _WEIGHT, _MASK, _LIA, _EIA, _AREA, _RATIO, _LOOKS_OUT, _DEM = range(12)
+_GEO = 12
+_G_SUM = _GEO + 14
+_MOSAIC_ROWS = _G_SUM + 2 * MAX_POLARISATIONS
+
+# acos on [-1, 1] to 1.4e-15 rad, branch-free (so that the loop around it is vectorised): asin(y) =
+# y + y z P(z), z = y^2, for |y| <= 1/2 (least-squares fit to asin at 400 Chebyshev nodes), and
+# acos(|x|) = 2 asin(sqrt((1 - |x|) / 2)) above 1/2
+_ASIN_P = (0.16666666666666985, 0.07499999999710419, 0.04464285759993631, 0.03038191638780315,
+           0.02237303886065287, 0.017336759147176268, 0.014144909646664486, 0.010267173941420954,
+           0.015521967019542504, -0.0069674479296825765, 0.02798819095883663)
+_P0, _P1, _P2, _P3, _P4, _P5, _P6, _P7, _P8, _P9, _P10 = _ASIN_P
+
+
+@jit
+def _acos_deg(x):
+    """arccos(x) in degrees, x clipped to [-1, 1]; NaN for a non-finite x (see _ASIN_P)."""
+    x = -1.0 if x < -1.0 else x
+    x = 1.0 if x > 1.0 else x
+    x = x if (x - x) == 0.0 else np.nan
+    a = abs(x)
+    big = a > 0.5
+    y = math.sqrt((1.0 - a) * 0.5) if big else a
+    z = y * y
+    p = ((((((((((_P10 * z + _P9) * z + _P8) * z + _P7) * z + _P6) * z + _P5) * z + _P4) * z + _P3) * z + _P2) * z
+          + _P1) * z + _P0)
+    s = y + y * z * p
+    r = 2.0 * s if big else 0.5 * math.pi - s
+    return math.degrees(math.pi - r if x < 0 else r)
+
+
+@jit
+def _mosaic_weights(count, covered, anf, anf_flat, area, looks, floor_fraction, n_facets, buf, m):
+    """One beam's part of a block (its sums' rows from the block's first pixel): its weight looks x
+    count where it normalises the pixel (count > 0, ANF > 0 and >= the floor of the flat ANF; else 0)
+    into row _WEIGHT, and its covered count, weighted area, looks and weight added to the running sums."""
+    for j in range(m):
+        c = count[j]
+        a = anf[j]
+        ok = c > 0 and a >= floor_fraction * anf_flat[j] and a > 0
+        w = looks * c if ok else 0.0
+        weighted_area = w * area[j] / max(c, 1.0)
+        buf[np.uint64(_WEIGHT * BLOCK + j)] = w
+        buf[np.uint64(_COVERED * BLOCK + j)] += covered[j]
+        buf[np.uint64(_AREA_SUM * BLOCK + j)] += weighted_area if ok else 0.0
+        buf[np.uint64(_LOOKS * BLOCK + j)] += looks * c / n_facets if ok else 0.0
+        buf[np.uint64(_W_TOTAL * BLOCK + j)] += w
+
+
+@jit
+def _mosaic_gamma(beta0, anf, p, buf, m):
+    """One polarisation of one beam: weight x beta0 / ANF added to its running sum (row _G_SUM + p)."""
+    for j in range(m):
+        w = buf[np.uint64(_WEIGHT * BLOCK + j)]
+        term = w * beta0[j] / anf[j]
+        buf[np.uint64((_G_SUM + p) * BLOCK + j)] += term if w > 0 else 0.0
+
+
+@jit
+def _row_in(src, buf, row, m):
+    for j in range(m):
+        buf[np.uint64(row * BLOCK + j)] = src[j]
+
+
+@jit
+def _mosaic_layers(has_gaps, n_facets, buf, m):
+    """Rows _MASK .. _DEM of the block from the running sums and the geometry sums, NaN where the
+    rules say so (module docstring)."""
+    nan = np.nan
+    for j in range(m):
+        w_total = buf[np.uint64(_W_TOTAL * BLOCK + j)]
+        has = w_total > 0
+        n_valid = buf[np.uint64((_GEO + N_VALID) * BLOCK + j)]
+        nodata = (buf[np.uint64(_COVERED * BLOCK + j)] == 0 or n_valid < n_facets
+                  or (has_gaps and buf[np.uint64((_GEO + N_GAP) * BLOCK + j)] > 0))
+        shadowed = buf[np.uint64((_GEO + N_SHADOW) * BLOCK + j)] > 0
+        layover = buf[np.uint64((_GEO + N_LAYOVER) * BLOCK + j)] > 0
+        mask = MASK_VALID if has else MASK_INVALID
+        mask = MASK_LAYOVER if (layover and not shadowed) else mask
+        mask = MASK_SHADOW if shadowed else mask
+        mask = MASK_NODATA if nodata else mask
+        value = has and not nodata
+        lit_sigma = buf[np.uint64((_GEO + LIT_SIGMA) * BLOCK + j)]
+        geometry = not (n_valid < n_facets or nodata)
+        ax = buf[np.uint64((_GEO + AREA_X) * BLOCK + j)]
+        ay = buf[np.uint64((_GEO + AREA_Y) * BLOCK + j)]
+        az = buf[np.uint64((_GEO + AREA_Z) * BLOCK + j)]
+        lx = buf[np.uint64((_GEO + LOOK_X) * BLOCK + j)]
+        ly = buf[np.uint64((_GEO + LOOK_Y) * BLOCK + j)]
+        lz = buf[np.uint64((_GEO + LOOK_Z) * BLOCK + j)]
+        c_lia = (ax * lx + ay * ly + az * lz) / (math.sqrt(ax * ax + ay * ay + az * az)
+                                                 * math.sqrt(lx * lx + ly * ly + lz * lz))
+        c_eia = buf[np.uint64((_GEO + COS_ELL) * BLOCK + j)] / n_valid
+        buf[np.uint64(_MASK * BLOCK + j)] = mask
+        buf[np.uint64(_AREA * BLOCK + j)] = buf[np.uint64(_AREA_SUM * BLOCK + j)] / w_total if value else nan
+        buf[np.uint64(_RATIO * BLOCK + j)] = (buf[np.uint64((_GEO + LIT_GAMMA) * BLOCK + j)] / lit_sigma
+                                              if (value and lit_sigma > 0) else nan)
+        buf[np.uint64(_LOOKS_OUT * BLOCK + j)] = 0.0 if nodata else buf[np.uint64(_LOOKS * BLOCK + j)]
+        buf[np.uint64(_LIA * BLOCK + j)] = _acos_deg(c_lia) if geometry else nan
+        buf[np.uint64(_EIA * BLOCK + j)] = _acos_deg(c_eia) if geometry else nan
+        buf[np.uint64(_DEM * BLOCK + j)] = buf[np.uint64((_GEO + HEIGHT) * BLOCK + j)] / n_valid if geometry else nan
+        buf[np.uint64(_WEIGHT * BLOCK + j)] = w_total if value else nan      # the divisor of gamma0
+
+
+@jit
+def _gamma_out(buf, p, m):
+    """gamma0 of polarisation ``p``: its running sum over the total weight (NaN without a value)."""
+    for j in range(m):
+        buf[np.uint64((_G_SUM + MAX_POLARISATIONS + p) * BLOCK + j)] = (buf[np.uint64((_G_SUM + p) * BLOCK + j)]
+                                                                        / buf[np.uint64(_WEIGHT * BLOCK + j)])
+
+
+@jit
+def _block_to_float32(buf, row, dst, m):
+    for j in range(m):
+        dst[j] = np.float32(buf[np.uint64(row * BLOCK + j)])
+
+
+@jit
+def _block_to_uint8(buf, row, dst, m):
+    for j in range(m):
+        dst[j] = np.uint8(buf[np.uint64(row * BLOCK + j)])
 
 
 @jit
 def _mosaic(beam_sums, beam_looks, n_pols, geo, has_gaps, n_facets, floor_fraction, gamma0, mask, lia, eia, area,
-            ratio, looks_out, dem, nan_f32):
+            ratio, looks_out, dem):
+    """Row by row, blocks of :data:`BLOCK` pixels: the beams' running sums (:func:`_mosaic_weights`,
+    :func:`_mosaic_gamma`), then the layers (:func:`_mosaic_layers`, :func:`_gamma_out`), each a
+    vectorised loop; ``beam_sums`` (beams, COUNT .. area, ny, nx), ``geo`` (14, ny, nx)."""
     n_beams = beam_sums.shape[0]
     ny, nx = mask.shape
-    g_sum = np.empty(n_pols)
+    buf = np.empty(_MOSAIC_ROWS * BLOCK)
+    anf_row = BETA0 + n_pols
     for i in range(ny):
-        for j in range(nx):
-            w_total = 0.0
-            area_sum = 0.0
-            looks = 0.0
-            covered = 0.0
-            for p in range(n_pols):
-                g_sum[p] = 0.0
+        for j0 in range(0, nx, BLOCK):
+            m = min(BLOCK, nx - j0)
+            buf[:_GEO * BLOCK] = 0.0
+            buf[_G_SUM * BLOCK:(_G_SUM + n_pols) * BLOCK] = 0.0
             for b in range(n_beams):
-                covered += beam_sums[b, COVERED, i, j]
-                count = beam_sums[b, COUNT, i, j]
-                anf = beam_sums[b, BETA0 + n_pols, i, j]
-                anf_flat = beam_sums[b, BETA0 + n_pols + 1, i, j]
-                if count > 0 and anf >= floor_fraction * anf_flat and anf > 0:
-                    w = beam_looks[b] * count
-                    for p in range(n_pols):
-                        g_sum[p] += w * beam_sums[b, BETA0 + p, i, j] / anf
-                    area_sum += w * beam_sums[b, BETA0 + n_pols + 2, i, j] / max(count, 1.0)
-                    looks += beam_looks[b] * count / n_facets
-                    w_total += w
-            has = w_total > 0
-            n_valid = geo[i, j, N_VALID]
-            nodata = covered == 0 or n_valid < n_facets or (has_gaps and geo[i, j, N_GAP] > 0)
-            m = MASK_VALID
-            if not has:
-                m = MASK_INVALID
-            if geo[i, j, N_LAYOVER] > 0 and not geo[i, j, N_SHADOW] > 0:
-                m = MASK_LAYOVER
-            if geo[i, j, N_SHADOW] > 0:
-                m = MASK_SHADOW
-            if nodata:
-                m = MASK_NODATA
-            mask[i, j] = m
+                _mosaic_weights(beam_sums[b, COUNT, i, j0:], beam_sums[b, COVERED, i, j0:],
+                                beam_sums[b, anf_row, i, j0:], beam_sums[b, anf_row + 1, i, j0:],
+                                beam_sums[b, anf_row + 2, i, j0:], beam_looks[b], floor_fraction, n_facets, buf, m)
+                for p in range(n_pols):
+                    _mosaic_gamma(beam_sums[b, BETA0 + p, i, j0:], beam_sums[b, anf_row, i, j0:], p, buf, m)
+            for q in range(14):
+                _row_in(geo[q, i, j0:], buf, _GEO + q, m)
+            _mosaic_layers(has_gaps, n_facets, buf, m)
+            _block_to_uint8(buf, _MASK, mask[i, j0:], m)
+            for row, layer in ((_LIA, lia), (_EIA, eia), (_AREA, area), (_RATIO, ratio), (_LOOKS_OUT, looks_out),
+                               (_DEM, dem)):
+                _block_to_float32(buf, row, layer[i, j0:], m)
             for p in range(n_pols):
-                gamma0[p, i, j] = nan_f32 if (nodata or not has) else g_sum[p] / w_total
-            area[i, j] = nan_f32 if (nodata or not has) else area_sum / w_total
-            lit_sigma = geo[i, j, LIT_SIGMA]
-            ratio[i, j] = nan_f32 if (nodata or not (has and lit_sigma > 0)) else geo[i, j, LIT_GAMMA] / lit_sigma
-            looks_out[i, j] = 0.0 if nodata else looks
-            if n_valid < n_facets or nodata:
-                lia[i, j] = nan_f32
-                eia[i, j] = nan_f32
-                dem[i, j] = nan_f32
-                continue
-            ax = geo[i, j, AREA_X]; ay = geo[i, j, AREA_Y]; az = geo[i, j, AREA_Z]
-            lx = geo[i, j, LOOK_X]; ly = geo[i, j, LOOK_Y]; lz = geo[i, j, LOOK_Z]
-            norm_a = math.sqrt(ax * ax + ay * ay + az * az)
-            norm_l = math.sqrt(lx * lx + ly * ly + lz * lz)
-            c = (ax * lx + ay * ly + az * lz) / (norm_a * norm_l)
-            lia[i, j] = math.degrees(math.acos(min(max(c, -1.0), 1.0))) if np.isfinite(c) else np.nan
-            c = geo[i, j, COS_ELL] / n_valid
-            eia[i, j] = math.degrees(math.acos(min(max(c, -1.0), 1.0))) if np.isfinite(c) else np.nan
-            dem[i, j] = geo[i, j, HEIGHT] / n_valid
+                _gamma_out(buf, p, m)
+                _block_to_float32(buf, _G_SUM + MAX_POLARISATIONS + p, gamma0[p, i, j0:], m)
 
 
 def _geometry_sums_compiled(geom, gaps, oversampling, halo, out_shape):
-    """The :class:`GeometrySums` as one array (ny, nx, 14), a pixel's sums side by side (one memory
-    stream for the mosaic instead of fourteen), in the order of the index constants LIT_GAMMA .. HEIGHT."""
+    """The :class:`GeometrySums` as one array (14, ny, nx), in the order of the index constants
+    LIT_GAMMA .. HEIGHT."""
     hy, hx = _halo(halo)
-    out = np.empty(tuple(out_shape) + (14,))
+    out = np.empty((14,) + tuple(out_shape))
     f64 = lambda x: np.ascontiguousarray(x, dtype=np.float64)
     b = lambda x: np.ascontiguousarray(x, dtype=np.bool_)
     gaps = b(gaps) if gaps is not None else np.zeros(geom.valid.shape, np.bool_)
@@ -276,6 +377,8 @@ def mosaic_beams(geom, sums: Sequence[BeamTileSums], n_pols: int, oversampling: 
     """Combine the beams of a tile (their :class:`.beam_sums.BeamTileSums`) and its facet geometry
     (with flags) into the output layers; see the module docstring for the rules.
     ``dem_gap_facets``: facets to treat as no data (e.g. near DEM gaps), default none."""
+    if n_pols > MAX_POLARISATIONS:
+        return _mosaic_beams_numpy(geom, sums, n_pols, oversampling, halo, out_shape, dem_gap_facets)
     k = oversampling
     geometry = _geometry_sums_compiled(geom, dem_gap_facets, k, halo, out_shape)
     stacked = np.empty((len(sums), BETA0 + n_pols + 3) + tuple(out_shape))     # one copy of each beam's sums
@@ -287,7 +390,7 @@ def mosaic_beams(geom, sums: Sequence[BeamTileSums], n_pols: int, oversampling: 
     mask = np.empty((ny, nx), dtype=np.uint8)
     layers = [np.empty((ny, nx), dtype=np.float32) for _ in range(6)]
     _mosaic(stacked, np.array([s.looks for s in sums], dtype=np.float64), int(n_pols), geometry,
-            dem_gap_facets is not None, float(k * k), AREA_FLOOR_FRACTION, gamma0, mask, *layers, np.float32(np.nan))
+            dem_gap_facets is not None, float(k * k), AREA_FLOOR_FRACTION, gamma0, mask, *layers)
     return TileLayers(list(gamma0), mask, *layers)
 
 
