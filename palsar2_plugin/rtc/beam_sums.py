@@ -22,6 +22,7 @@ import numpy as np
 
 from ..compiled import compiled_or_numpy, jit
 from .area_distribution import _halo, radar_axes
+from .facet_geometry import pixel_sums
 
 
 #: Rows of a beam's sums stacked for the compiled mosaic: count, covered, then beta0 per
@@ -40,13 +41,6 @@ class BeamTileSums:
     anf_flat: np.ndarray       # sum of the flat-ellipsoid ANF = cot(ellipsoid incidence)
     area_gamma: np.ndarray     # sum of the read-back A_gamma of the radar cells (m^2)
     looks: float
-
-
-def pixel_sums(facet_values: np.ndarray, oversampling: int, shape: Tuple[int, int]) -> np.ndarray:
-    """Sum the k x k facets of each output pixel: (k ny, k nx) core facets -> shape (ny, nx)."""
-    ny, nx = shape
-    k = oversampling
-    return facet_values.reshape(ny, k, nx, k).sum(axis=(1, 3))
 
 
 def core_facets(oversampling: int, halo, shape: Tuple[int, int]) -> Tuple[slice, slice]:

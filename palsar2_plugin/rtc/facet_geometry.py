@@ -17,7 +17,10 @@ facet arrays (ny, nx)). Per facet, at its centre (mean of the corners):
   look angle does, without an arccos) and the ground range (sensor to the facet's foot on the
   ellipsoid, m);
 - over the tile: the steepest facet's cos(slope) and the extreme cos(ellipsoid incidence)
-  (:class:`GeometryExtremes`, for the gentle-tile rule of :mod:`.layover_shadow`).
+  (:class:`GeometryExtremes`, for the gentle-tile rule of :mod:`.layover_shadow`);
+- per output pixel (when the tile's :class:`PixelCore` is given): the sums over its k x k facets
+  with a DEM value of A and l, of cos(ellipsoid incidence) and height, and their number
+  (:data:`PIXEL_SUMS`; what the mosaic needs of A and l, which are not kept per facet).
 
 :func:`facet_geometry` runs the numpy reference or the compiled kernel (one loop per facet, the
 zero-Doppler Newton of :func:`..geometry.zero_doppler.newton_on_polynomial` inside); both give the
@@ -51,6 +54,24 @@ class GeometryExtremes(NamedTuple):
     min_cos_incidence: float
 
 
+class PixelCore(NamedTuple):
+    """The output pixels of a tile in its facet arrays: ``rows`` x ``cols`` pixels of k x k facets
+    (k = ``oversampling``), after ``halo_rows`` and ``halo_cols`` halo facets."""
+
+    oversampling: int
+    halo_rows: int
+    halo_cols: int
+    rows: int
+    cols: int
+
+
+#: Per-pixel sums over the pixel's facets with a DEM value (:attr:`FacetGeometry.pixel_sums`, planes
+#: in this order): their number, the vector area A (m^2, ECEF x, y, z), the unit look vector l,
+#: cos(ellipsoid incidence) and height (m).
+PIXEL_SUMS = ("n_valid", "area_x", "area_y", "area_z", "look_x", "look_y", "look_z", "cos_ellipsoid", "height")
+(N_VALID, AREA_X, AREA_Y, AREA_Z, LOOK_X, LOOK_Y, LOOK_Z, SUM_COS_ELL, SUM_HEIGHT) = range(9)
+
+
 @dataclass
 class FacetGeometry:
     """Per-facet geometry of a tile (arrays (ny, nx); NaN where the DEM has no value); see the
@@ -64,13 +85,14 @@ class FacetGeometry:
     area_sigma_m2: np.ndarray
     cos_local_incidence: np.ndarray
     cos_ellipsoid_incidence: np.ndarray
-    area_vector: Vec3
-    to_sensor: Vec3
     height_m: np.ndarray              # ellipsoidal height of the facet centre (mean of its corners)
     look_key: np.ndarray              # -cos(off-nadir look angle)
     ground_range_m: np.ndarray
     valid: np.ndarray                 # DEM (all four corners) available
     extremes: GeometryExtremes
+    #: (9, rows, cols) per output pixel of the tile's PixelCore: the sums of :data:`PIXEL_SUMS`
+    #: (None when no core was given)
+    pixel_sums: Optional[np.ndarray] = None
     layover: Optional[np.ndarray] = None
     shadow: Optional[np.ndarray] = None
 
@@ -121,8 +143,9 @@ def tile_orbit(seeds, orbit: OrbitPolynomial) -> OrbitPolynomial:
     return orbit.local(float(seeds.time_s[finite].min()), float(seeds.time_s[finite].max()))
 
 
-# rows of the compiled kernel's output
-(T, RANGE, ALONG, A_GAMMA, A_SIGMA, COS_LIA, COS_ELL, AX, AY, AZ, LX, LY, LZ, HEIGHT, LOOK_KEY, GROUND) = range(16)
+# rows of the facet arrays (the geometry kept per facet)
+(T, RANGE, ALONG, A_GAMMA, A_SIGMA, COS_LIA, COS_ELL, HEIGHT, LOOK_KEY, GROUND) = range(10)
+FACET_ROWS = 10
 
 
 #: Facets the numpy path works on at once: the temporaries of a chunk stay in the CPU's cache (on
@@ -130,9 +153,10 @@ def tile_orbit(seeds, orbit: OrbitPolynomial) -> OrbitPolynomial:
 NUMPY_CHUNK_FACETS = 8192
 
 
-def _facet_rows_numpy(vx, vy, vz, height_m, guess, orbit: OrbitPolynomial, out, extremes) -> None:
+def _facet_rows_numpy(vx, vy, vz, height_m, guess, orbit: OrbitPolynomial, out, extremes):
     """The rows T .. GROUND of the facets between vertex rows ``vx`` etc. (a chunk of a tile) into
-    ``out``, and their extremes folded into ``extremes`` (min cos slope, max and min cos incidence)."""
+    ``out``, and their extremes folded into ``extremes`` (min cos slope, max and min cos incidence);
+    returns the vectors A and l of the chunk's facets (ax, ay, az, lx, ly, lz)."""
     cx, cy, cz = facet_centres(vx), facet_centres(vy), facet_centres(vz)
     h_c = facet_centres(height_m)
     valid = np.isfinite(cx)
@@ -164,8 +188,6 @@ def _facet_rows_numpy(vx, vy, vz, height_m, guess, orbit: OrbitPolynomial, out, 
     out[A_SIGMA] = a_sigma
     out[COS_LIA] = cos_lia
     out[COS_ELL] = cos_ell
-    out[AX], out[AY], out[AZ] = ax, ay, az
-    out[LX], out[LY], out[LZ] = lx, ly, lz
     out[HEIGHT] = h_c
     np.clip((dx * sx + dy * sy + dz * sz) * inv_rng / np.sqrt(sx * sx + sy * sy + sz * sz), -1.0, 1.0,
             out=out[LOOK_KEY])
@@ -175,21 +197,55 @@ def _facet_rows_numpy(vx, vy, vz, height_m, guess, orbit: OrbitPolynomial, out, 
         heights = out[HEIGHT].copy()
         out[:, ~valid] = np.nan
         out[HEIGHT] = heights
+    return ax, ay, az, lx, ly, lz
 
 
-def _facet_geometry_numpy(vx, vy, vz, height_m, orbit: OrbitPolynomial, workspace=None) -> FacetGeometry:
+def chunk_rows(ny: int, step: int, core: Optional[PixelCore]):
+    """(first, end) facet rows of the chunks of about ``step`` rows that a numpy stage works on: with a
+    ``core``, its pixel rows are never split (a chunk in the core holds whole rows of pixels)."""
+    if core is None:
+        return [(r0, min(ny, r0 + step)) for r0 in range(0, ny, step)]
+    k = core.oversampling
+    top, bottom = core.halo_rows, core.halo_rows + k * core.rows
+    edges = list(range(0, top, step)) + list(range(top, bottom, k * max(1, step // k))) + list(range(bottom, ny, step))
+    return [(r0, r1) for r0, r1 in zip(edges, edges[1:] + [ny])]
+
+
+def _facet_geometry_numpy(vx, vy, vz, height_m, orbit: OrbitPolynomial, workspace=None,
+                          core: Optional[PixelCore] = None) -> FacetGeometry:
     ny, nx = vx.shape[0] - 1, vx.shape[1] - 1
     seeds = seed_lattice_from_vertices((vx, vy, vz), orbit)
     local = tile_orbit(seeds, orbit)
     guess = interpolate_seeds(seeds, ny, nx, local.t_mid_s)
-    out = scratch(workspace, "facet geometry", (16, ny, nx))
+    out = scratch(workspace, "facet geometry", (FACET_ROWS, ny, nx))
     extremes = [1.0, -np.inf, np.inf]
-    step = max(1, NUMPY_CHUNK_FACETS // max(nx, 1))
-    for r0 in range(0, ny, step):
-        r1 = min(ny, r0 + step)
+    sums = None if core is None else np.zeros((len(PIXEL_SUMS), core.rows, core.cols))
+    for r0, r1 in chunk_rows(ny, max(1, NUMPY_CHUNK_FACETS // max(nx, 1)), core):
         v = slice(r0, r1 + 1)
-        _facet_rows_numpy(vx[v], vy[v], vz[v], height_m[v], guess[r0:r1], local, out[:, r0:r1], extremes)
-    return _facet_geometry_of(out, _valid_facets(vx), extremes)
+        vectors = _facet_rows_numpy(vx[v], vy[v], vz[v], height_m[v], guess[r0:r1], local, out[:, r0:r1], extremes)
+        if sums is not None and core.halo_rows <= r0 < core.halo_rows + core.oversampling * core.rows:
+            _pixel_sums_numpy(out[:, r0:r1], vectors, core, (r0 - core.halo_rows) // core.oversampling, sums)
+    return _facet_geometry_of(out, _valid_facets(vx), extremes, sums)
+
+
+def _pixel_sums_numpy(rows, vectors, core: PixelCore, pixel_row0: int, sums) -> None:
+    """Add the chunk's core facets (whole pixel rows from ``pixel_row0``) into the pixel sums."""
+    k = core.oversampling
+    cols = slice(core.halo_cols, core.halo_cols + k * core.cols)
+    valid = np.isfinite(rows[T][:, cols])
+    shape = (valid.shape[0] // k, core.cols)
+    target = sums[:, pixel_row0:pixel_row0 + shape[0]]
+    target[N_VALID] += pixel_sums(valid.astype(np.float64), k, shape)
+    for q, values in zip((AREA_X, AREA_Y, AREA_Z, LOOK_X, LOOK_Y, LOOK_Z, SUM_COS_ELL, SUM_HEIGHT),
+                         (*vectors, rows[COS_ELL], rows[HEIGHT])):
+        target[q] += pixel_sums(np.where(valid, values[:, cols], 0.0), k, shape)
+
+
+def pixel_sums(facet_values: np.ndarray, oversampling: int, shape: Tuple[int, int]) -> np.ndarray:
+    """Sum the k x k facets of each output pixel: (k ny, k nx) core facets -> shape (ny, nx)."""
+    ny, nx = shape
+    k = oversampling
+    return facet_values.reshape(ny, k, nx, k).sum(axis=(1, 3))
 
 
 #: Facets the compiled kernel computes at once along a row: its block buffer (:data:`_BLOCK_ROWS`
@@ -198,15 +254,18 @@ BLOCK = 256
 #: Orbit-polynomial coefficients the vectorised block takes (degree <= 5; lower degrees zero-padded,
 #: which changes no bit of Horner's result); a higher degree goes facet by facet.
 BLOCK_COEFFS = 6
-# block rows after T .. GROUND: the Newton first guess, "Newton needs more steps", cos(slope)
-SEED, MORE_STEPS, COS_SLOPE = 16, 17, 18
-_BLOCK_ROWS = 19
+# block rows after T .. GROUND: what the pixels sum (PIXEL_SUMS' order; 0 for a facet without a
+# value), then the Newton first guess, "Newton needs more steps", cos(slope)
+_SUMMED = FACET_ROWS
+(_ONE, AX, AY, AZ, LX, LY, LZ, _COS_ELL_0, _HEIGHT_0) = range(_SUMMED, _SUMMED + 9)
+SEED, MORE_STEPS, COS_SLOPE = _SUMMED + 9, _SUMMED + 10, _SUMMED + 11
+_BLOCK_ROWS = _SUMMED + 12
 
 
 @jit
-def _facet_one(vx, vy, vz, h, i, j, t0, coeffs, t_mid, inv_half, lo, hi, inv_ome2, out):
-    """Facet (i, j) into out[:, i, j], Newton from ``t0`` until it converges (the facet-by-facet form
-    of :func:`_facet_block`); returns (A_sigma, cos slope, cos ellipsoid incidence) for the extremes."""
+def _facet_one(vx, vy, vz, h, i, j, jj, coeffs, t_mid, inv_half, lo, hi, inv_ome2, buf):
+    """Facet (i, j) into entry ``jj`` of the block buffer (every row but SEED, from which Newton
+    starts and which it runs until it converges): the facet-by-facet form of :func:`_facet_block`."""
     nan = np.nan
     x00 = vx[i, j]; x01 = vx[i, j + 1]; x10 = vx[i + 1, j]; x11 = vx[i + 1, j + 1]
     y00 = vy[i, j]; y01 = vy[i, j + 1]; y10 = vy[i + 1, j]; y11 = vy[i + 1, j + 1]
@@ -216,10 +275,14 @@ def _facet_one(vx, vy, vz, h, i, j, t0, coeffs, t_mid, inv_half, lo, hi, inv_ome
     cz = 0.25 * (z00 + z01 + z10 + z11)
     hc = 0.25 * (h[i, j] + h[i, j + 1] + h[i + 1, j] + h[i + 1, j + 1])
     if not np.isfinite(cx):
-        for q in range(16):
-            out[q, i, j] = nan
-        out[HEIGHT, i, j] = hc
-        return nan, nan, nan
+        for q in range(FACET_ROWS):
+            buf[np.uint64(q * BLOCK + jj)] = nan
+        buf[np.uint64(HEIGHT * BLOCK + jj)] = hc
+        for q in range(_SUMMED, _SUMMED + 9):
+            buf[np.uint64(q * BLOCK + jj)] = 0.0
+        buf[np.uint64(MORE_STEPS * BLOCK + jj)] = 0.0
+        buf[np.uint64(COS_SLOPE * BLOCK + jj)] = nan
+        return
     zz = cz * inv_ome2
     inv_nrm = 1.0 / math.sqrt(cx * cx + cy * cy + zz * zz)
     ux = cx * inv_nrm; uy = cy * inv_nrm; uz = zz * inv_nrm
@@ -236,6 +299,7 @@ def _facet_one(vx, vy, vz, h, i, j, t0, coeffs, t_mid, inv_half, lo, hi, inv_ome
         ax = 0.0; ay = 0.0; az = 0.0; a2 = 0.0
     if ax * ux + ay * uy + az * uz < 0:
         ax = -ax; ay = -ay; az = -az
+    t0 = buf[np.uint64(SEED * BLOCK + jj)]
     t, sx, sy, sz, svx, svy, svz, sax, say, saz = newton_on_polynomial(cx, cy, cz, t0, coeffs, t_mid, inv_half,
                                                                        lo, hi)
     dx = cx - sx; dy = cy - sy; dz = cz - sz
@@ -250,19 +314,13 @@ def _facet_one(vx, vy, vz, h, i, j, t0, coeffs, t_mid, inv_half, lo, hi, inv_ome
     cos_a = min(max(cos_a, -1.0), 1.0)
     gx = cx - hc * ux - sx; gy = cy - hc * uy - sy; gz = cz - hc * uz - sz
     cos_ell = ux * lx + uy * ly + uz * lz
-    out[T, i, j] = t
-    out[RANGE, i, j] = rng
-    out[ALONG, i, j] = (v2 - (dx * sax + dy * say + dz * saz)) / math.sqrt(v2)
-    out[A_GAMMA, i, j] = max(proj, 0.0)
-    out[A_SIGMA, i, j] = a_sigma
-    out[COS_LIA, i, j] = proj / a_sigma
-    out[COS_ELL, i, j] = cos_ell
-    out[AX, i, j] = ax; out[AY, i, j] = ay; out[AZ, i, j] = az
-    out[LX, i, j] = lx; out[LY, i, j] = ly; out[LZ, i, j] = lz
-    out[HEIGHT, i, j] = hc
-    out[LOOK_KEY, i, j] = -cos_a
-    out[GROUND, i, j] = math.sqrt(gx * gx + gy * gy + gz * gz)
-    return a_sigma, (ax * ux + ay * uy + az * uz) / a_sigma, cos_ell
+    values = (t, rng, (v2 - (dx * sax + dy * say + dz * saz)) / math.sqrt(v2), max(proj, 0.0), a_sigma,
+              proj / a_sigma, cos_ell, hc, -cos_a, math.sqrt(gx * gx + gy * gy + gz * gz),
+              1.0, ax, ay, az, lx, ly, lz, cos_ell, hc)
+    for q in range(FACET_ROWS + 9):
+        buf[np.uint64(q * BLOCK + jj)] = values[q]
+    buf[np.uint64(MORE_STEPS * BLOCK + jj)] = 0.0
+    buf[np.uint64(COS_SLOPE * BLOCK + jj)] = (ax * ux + ay * uy + az * uz) / a_sigma
 
 
 @jit
@@ -270,7 +328,8 @@ def _facet_block(xa, xb, ya, yb, za, zb, ha, hb, c, t_mid, inv_half, lo, hi, inv
     """The rows T .. GROUND of ``m`` <= BLOCK facets between vertex rows a and b (1-D, from the
     block's first vertex) into the block buffer ``buf`` (row q at q * BLOCK), with one Newton step
     from the first guesses in its row SEED; MORE_STEPS is 1 where that step was not the last
-    (:func:`_facet_one` then redoes the facet). The formulas of :func:`_facet_one` without branches
+    (:func:`_facet_one` then redoes the facet); the summed rows and COS_SLOPE. The formulas of
+    :func:`_facet_one` without branches
     and with the buffer as the only store target (uint64 indices: no wraparound), so that LLVM
     vectorises the loop; the polynomial has :data:`BLOCK_COEFFS` coefficients ``c`` (zero-padded)."""
     ih2 = inv_half * inv_half
@@ -356,12 +415,15 @@ def _facet_block(xa, xb, ya, yb, za, zb, ha, hb, c, t_mid, inv_half, lo, hi, inv
         buf[np.uint64(A_SIGMA * BLOCK + j)] = a_sigma if ok else nan
         buf[np.uint64(COS_LIA * BLOCK + j)] = proj / a_sigma if ok else nan
         buf[np.uint64(COS_ELL * BLOCK + j)] = cos_ell if ok else nan
-        buf[np.uint64(AX * BLOCK + j)] = ax if ok else nan
-        buf[np.uint64(AY * BLOCK + j)] = ay if ok else nan
-        buf[np.uint64(AZ * BLOCK + j)] = az if ok else nan
-        buf[np.uint64(LX * BLOCK + j)] = lx if ok else nan
-        buf[np.uint64(LY * BLOCK + j)] = ly if ok else nan
-        buf[np.uint64(LZ * BLOCK + j)] = lz if ok else nan
+        buf[np.uint64(_ONE * BLOCK + j)] = 1.0 if ok else 0.0
+        buf[np.uint64(AX * BLOCK + j)] = ax if ok else 0.0
+        buf[np.uint64(AY * BLOCK + j)] = ay if ok else 0.0
+        buf[np.uint64(AZ * BLOCK + j)] = az if ok else 0.0
+        buf[np.uint64(LX * BLOCK + j)] = lx if ok else 0.0
+        buf[np.uint64(LY * BLOCK + j)] = ly if ok else 0.0
+        buf[np.uint64(LZ * BLOCK + j)] = lz if ok else 0.0
+        buf[np.uint64(_COS_ELL_0 * BLOCK + j)] = cos_ell if ok else 0.0
+        buf[np.uint64(_HEIGHT_0 * BLOCK + j)] = hc if ok else 0.0
         buf[np.uint64(HEIGHT * BLOCK + j)] = hc
         buf[np.uint64(LOOK_KEY * BLOCK + j)] = -cos_a if ok else nan
         buf[np.uint64(GROUND * BLOCK + j)] = math.sqrt(gx * gx + gy * gy + gz * gz) if ok else nan
@@ -386,24 +448,61 @@ def _block_row_out(buf, q, dst, m):
 
 
 @jit
+def _add_pixels(buf, row, k, dst, n):
+    """dst[p] += the sum of block row ``row`` over facets p k .. p k + k - 1 (a pixel's k facets of
+    this row, in order), for the block's ``n`` pixels."""
+    if k == 1:
+        for p in range(n):
+            dst[p] += buf[np.uint64(row * BLOCK + p)]
+    elif k == 2:
+        for p in range(n):
+            dst[p] += buf[np.uint64(row * BLOCK + 2 * p)] + buf[np.uint64(row * BLOCK + 2 * p + 1)]
+    else:
+        for p in range(n):
+            s = 0.0
+            for c in range(k):
+                s += buf[np.uint64(row * BLOCK + p * k + c)]
+            dst[p] += s
+
+
+@jit
+def _row_blocks(nx, k, hx, n_cols):
+    """Block starts of a facet row: the core's blocks hold whole pixels (k facets each)."""
+    starts = []
+    for j0 in range(0, hx, BLOCK):
+        starts.append(j0)
+    core_end = hx + k * n_cols if k > 0 else hx
+    step = (BLOCK // k) * k if k > 0 else BLOCK
+    for j0 in range(hx, core_end, step):
+        starts.append(j0)
+    for j0 in range(core_end, nx, BLOCK):
+        starts.append(j0)
+    starts.append(nx)
+    return starts
+
+
+@jit
 def _facet_kernel(vx, vy, vz, h, seed_ri, seed_rw, seed_ci, seed_cw, seed_t, coeffs, t_mid, inv_half, lo, hi,
-                  one_minus_e2, out, extremes):
-    """out (16, ny, nx): the rows T .. GROUND; NaN where a corner is NaN (HEIGHT: the mean height).
-    Newton starts from the seed lattice ``seed_t`` (>= 2 x 2, finite) interpolated bilinearly with
-    the interval indices and weights of the facet rows and columns. Blocks of :data:`BLOCK` facets
-    of a row go through :func:`_facet_block` (vectorised), facets needing more Newton steps and
-    polynomials of degree > 5 through :func:`_facet_one`."""
+                  one_minus_e2, out, extremes, core, sums):
+    """out (FACET_ROWS, ny, nx): the rows T .. GROUND; NaN where a corner is NaN (HEIGHT: the mean
+    height). Newton starts from the seed lattice ``seed_t`` (>= 2 x 2, finite) interpolated
+    bilinearly with the interval indices and weights of the facet rows and columns. Blocks of
+    :data:`BLOCK` facets of a row go through :func:`_facet_block` (vectorised), facets needing more
+    Newton steps and polynomials of degree > 5 through :func:`_facet_one`. ``core`` (k, halo rows,
+    halo cols, pixel rows, pixel cols; k = 0: none): ``sums`` (9, rows, cols) gets the pixel sums."""
     ny = vx.shape[0] - 1
     nx = vx.shape[1] - 1
     inv_ome2 = 1.0 / one_minus_e2
+    k, hy, hx, n_rows, n_cols = core
     by_block = coeffs.shape[0] <= BLOCK_COEFFS
     c = np.zeros((BLOCK_COEFFS, 3))
     if by_block:
-        for k in range(coeffs.shape[0]):
+        for kk in range(coeffs.shape[0]):
             for q in range(3):
-                c[k, q] = coeffs[k, q]
+                c[kk, q] = coeffs[kk, q]
     buf = np.empty(_BLOCK_ROWS * BLOCK)
     seed_row = np.empty(seed_t.shape[1])
+    starts = _row_blocks(nx, k, hx, n_cols)
     min_cos_slope = 1.0
     max_cos_ell = -np.inf
     min_cos_ell = np.inf
@@ -412,27 +511,29 @@ def _facet_kernel(vx, vy, vz, h, seed_ri, seed_rw, seed_ci, seed_cw, seed_t, coe
         wi = seed_rw[i]
         for col in range(seed_t.shape[1]):
             seed_row[col] = seed_t[ki, col] * (1.0 - wi) + seed_t[ki + 1, col] * wi
-        for j0 in range(0, nx, BLOCK):
-            m = min(BLOCK, nx - j0)
+        in_core = k > 0 and hy <= i < hy + k * n_rows
+        for b in range(len(starts) - 1):
+            j0 = starts[b]
+            m = starts[b + 1] - j0
             _block_seeds(seed_row, seed_ci[j0:], seed_cw[j0:], buf, m)
             if by_block:
                 _facet_block(vx[i, j0:], vx[i + 1, j0:], vy[i, j0:], vy[i + 1, j0:], vz[i, j0:], vz[i + 1, j0:],
                              h[i, j0:], h[i + 1, j0:], c, t_mid, inv_half, lo, hi, inv_ome2, buf, m)
-                for q in range(16):
-                    _block_row_out(buf, q, out[q, i, j0:], m)
             for jj in range(m):
-                if by_block and buf[np.uint64(MORE_STEPS * BLOCK + jj)] == 0.0:
-                    a_sigma = buf[np.uint64(A_SIGMA * BLOCK + jj)]
-                    cos_slope = buf[np.uint64(COS_SLOPE * BLOCK + jj)]
+                if not by_block or buf[np.uint64(MORE_STEPS * BLOCK + jj)] != 0.0:
+                    _facet_one(vx, vy, vz, h, i, j0 + jj, jj, coeffs, t_mid, inv_half, lo, hi, inv_ome2, buf)
+                if buf[np.uint64(A_SIGMA * BLOCK + jj)] > 0:           # finite, nonzero area
                     cos_ell = buf[np.uint64(COS_ELL * BLOCK + jj)]
-                else:
-                    a_sigma, cos_slope, cos_ell = _facet_one(vx, vy, vz, h, i, j0 + jj,
-                                                             buf[np.uint64(SEED * BLOCK + jj)], coeffs, t_mid,
-                                                             inv_half, lo, hi, inv_ome2, out)
-                if a_sigma > 0:                    # finite, nonzero area
-                    min_cos_slope = min(min_cos_slope, cos_slope)
+                    min_cos_slope = min(min_cos_slope, buf[np.uint64(COS_SLOPE * BLOCK + jj)])
                     max_cos_ell = max(max_cos_ell, cos_ell)
                     min_cos_ell = min(min_cos_ell, cos_ell)
+            for q in range(FACET_ROWS):
+                _block_row_out(buf, q, out[q, i, j0:], m)
+            if in_core and hx <= j0 < hx + k * n_cols:
+                oi = (i - hy) // k
+                p0 = (j0 - hx) // k
+                for q in range(len(PIXEL_SUMS)):
+                    _add_pixels(buf, _SUMMED + q, k, sums[q, oi, p0:], m // k)
     extremes[0] = min_cos_slope
     extremes[1] = max_cos_ell
     extremes[2] = min_cos_ell
@@ -440,10 +541,11 @@ def _facet_kernel(vx, vy, vz, h, seed_ri, seed_rw, seed_ci, seed_cw, seed_t, coe
 
 @compiled_or_numpy(_facet_geometry_numpy)
 def facet_geometry(vx: np.ndarray, vy: np.ndarray, vz: np.ndarray, height_m: np.ndarray, orbit: OrbitPolynomial,
-                   workspace=None) -> FacetGeometry:
+                   workspace=None, core: Optional[PixelCore] = None) -> FacetGeometry:
     """Per-facet geometry (:class:`FacetGeometry`) from the vertices' ECEF x, y, z (m) and
     ellipsoidal heights (m), arrays (ny+1, nx+1), and the run's orbit polynomial. ``workspace``: the
-    compiled kernel writes its rows into its buffers (see :mod:`.workspace`)."""
+    compiled kernel writes its rows into its buffers (see :mod:`.workspace`); ``core``: the tile's
+    output pixels, whose sums (:data:`PIXEL_SUMS`) are wanted."""
     ny, nx = vx.shape[0] - 1, vx.shape[1] - 1
     seeds = seed_lattice_from_vertices((vx, vy, vz), orbit)
     local = tile_orbit(seeds, orbit)
@@ -454,14 +556,15 @@ def facet_geometry(vx: np.ndarray, vy: np.ndarray, vz: np.ndarray, height_m: np.
         times = np.concatenate([times, times], axis=1)
     row_index, row_weight = lattice_weights(seeds.rows, ny)
     col_index, col_weight = lattice_weights(seeds.cols, nx)
-    out = scratch(workspace, "facet geometry", (16, ny, nx))
+    out = scratch(workspace, "facet geometry", (FACET_ROWS, ny, nx))
     extremes = np.empty(3)
+    sums = np.zeros((len(PIXEL_SUMS),) + ((core.rows, core.cols) if core is not None else (0, 0)))
     f64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)   # noqa: E731
     _facet_kernel(f64(vx), f64(vy), f64(vz), f64(height_m), row_index, row_weight, col_index, col_weight,
                   np.ascontiguousarray(times), f64(local.coeffs), float(local.t_mid_s), 1.0 / float(local.half_span_s),
                   float(local.t_mid_s - local.half_span_s), float(local.t_mid_s + local.half_span_s),
-                  1.0 - WGS84_E2, out, extremes)
-    return _facet_geometry_of(out, _valid_facets(vx), extremes)
+                  1.0 - WGS84_E2, out, extremes, tuple(int(v) for v in (core or (0, 0, 0, 0, 0))), sums)
+    return _facet_geometry_of(out, _valid_facets(vx), extremes, sums if core is not None else None)
 
 
 def _valid_facets(vx: np.ndarray) -> np.ndarray:
@@ -470,8 +573,8 @@ def _valid_facets(vx: np.ndarray) -> np.ndarray:
     return fin[:-1, :-1] & fin[:-1, 1:] & fin[1:, :-1] & fin[1:, 1:]
 
 
-def _facet_geometry_of(out: np.ndarray, valid: np.ndarray, extremes) -> FacetGeometry:
-    """The :class:`FacetGeometry` of the rows T .. GROUND of ``out`` (16, ny, nx)."""
+def _facet_geometry_of(out: np.ndarray, valid: np.ndarray, extremes, sums) -> FacetGeometry:
+    """The :class:`FacetGeometry` of the rows T .. GROUND of ``out`` (FACET_ROWS, ny, nx)."""
     return FacetGeometry(out[T], out[RANGE], out[ALONG], out[A_GAMMA], out[A_SIGMA], out[COS_LIA], out[COS_ELL],
-                         (out[AX], out[AY], out[AZ]), (out[LX], out[LY], out[LZ]), out[HEIGHT], out[LOOK_KEY],
-                         out[GROUND], valid, GeometryExtremes(*(float(e) for e in extremes)))
+                         out[HEIGHT], out[LOOK_KEY], out[GROUND], valid, GeometryExtremes(*(float(e) for e in extremes)),
+                         sums)

@@ -30,15 +30,17 @@ import numpy as np
 from ..compiled import compiled_or_numpy, jit
 from ..nrb.mask import MASK_INVALID, MASK_LAYOVER, MASK_NODATA, MASK_SHADOW, MASK_VALID  # JAXA L2.2 values
 from .area_distribution import _halo
-from .beam_sums import BETA0, COUNT, COVERED, MAX_POLARISATIONS, BeamTileSums, core_facets, pixel_sums
+from .beam_sums import BETA0, COUNT, COVERED, MAX_POLARISATIONS, BeamTileSums, core_facets
+from .facet_geometry import (AREA_X, AREA_Y, AREA_Z, LOOK_X, LOOK_Y, LOOK_Z, N_VALID, SUM_COS_ELL, SUM_HEIGHT,
+                             pixel_sums)
 
 
 #: Small (2011): do not normalise where the illuminated area is below 5 % of the flat-land area.
 AREA_FLOOR_FRACTION = 0.05
 
-#: Per-pixel geometry sums of the compiled path, in this order along the last axis.
-(LIT_GAMMA, LIT_SIGMA, N_VALID, N_LAYOVER, N_SHADOW, N_GAP, AREA_X, AREA_Y, AREA_Z, LOOK_X, LOOK_Y, LOOK_Z, COS_ELL,
- HEIGHT) = range(14)
+#: Per-pixel sums of the facets' areas and flags (the compiled path's planes, in this order); the
+#: other geometry sums come with the facet geometry (:data:`.facet_geometry.PIXEL_SUMS`).
+(LIT_GAMMA, LIT_SIGMA, N_LAYOVER, N_SHADOW, N_GAP) = range(5)
 
 
 class GeometrySums(NamedTuple):
@@ -80,22 +82,27 @@ def empty_layers(shape, n_pols) -> TileLayers:
                       nan.copy(), nan.copy(), np.zeros(shape, dtype=np.float32), nan.copy())
 
 
+def _pixel_sums_of(geom):
+    """The facet geometry's per-pixel sums (made with the tile's PixelCore)."""
+    if geom.pixel_sums is None:
+        raise ValueError("the facet geometry has no per-pixel sums: make it with the tile's PixelCore")
+    return geom.pixel_sums
+
+
 def _geometry_sums_numpy(geom, gaps: Optional[np.ndarray], k: int, halo, out_shape) -> GeometrySums:
     core = core_facets(k, halo, out_shape)
 
     def ps(values):
         return pixel_sums(values[core], k, out_shape)
 
-    def ps_valid(values):
-        return ps(np.where(geom.valid, values, 0.0))
-
+    sums = _pixel_sums_of(geom)
     return GeometrySums(lit_gamma=ps(geom.area_gamma_m2), lit_sigma=ps(geom.area_sigma_m2),
-                        n_valid=ps(geom.valid.astype(np.float64)), n_layover=ps(geom.layover.astype(np.float64)),
+                        n_valid=sums[N_VALID], n_layover=ps(geom.layover.astype(np.float64)),
                         n_shadow=ps(geom.shadow.astype(np.float64)),
                         n_gap=ps(gaps.astype(np.float64)) if gaps is not None else None,
-                        area_vector=[ps_valid(c) for c in geom.area_vector],
-                        to_sensor=[ps_valid(c) for c in geom.to_sensor],
-                        cos_ellipsoid_incidence=ps_valid(geom.cos_ellipsoid_incidence), height=ps_valid(geom.height_m))
+                        area_vector=[sums[AREA_X], sums[AREA_Y], sums[AREA_Z]],
+                        to_sensor=[sums[LOOK_X], sums[LOOK_Y], sums[LOOK_Z]],
+                        cos_ellipsoid_incidence=sums[SUM_COS_ELL], height=sums[SUM_HEIGHT])
 
 
 def _mosaic_beams_numpy(geom, sums: Sequence[BeamTileSums], n_pols: int, oversampling: int, halo,
@@ -165,16 +172,14 @@ def _mosaic_beams_numpy(geom, sums: Sequence[BeamTileSums], n_pols: int, oversam
 
 
 @jit
-def _geometry_sums(a_gamma, a_sigma, valid, layover, shadow, gaps, ax, ay, az, lx, ly, lz, cos_ell, height,
-                   k, hy, hx, out):
-    """Pixel by pixel: its k x k core facets summed in scalar registers, each output written once
-    (no zero-filled planes read and rewritten per facet; no accumulator array in memory)."""
+def _geometry_sums(a_gamma, a_sigma, layover, shadow, gaps, k, hy, hx, out):
+    """Pixel by pixel: the areas and flags of its k x k core facets summed in scalar registers, each
+    output written once."""
     ny = out.shape[1]
     nx = out.shape[2]
     for oi in range(ny):
         for oj in range(nx):
-            s_gamma = 0.0; s_sigma = 0.0; n_valid = 0.0; n_layover = 0.0; n_shadow = 0.0; n_gap = 0.0
-            s_ax = 0.0; s_ay = 0.0; s_az = 0.0; s_lx = 0.0; s_ly = 0.0; s_lz = 0.0; s_ell = 0.0; s_h = 0.0
+            s_gamma = 0.0; s_sigma = 0.0; n_layover = 0.0; n_shadow = 0.0; n_gap = 0.0
             for i in range(hy + oi * k, hy + oi * k + k):
                 for j in range(hx + oj * k, hx + oj * k + k):
                     s_gamma += a_gamma[i, j]
@@ -182,17 +187,8 @@ def _geometry_sums(a_gamma, a_sigma, valid, layover, shadow, gaps, ax, ay, az, l
                     n_layover += 1.0 if layover[i, j] else 0.0
                     n_shadow += 1.0 if shadow[i, j] else 0.0
                     n_gap += 1.0 if gaps[i, j] else 0.0
-                    if valid[i, j]:
-                        n_valid += 1.0
-                        s_ax += ax[i, j]; s_ay += ay[i, j]; s_az += az[i, j]
-                        s_lx += lx[i, j]; s_ly += ly[i, j]; s_lz += lz[i, j]
-                        s_ell += cos_ell[i, j]
-                        s_h += height[i, j]
-            out[LIT_GAMMA, oi, oj] = s_gamma; out[LIT_SIGMA, oi, oj] = s_sigma; out[N_VALID, oi, oj] = n_valid
+            out[LIT_GAMMA, oi, oj] = s_gamma; out[LIT_SIGMA, oi, oj] = s_sigma
             out[N_LAYOVER, oi, oj] = n_layover; out[N_SHADOW, oi, oj] = n_shadow; out[N_GAP, oi, oj] = n_gap
-            out[AREA_X, oi, oj] = s_ax; out[AREA_Y, oi, oj] = s_ay; out[AREA_Z, oi, oj] = s_az
-            out[LOOK_X, oi, oj] = s_lx; out[LOOK_Y, oi, oj] = s_ly; out[LOOK_Z, oi, oj] = s_lz
-            out[COS_ELL, oi, oj] = s_ell; out[HEIGHT, oi, oj] = s_h
 
 
 #: Pixels of a row the compiled mosaic combines at once (its buffer stays in the L1 cache).
@@ -201,8 +197,9 @@ BLOCK = 128
 # pixels' geometry sums (_GEO + LIT_GAMMA ...), then per polarisation the running sum of weight x
 # beta0 / ANF (_G_SUM + p) and gamma0 (_G_SUM + MAX_POLARISATIONS + p)
 _W_TOTAL, _AREA_SUM, _LOOKS, _COVERED, _WEIGHT, _MASK, _LIA, _EIA, _AREA, _RATIO, _LOOKS_OUT, _DEM = range(12)
-_GEO = 12
-_G_SUM = _GEO + 14
+_GEO = 12                                       # + LIT_GAMMA .. N_GAP
+_PIX = _GEO + 5                                 # + N_VALID .. SUM_HEIGHT (facet_geometry.PIXEL_SUMS)
+_G_SUM = _PIX + 9
 _MOSAIC_ROWS = _G_SUM + 2 * MAX_POLARISATIONS
 
 # acos on [-1, 1] to 1.4e-15 rad, branch-free (so that the loop around it is vectorised): asin(y) =
@@ -272,7 +269,7 @@ def _mosaic_layers(has_gaps, n_facets, buf, m):
     for j in range(m):
         w_total = buf[np.uint64(_W_TOTAL * BLOCK + j)]
         has = w_total > 0
-        n_valid = buf[np.uint64((_GEO + N_VALID) * BLOCK + j)]
+        n_valid = buf[np.uint64((_PIX + N_VALID) * BLOCK + j)]
         nodata = (buf[np.uint64(_COVERED * BLOCK + j)] == 0 or n_valid < n_facets
                   or (has_gaps and buf[np.uint64((_GEO + N_GAP) * BLOCK + j)] > 0))
         shadowed = buf[np.uint64((_GEO + N_SHADOW) * BLOCK + j)] > 0
@@ -284,15 +281,15 @@ def _mosaic_layers(has_gaps, n_facets, buf, m):
         value = has and not nodata
         lit_sigma = buf[np.uint64((_GEO + LIT_SIGMA) * BLOCK + j)]
         geometry = not (n_valid < n_facets or nodata)
-        ax = buf[np.uint64((_GEO + AREA_X) * BLOCK + j)]
-        ay = buf[np.uint64((_GEO + AREA_Y) * BLOCK + j)]
-        az = buf[np.uint64((_GEO + AREA_Z) * BLOCK + j)]
-        lx = buf[np.uint64((_GEO + LOOK_X) * BLOCK + j)]
-        ly = buf[np.uint64((_GEO + LOOK_Y) * BLOCK + j)]
-        lz = buf[np.uint64((_GEO + LOOK_Z) * BLOCK + j)]
+        ax = buf[np.uint64((_PIX + AREA_X) * BLOCK + j)]
+        ay = buf[np.uint64((_PIX + AREA_Y) * BLOCK + j)]
+        az = buf[np.uint64((_PIX + AREA_Z) * BLOCK + j)]
+        lx = buf[np.uint64((_PIX + LOOK_X) * BLOCK + j)]
+        ly = buf[np.uint64((_PIX + LOOK_Y) * BLOCK + j)]
+        lz = buf[np.uint64((_PIX + LOOK_Z) * BLOCK + j)]
         c_lia = (ax * lx + ay * ly + az * lz) / (math.sqrt(ax * ax + ay * ay + az * az)
                                                  * math.sqrt(lx * lx + ly * ly + lz * lz))
-        c_eia = buf[np.uint64((_GEO + COS_ELL) * BLOCK + j)] / n_valid
+        c_eia = buf[np.uint64((_PIX + SUM_COS_ELL) * BLOCK + j)] / n_valid
         buf[np.uint64(_MASK * BLOCK + j)] = mask
         buf[np.uint64(_AREA * BLOCK + j)] = buf[np.uint64(_AREA_SUM * BLOCK + j)] / w_total if value else nan
         buf[np.uint64(_RATIO * BLOCK + j)] = (buf[np.uint64((_GEO + LIT_GAMMA) * BLOCK + j)] / lit_sigma
@@ -300,7 +297,7 @@ def _mosaic_layers(has_gaps, n_facets, buf, m):
         buf[np.uint64(_LOOKS_OUT * BLOCK + j)] = 0.0 if nodata else buf[np.uint64(_LOOKS * BLOCK + j)]
         buf[np.uint64(_LIA * BLOCK + j)] = _acos_deg(c_lia) if geometry else nan
         buf[np.uint64(_EIA * BLOCK + j)] = _acos_deg(c_eia) if geometry else nan
-        buf[np.uint64(_DEM * BLOCK + j)] = buf[np.uint64((_GEO + HEIGHT) * BLOCK + j)] / n_valid if geometry else nan
+        buf[np.uint64(_DEM * BLOCK + j)] = buf[np.uint64((_PIX + SUM_HEIGHT) * BLOCK + j)] / n_valid if geometry else nan
         buf[np.uint64(_WEIGHT * BLOCK + j)] = w_total if value else nan      # the divisor of gamma0
 
 
@@ -325,11 +322,12 @@ def _block_to_uint8(buf, row, dst, m):
 
 
 @jit
-def _mosaic(beam_sums, beam_looks, n_pols, geo, has_gaps, n_facets, floor_fraction, gamma0, mask, lia, eia, area,
+def _mosaic(beam_sums, beam_looks, n_pols, geo, pix, has_gaps, n_facets, floor_fraction, gamma0, mask, lia, eia, area,
             ratio, looks_out, dem):
     """Row by row, blocks of :data:`BLOCK` pixels: the beams' running sums (:func:`_mosaic_weights`,
     :func:`_mosaic_gamma`), then the layers (:func:`_mosaic_layers`, :func:`_gamma_out`), each a
-    vectorised loop; ``beam_sums`` (beams, COUNT .. area, ny, nx), ``geo`` (14, ny, nx)."""
+    vectorised loop; ``beam_sums`` (beams, COUNT .. area, ny, nx), ``geo`` (5, ny, nx) the areas and
+    flags, ``pix`` (9, ny, nx) the facet geometry's pixel sums."""
     n_beams = beam_sums.shape[0]
     ny, nx = mask.shape
     buf = np.empty(_MOSAIC_ROWS * BLOCK)
@@ -345,8 +343,10 @@ def _mosaic(beam_sums, beam_looks, n_pols, geo, has_gaps, n_facets, floor_fracti
                                 beam_sums[b, anf_row + 2, i, j0:], beam_looks[b], floor_fraction, n_facets, buf, m)
                 for p in range(n_pols):
                     _mosaic_gamma(beam_sums[b, BETA0 + p, i, j0:], beam_sums[b, anf_row, i, j0:], p, buf, m)
-            for q in range(14):
+            for q in range(5):
                 _row_in(geo[q, i, j0:], buf, _GEO + q, m)
+            for q in range(9):
+                _row_in(pix[q, i, j0:], buf, _PIX + q, m)
             _mosaic_layers(has_gaps, n_facets, buf, m)
             _block_to_uint8(buf, _MASK, mask[i, j0:], m)
             for row, layer in ((_LIA, lia), (_EIA, eia), (_AREA, area), (_RATIO, ratio), (_LOOKS_OUT, looks_out),
@@ -358,16 +358,15 @@ def _mosaic(beam_sums, beam_looks, n_pols, geo, has_gaps, n_facets, floor_fracti
 
 
 def _geometry_sums_compiled(geom, gaps, oversampling, halo, out_shape):
-    """The :class:`GeometrySums` as one array (14, ny, nx), in the order of the index constants
-    LIT_GAMMA .. HEIGHT."""
+    """The areas and flags of :class:`GeometrySums` as one array (5, ny, nx), in the order of the
+    index constants LIT_GAMMA .. N_GAP."""
     hy, hx = _halo(halo)
-    out = np.empty((14,) + tuple(out_shape))
+    out = np.empty((5,) + tuple(out_shape))
     f64 = lambda x: np.ascontiguousarray(x, dtype=np.float64)
     b = lambda x: np.ascontiguousarray(x, dtype=np.bool_)
     gaps = b(gaps) if gaps is not None else np.zeros(geom.valid.shape, np.bool_)
-    _geometry_sums(f64(geom.area_gamma_m2), f64(geom.area_sigma_m2), b(geom.valid), b(geom.layover), b(geom.shadow),
-                   gaps, *(f64(c) for c in geom.area_vector), *(f64(c) for c in geom.to_sensor),
-                   f64(geom.cos_ellipsoid_incidence), f64(geom.height_m), int(oversampling), int(hy), int(hx), out)
+    _geometry_sums(f64(geom.area_gamma_m2), f64(geom.area_sigma_m2), b(geom.layover), b(geom.shadow), gaps,
+                   int(oversampling), int(hy), int(hx), out)
     return out
 
 
@@ -390,7 +389,7 @@ def mosaic_beams(geom, sums: Sequence[BeamTileSums], n_pols: int, oversampling: 
     mask = np.empty((ny, nx), dtype=np.uint8)
     layers = [np.empty((ny, nx), dtype=np.float32) for _ in range(6)]
     _mosaic(stacked, np.array([s.looks for s in sums], dtype=np.float64), int(n_pols), geometry,
-            dem_gap_facets is not None, float(k * k), AREA_FLOOR_FRACTION, gamma0, mask, *layers)
+            np.ascontiguousarray(_pixel_sums_of(geom)), dem_gap_facets is not None, float(k * k), AREA_FLOOR_FRACTION, gamma0, mask, *layers)
     return TileLayers(list(gamma0), mask, *layers)
 
 

@@ -42,7 +42,7 @@ from ..geometry.orbit_polynomial import OrbitPolynomial
 from ..progress import CancelCheck, check_cancelled
 from .area_distribution import beam_window, distribute_area, facet_subpoints, radar_axes
 from .beam_sums import BeamTileSums, beam_sums
-from .facet_geometry import FacetGeometry, facet_geometry
+from .facet_geometry import FacetGeometry, PixelCore, facet_geometry
 from .layover_shadow import LayoverBins, flag_facets
 from .mosaic import TileLayers, empty_layers, mosaic_beams
 from .stage_times import StageTimes, stage
@@ -51,12 +51,14 @@ from .workspace import Workspace
 
 def tile_geometry_ecef(vx: np.ndarray, vy: np.ndarray, vz: np.ndarray, height_m: np.ndarray, orbit: OrbitPolynomial,
                        facet_size_m: float, layover_tolerance_m: Optional[float] = None,
-                       workspace: Optional[Workspace] = None, bins: Optional[LayoverBins] = None) -> FacetGeometry:
+                       workspace: Optional[Workspace] = None, bins: Optional[LayoverBins] = None,
+                       core: Optional[PixelCore] = None) -> FacetGeometry:
     """Stages 2 and 3: the facet geometry of vertices (ECEF x, y, z and ellipsoidal heights, m) with
     its layover and shadow flags, shadowed facets' areas zeroed. ``facet_size_m``: the fine grid
     spacing (the layover/shadow strip width and default tolerance, half a facet); ``bins``: the
-    run's layover/shadow bin raster (default: the tile's own)."""
-    geom = facet_geometry(vx, vy, vz, height_m, orbit, workspace)
+    run's layover/shadow bin raster (default: the tile's own); ``core``: the output pixels (their
+    geometry sums are made, see :class:`.facet_geometry.FacetGeometry`)."""
+    geom = facet_geometry(vx, vy, vz, height_m, orbit, workspace, core)
     geom.layover, geom.shadow = flag_facets(geom, facet_size_m, bins, layover_tolerance_m, workspace)
     lit = geom.valid & ~geom.shadow
     geom.area_gamma_m2[~lit] = 0.0
@@ -125,7 +127,7 @@ def correct_tile(plan, tile, dem, radar, is_cancelled: Optional[CancelCheck] = N
     check_cancelled(is_cancelled)
     with stage(times, "facet geometry, layover/shadow"):
         geom = tile_geometry_ecef(vx, vy, vz, h, plan.orbit, settings.facet_size_m, workspace=workspace,
-                                  bins=settings.layover_bins)
+                                  bins=settings.layover_bins, core=PixelCore(k, halo[0], halo[1], *tile.shape))
     del vx, vy, vz, h
     check_cancelled(is_cancelled)
     sums = []
@@ -159,7 +161,7 @@ def warm_up() -> bool:
     grid = RadarGrid(-1.0, 0.01, 6.0e5, 5.0, 400, 400, "right", 0.23)
     for gentle in (True, False):
         h = np.zeros((n, n)) if gentle else np.add.outer(np.zeros(n), [0.0, 900.0, 0.0, 900.0, 0.0, 900.0])
-        geom = tile_geometry_ecef(*vertices, h, orbit, 10.0)
+        geom = tile_geometry_ecef(*vertices, h, orbit, 10.0, core=PixelCore(2, 1, 1, 2, 2))
     window = beam_window(geom, grid, halo=1, out_shape=(2, 2), oversampling=2)
     if window is not None:
         shape = (window[1] - window[0], window[3] - window[2])
