@@ -261,10 +261,47 @@ def seed_lattice_from_vertices(vertices: Vec3, orbit, step: int = 16) -> SeedLat
     return SeedLattice(rows, cols, solve(tuple(coarse), orbit).time_s)
 
 
+def _fill_line(values: np.ndarray, index: np.ndarray) -> bool:
+    """NaN entries of ``values`` (at increasing ``index``) in place, linear through the nearest two
+    finite ones (extrapolated at the ends; constant with only one); False when none is finite."""
+    ok = np.isfinite(values)
+    if ok.all():
+        return True
+    n = int(ok.sum())
+    if n == 0:
+        return False
+    if n == 1:
+        values[~ok] = values[ok][0]
+        return True
+    x, y = index[ok].astype(np.float64), values[ok]
+    missing = index[~ok].astype(np.float64)
+    filled = np.interp(missing, x, y)
+    left, right = missing < x[0], missing > x[-1]
+    filled[left] = y[0] + (missing[left] - x[0]) * (y[1] - y[0]) / (x[1] - x[0])
+    filled[right] = y[-1] + (missing[right] - x[-1]) * (y[-1] - y[-2]) / (x[-1] - x[-2])
+    values[~ok] = filled
+    return True
+
+
+def filled_seed_times(lattice: SeedLattice, default_s: float) -> np.ndarray:
+    """The lattice's times with the points without a position (NaN: no DEM there) filled linearly
+    from their lattice row (else column) neighbours: the zero-Doppler time is nearly linear over a
+    tile, so the facets next to a DEM gap or edge still start Newton close to their solution
+    (``default_s`` was a poor guess there, costing them extra steps); ``default_s`` where nothing is known."""
+    t = np.array(lattice.time_s, dtype=np.float64)
+    if np.isfinite(t).all():
+        return t
+    done_rows = [_fill_line(t[i], lattice.cols) for i in range(t.shape[0])]
+    if not all(done_rows):
+        for j in range(t.shape[1]):
+            _fill_line(t[:, j], lattice.rows)
+    t[~np.isfinite(t)] = default_s
+    return t
+
+
 def interpolate_seeds(lattice: SeedLattice, ny: int, nx: int, default_s: float) -> np.ndarray:
-    """The (ny, nx) first guesses of a :class:`SeedLattice` (NaN lattice times are ``default_s``)."""
-    t_c = np.where(np.isfinite(lattice.time_s), lattice.time_s, default_s)
-    return upsample(t_c, lattice.rows, lattice.cols, ny, nx)
+    """The (ny, nx) first guesses of a :class:`SeedLattice` (its gaps filled, :func:`filled_seed_times`)."""
+    return upsample(filled_seed_times(lattice, default_s), lattice.rows, lattice.cols, ny, nx)
 
 
 # ------------------------------------------------------------------------------------------ of the solution

@@ -39,7 +39,7 @@ from ..compiled import compiled_or_numpy, jit
 from ..geometry.ellipsoid import WGS84_E2
 from ..geometry.lattice import lattice_weights
 from ..geometry.orbit_polynomial import OrbitPolynomial, Vec3
-from ..geometry.zero_doppler import (STOP_STEP_S, azimuth_spacing_factor, interpolate_seeds,
+from ..geometry.zero_doppler import (STOP_STEP_S, azimuth_spacing_factor, filled_seed_times, interpolate_seeds,
                                      newton_on_polynomial, seed_lattice_from_vertices, solve)
 from .workspace import scratch
 
@@ -148,55 +148,181 @@ def tile_orbit(seeds, orbit: OrbitPolynomial) -> OrbitPolynomial:
 FACET_ROWS = 10
 
 
-#: Facets the numpy path works on at once: the temporaries of a chunk stay in the CPU's cache (on
-#: whole tiles numpy's passes over the arrays were bound by memory traffic).
-NUMPY_CHUNK_FACETS = 8192
+#: Facets the numpy path works on at once: enough that numpy's per-call cost is small against the
+#: work, few enough that the chunk's scratch arrays stay in the CPU's caches.
+NUMPY_CHUNK_FACETS = 32768
 
 
-def _facet_rows_numpy(vx, vy, vz, height_m, guess, orbit: OrbitPolynomial, out, extremes):
+class ChunkScratch:
+    """Named scratch arrays of a numpy stage, reused from chunk to chunk (numpy's in-place ``out=``
+    operations then neither allocate nor leave the cache): :meth:`get` returns an uninitialised
+    array of the chunk's shape."""
+
+    def __init__(self) -> None:
+        self._arrays = {}
+        self.shape = (0,)
+
+    def start(self, shape) -> "ChunkScratch":
+        self.shape = tuple(shape)
+        return self
+
+    def get(self, name: str, dtype=np.float64) -> np.ndarray:
+        n = int(np.prod(self.shape))
+        a = self._arrays.get((name, np.dtype(dtype).str))
+        if a is None or a.size < n:
+            a = self._arrays[(name, np.dtype(dtype).str)] = np.empty(n, dtype=dtype)
+        return a[:n].reshape(self.shape)
+
+
+def _corner_mean(v, out):
+    """out = 0.25 (v00 + v01 + v10 + v11) of each facet of vertex rows ``v`` (:func:`facet_centres`)."""
+    np.add(v[:-1, :-1], v[:-1, 1:], out=out)
+    out += v[1:, :-1]
+    out += v[1:, 1:]
+    out *= 0.25
+    return out
+
+
+def _dot(ax, ay, az, bx, by, bz, out, tmp):
+    """out = a . b (component arrays), in place."""
+    np.multiply(ax, bx, out=out)
+    np.multiply(ay, by, out=tmp)
+    out += tmp
+    np.multiply(az, bz, out=tmp)
+    out += tmp
+    return out
+
+
+def _state_numpy(orbit: OrbitPolynomial, t, sc: ChunkScratch, tmp):
+    """Satellite position, velocity and acceleration (ECEF, tuples of arrays in ``sc``) of an orbit
+    polynomial at times ``t``: Horner on the coefficients of the polynomial and of its derivatives."""
+    u = sc.get("u")
+    np.subtract(t, orbit.t_mid_s, out=u)
+    u *= 1.0 / orbit.half_span_s
+    c = np.asarray(orbit.coeffs, dtype=np.float64)
+    deg = c.shape[0] - 1
+    k = np.arange(deg + 1, dtype=np.float64)
+    dv = (k[1:, None] * c[1:]) / orbit.half_span_s                          # velocity: degree deg - 1
+    da = (k[2:, None] * (k[2:, None] - 1.0) * c[2:]) / orbit.half_span_s ** 2   # acceleration
+    states = []
+    for name, coeffs in (("s", c), ("v", dv), ("a", da)):
+        comps = []
+        for q in range(3):
+            out = sc.get(f"state_{name}{q}")
+            if coeffs.shape[0] == 0:
+                out.fill(0.0)
+            else:
+                out.fill(coeffs[-1, q])
+                for j in range(coeffs.shape[0] - 2, -1, -1):
+                    out *= u
+                    out += coeffs[j, q]
+            comps.append(out)
+        states.append(tuple(comps))
+    return states
+
+
+def _facet_rows_numpy(vx, vy, vz, height_m, guess, orbit: OrbitPolynomial, out, extremes, sc: ChunkScratch):
     """The rows T .. GROUND of the facets between vertex rows ``vx`` etc. (a chunk of a tile) into
     ``out``, and their extremes folded into ``extremes`` (min cos slope, max and min cos incidence);
-    returns the vectors A and l of the chunk's facets (ax, ay, az, lx, ly, lz)."""
-    cx, cy, cz = facet_centres(vx), facet_centres(vy), facet_centres(vz)
-    h_c = facet_centres(height_m)
-    valid = np.isfinite(cx)
-    ux, uy, uz = ellipsoid_normal((cx, cy, cz))
-    ax, ay, az = facet_area_vectors((vx, vy, vz), (ux, uy, uz))
-    a2 = ax * ax + ay * ay + az * az
-    collapsed = a2 < 1e-20                      # as the kernel: rounding-noise area is 0
-    if collapsed.any():
-        for c in (ax, ay, az, a2):
-            c[collapsed] = 0.0
-    sol = solve.numpy((cx, cy, cz), orbit, guess)
-    sx, sy, sz = sol.sat_position
-    dx, dy, dz = cx - sx, cy - sy, cz - sz              # satellite to facet
-    inv_rng = 1.0 / sol.slant_range_m
-    lx, ly, lz = dx * -inv_rng, dy * -inv_rng, dz * -inv_rng
-    a_gamma, a_sigma, cos_lia = illuminated_areas((ax, ay, az), (lx, ly, lz))
+    returns the vectors A and l of the chunk's facets (ax, ay, az, lx, ly, lz; arrays of ``sc``). The
+    formulas of the compiled kernel, in place on the scratch arrays of ``sc``: one Newton step for
+    every facet, the rest of Newton (:func:`..geometry.zero_doppler.solve`) for the few that need it."""
+    sc.start(guess.shape)
+    g = sc.get
+    tmp = g("tmp")
+    cx, cy, cz = (_corner_mean(v, g(name)) for v, name in ((vx, "cx"), (vy, "cy"), (vz, "cz")))
+    h_c = _corner_mean(height_m, out[HEIGHT])
+    valid = np.isfinite(cx, out=g("valid", np.bool_))
     with np.errstate(invalid="ignore", divide="ignore"):
-        cos_slope = (ax * ux + ay * uy + az * uz) / a_sigma
-    cos_ell = ux * lx + uy * ly + uz * lz
-    counted = valid & (a_sigma > 0)
-    if counted.any():
-        extremes[0] = min(extremes[0], float(cos_slope[counted].min()))
-        extremes[1] = max(extremes[1], float(cos_ell[counted].max()))
-        extremes[2] = min(extremes[2], float(cos_ell[counted].min()))
-    out[T] = sol.time_s
-    out[RANGE] = sol.slant_range_m
-    out[ALONG] = azimuth_spacing_factor((cx, cy, cz), sol)
-    out[A_GAMMA] = a_gamma
-    out[A_SIGMA] = a_sigma
-    out[COS_LIA] = cos_lia
-    out[COS_ELL] = cos_ell
-    out[HEIGHT] = h_c
-    np.clip((dx * sx + dy * sy + dz * sz) * inv_rng / np.sqrt(sx * sx + sy * sy + sz * sz), -1.0, 1.0,
-            out=out[LOOK_KEY])
-    # the facet's foot on the ellipsoid: P - h * up (exact along the normal, to ~1e-6 rad of its tilt)
-    out[GROUND] = np.sqrt((dx - h_c * ux) ** 2 + (dy - h_c * uy) ** 2 + (dz - h_c * uz) ** 2)
-    if not valid.all():
-        heights = out[HEIGHT].copy()
-        out[:, ~valid] = np.nan
-        out[HEIGHT] = heights
+        # ellipsoid normal u
+        zz = np.divide(cz, 1.0 - WGS84_E2, out=g("uz"))
+        norm = _dot(cx, cy, zz, cx, cy, zz, g("norm"), tmp)
+        np.sqrt(norm, out=norm)
+        ux, uy = np.divide(cx, norm, out=g("ux")), np.divide(cy, norm, out=g("uy"))
+        uz = np.divide(zz, norm, out=zz)
+        # vector area: half the cross product of the diagonals, towards u; rounding-noise area is 0
+        d1 = [np.subtract(v[1:, 1:], v[:-1, :-1], out=g(f"d1{q}")) for q, v in enumerate((vx, vy, vz))]
+        d2 = [np.subtract(v[1:, :-1], v[:-1, 1:], out=g(f"d2{q}")) for q, v in enumerate((vx, vy, vz))]
+        area = []
+        for q, (i, j) in enumerate(((1, 2), (2, 0), (0, 1))):
+            a = np.multiply(d1[i], d2[j], out=g(f"area{q}"))
+            a -= np.multiply(d1[j], d2[i], out=tmp)
+            a *= 0.5
+            area.append(a)
+        ax, ay, az = area
+        a2 = _dot(ax, ay, az, ax, ay, az, g("area_squared"), tmp)
+        collapsed = np.less(a2, 1e-20, out=g("collapsed", np.bool_))
+        if collapsed.any():
+            for c in (ax, ay, az, a2):
+                c[collapsed] = 0.0
+        facing = _dot(ax, ay, az, ux, uy, uz, g("facing"), tmp)
+        flip = np.less(facing, 0.0, out=g("flip", np.bool_))
+        if flip.any():
+            for c in (ax, ay, az):
+                np.negative(c, out=c, where=flip)
+        # one Newton step from the first guess, the state moved to its result (Taylor, 2nd order)
+        te = np.clip(guess, orbit.t_mid_s - orbit.half_span_s, orbit.t_mid_s + orbit.half_span_s, out=g("te"))
+        (sx, sy, sz), (svx, svy, svz), (sax, say, saz) = _state_numpy(orbit, te, sc, tmp)
+        dx, dy, dz = (np.subtract(c, s_, out=g(f"dd{q}")) for q, (c, s_) in enumerate(((cx, sx), (cy, sy), (cz, sz))))
+        f = _dot(dx, dy, dz, svx, svy, svz, g("f"), tmp)
+        fp = _dot(dx, dy, dz, sax, say, saz, g("fp"), tmp)
+        fp -= _dot(svx, svy, svz, svx, svy, svz, g("v2"), tmp)
+        step = np.divide(f, fp, out=f)
+        t = np.subtract(te, step, out=out[T])
+        more = np.abs(step, out=fp) >= STOP_STEP_S
+        more &= valid
+        delta = np.negative(step, out=step)                 # t - te
+        half = np.multiply(delta, delta, out=g("half"))
+        half *= 0.5
+        for p_, v_, a_ in ((sx, svx, sax), (sy, svy, say), (sz, svz, saz)):
+            p_ += np.multiply(v_, delta, out=tmp)
+            p_ += np.multiply(a_, half, out=tmp)
+            v_ += np.multiply(a_, delta, out=tmp)
+        if more.any():                                       # the rest of Newton for the few that need it
+            idx = np.nonzero(more)
+            sol = solve.numpy((cx[idx], cy[idx], cz[idx]), orbit, t[idx])
+            t[idx] = sol.time_s
+            for targets, values in ((((sx, sy, sz)), sol.sat_position), ((svx, svy, svz), sol.sat_velocity),
+                                    ((sax, say, saz), sol.sat_acceleration)):
+                for target, value in zip(targets, values):
+                    target[idx] = value
+        for q, (c, s_) in enumerate(((cx, sx), (cy, sy), (cz, sz))):
+            np.subtract(c, s_, out=(dx, dy, dz)[q])
+        rng = _dot(dx, dy, dz, dx, dy, dz, out[RANGE], tmp)
+        np.sqrt(rng, out=rng)
+        inv_rng = np.divide(-1.0, rng, out=g("inv_rng"))      # -1 / R
+        lx, ly, lz = (np.multiply(d, inv_rng, out=g(f"l{q}")) for q, d in enumerate((dx, dy, dz)))
+        a_sigma = np.sqrt(a2, out=out[A_SIGMA])
+        proj = _dot(ax, ay, az, lx, ly, lz, g("proj"), tmp)
+        np.divide(proj, a_sigma, out=out[COS_LIA])
+        np.maximum(proj, 0.0, out=out[A_GAMMA])
+        cos_slope = np.divide(facing, a_sigma, out=facing)
+        np.abs(cos_slope, out=cos_slope)                   # A was turned towards u
+        cos_ell = _dot(ux, uy, uz, lx, ly, lz, out[COS_ELL], tmp)
+        counted = np.greater(a_sigma, 0.0, out=g("counted", np.bool_))
+        if counted.any():
+            extremes[0] = min(extremes[0], float(np.min(cos_slope, where=counted, initial=1.0)))
+            extremes[1] = max(extremes[1], float(np.max(cos_ell, where=counted, initial=-np.inf)))
+            extremes[2] = min(extremes[2], float(np.min(cos_ell, where=counted, initial=np.inf)))
+        # along-track speed: (|V|^2 - d . A) / |V|
+        v2 = _dot(svx, svy, svz, svx, svy, svz, g("v2"), tmp)
+        along = np.subtract(v2, _dot(dx, dy, dz, sax, say, saz, out[ALONG], tmp), out=out[ALONG])
+        along /= np.sqrt(v2, out=v2)
+        # look key -cos(off-nadir angle) = d . S / (R |S|)
+        key = _dot(dx, dy, dz, sx, sy, sz, out[LOOK_KEY], tmp)
+        key *= inv_rng
+        key /= np.sqrt(_dot(sx, sy, sz, sx, sy, sz, g("s2"), tmp), out=g("s2"))
+        np.negative(key, out=key)
+        np.clip(key, -1.0, 1.0, out=key)
+        # ground range: the facet's foot on the ellipsoid, P - h u, to the sensor
+        ground = out[GROUND]
+        ground.fill(0.0)
+        for d, u_ in ((dx, ux), (dy, uy), (dz, uz)):
+            np.multiply(u_, h_c, out=tmp)
+            np.subtract(d, tmp, out=tmp)
+            tmp *= tmp
+            ground += tmp
+        np.sqrt(ground, out=ground)
     return ax, ay, az, lx, ly, lz
 
 
@@ -220,9 +346,11 @@ def _facet_geometry_numpy(vx, vy, vz, height_m, orbit: OrbitPolynomial, workspac
     out = scratch(workspace, "facet geometry", (FACET_ROWS, ny, nx))
     extremes = [1.0, -np.inf, np.inf]
     sums = None if core is None else np.zeros((len(PIXEL_SUMS), core.rows, core.cols))
+    sc = ChunkScratch()
     for r0, r1 in chunk_rows(ny, max(1, NUMPY_CHUNK_FACETS // max(nx, 1)), core):
         v = slice(r0, r1 + 1)
-        vectors = _facet_rows_numpy(vx[v], vy[v], vz[v], height_m[v], guess[r0:r1], local, out[:, r0:r1], extremes)
+        vectors = _facet_rows_numpy(vx[v], vy[v], vz[v], height_m[v], guess[r0:r1], local, out[:, r0:r1], extremes,
+                                    sc)
         if sums is not None and core.halo_rows <= r0 < core.halo_rows + core.oversampling * core.rows:
             _pixel_sums_numpy(out[:, r0:r1], vectors, core, (r0 - core.halo_rows) // core.oversampling, sums)
     return _facet_geometry_of(out, _valid_facets(vx), extremes, sums)
@@ -549,7 +677,7 @@ def facet_geometry(vx: np.ndarray, vy: np.ndarray, vz: np.ndarray, height_m: np.
     ny, nx = vx.shape[0] - 1, vx.shape[1] - 1
     seeds = seed_lattice_from_vertices((vx, vy, vz), orbit)
     local = tile_orbit(seeds, orbit)
-    times = np.where(np.isfinite(seeds.time_s), seeds.time_s, float(local.t_mid_s))
+    times = filled_seed_times(seeds, float(local.t_mid_s))
     if times.shape[0] == 1:                       # a single lattice row or column: the kernel reads two
         times = np.concatenate([times, times], axis=0)
     if times.shape[1] == 1:
