@@ -118,21 +118,60 @@ def too_gentle_for_layover_or_shadow(min_cos_slope: float, max_cos_incidence: fl
     return slope < limit - GENTLE_SLOPE_MARGIN_DEG
 
 
-def _bin_extremes(key: np.ndarray, values: np.ndarray, size: int, reduce, fill: float) -> np.ndarray:
-    """Dense array of ``reduce`` (np.maximum / np.minimum) of ``values`` per integer ``key`` in [0, size)."""
-    order = np.argsort(key, kind="stable")
-    k = key[order]
-    starts = np.r_[0, np.nonzero(np.diff(k))[0] + 1]
-    out = np.full(size, fill)
-    out[k[starts]] = reduce.reduceat(values[order], starts)
-    return out
+def _bin_tables(key: np.ndarray, look: np.ndarray, rng: np.ndarray, n_s: int, n_g: int):
+    """Per bin (``key`` = strip x (n_g + 2) + ground bin + 1): the largest ``look`` and the largest and
+    smallest ``rng``, as (n_s, n_g + 2) tables (-inf, -inf, inf where no facet falls, and in the first
+    and last column). A tile's facets come nearly in key order (row after row, each a run of
+    increasing keys, neighbours often sharing a bin): neighbours in one bin are folded together, then
+    each increasing run is written into the tables at once (its keys are distinct), a few hundred
+    numpy calls per tile instead of a sort; shuffled keys are sorted once."""
+    size = n_s * (n_g + 2)
+    a_max = np.full(size, -np.inf)
+    r_max = np.full(size, -np.inf)
+    r_min = np.full(size, np.inf)
+    hi, lo = rng, rng
+    same = key[1:] == key[:-1]                   # neighbours in one bin: fold each group into its last
+    if same.any():
+        look, hi, lo = look.copy(), rng.copy(), rng.copy()
+        second = np.flatnonzero(same) + 1
+        breaks = np.flatnonzero(np.diff(second) != 1)
+        longest = int(np.diff(np.concatenate(([-1], breaks, [second.size - 1]))).max())
+        for _ in range(longest):                 # a pass reaches one neighbour further back
+            look[second] = np.maximum(look[second], look[second - 1])
+            hi[second] = np.maximum(hi[second], hi[second - 1])
+            lo[second] = np.minimum(lo[second], lo[second - 1])
+        last = np.ones(key.size, dtype=bool)
+        last[:-1] = ~same
+        key, look, hi, lo = key[last], look[last], hi[last], lo[last]
+    ends = np.flatnonzero(key[1:] < key[:-1]) + 1          # a run ends where the key decreases
+    if ends.size <= max(16, key.size // 512):
+        bounds = np.concatenate(([0], ends, [key.size]))
+        for s, e in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            k = key[s:e]
+            a_max[k] = np.maximum(a_max[k], look[s:e])
+            r_max[k] = np.maximum(r_max[k], hi[s:e])
+            r_min[k] = np.minimum(r_min[k], lo[s:e])
+    else:
+        order = np.argsort(key, kind="stable")
+        k = key[order]
+        starts = np.concatenate(([0], np.flatnonzero(k[1:] != k[:-1]) + 1))
+        bins = k[starts]
+        a_max[bins] = np.maximum.reduceat(look[order], starts)
+        r_max[bins] = np.maximum.reduceat(hi[order], starts)
+        r_min[bins] = np.minimum.reduceat(lo[order], starts)
+    shape = (n_s, n_g + 2)
+    return a_max.reshape(shape), r_max.reshape(shape), r_min.reshape(shape)
 
 
 def _neighbour_strips(a: np.ndarray, reduce) -> np.ndarray:
     """Element-wise ``reduce`` of rows s-1, s, s+1 of ``a`` (strips x bins)."""
-    out = a.copy()
-    reduce(out[1:], a[:-1], out=out[1:])
-    reduce(out[:-1], a[1:], out=out[:-1])
+    if a.shape[0] < 2:
+        return a
+    pairs = reduce(a[:-1], a[1:])                 # rows (s, s+1)
+    out = np.empty_like(a)
+    out[0] = pairs[0]
+    out[-1] = pairs[-1]
+    reduce(pairs[:-1], pairs[1:], out=out[1:-1])
     return out
 
 
@@ -141,48 +180,59 @@ def _layover_shadow_numpy(azimuth_time_s: np.ndarray, ground_range_m: np.ndarray
                          ground_bin_m: float = None, time_origin_s: Optional[float] = None, workspace=None,
                          look_is_minus_cosine: bool = False) -> Tuple[np.ndarray, np.ndarray]:
     shape = slant_range_m.shape
-    t = azimuth_time_s.ravel()
-    g = ground_range_m.ravel()
-    r = slant_range_m.ravel()
-    a = look_angle_rad.ravel()
-    ok = np.isfinite(t) & np.isfinite(g) & np.isfinite(r) & np.isfinite(a)
+    t = np.ravel(azimuth_time_s)
+    g = np.ravel(ground_range_m)
+    r = np.ravel(slant_range_m)
+    a = np.ravel(look_angle_rad)
+    ok = np.isfinite(t)
+    for x in (g, r, a):
+        ok &= np.isfinite(x)
     layover = np.zeros(t.size, dtype=bool)
     shadow = np.zeros(t.size, dtype=bool)
-    if ok.sum() < 2:
+    n_ok = int(np.count_nonzero(ok))
+    if n_ok < 2:
         return layover.reshape(shape), shadow.reshape(shape)
     gb_m = ground_bin_m if ground_bin_m else max(2.0 * tolerance_m, 1e-3)
-    idx = np.nonzero(ok)[0]
-    tt, gg, rr, aa = t[idx], g[idx], r[idx], a[idx]
+    some = n_ok < t.size
+    tt, gg, rr, aa = (x[ok] if some else x for x in (t, g, r, a))
     t0, g0 = bin_origins(float(tt.min()), float(gg.min()), azimuth_bin_s, gb_m, time_origin_s)
     strip = np.floor((tt - t0) / azimuth_bin_s).astype(np.int64)
     gbin = np.floor((gg - g0) / gb_m).astype(np.int64)
     n_s, n_g = int(strip.max()) + 1, int(gbin.max()) + 1
-    key = strip * n_g + gbin
-    size = n_s * n_g
-    a_max = _bin_extremes(key, aa, size, np.maximum, -np.inf).reshape(n_s, n_g)
-    r_max = _bin_extremes(key, rr, size, np.maximum, -np.inf).reshape(n_s, n_g)
-    r_min = _bin_extremes(key, rr, size, np.minimum, np.inf).reshape(n_s, n_g)
+    # tables (n_s, n_g + 2): bin b in column b + 1, a fill column on either side
+    key = strip
+    key *= n_g + 2
+    key += gbin
+    key += 1
+    del gbin
+    a_max, r_max, r_min = _bin_tables(key, aa, rr, n_s, n_g)
 
-    # running extremes of the bins strictly nearer (or farther) along each strip
-    a_before = np.full((n_s, n_g), -np.inf)
-    a_before[:, 1:] = np.maximum.accumulate(a_max, axis=1)[:, :-1]
-    r_before = np.full((n_s, n_g), -np.inf)
-    r_before[:, 1:] = np.maximum.accumulate(r_max, axis=1)[:, :-1]
-    r_after = np.full((n_s, n_g), np.inf)
-    r_after[:, :-1] = np.minimum.accumulate(r_min[:, ::-1], axis=1)[:, ::-1][:, 1:]
-    a_before = _neighbour_strips(a_before, np.maximum)
-    r_before = _neighbour_strips(r_before, np.maximum)
-    r_after = _neighbour_strips(r_after, np.minimum)
+    # running extremes along each strip, in place: column b + 1 then holds those of the bins up to b,
+    # so column b those strictly nearer than bin b and (for r_min, from the far end) column b + 2
+    # those strictly farther
+    np.maximum.accumulate(a_max, axis=1, out=a_max)
+    np.maximum.accumulate(r_max, axis=1, out=r_max)
+    backwards = r_min[:, ::-1]
+    np.minimum.accumulate(backwards, axis=1, out=backwards)
+    a_before = _neighbour_strips(a_max, np.maximum).ravel()
+    r_before = _neighbour_strips(r_max, np.maximum).ravel()
+    r_after = _neighbour_strips(r_min, np.minimum).ravel()
 
-    a_ref = a_before[strip, gbin]
+    key -= 1                                            # column b: the bins nearer than b
+    a_ref = a_before.take(key)
     tol_rad = tolerance_m / rr
     if look_is_minus_cosine:          # a = -cos(angle): the angle tolerance times d(-cos)/d(angle) = sin
         with np.errstate(invalid="ignore"):
             tol_rad = np.sqrt(np.maximum(1.0 - a_ref * a_ref, 0.0)) * tol_rad
     sha = aa < a_ref - tol_rad
-    lay = (rr < r_before[strip, gbin] - tolerance_m) | (rr > r_after[strip, gbin] + tolerance_m)
-    layover[idx] = lay
-    shadow[idx] = sha
+    lay = rr < r_before.take(key) - tolerance_m
+    key += 2                                            # column b + 2: the bins farther than b
+    lay |= rr > r_after.take(key) + tolerance_m
+    if some:
+        layover[ok] = lay
+        shadow[ok] = sha
+    else:
+        layover, shadow = lay, sha
     return layover.reshape(shape), shadow.reshape(shape)
 
 

@@ -126,6 +126,32 @@ def test_layover_shadow_kernel_matches_numpy_on_a_rotated_lattice_with_empty_str
 
 
 @needs_numba
+def test_layover_shadow_numpy_bins_do_not_depend_on_the_facet_order():
+    """The numpy path bins facets that come in runs of increasing bins (a tile's rows) run by run and
+    shuffled facets by sorting; neighbours in one bin (here up to 4 in a row) are folded first. Both
+    ways, and the compiled kernel, flag the same facets."""
+    rng = np.random.default_rng(3)
+    ii, jj = np.mgrid[:60, :300].astype(float)
+    t = ii * 1e-3
+    g = 800e3 + 1.3 * jj                                      # ~4 facets per 5 m ground bin
+    relief = 300.0 * np.exp(-((jj - 150) ** 2 + (ii - 30) ** 2) / 400.0)
+    r = g * 1.1 - relief * 1.5 + rng.normal(0.0, 1.0, g.shape)
+    a = -np.cos(0.6 + (g - 800e3) / 1e6 + relief / 2e6)
+    t[10:12, 40:90] = np.nan
+    order = rng.permutation(t.size)
+    args = dict(azimuth_bin_s=5e-4, tolerance_m=2.5, look_is_minus_cosine=True)
+    lay_nb, sha_nb = layover_shadow.compiled(t, g, r, a, **args)
+    assert lay_nb.sum() > 100 and sha_nb.sum() > 100
+    for path in (layover_shadow.numpy, layover_shadow.compiled):
+        lay, sha = path(t, g, r, a, **args)
+        np.testing.assert_array_equal(lay, lay_nb)
+        np.testing.assert_array_equal(sha, sha_nb)
+        lay_s, sha_s = path(*(x.ravel()[order] for x in (t, g, r, a)), **args)
+        np.testing.assert_array_equal(lay_s, lay_nb.ravel()[order])
+        np.testing.assert_array_equal(sha_s, sha_nb.ravel()[order])
+
+
+@needs_numba
 def test_distribution_and_read_back_kernels_match_numpy():
     rng = np.random.default_rng(11)
     ny, nx = 60, 70
