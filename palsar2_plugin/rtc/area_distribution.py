@@ -120,22 +120,40 @@ def facet_subpoints(geom, grid, subsamples=None) -> Tuple[int, int]:
 def _splat(padded: np.ndarray, l: np.ndarray, p: np.ndarray, w: np.ndarray) -> None:
     """Add weights ``w`` at padded-window coordinates (l, p) bilinearly into ``padded`` (a window
     with one extra cell on every side); points outside it (or NaN) are dropped. Only the band of
-    lines the points reach is touched."""
+    lines the points reach is touched. The four corners' cells and weights go into one bincount."""
     n_rows, width = padded.shape
-    ok = (l >= 0) & (l < n_rows - 1) & (p >= 0) & (p < width - 1)   # False for NaN
+    ok = (l >= 0) & (l < n_rows - 1)                                  # False for NaN
+    ok &= p >= 0
+    ok &= p < width - 1
     if not ok.any():
         return
-    l, p, w = l[ok], p[ok], np.nan_to_num(w[ok], nan=0.0)
+    w = np.nan_to_num(w, nan=0.0)
+    if not ok.all():
+        l, p, w = l[ok], p[ok], w[ok]
+    n = l.size
     li = l.astype(np.int64)
-    pi = p.astype(np.int64)
-    fl = l - li
-    fp = p - pi
     first = int(li.min())
     band = int(li.max()) - first + 2
-    base = (li - first) * width + pi
-    idx = np.concatenate([base, base + 1, base + width, base + width + 1])
-    values = np.concatenate([w * ((1 - fl) * (1 - fp)), w * ((1 - fl) * fp), w * (fl * (1 - fp)), w * (fl * fp)])
-    padded[first:first + band] += np.bincount(idx, weights=values, minlength=band * width).reshape(band, width)
+    cells = np.empty(4 * n, dtype=np.int64)
+    base = cells[:n]
+    np.subtract(li, first, out=base)
+    base *= width
+    pi = p.astype(np.int64)
+    base += pi
+    np.add(base, 1, out=cells[n:2 * n])
+    np.add(base, width, out=cells[2 * n:3 * n])
+    np.add(base, width + 1, out=cells[3 * n:])
+    fl = l - li
+    fp = p - pi
+    values = np.empty(4 * n)
+    near, far = np.subtract(1.0, fl, out=values[:n]), fl          # (1 - fl) and fl
+    near *= w
+    far *= w
+    np.multiply(near, fp, out=values[n:2 * n])                      # w (1-fl) fp
+    np.subtract(near, values[n:2 * n], out=values[:n])              # w (1-fl) (1-fp)
+    np.multiply(far, fp, out=values[3 * n:])                        # w fl fp
+    np.subtract(far, values[3 * n:], out=values[2 * n:3 * n])       # w fl (1-fp)
+    padded[first:first + band] += np.bincount(cells, weights=values, minlength=band * width).reshape(band, width)
 
 
 def distribute_bilinear(line: np.ndarray, pixel: np.ndarray, weights, line0: int, pixel0: int,
@@ -233,29 +251,43 @@ NUMPY_CHUNK_FACETS = 16384
 def _distribute_area_numpy(time_s, range_m, valid, weight, axes, line0, pixel0, shape, s_i, s_j):
     t0, dt, r0, dr = axes
     n_l, n_p = shape
-    with np.errstate(invalid="ignore"):
-        line = np.where(valid, (time_s - t0) / dt, np.nan)
-        pixel = np.where(valid, (range_m - r0) / dr, np.nan)
-        dl_i, dl_j = np.gradient(line) if min(line.shape) > 1 else (np.zeros_like(line),) * 2
-        dp_i, dp_j = np.gradient(pixel) if min(pixel.shape) > 1 else (np.zeros_like(pixel),) * 2
-    for g in (dl_i, dl_j, dp_i, dp_j):          # NaN gradients next to DEM gaps: the facet centre
-        g[~np.isfinite(g)] = 0.0
+    ny, nx = valid.shape
     padded = np.zeros((n_l + 2, n_p + 2))          # one extra cell on every side
     offsets = [(a, b) for a in (np.arange(s_i) + 0.5) / s_i - 0.5 for b in (np.arange(s_j) + 0.5) / s_j - 0.5]
-    ny, nx = line.shape
+    reach_i = max(abs(a) for a, _ in offsets)
+    reach_j = max(abs(b) for _, b in offsets)
+    with_gradient = min(ny, nx) > 1
     step = max(1, NUMPY_CHUNK_FACETS // max(nx, 1))
-    for r0 in range(0, ny, step):
-        rows = slice(r0, min(ny, r0 + step))
-        lc, pc, w = line[rows], pixel[rows], weight[rows]
+    for first in range(0, ny, step):
+        end = min(ny, first + step)
+        c0, c1 = max(first - 1, 0), min(end + 1, ny)   # a row more on either side: np.gradient's rules
+        rows = slice(first - c0, end - c0)
         with np.errstate(invalid="ignore"):
+            coords = []
+            for values, origin, spacing in ((time_s, t0, dt), (range_m, r0, dr)):
+                c = np.where(valid[c0:c1], (values[c0:c1] - origin) / spacing, np.nan)
+                grads = np.gradient(c) if with_gradient else (np.zeros_like(c),) * 2
+                grads = [g[rows] for g in grads]
+                for g in grads:                      # NaN gradients next to DEM gaps: the facet centre
+                    g[~np.isfinite(g)] = 0.0
+                coords.append((c[rows], *grads))
+            (lc, gl_i, gl_j), (pc, gp_i, gp_j) = coords
+            w = weight[first:end]
             use = (w != 0) & np.isfinite(w) & np.isfinite(lc)
+            # facets whose sub-points all fall outside the window (halo facets, mostly) are left out
+            # (a cell of margin against rounding: the points are dropped there anyway)
+            reach = reach_i * np.abs(gl_i) + reach_j * np.abs(gl_j)
+            use &= np.abs(lc - (line0 + 0.5 * (n_l - 1))) <= reach + (0.5 * n_l + 2.0)
+            reach = reach_i * np.abs(gp_i) + reach_j * np.abs(gp_j)
+            use &= np.abs(pc - (pixel0 + 0.5 * (n_p - 1))) <= reach + (0.5 * n_p + 2.0)
         if not use.any():
             continue
-        lc, pc, part = lc[use], pc[use], w[use] / (s_i * s_j)
-        gl_i, gl_j, gp_i, gp_j = dl_i[rows][use], dl_j[rows][use], dp_i[rows][use], dp_j[rows][use]
+        if not use.all():
+            lc, pc, w, gl_i, gl_j, gp_i, gp_j = (x[use] for x in (lc, pc, w, gl_i, gl_j, gp_i, gp_j))
+        part = w / (s_i * s_j)
         _splat(padded, np.concatenate([lc + a * gl_i + b * gl_j for a, b in offsets]) - (line0 - 1),
                np.concatenate([pc + a * gp_i + b * gp_j for a, b in offsets]) - (pixel0 - 1),
-               np.tile(part, len(offsets)))
+               np.tile(np.ravel(part), len(offsets)))
     return padded[1:-1, 1:-1].copy()
 
 
