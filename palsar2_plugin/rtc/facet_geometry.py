@@ -150,7 +150,7 @@ FACET_ROWS = 10
 
 #: Facets the numpy path works on at once: enough that numpy's per-call cost is small against the
 #: work, few enough that the chunk's scratch arrays stay in the CPU's caches.
-NUMPY_CHUNK_FACETS = 32768
+NUMPY_CHUNK_FACETS = 16384
 
 
 class ChunkScratch:
@@ -161,17 +161,19 @@ class ChunkScratch:
     def __init__(self) -> None:
         self._arrays = {}
         self.shape = (0,)
+        self.size = 0
 
     def start(self, shape) -> "ChunkScratch":
-        self.shape = tuple(shape)
+        self.shape = tuple(int(n) for n in shape)
+        self.size = math.prod(self.shape)
         return self
 
     def get(self, name: str, dtype=np.float64) -> np.ndarray:
-        n = int(np.prod(self.shape))
-        a = self._arrays.get((name, np.dtype(dtype).str))
-        if a is None or a.size < n:
-            a = self._arrays[(name, np.dtype(dtype).str)] = np.empty(n, dtype=dtype)
-        return a[:n].reshape(self.shape)
+        key = (name, dtype)
+        a = self._arrays.get(key)
+        if a is None or a.size < self.size:
+            a = self._arrays[key] = np.empty(self.size, dtype=dtype)
+        return a[:self.size].reshape(self.shape)
 
 
 def _corner_mean(v, out):
@@ -361,19 +363,26 @@ def _pixel_sums_numpy(rows, vectors, core: PixelCore, pixel_row0: int, sums) -> 
     k = core.oversampling
     cols = slice(core.halo_cols, core.halo_cols + k * core.cols)
     valid = np.isfinite(rows[T][:, cols])
+    every = valid.all()
     shape = (valid.shape[0] // k, core.cols)
     target = sums[:, pixel_row0:pixel_row0 + shape[0]]
     target[N_VALID] += pixel_sums(valid.astype(np.float64), k, shape)
     for q, values in zip((AREA_X, AREA_Y, AREA_Z, LOOK_X, LOOK_Y, LOOK_Z, SUM_COS_ELL, SUM_HEIGHT),
                          (*vectors, rows[COS_ELL], rows[HEIGHT])):
-        target[q] += pixel_sums(np.where(valid, values[:, cols], 0.0), k, shape)
+        target[q] += pixel_sums(values[:, cols] if every else np.where(valid, values[:, cols], 0.0), k, shape)
 
 
 def pixel_sums(facet_values: np.ndarray, oversampling: int, shape: Tuple[int, int]) -> np.ndarray:
-    """Sum the k x k facets of each output pixel: (k ny, k nx) core facets -> shape (ny, nx)."""
-    ny, nx = shape
+    """Sum the k x k facets of each output pixel: (k ny, k nx) core facets -> shape (ny, nx) (rows of
+    the pixel's facets added first, then its columns)."""
     k = oversampling
-    return facet_values.reshape(ny, k, nx, k).sum(axis=(1, 3))
+    rows = np.array(facet_values[0::k])
+    for r in range(1, k):
+        rows += facet_values[r::k]
+    out = rows[:, 0::k].copy() if k > 1 else rows
+    for c in range(1, k):
+        out += rows[:, c::k]
+    return out.reshape(shape)
 
 
 #: Facets the compiled kernel computes at once along a row: its block buffer (:data:`_BLOCK_ROWS`
