@@ -106,7 +106,7 @@ def read_bilinear(image: np.ndarray, line: np.ndarray, pixel: np.ndarray, line0:
 
 
 #: Facets the numpy path reads back at once (their temporaries stay in the CPU's cache).
-NUMPY_CHUNK_FACETS = 8192
+NUMPY_CHUNK_FACETS = 32768
 
 
 def _beam_sums_rows(geom, grid, window, acc, betas, k, core, shape, out) -> None:
