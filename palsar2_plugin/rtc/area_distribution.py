@@ -117,17 +117,19 @@ def facet_subpoints(geom, grid, subsamples=None) -> Tuple[int, int]:
     return subpoint_counts(line_rows, pixel_rows, valid.shape, subsamples)
 
 
-def _splat(padded: np.ndarray, l: np.ndarray, p: np.ndarray, w: np.ndarray) -> None:
+def _splat(padded: np.ndarray, l: np.ndarray, p: np.ndarray, w: np.ndarray, finite_weights: bool = False) -> None:
     """Add weights ``w`` at padded-window coordinates (l, p) bilinearly into ``padded`` (a window
-    with one extra cell on every side); points outside it (or NaN) are dropped. Only the band of
-    lines the points reach is touched. The four corners' cells and weights go into one bincount."""
+    with one extra cell on every side); points outside it (or NaN) are dropped, NaN weights count as
+    0 (unless ``finite_weights`` says there is none). Only the band of lines the points reach is
+    touched. The four corners' cells and weights go into one bincount."""
     n_rows, width = padded.shape
     ok = (l >= 0) & (l < n_rows - 1)                                  # False for NaN
     ok &= p >= 0
     ok &= p < width - 1
     if not ok.any():
         return
-    w = np.nan_to_num(w, nan=0.0)
+    if not finite_weights:
+        w = np.nan_to_num(w, nan=0.0)
     if not ok.all():
         l, p, w = l[ok], p[ok], w[ok]
     n = l.size
@@ -248,6 +250,21 @@ def beam_window(geom, grid, margin: int = 2, halo=None, out_shape: Optional[Tupl
 NUMPY_CHUNK_FACETS = 16384
 
 
+def _subpoints(centre: np.ndarray, along_i: np.ndarray, along_j: np.ndarray, s_i: int, s_j: int) -> np.ndarray:
+    """One coordinate of the s_i x s_j sub-points of facets (centre + a d/di + b d/dj, a and b the
+    offsets of :func:`_distribute_area_numpy`), sub-point after sub-point: (s_i s_j n,)."""
+    n = centre.size
+    out = np.empty(s_i * s_j * n)
+    steps_j = [b * np.ravel(along_j) for b in (np.arange(s_j) + 0.5) / s_j - 0.5]
+    q = 0
+    for a in (np.arange(s_i) + 0.5) / s_i - 0.5:
+        row = np.ravel(centre) + a * np.ravel(along_i)
+        for step in steps_j:
+            np.add(row, step, out=out[q * n:(q + 1) * n])
+            q += 1
+    return out
+
+
 def _distribute_area_numpy(time_s, range_m, valid, weight, axes, line0, pixel0, shape, s_i, s_j):
     t0, dt, r0, dr = axes
     n_l, n_p = shape
@@ -285,9 +302,9 @@ def _distribute_area_numpy(time_s, range_m, valid, weight, axes, line0, pixel0, 
         if not use.all():
             lc, pc, w, gl_i, gl_j, gp_i, gp_j = (x[use] for x in (lc, pc, w, gl_i, gl_j, gp_i, gp_j))
         part = w / (s_i * s_j)
-        _splat(padded, np.concatenate([lc + a * gl_i + b * gl_j for a, b in offsets]) - (line0 - 1),
-               np.concatenate([pc + a * gp_i + b * gp_j for a, b in offsets]) - (pixel0 - 1),
-               np.tile(np.ravel(part), len(offsets)))
+        _splat(padded, _subpoints(lc - (line0 - 1), gl_i, gl_j, s_i, s_j),
+               _subpoints(pc - (pixel0 - 1), gp_i, gp_j, s_i, s_j), np.tile(np.ravel(part), s_i * s_j),
+               finite_weights=True)
     return padded[1:-1, 1:-1].copy()
 
 
