@@ -63,16 +63,24 @@ def bilinear_cells(line: np.ndarray, pixel: np.ndarray, line0: int, pixel0: int,
     pi = np.floor(p)
     fl = l - li
     fp = p - pi
-    at_last_l = (li == n_l - 1) & (fl == 0)
-    at_last_p = (pi == n_p - 1) & (fp == 0)
-    li[at_last_l] -= 1
-    fl[at_last_l] = 1.0
-    pi[at_last_p] -= 1
-    fp[at_last_p] = 1.0
-    ok &= (li >= 0) & (li < n_l - 1) & (pi >= 0) & (pi < n_p - 1)
-    fl, fp = fl[ok], fp[ok]
-    corner = li[ok].astype(np.int64) * n_p + pi[ok].astype(np.int64)
-    weights = ((1 - fl) * (1 - fp), (1 - fl) * fp, fl * (1 - fp), fl * fp)
+    for i, f, n in ((li, fl, n_l), (pi, fp, n_p)):
+        at_last = i == n - 1
+        if at_last.any():
+            at_last &= f == 0
+            i[at_last] -= 1
+            f[at_last] = 1.0
+    ok &= li >= 0
+    ok &= li < n_l - 1
+    ok &= pi >= 0
+    ok &= pi < n_p - 1
+    if not ok.all():
+        fl, fp, li, pi = fl[ok], fp[ok], li[ok], pi[ok]
+    corner = li.astype(np.int64).ravel()
+    corner *= n_p
+    corner += pi.astype(np.int64).ravel()
+    fl, fp = fl.ravel(), fp.ravel()
+    gl, gp = 1 - fl, 1 - fp
+    weights = (gl * gp, gl * fp, fl * gp, fl * fp)
     return ok, corner, weights
 
 
@@ -82,13 +90,22 @@ def read_cells(image: np.ndarray, cells, nodata_zero: bool = False) -> np.ndarra
     ok, corner, (w00, w01, w10, w11) = cells
     n_p = image.shape[1]
     flat = image.reshape(-1)
-    v00 = flat[corner].astype(np.float64)
-    v01 = flat[corner + 1].astype(np.float64)
-    v10 = flat[corner + n_p].astype(np.float64)
-    v11 = flat[corner + n_p + 1].astype(np.float64)
-    val = v00 * w00 + v01 * w01 + v10 * w10 + v11 * w11
+    v00 = flat.take(corner).astype(np.float64)
+    v01 = flat.take(corner + 1).astype(np.float64)
+    v10 = flat.take(corner + n_p).astype(np.float64)
+    v11 = flat.take(corner + (n_p + 1)).astype(np.float64)
+    val = v00 * w00
+    val += v01 * w01
+    val += v10 * w10
+    val += v11 * w11
     if nodata_zero:
-        val[(v00 == 0) | (v01 == 0) | (v10 == 0) | (v11 == 0)] = np.nan
+        zero = v00 == 0
+        for v in (v01, v10, v11):
+            zero |= v == 0
+        if zero.any():
+            val[zero] = np.nan
+    if val.size == ok.size:
+        return val.reshape(ok.shape)
     out = np.full(ok.shape, np.nan)
     out[ok] = val
     return out

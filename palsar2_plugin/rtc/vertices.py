@@ -34,20 +34,37 @@ def bilinear_heights(data: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.n
     out = np.full(row.shape, np.nan)
     r0 = np.floor(row)
     c0 = np.floor(col)
-    ok = (r0 >= 0) & (r0 <= n_r - 2) & (c0 >= 0) & (c0 <= n_c - 2)
+    ok = (r0 >= 0) & (r0 <= n_r - 2)
+    ok &= c0 >= 0
+    ok &= c0 <= n_c - 2
     if n_r == 1 or n_c == 1 or not ok.any():
         return out
-    ri = r0[ok].astype(np.int64)
-    ci = c0[ok].astype(np.int64)
-    fr = row[ok] - ri
-    fc = col[ok] - ci
-    out[ok] = ((data[ri, ci] * (1 - fc) + data[ri, ci + 1] * fc) * (1 - fr)
-               + (data[ri + 1, ci] * (1 - fc) + data[ri + 1, ci + 1] * fc) * fr)
+    every = ok.all()
+    if not every:
+        r0, c0, row, col = r0[ok], c0[ok], row[ok], col[ok]
+    fr = row - r0
+    fc = col - c0
+    corner = r0.astype(np.int64)
+    corner *= n_c
+    corner += c0.astype(np.int64)
+    flat = np.ascontiguousarray(data).reshape(-1)
+    gc = 1 - fc
+    top = flat.take(corner) * gc
+    top += flat.take(corner + 1) * fc
+    top *= 1 - fr
+    corner += n_c
+    bottom = flat.take(corner) * gc
+    bottom += flat.take(corner + 1) * fc
+    bottom *= fr
+    top += bottom
+    if every:
+        return top
+    out[ok] = top
     return out
 
 
 #: Vertices the numpy path works on at once (their temporaries stay in the CPU's cache).
-NUMPY_CHUNK_VERTICES = 8192
+NUMPY_CHUNK_VERTICES = 32768
 
 
 def _dem_vertex_ecef_numpy(data, lattice_rows, lattice_cols, coarse, shape, workspace=None):
@@ -66,14 +83,20 @@ def _dem_vertex_ecef_numpy(data, lattice_rows, lattice_cols, coarse, shape, work
         r1 = min(rows, r0 + step)
         if lattice_rows.size == 1:
             fields = np.repeat(along[:, :1], r1 - r0, axis=1)
-        else:
-            ww = w[r0:r1, None]
-            fields = along[:, j[r0:r1]] * (1 - ww) + along[:, j[r0:r1] + 1] * ww
-        h = bilinear_heights(data, fields[1], fields[0]) + fields[2]
-        out[0, r0:r1] = fields[3] + h * fields[6]
-        out[1, r0:r1] = fields[4] + h * fields[7]
-        out[2, r0:r1] = fields[5] + h * fields[8]
-        out[3, r0:r1] = h
+        else:                   # rows between the same two lattice rows at once (broadcast, no gather)
+            fields = np.empty((along.shape[0], r1 - r0, cols))
+            jj = j[r0:r1]
+            edges = np.concatenate(([0], np.flatnonzero(jj[1:] != jj[:-1]) + 1, [r1 - r0]))
+            for e0, e1 in zip(edges[:-1].tolist(), edges[1:].tolist()):
+                ww = w[r0 + e0:r0 + e1, None]
+                part = fields[:, e0:e1]
+                np.multiply(along[:, jj[e0], None, :], 1 - ww, out=part)
+                part += along[:, jj[e0] + 1, None, :] * ww
+        h = out[3, r0:r1]
+        np.add(bilinear_heights(data, fields[1], fields[0]), fields[2], out=h)
+        for q in range(3):
+            np.multiply(h, fields[6 + q], out=out[q, r0:r1])
+            np.add(fields[3 + q], out[q, r0:r1], out=out[q, r0:r1])
     return out[0], out[1], out[2], out[3]
 
 
