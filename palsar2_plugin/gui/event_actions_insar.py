@@ -12,21 +12,13 @@ installed. Main thread.
 from __future__ import annotations
 
 import os
-from typing import Callable, List, Optional
+from typing import Callable, Optional
 
-from qgis.core import (
-    Qgis,
-    QgsApplication,
-    QgsProcessingAlgRunnerTask,
-    QgsProcessingContext,
-    QgsProcessingFeedback,
-    QgsProject,
-)
+from qgis.core import Qgis, QgsProcessingAlgRunnerTask, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..errors import Palsar2Error
 from . import settings
-from .event_actions_load import scene_group_name
+from .event_actions_load import DataFolderAction, scene_group_name
 
 HEIGHT_REFERENCES = ("egm96", "egm2008", "ellipsoid")
 OUTPUT_SUBFOLDER = "interferograms"
@@ -48,29 +40,15 @@ def ask_dem(parent=None) -> str:
     return path
 
 
-class EventInterferogramAction:
-    """Callable (event, scene) handler for the dock; keeps its running tasks alive."""
+class EventInterferogramAction(DataFolderAction):
+    """The interferogram of the row's scene with its archive scene (see the module docstring)."""
+
+    REQUIRES_ALGORITHM = "palsar2:interferogram"      # numpy, rasterio, pyproj
 
     def __init__(self, iface=None, folder_provider: Optional[Callable[[], str]] = None,
                  dem_provider: Optional[Callable[[], str]] = None, project: Optional[QgsProject] = None):
-        from .event_actions_load import EventLoadAction
-
-        self.iface = iface
-        self._folders = EventLoadAction(iface, folder_provider)      # the same data folder as "load"
+        super().__init__(iface, folder_provider, project)
         self.dem_provider = dem_provider
-        self.project = project
-        self.tasks: List[QgsProcessingAlgRunnerTask] = []
-        self.last_layers: List[object] = []
-        self.last_message = ""
-
-    def _project(self) -> QgsProject:
-        return self.project or QgsProject.instance()
-
-    def _message(self, text: str, level=Qgis.Info) -> None:
-        self.last_message = text
-        bar = self.iface.messageBar() if self.iface is not None else None
-        if bar is not None:
-            bar.pushMessage("PALSAR-2", text, level, 10)
 
     def dem(self) -> str:
         if self.dem_provider is not None:
@@ -80,20 +58,8 @@ class EventInterferogramAction:
             return path
         return ask_dem(self.iface.mainWindow() if self.iface is not None else None)
 
-    def __call__(self, event, scene) -> Optional[QgsProcessingAlgRunnerTask]:
-        """Start the interferogram of the scene and its archive scene; returns the task, if any."""
-        from .dependency_dialog import stop_if_missing
-
-        if stop_if_missing(self.iface, "palsar2:interferogram"):   # numpy, rasterio, pyproj
-            return None
-        folder = self._folders.data_folder()
-        if not folder:
-            return None
-        try:
-            return self._start(event, scene, folder)
-        except Palsar2Error as error:
-            self._message(str(error), Qgis.Critical)
-            return None
+    def run(self, event, scene, folder: str) -> Optional[QgsProcessingAlgRunnerTask]:
+        return self._start(event, scene, folder)
 
     def _start(self, event, scene, folder: str) -> Optional[QgsProcessingAlgRunnerTask]:
         from ..ceos.local import event_ceos_products
@@ -112,9 +78,6 @@ class EventInterferogramAction:
         if not dem:
             self._message(tr("An interferogram needs a DEM of the scene's area: choose one."), Qgis.Warning)
             return None
-        algorithm = QgsApplication.processingRegistry().createAlgorithmById("palsar2:interferogram")
-        if algorithm is None:
-            raise Palsar2Error("The algorithm palsar2:interferogram is not available; reinstall the plugin.")
         reference, secondary = found_archive[0], found_event[0]
         reference_name = str(settings.setting("dem_height_reference", "egm96"))
         params = {"REFERENCE": reference.path, "SECONDARY": secondary.path, "DEM": dem,
@@ -122,24 +85,10 @@ class EventInterferogramAction:
                   if reference_name in HEIGHT_REFERENCES else 0,
                   "GOLDSTEIN": GOLDSTEIN, "UNWRAP": snaphu_available(),
                   "OUTPUT_FOLDER": os.path.join(folder, OUTPUT_SUBFOLDER)}
-        context = QgsProcessingContext()
-        context.setProject(self._project())
-        feedback = QgsProcessingFeedback()
-        task = QgsProcessingAlgRunnerTask(algorithm, params, context, feedback)
-        task._palsar2_keep = (context, feedback, algorithm)     # the task does not own them
         group_name = scene_group_name(event, scene)
-
-        def executed(ok: bool, results: dict) -> None:
-            if task in self.tasks:
-                self.tasks.remove(task)
-            if not ok:
-                self._message(tr("Interferogram failed: {}").format(feedback.textLog()[-400:]), Qgis.Critical)
-                return
-            self._add_layers(results, group_name)
-
-        task.executed.connect(executed)
-        self.tasks.append(task)
-        QgsApplication.taskManager().addTask(task)
+        task = self.start_algorithm("palsar2:interferogram", params,
+                                    lambda results: self._add_layers(results, group_name),
+                                    tr("Interferogram failed: {}"))
         self._message(tr("Interferogram of {} (archive) and {} (event) in the background…").format(
             reference.scene_id, secondary.scene_id))
         return task

@@ -62,8 +62,10 @@ def ask_data_folder(parent=None) -> str:
     return folder
 
 
-class EventLoadAction:
-    """Callable (event, scene) handler for the dock; keeps the running comparison tasks alive."""
+class DataFolderAction:
+    """Base of the dock's actions on the products in the data folder: a callable (event, scene) handler
+    that finds the folder, runs :meth:`run` and says what went wrong in the message bar; it keeps its
+    running background tasks alive (:meth:`start_algorithm`)."""
 
     def __init__(self, iface=None, folder_provider: Optional[Callable[[], str]] = None,
                  project: Optional[QgsProject] = None):
@@ -72,12 +74,14 @@ class EventLoadAction:
         self.project = project
         self.tasks: List[QgsProcessingAlgRunnerTask] = []
         self.last_layers: List[object] = []
+        self.last_message = ""
 
     # -- helpers -----------------------------------------------------------------------------
     def _project(self) -> QgsProject:
         return self.project or QgsProject.instance()
 
     def _message(self, text: str, level=Qgis.Info) -> None:
+        self.last_message = text
         bar = self.iface.messageBar() if self.iface is not None else None
         if bar is not None:
             bar.pushMessage("PALSAR-2", text, level, 8)
@@ -91,17 +95,62 @@ class EventLoadAction:
                 return folder
         return ask_data_folder(self.iface.mainWindow() if self.iface is not None else None)
 
+    def start_algorithm(self, algorithm_id: str, params: dict, done: Callable[[dict], None],
+                        failure: str) -> QgsProcessingAlgRunnerTask:
+        """Run ``algorithm_id`` in a background task; ``done(results)`` on success, else ``failure``
+        (with a ``{}`` for the end of the log) in the message bar."""
+        algorithm = QgsApplication.processingRegistry().createAlgorithmById(algorithm_id)
+        if algorithm is None:
+            raise Palsar2Error(f"The algorithm {algorithm_id} is not available; reinstall the plugin.")
+        context = QgsProcessingContext()
+        context.setProject(self._project())
+        feedback = QgsProcessingFeedback()
+        task = QgsProcessingAlgRunnerTask(algorithm, params, context, feedback)
+        task._palsar2_keep = (context, feedback, algorithm)  # the task does not own them
+
+        def executed(ok: bool, results: dict) -> None:
+            if task in self.tasks:
+                self.tasks.remove(task)
+            if not ok:
+                self._message(failure.format(feedback.textLog()[-400:]), Qgis.Critical)
+                return
+            done(results)
+
+        task.executed.connect(executed)
+        self.tasks.append(task)
+        QgsApplication.taskManager().addTask(task)
+        return task
+
     # -- the action ----------------------------------------------------------------------------
+    #: An algorithm whose packages must be installed before the action starts (else the missing-packages
+    #: bar is shown and nothing runs); None: :meth:`run` checks what it needs itself.
+    REQUIRES_ALGORITHM: Optional[str] = None
+
     def __call__(self, event, scene) -> Optional[QgsProcessingAlgRunnerTask]:
-        """Load the scene (and archive) and start the comparison; returns the task, if any."""
+        """Run the action on the row's products; returns its background task, if any."""
+        if self.REQUIRES_ALGORITHM:
+            from .dependency_dialog import stop_if_missing
+
+            if stop_if_missing(self.iface, self.REQUIRES_ALGORITHM):
+                return None
         folder = self.data_folder()
         if not folder:
             return None
         try:
-            return self._load_and_compare(event, scene, folder)
+            return self.run(event, scene, folder)
         except Palsar2Error as error:
             self._message(str(error), Qgis.Critical)
             return None
+
+    def run(self, event, scene, folder: str) -> Optional[QgsProcessingAlgRunnerTask]:
+        raise NotImplementedError
+
+
+class EventLoadAction(DataFolderAction):
+    """Load the scene (and its archive scene) and start their comparison."""
+
+    def run(self, event, scene, folder: str) -> Optional[QgsProcessingAlgRunnerTask]:
+        return self._load_and_compare(event, scene, folder)
 
     def _load_and_compare(self, event, scene, folder: str) -> Optional[QgsProcessingAlgRunnerTask]:
         found = find_event_products(folder, scene)
@@ -137,9 +186,6 @@ class EventLoadAction:
 
     def compare(self, archive, post, pol: str, group_name: str) -> QgsProcessingAlgRunnerTask:
         """Start ``palsar2:changedetection`` of ``archive`` → ``post`` in the background."""
-        algorithm = QgsApplication.processingRegistry().createAlgorithmById("palsar2:changedetection")
-        if algorithm is None:
-            raise Palsar2Error("The algorithm palsar2:changedetection is not available; reinstall the plugin.")
         out_folder = settings.layer_folder_for(product_file(post))
         stem = f"{archive.info.scene_id}_to_{post.info.scene_id}_{pol}"
         params = {"BEFORE": product_file(archive), "AFTER": product_file(post),
@@ -147,24 +193,10 @@ class EventLoadAction:
                   "WINDOW": COMPARE_WINDOW, "THRESHOLD_DB": COMPARE_THRESHOLD_DB,
                   "OUTPUT": os.path.join(out_folder, stem + "_logratio.tif"),
                   "OUTPUT_CHANGES": os.path.join(out_folder, stem + "_changes.gpkg")}
-        context = QgsProcessingContext()
-        context.setProject(self._project())
-        feedback = QgsProcessingFeedback()
-        task = QgsProcessingAlgRunnerTask(algorithm, params, context, feedback)
-        task._palsar2_keep = (context, feedback, algorithm)  # the task does not own them
-
-        def executed(ok: bool, results: dict) -> None:
-            if task in self.tasks:
-                self.tasks.remove(task)
-            if not ok:
-                self._message(tr("Change detection failed: {}").format(feedback.textLog()[-300:]), Qgis.Critical)
-                return
-            self._add_change_layers(results, group_name, f"{archive.info.observation_date} → "
-                                                         f"{post.info.observation_date} {pol}")
-
-        task.executed.connect(executed)
-        self.tasks.append(task)
-        QgsApplication.taskManager().addTask(task)
+        label = f"{archive.info.observation_date} → {post.info.observation_date} {pol}"
+        task = self.start_algorithm("palsar2:changedetection", params,
+                                    lambda results: self._add_change_layers(results, group_name, label),
+                                    tr("Change detection failed: {}"))
         self._message(tr("Comparing {} with {} in the background…").format(archive.name, post.name))
         return task
 

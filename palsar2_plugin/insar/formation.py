@@ -22,7 +22,7 @@ from ..progress import CancelCheck, ProgressCallback, check_cancelled, report
 from . import looks as looks_mod
 from .geometry_model import CoregistrationGeometry, upsample_block
 from .resample import _TABLE as RESAMPLE_TABLE
-from .resample import TAPS, resample
+from .resample import TAPS, resample, resample_point
 from .xcorr import OffsetFit, chip_grid, chip_offset, fit_offsets, ChipOffset
 
 #: Tiles of about this many reference pixels (a few tens of MB of working arrays each).
@@ -267,10 +267,6 @@ def form_tile(sources: BeamSources, geometry: CoregistrationGeometry, looks: Tup
 @jit
 def _form_kernel(ref, block, b_l0, b_p0, g_line, g_pixel, g_dr, s_l0, s_ls, s_p0, s_ps, r0, c0, corr, nu, table,
                  k, la, lr, out_ifg, out_pr, out_ps):
-    taps = table.shape[1]
-    size = table.shape[0]
-    half = taps // 2 - 1
-    bn_l, bn_p = block.shape
     g_nl, g_np = g_line.shape
     n_l = out_ifg.shape[0] * la
     n_p = out_ifg.shape[1] * lr
@@ -300,36 +296,7 @@ def _form_kernel(ref, block, b_l0, b_p0, g_line, g_pixel, g_dr, s_l0, s_ls, s_p0
                 continue
             x_l = sec_l + corr[0] + corr[1] * line + corr[2] * pixel - b_l0
             x_p = sec_p + corr[3] + corr[4] * line + corr[5] * pixel - b_p0
-            il = math.floor(x_l)
-            ip = math.floor(x_p)
-            l0 = int(il) - half
-            p0 = int(ip) - half
-            if l0 < 0 or p0 < 0 or l0 + taps > bn_l or p0 + taps > bn_p:
-                continue
-            fl = x_l - il
-            fp = x_p - ip
-            kl = min(int(fl * size + 0.5), size - 1)
-            kp = min(int(fp * size + 0.5), size - 1)
-            acc_re = 0.0
-            acc_im = 0.0
-            for t in range(taps):
-                row_re = 0.0
-                row_im = 0.0
-                for q in range(taps):
-                    w = table[kp, q]
-                    z = block[l0 + t, p0 + q]
-                    row_re += w * z.real
-                    row_im += w * z.imag
-                wa = table[kl, t]
-                if nu != 0.0:
-                    ang = two_pi_nu * (fl + half - t)
-                    c = math.cos(ang) * wa
-                    s = math.sin(ang) * wa
-                    acc_re += c * row_re - s * row_im
-                    acc_im += c * row_im + s * row_re
-                else:
-                    acc_re += wa * row_re
-                    acc_im += wa * row_im
+            acc_re, acc_im = resample_point(block, x_l, x_p, nu, table)
             if nu != 0.0:
                 acc_re, acc_im = acc_re * origin_re - acc_im * origin_im, acc_re * origin_im + acc_im * origin_re
             if acc_re == 0.0 and acc_im == 0.0:

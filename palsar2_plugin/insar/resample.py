@@ -17,6 +17,8 @@ Positions whose kernel leaves the block (or non-finite positions) give 0 + 0j (n
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..compiled import compiled_or_numpy, jit
@@ -80,50 +82,55 @@ def resample_numpy(block: np.ndarray, lines: np.ndarray, pixels: np.ndarray,
 
 
 @jit(fastmath=False)
-def _resample_loop(block, lines, pixels, nu, table, out):
+def resample_point(block, x_l, x_p, nu, table):
+    """(real, imaginary) of ``block`` interpolated at (x_l, x_p) (the block's indices), azimuth spectrum
+    centred on ``nu`` cycles per line; (0, 0) where the kernel leaves the block or a position is not finite."""
     taps = table.shape[1]
     size = table.shape[0]
     half = taps // 2 - 1
     n_l, n_p = block.shape
+    if not (math.isfinite(x_l) and math.isfinite(x_p)):
+        return 0.0, 0.0
+    il = math.floor(x_l)
+    ip = math.floor(x_p)
+    l0 = int(il) - half
+    p0 = int(ip) - half
+    if l0 < 0 or p0 < 0 or l0 + taps > n_l or p0 + taps > n_p:
+        return 0.0, 0.0
+    fl = x_l - il
+    fp = x_p - ip
+    kl = min(int(fl * size + 0.5), size - 1)
+    kp = min(int(fp * size + 0.5), size - 1)
+    acc_re = 0.0
+    acc_im = 0.0
+    for k in range(taps):
+        row_re = 0.0
+        row_im = 0.0
+        for q in range(taps):
+            w = table[kp, q]
+            z = block[l0 + k, p0 + q]
+            row_re += w * z.real
+            row_im += w * z.imag
+        wa = table[kl, k]
+        if nu != 0.0:
+            ang = 2.0 * np.pi * nu * (fl + half - k)
+            c = math.cos(ang) * wa
+            s = math.sin(ang) * wa
+            acc_re += c * row_re - s * row_im
+            acc_im += c * row_im + s * row_re
+        else:
+            acc_re += wa * row_re
+            acc_im += wa * row_im
+    return acc_re, acc_im
+
+
+@jit(fastmath=False)
+def _resample_loop(block, lines, pixels, nu, table, out):
     rows, cols = lines.shape
     for i in range(rows):
         for j in range(cols):
-            x_l = lines[i, j]
-            x_p = pixels[i, j]
-            out[i, j] = 0
-            if not (np.isfinite(x_l) and np.isfinite(x_p)):
-                continue
-            il = np.floor(x_l)
-            ip = np.floor(x_p)
-            l0 = int(il) - half
-            p0 = int(ip) - half
-            if l0 < 0 or p0 < 0 or l0 + taps > n_l or p0 + taps > n_p:
-                continue
-            fl = x_l - il
-            fp = x_p - ip
-            kl = min(int(fl * size + 0.5), size - 1)
-            kp = min(int(fp * size + 0.5), size - 1)
-            acc_re = 0.0
-            acc_im = 0.0
-            for k in range(taps):
-                row_re = 0.0
-                row_im = 0.0
-                for q in range(taps):
-                    w = table[kp, q]
-                    z = block[l0 + k, p0 + q]
-                    row_re += w * z.real
-                    row_im += w * z.imag
-                wa = table[kl, k]
-                if nu != 0.0:
-                    ang = 2.0 * np.pi * nu * (fl + half - k)
-                    c = np.cos(ang) * wa
-                    s = np.sin(ang) * wa
-                    acc_re += c * row_re - s * row_im
-                    acc_im += c * row_im + s * row_re
-                else:
-                    acc_re += wa * row_re
-                    acc_im += wa * row_im
-            out[i, j] = complex(acc_re, acc_im)
+            re, im = resample_point(block, lines[i, j], pixels[i, j], nu, table)
+            out[i, j] = complex(re, im)
 
 
 @compiled_or_numpy(resample_numpy)
