@@ -111,3 +111,32 @@ def in_region(line, pixel, region, margin: float = 0.0):
     with np.errstate(invalid="ignore"):
         return ((line >= lines.start - margin) & (line < lines.stop + margin)
                 & (pixel >= pixels.start - margin) & (pixel < pixels.stop + margin))
+
+
+def planned_point(mode: str, lines: int, pixels: int, line: float, pixel: float, height_m: float,
+                  dem: Path = HAKONE_DEM):
+    """(lat, lon) in degrees of the radar position (line, pixel) at ``height_m`` (ellipsoid) in beam 1 of the
+    scene the simulator plans over the centre of ``dem`` for that mode and size: where to put an uplift or a
+    point target so that it falls inside the image."""
+    from palsar2_plugin.geometry.range_doppler import radar_to_geo
+    from palsar2_plugin.simulate import mode_spec
+    from palsar2_plugin.simulate.dem_source import DemHeights
+    from palsar2_plugin.simulate.scene import plan_scene
+
+    with DemHeights(str(dem)) as heights:
+        lat0, lon0 = heights.centre_lat_lon()
+    scene = plan_scene(mode_spec(mode), lat0, lon0, lines=lines, pixels=pixels)
+    return tuple(float(v) for v in radar_to_geo(scene.beams[0].grid, scene.orbit, line, pixel, height_m))
+
+
+def truth_on_grid(truth_file, raster_path) -> dict:
+    """The bands of the simulator's truth raster (by description: ``los_displacement_m``, ``coherence``, ...)
+    resampled bilinearly onto the grid of ``raster_path`` (NaN outside)."""
+    import rasterio
+    from rasterio.enums import Resampling
+    from rasterio.vrt import WarpedVRT
+
+    with rasterio.open(raster_path) as ds, rasterio.open(truth_file) as truth:
+        with WarpedVRT(truth, crs=ds.crs, transform=ds.transform, width=ds.width, height=ds.height,
+                       resampling=Resampling.bilinear, nodata=np.nan) as warped:
+            return {name: warped.read(i + 1) for i, name in enumerate(truth.descriptions)}

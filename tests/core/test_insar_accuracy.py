@@ -16,19 +16,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import rasterio
-from rasterio.enums import Resampling
-from rasterio.vrt import WarpedVRT
 
-from palsar2_plugin.geometry.range_doppler import radar_to_geo
 from palsar2_plugin.insar.driver import make_interferogram
 from palsar2_plugin.insar.looks import expected_coherence
 from palsar2_plugin.insar.pair import InsarPairError
 from palsar2_plugin.insar.unwrap import snaphu_available
-from palsar2_plugin.simulate import mode_spec, simulate_product
+from palsar2_plugin.simulate import simulate_product
 from palsar2_plugin.simulate.deformation import Uplift
-from palsar2_plugin.simulate.dem_source import DemHeights
 from palsar2_plugin.simulate.repeat import simulate_repeat
-from palsar2_plugin.simulate.scene import plan_scene
+from insar_pairs import planned_point, truth_on_grid
 from sample_data import HAKONE_DEM
 
 pytestmark = pytest.mark.slow     # scripts/test.sh --fast leaves it out
@@ -47,10 +43,7 @@ INDEPENDENT_FRACTION = 0.7958 * 0.6958
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("accuracy")
-    with DemHeights(str(HAKONE_DEM)) as dem:
-        lat0, lon0 = dem.centre_lat_lon()
-    scene = plan_scene(mode_spec("UBS"), lat0, lon0, lines=SIZE, pixels=SIZE)
-    u_lat, u_lon = (float(v) for v in radar_to_geo(scene.beams[0].grid, scene.orbit, SIZE * 0.55, SIZE * 0.45, 400.0))
+    u_lat, u_lon = planned_point("UBS", SIZE, SIZE, SIZE * 0.55, SIZE * 0.45, 400.0)
     reference = simulate_product(str(HAKONE_DEM), "UBS", tmp / "ref", lines=SIZE, pixels=SIZE, speckle="band-limited",
                                  seed=11)
     secondary = simulate_repeat(reference, tmp / "sec", days=14, perpendicular_baseline_m=BPERP, coherence=COHERENCE,
@@ -63,12 +56,9 @@ def product(pair):
     reference, secondary, tmp = pair
     result = make_interferogram(str(reference), str(secondary), str(HAKONE_DEM), str(tmp / "out"), looks=LOOKS,
                                 pixel_size_m=PIXEL_M, goldstein_alpha=0.0, unwrap=snaphu_available())
-    truth_file = next(secondary.parent.glob("*.truth.tif"))
-    with rasterio.open(result["coherence"]) as ds, rasterio.open(truth_file) as truth_ds:
+    truth = truth_on_grid(next(secondary.parent.glob("*.truth.tif")), result["coherence"])
+    with rasterio.open(result["coherence"]) as ds:
         coherence = ds.read(1)
-        with WarpedVRT(truth_ds, crs=ds.crs, transform=ds.transform, width=ds.width, height=ds.height,
-                       resampling=Resampling.bilinear, nodata=np.nan) as warped:
-            truth = {name: warped.read(i + 1) for i, name in enumerate(truth_ds.descriptions)}
     with rasterio.open(result["phase"]) as ds:
         phase = ds.read(1)
     valid = np.isfinite(coherence) & np.isfinite(truth["los_displacement_m"]) & np.isfinite(truth["coherence"])

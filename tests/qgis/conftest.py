@@ -126,9 +126,9 @@ def qgis_process_env(tmp_path_factory) -> Dict[str, str]:
 def qgis_process_call(qgis_process_env):
     """Run qgis_process with raw arguments; returns a :class:`QgisProcessResult`."""
 
-    def call(*args: str, timeout: float = 600) -> QgisProcessResult:
-        proc = subprocess.run([QGIS_PROCESS, *args], env=qgis_process_env, capture_output=True,
-                              text=True, timeout=timeout)
+    def call(*args: str, timeout: float = 600, extra_env: Optional[Dict[str, str]] = None) -> QgisProcessResult:
+        proc = subprocess.run([QGIS_PROCESS, *args], env=dict(qgis_process_env, **(extra_env or {})),
+                              capture_output=True, text=True, timeout=timeout)
         document = None
         if "--json" in args:
             start = proc.stdout.find("{")
@@ -146,15 +146,17 @@ def qgis_process_call(qgis_process_env):
 def qgis_process_run(qgis_process_call):
     """Run one algorithm (or .model3 path) through qgis_process --json.
 
-    ``params`` values may be lists: each item is passed as a repeated ``KEY=value``.
+    ``params`` values may be lists: each item is passed as a repeated ``KEY=value``. ``extra_env``: variables
+    added to the environment of this one call.
     """
 
-    def run(algorithm: str, params: Dict[str, Any], timeout: float = 600) -> QgisProcessResult:
+    def run(algorithm: str, params: Dict[str, Any], timeout: float = 600,
+            extra_env: Optional[Dict[str, str]] = None) -> QgisProcessResult:
         args = ["--json", "run", algorithm, "--"]
         for key, value in params.items():
             for item in (value if isinstance(value, (list, tuple)) else [value]):
                 args.append(f"{key}={item}")
-        return qgis_process_call(*args, timeout=timeout)
+        return qgis_process_call(*args, timeout=timeout, extra_env=extra_env)
 
     return run
 
