@@ -101,7 +101,7 @@ def main(spec_path: str, out_path: str) -> int:
         from qgis.core import QgsProject
 
         plugin.load_action.folder_provider = lambda: panel["folder"]
-        plugin.interferogram_action._folders.folder_provider = lambda: panel["folder"]
+        plugin.interferogram_action.folder_provider = lambda: panel["folder"]
         plugin.interferogram_action.dem_provider = lambda: panel["dem"]
         dock.set_event("all")
         assert dock.select_scene(panel["scene"])
