@@ -140,3 +140,15 @@ def truth_on_grid(truth_file, raster_path) -> dict:
         with WarpedVRT(truth, crs=ds.crs, transform=ds.transform, width=ds.width, height=ds.height,
                        resampling=Resampling.bilinear, nodata=np.nan) as warped:
             return {name: warped.read(i + 1) for i, name in enumerate(truth.descriptions)}
+
+
+def layers_with_truth(coherence_path, phase_path, truth_file):
+    """(coherence, phase, truth) of an interferogram product's coherence and phase layers and the simulator's
+    truth bands on their grid (:func:`truth_on_grid`)."""
+    import rasterio
+
+    with rasterio.open(coherence_path) as ds:
+        coherence = ds.read(1)
+    with rasterio.open(phase_path) as ds:
+        phase = ds.read(1)
+    return coherence, phase, truth_on_grid(truth_file, coherence_path)

@@ -24,7 +24,7 @@ from palsar2_plugin.insar.unwrap import snaphu_available
 from palsar2_plugin.simulate import simulate_product
 from palsar2_plugin.simulate.deformation import Uplift
 from palsar2_plugin.simulate.repeat import simulate_repeat
-from insar_pairs import planned_point, truth_on_grid
+from insar_pairs import layers_with_truth, planned_point
 from sample_data import HAKONE_DEM
 
 pytestmark = pytest.mark.slow     # scripts/test.sh --fast leaves it out
@@ -56,11 +56,8 @@ def product(pair):
     reference, secondary, tmp = pair
     result = make_interferogram(str(reference), str(secondary), str(HAKONE_DEM), str(tmp / "out"), looks=LOOKS,
                                 pixel_size_m=PIXEL_M, goldstein_alpha=0.0, unwrap=snaphu_available())
-    truth = truth_on_grid(next(secondary.parent.glob("*.truth.tif")), result["coherence"])
-    with rasterio.open(result["coherence"]) as ds:
-        coherence = ds.read(1)
-    with rasterio.open(result["phase"]) as ds:
-        phase = ds.read(1)
+    coherence, phase, truth = layers_with_truth(result["coherence"], result["phase"],
+                                                next(secondary.parent.glob("*.truth.tif")))
     valid = np.isfinite(coherence) & np.isfinite(truth["los_displacement_m"]) & np.isfinite(truth["coherence"])
     return result, coherence, phase, truth, valid
 

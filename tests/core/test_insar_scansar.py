@@ -10,9 +10,8 @@ import json
 
 import numpy as np
 import pytest
-import rasterio
 
-from insar_pairs import truth_on_grid
+from insar_pairs import layers_with_truth
 from palsar2_plugin.ceos import open_product
 from palsar2_plugin.errors import Palsar2Error
 from palsar2_plugin.insar.driver import make_interferogram
@@ -61,11 +60,8 @@ def test_synchronised_pair_is_processed_and_its_synchronisation_reported(scansar
     meta = json.loads(open(result["metadata"]).read())
     sync = meta["beams_detail"]["1"]["burst_synchronisation"]
     assert sync["fraction"] == pytest.approx(1.0, abs=0.01)
-    truth = truth_on_grid(next(on_time.parent.glob("*.truth-F1.tif")), result["coherence"])
-    with rasterio.open(result["coherence"]) as ds:
-        coherence = ds.read(1)
-    with rasterio.open(result["phase"]) as ds:
-        phase = ds.read(1)
+    coherence, phase, truth = layers_with_truth(result["coherence"], result["phase"],
+                                                next(on_time.parent.glob("*.truth-F1.tif")))
     valid = np.isfinite(coherence) & np.isfinite(truth["coherence"])
     assert valid.sum() > 200
     # the truth is the population coherence (0.87 here: temporal 0.9 x range spectral); the estimate on the
