@@ -1,5 +1,6 @@
-"""``palsar2:coherencechange`` through processing.run (three L1.1 products) and qgis_process (the two
-interferogram products it wrote), on simulated acquisitions over the real Hakone DEM with a known truth.
+"""``palsar2:coherencechange`` through processing.run (three L1.1 products, and four: a co-event pair
+with its own reference) and qgis_process (the two interferogram products it wrote), on simulated
+acquisitions over the real Hakone DEM with a known truth.
 
 Three dates 14 days apart of one scene (zero baseline): each pair has the true coherence 0.8, except in a
 rectangle of the reference's radar image (200 lines x 160 pixels) where the last acquisition is fresh
@@ -138,3 +139,30 @@ def test_mixed_inputs_are_refused(series, run, tmp_path):
         processing.run("palsar2:coherencechange", {
             "PRE_REFERENCE": str(series[0]), "PRE_INTERFEROGRAM": result["PRE_COHERENCE"],
             "OUTPUT": str(tmp_path / "x.tif")})
+
+
+def test_four_products_the_co_event_pair_from_its_own_reference(series, tmp_path):
+    """CO_REFERENCE given (four inputs): the co-event pair is date 0 -> date 2, whose true coherence is
+    0.8 x 0.8 = 0.64 outside the damaged area (each date is 0.8-coherent with the one before) and 0 inside;
+    had the pre-event secondary been used instead, the loss outside would be 0."""
+    import processing
+
+    result = processing.run("palsar2:coherencechange", {
+        "PRE_REFERENCE": str(series[0]), "PRE_SECONDARY": str(series[1]), "CO_REFERENCE": str(series[0]),
+        "CO_SECONDARY": str(series[2]), "DEM": QgsRasterLayer(str(HAKONE_DEM), "hakone"), "LOOKS_AZIMUTH": 4,
+        "LOOKS_RANGE": 4, "PIXEL_SIZE": PIXEL_M, "THRESHOLD": 0.3, "MIN_PRE_COHERENCE": 0.4, "MIN_PIXELS": 9,
+        "INTERFEROGRAM_FOLDER": str(tmp_path / "ifg"), "OUTPUT": str(tmp_path / "loss.tif"),
+        "OUTPUT_LOSS": str(tmp_path / "loss.gpkg")})
+    assert sorted(p.name.split("_", 1)[1] for p in (tmp_path / "ifg").iterdir()) == [
+        f"{d}_HH_IFG" for d in sorted(Path(p).name.split("-")[1] for p in series[1:])]     # dates 1 and 2
+    with rasterio.open(result["OUTPUT"]) as ds:
+        loss = ds.read(1)
+    line, pixel = reference_positions_on_map(result["OUTPUT"], series[0])
+    valid = np.isfinite(loss)
+    core = in_region(line, pixel, (slice(170, 330), slice(136, 264))) & valid
+    outside = ~in_region(line, pixel, REGION, margin=8) & valid
+    pre = expected_coherence(COHERENCE, LOOKS)
+    # measured 0.154 against 0.153, and 0.576 against 0.580
+    assert float(np.mean(loss[outside])) == pytest.approx(pre - expected_coherence(COHERENCE ** 2, LOOKS), abs=0.02)
+    assert float(np.mean(loss[core])) == pytest.approx(pre - expected_coherence(0.0, LOOKS), abs=0.02)
+    assert result["POLYGON_COUNT"] >= 1
