@@ -152,7 +152,10 @@ def test_cancel_stops_every_transfer_and_a_rerun_resumes(http_server, tmp_path):
     blobs = {f"c/f{i}.bin": os.urandom(600_000) for i in range(3)}
     for k, v in blobs.items():
         http_server.put(k, v)
-        http_server.add_fault(k, Fault("slow", delay=0.03))
+        # 0.1 s per 64 KiB: a file takes ~0.9 s, longer than the progress meter's 0.5 s throttle, so the
+        # report that cancels (> 0.2 of the bytes) comes while the first two files are part-way (with 0.03 s
+        # both could finish first and the third .part be empty at the cancel: a flaky failure under load)
+        http_server.add_fault(k, Fault("slow", delay=0.1))
     jobs = [TransferJob("http", http_server.url_of(k), tmp_path / Path(k).name, size=len(v)) for k, v in blobs.items()]
     seen = []
     with pytest.raises(Cancelled):
