@@ -121,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
                                   "U2-6..U3-14; HBS/HBD: FP6-3..FP6-7)")
     p.add_argument("--oversample", type=int, default=None,
                    help="terrain mesh vertices per range pixel (default 2; with --repeat-of: the reference's)")
+    p.add_argument("--terrain-line-step", type=int, default=1,
+                   help="compute the terrain on every n-th line and interpolate in between (default 1; 8-16 for "
+                        "real-size ScanSAR scenes)")
     r = p.add_argument_group("repeat pass (interferometric pair)")
     r.add_argument("--repeat-of", metavar="PRODUCT",
                    help="simulate a repeat pass of this simulated product (folder or any of its files; simulated with "
@@ -181,7 +184,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         args.dem, args.mode, args.out, lines=args.lines, pixels=args.pixels, gamma0_db=gamma0,
         pass_direction=args.pass_direction, look_side=args.look_side, seed=args.seed,
         dem_height_reference=args.dem_height_reference, centre_lat_lon=centre, point_targets=args.point_target,
-        oversample_range=args.oversample or 2, speckle_noise=not args.no_speckle, speckle=args.speckle,
+        oversample_range=args.oversample or 2, terrain_line_step=args.terrain_line_step,
+        speckle_noise=not args.no_speckle, speckle=args.speckle,
         beam_id=args.beam, beams=args.beams, noise_equivalent_sigma0_db=args.nesz_db, workers=args.workers,
         progress=progress))
 

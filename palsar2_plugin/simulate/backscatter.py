@@ -198,6 +198,28 @@ def flat_ratio_block(orbit, grid, line0: int, line1: int) -> Tuple[np.ndarray, n
     return np.broadcast_to(cos_inc / sin_inc, shape).copy(), np.broadcast_to(sin_inc, shape).copy()
 
 
+def decimated_grid(grid, line_step: int):
+    """The radar grid of every ``line_step``-th line of ``grid`` (its line j is line j x line_step),
+    one line past the last so that every line of ``grid`` lies between two of its lines."""
+    from dataclasses import replace
+
+    return replace(grid, line_interval_s=grid.line_interval_s * line_step, lines=(grid.lines - 1) // line_step + 2)
+
+
+def decimated_lines(line0: int, line1: int, line_step: int) -> Tuple[int, int]:
+    """Lines [j0, j1) of :func:`decimated_grid` that lines [line0, line1) of the grid lie between."""
+    return line0 // line_step, (line1 - 1) // line_step + 2
+
+
+def interpolate_lines(values: np.ndarray, first: int, line_step: int, line0: int, line1: int) -> np.ndarray:
+    """Lines [line0, line1) of the grid, linearly interpolated from ``values``, lines [first, ...) of
+    :func:`decimated_grid` (float32)."""
+    position = np.arange(line0, line1, dtype=np.float64) / line_step - first
+    below = np.minimum(np.floor(position).astype(np.int64), values.shape[0] - 2)
+    weight = (position - below).astype(np.float32)[:, None]
+    return (values[below] * (1.0 - weight) + values[below + 1] * weight).astype(np.float32)
+
+
 def block_footprint(orbit, grid, line0: int, line1: int, margins_px: Tuple[int, int],
                     margin_lines: int = 6) -> Tuple[float, float, float, float]:
     """(south, west, north, east) in degrees of the ellipsoid area a block's mesh covers (with margins)."""

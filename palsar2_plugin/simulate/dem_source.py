@@ -21,6 +21,11 @@ from ..geoid import normalise_height_reference, to_ellipsoid_heights
 from ..rtc.dem_checks import dataset_height_conversion, mask_implausible
 
 
+#: Spacing (degrees, about 1 km) of the points where the geoid undulation is evaluated exactly
+#: (see DemHeights._undulation).
+UNDULATION_SPACING_DEG = 30.0 / 3600.0
+
+
 class DemHeights:
     """Ellipsoid heights (m) from the DEM at ``path`` whose heights are above ``height_reference``."""
 
@@ -45,6 +50,7 @@ class DemHeights:
         self.width, self.height = self._ds.width, self._ds.height
         self.nodata = self._ds.nodata
         self.height_conversion = dataset_height_conversion(self.path, self._ds)   # feet, band scale -> metres
+        self.undulation_step = self._cells_per(UNDULATION_SPACING_DEG)
         self._read_lock = threading.Lock()  # a rasterio dataset must not be read by two threads at once
 
     def close(self) -> None:
@@ -74,6 +80,14 @@ class DemHeights:
         lon, lat = self._to_geo.transform(np.asarray(xs), np.asarray(ys))
         return float(np.min(lat)), float(np.min(lon)), float(np.max(lat)), float(np.max(lon))
 
+    def _cells_per(self, degrees: float) -> int:
+        """Whole DEM cells (at least 1) in ``degrees`` of latitude, at the DEM's centre."""
+        x, y = self._ds.transform * (self.width / 2.0 + np.array([0.0, 1.0, 0.0]),
+                                     self.height / 2.0 + np.array([0.0, 0.0, 1.0]))
+        lon, lat = self._to_geo.transform(np.asarray(x), np.asarray(y))
+        cell = max(np.hypot(lon[1] - lon[0], lat[1] - lat[0]), np.hypot(lon[2] - lon[0], lat[2] - lat[0]))
+        return max(1, int(degrees / cell + 1e-6)) if np.isfinite(cell) and cell > 0 else 1
+
     # -- heights -------------------------------------------------------------------------
     def _window_ellipsoid_heights(self, row0: int, row1: int, col0: int, col1: int) -> np.ndarray:
         """Ellipsoid heights (m) of DEM cells [row0, row1) x [col0, col1); 0 outside/at nodata."""
@@ -87,12 +101,32 @@ class DemHeights:
         with self._read_lock:
             raw = self._ds.read(1, window=Window(c0, r0, c1 - c0, r1 - r0), masked=True)
         values = mask_implausible(self.height_conversion.apply(np.ma.filled(raw.astype(np.float64), np.nan)))
-        rr, cc = np.meshgrid(np.arange(r0, r1) + 0.5, np.arange(c0, c1) + 0.5, indexing="ij")
-        xs, ys = self._ds.transform * (cc, rr)
-        lon, lat = self._to_geo.transform(np.asarray(xs), np.asarray(ys))
-        h = to_ellipsoid_heights(values, lat, lon, self.height_reference)
+        h = values + self._undulation(r0, r1, c0, c1)
         out[r0 - row0:r1 - row0, c0 - col0:c1 - col0] = np.where(np.isfinite(h), h, 0.0)
         return out
+
+    def _undulation(self, r0: int, r1: int, c0: int, c1: int) -> np.ndarray:
+        """Geoid undulation (m) at the centres of DEM cells [r0, r1) x [c0, c1): exact on a lattice of
+        cells about :data:`UNDULATION_SPACING_DEG` apart (and the last), bilinear in between. The
+        geoid grids (EGM96 15', EGM2008 1' or 2.5') are smooth at that scale: within a centimetre of
+        the exact value, for ~1000 times fewer PROJ transformations on a 1" DEM."""
+        if self.height_reference == "ellipsoid":
+            return np.zeros((r1 - r0, c1 - c0))
+        step = self.undulation_step
+        node_r = np.unique(np.append(np.arange(r0, r1, step), r1 - 1)).astype(np.float64)
+        node_c = np.unique(np.append(np.arange(c0, c1, step), c1 - 1)).astype(np.float64)
+        rr, cc = np.meshgrid(node_r + 0.5, node_c + 0.5, indexing="ij")
+        xs, ys = self._ds.transform * (cc, rr)
+        lon, lat = self._to_geo.transform(np.asarray(xs), np.asarray(ys))
+        nodes = to_ellipsoid_heights(np.zeros(rr.shape), lat, lon, self.height_reference)
+        cols = np.arange(c0, c1, dtype=np.float64)
+        along_cols = np.stack([np.interp(cols, node_c, row) for row in nodes])   # (node rows, columns)
+        if len(node_r) == 1:
+            return np.broadcast_to(along_cols, (r1 - r0, c1 - c0))
+        rows = np.arange(r0, r1, dtype=np.float64)
+        k = np.clip(np.searchsorted(node_r, rows, side="right") - 1, 0, len(node_r) - 2)
+        w = ((rows - node_r[k]) / (node_r[k + 1] - node_r[k]))[:, None]
+        return along_cols[k] * (1.0 - w) + along_cols[k + 1] * w
 
     def fractional_cells(self, lat_deg, lon_deg) -> Tuple[np.ndarray, np.ndarray]:
         """(column, row) of points in the DEM's cell grid, fractional and cell-centre based (0 = the
