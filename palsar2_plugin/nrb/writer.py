@@ -12,6 +12,7 @@ product's (a user's notes) are kept. A product without a single valid gamma0 pix
 from __future__ import annotations
 
 import os
+import time
 from typing import Callable, Dict, List, Optional, Sequence
 
 import numpy as np
@@ -64,6 +65,8 @@ class NrbWriter:
         self.grid = grid
         self.polarisations = [p.upper() for p in polarisations]
         self.valid_pixels = 0
+        #: wall seconds of the parts of :meth:`finish`: ``cogs_s``, ``quicklook_s``, ``metadata_s``
+        self.timings: Dict[str, float] = {}
         self._staged = StagedFolder(output_folder, name, prefixed((f"{name}_", f"{name}.")))
         remove_leftovers(self._staged.parent)
         self.final_path = self._staged.final_path
@@ -122,11 +125,15 @@ class NrbWriter:
         jobs = [(self._layers[p].path, gamma0_files[p], "AVERAGE", None) for p in self.polarisations]
         jobs += [(self._layers[k].path, layer_files[k], LAYER_TYPES[k][2], "NO" if k in NO_PREDICTOR_LAYERS else None)
                  for k in LAYER_TYPES]
+        started = time.perf_counter()
         self._write_cogs(jobs, progress, is_cancelled)
         report(progress, len(jobs) / (len(jobs) + 2), "Writing quick-look, metadata and STAC item")
         ql_name = naming.quicklook_file(self.name)
+        quicklook_started = time.perf_counter()
         write_quicklook(os.path.join(self.tmp_path, ql_name),
                         [os.path.join(self.tmp_path, gamma0_files[p]) for p in self.polarisations])
+        metadata_started = time.perf_counter()
+        self.timings.update(cogs_s=quicklook_started - started, quicklook_s=metadata_started - quicklook_started)
         xml_name = naming.metadata_file(self.name)
         write_summary_xml(os.path.join(self.tmp_path, xml_name), info, layer_files, gamma0_files)
         stac_name = naming.stac_file(self.name)
@@ -135,6 +142,7 @@ class NrbWriter:
         write_item(os.path.join(self.tmp_path, stac_name), item)
         check_cancelled(is_cancelled)
         self._commit()
+        self.timings["metadata_s"] = time.perf_counter() - metadata_started
         report(progress, 1.0, "Product written")
         folder = self.final_path
         out: Dict[str, object] = {"folder": folder,

@@ -82,29 +82,34 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
                     extent_crs: Optional[str] = None, oversampling: int = 2, tile_size: Optional[int] = None,
                     workers: int = 2, progress: Optional[ProgressCallback] = None,
                     is_cancelled: Optional[CancelCheck] = None, executor=None,
-                    warn: Optional[WarningCallback] = None) -> Dict[str, object]:
+                    warn: Optional[WarningCallback] = None, plan: Optional[RunPlan] = None) -> Dict[str, object]:
     """Terrain-correct ``radar`` against the DEM at ``dem_path`` and write an NRB product folder.
 
     ``executor`` (default: a :class:`.executors.ThreadExecutor` of ``workers`` threads) computes the
-    tiles; ``tile_size`` None: :func:`.plan.default_tile_size` of ``workers``.
+    tiles; ``tile_size`` None: :func:`.plan.default_tile_size` of ``workers``. ``plan``: the run's
+    :class:`.plan.RunPlan` when the caller made it already (from ``radar``'s geometry and these
+    choices; the timings then hold no planning).
 
     Returns the writer's paths (``folder``, ``gamma0`` {pol: path}, ``mask``, ``local_incidence``,
     ``ellipsoid_incidence``, ``scattering_area``, ``gamma_to_sigma``, ``number_of_looks``, ``dem``,
     ``metadata``, ``stac``, ``quicklook``) plus ``grid``, ``settings``, ``plan``, ``timings`` (wall
-    seconds ``planning_s``, ``tiles_s``, ``finish_s``; ``finish_cpu_s``; ``stages_cpu_s``, CPU seconds
-    per tile stage) and ``warnings`` (the radar input's, e.g. an implausible calibration factor, and
+    seconds ``planning_s``, ``tiles_s``, ``finish_s`` and of its parts ``cogs_s``, ``quicklook_s``,
+    ``metadata_s`` (XML, STAC, renaming); ``planning_cpu_s``, ``finish_cpu_s``; ``stages_cpu_s``, CPU
+    seconds per tile stage) and ``warnings`` (the radar input's, e.g. an implausible calibration factor, and
     the DEM's, e.g. partial coverage; each also passed to ``warn`` and written into the product's
     metadata). GDAL's block cache is bounded while it runs (:mod:`palsar2_plugin.gdal_cache`).
     """
     from ..nrb.naming import product_name
     from ..nrb.writer import NrbWriter
 
-    report(progress, 0.0, "Preparing the output grid and the DEM")
-    started = time.perf_counter()
-    plan = plan_run(radar, dem_path, height_reference=height_reference, polarisations=polarisations, crs=crs,
-                    pixel_size_m=pixel_size_m, extent=extent, extent_crs=extent_crs, oversampling=oversampling,
-                    tile_size=tile_size or default_tile_size(workers))
-    timings = {"planning_s": time.perf_counter() - started}
+    timings = {}
+    if plan is None:
+        report(progress, 0.0, "Preparing the output grid and the DEM")
+        started, started_cpu = time.perf_counter(), time.process_time()
+        plan = plan_run(radar, dem_path, height_reference=height_reference, polarisations=polarisations, crs=crs,
+                        pixel_size_m=pixel_size_m, extent=extent, extent_crs=extent_crs, oversampling=oversampling,
+                        tile_size=tile_size or default_tile_size(workers))
+        timings.update(planning_s=time.perf_counter() - started, planning_cpu_s=time.process_time() - started_cpu)
     warnings = list(radar.metadata.get("warnings", ())) + list(plan.warnings)
     for message in warnings:
         report_warning(warn, message)
@@ -125,6 +130,7 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
         result = writer.finish(product_info(plan, radar, warnings), SubProgress(progress, 0.85, 1.0), is_cancelled)
         timings["finish_s"] = time.perf_counter() - finishing
         timings["finish_cpu_s"] = time.process_time() - finishing_cpu
+        timings.update(writer.timings)
         timings["stages_cpu_s"] = stage_times.totals()
     except BaseException:
         writer.abort()

@@ -40,6 +40,10 @@ from .radar_input import RadarBeam, RadarGeometry
 from .relief import CoarseRelief, coarse_relief
 
 
+#: The largest range halo of a tile (facets): reach of layover and shadow from the terrain around it.
+MAX_HALO_FACETS = 512
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """How a run is tiled: facets per pixel side, the largest halo (rows, cols) in facets, tile size in
@@ -54,7 +58,7 @@ class RunSettings:
     range_dir: Tuple[float, float] = (1.0, 0.0)
     reach_per_m: float = 0.0            # ground reach (m) per metre of relief
     cell_m: float = 0.0                 # largest radar cell on the ground (m)
-    max_halo_facets: int = 512
+    max_halo_facets: int = MAX_HALO_FACETS
     relief: Optional[CoarseRelief] = field(default=None, repr=False, compare=False)
     #: the run's layover/shadow bin raster and, per beam number, the sub-points (s_i, s_j) per facet:
     #: the same for every tile, so that the product does not depend on the tiling (None / absent:
@@ -284,7 +288,7 @@ def default_tile_size(workers: int) -> int:
 
 
 def plan_settings(grid: OutputGrid, dem: DemSource, radar: RadarGeometry, oversampling: int, tile_size: int,
-                  max_halo_facets: int = 512) -> RunSettings:
+                  max_halo_facets: int = MAX_HALO_FACETS) -> RunSettings:
     """Facet size, halo, tile shape and gap dilation for a run (see the module docstring)."""
     k = max(1, int(oversampling))
     facet = grid.pixel_size_m / k

@@ -9,10 +9,10 @@ Plain-script use (no QGIS)::
 or ``python -m palsar2_plugin.scale --help``.
 """
 
-from .driver import DaskExecutor, batch_terrain_correct, line_windows_for_extent
+from .driver import DaskExecutor, batch_terrain_correct
 from .execution import (EXECUTION_NAMES, LOCAL_CLUSTER, PROCESS, REMOTE_SCHEDULER, SCHEDULER_SETTING,
                         DaskUnavailable, ExecutionOptions, dask_available, open_client)
 
-__all__ = ["batch_terrain_correct", "DaskExecutor", "line_windows_for_extent", "ExecutionOptions",
+__all__ = ["batch_terrain_correct", "DaskExecutor", "ExecutionOptions",
            "dask_available", "open_client", "DaskUnavailable", "PROCESS", "LOCAL_CLUSTER", "REMOTE_SCHEDULER",
            "EXECUTION_NAMES", "SCHEDULER_SETTING"]

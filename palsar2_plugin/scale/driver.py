@@ -4,8 +4,9 @@
 URL of one of its files):
 
 1. calibration and multilooking to beta0 (one Dask task per scene, all scenes at once; only the
-   radar lines the output extent needs, plus a margin, when an extent is given - so a URL product
-   is read in those lines only);
+   radar lines and pixels the output extent needs, plus the tiles' halo, and only the beams it meets,
+   when an extent is given (:func:`..rtc.scene_input.extent_windows`) - so a URL product is read
+   there only);
 2. the terrain-correction tiles (:func:`palsar2_plugin.rtc.driver.terrain_correct` with a
    :class:`DaskExecutor`): one task per tile, which reads its DEM and beta0 windows and writes its layers
    to a per-tile file in a scratch folder beside the output; the client assembles them into the
@@ -22,12 +23,9 @@ while writing them leaves nothing behind (:mod:`..staging`).
 
 from __future__ import annotations
 
-import math
 import os
 import uuid
 from typing import Dict, List, Optional, Sequence, Tuple
-
-import numpy as np
 
 from ..errors import Cancelled, Palsar2Error
 from ..net.urls import split_credentials, strip_credentials
@@ -39,47 +37,10 @@ from ..rtc.executors import TileExecutor
 from ..rtc.radar_input import Beta0FileInput
 from .tasks import calibrate_scene, compute_tile, load_tile
 
-LINE_MARGIN_M = 600.0    # along-track margin (m) around the extent: azimuth halo and geolocation slack
 #: Tile size when Dask workers compute the tiles: their threads each hold a tile and we do not know
 #: how many they run, so the size rtc.driver.default_tile_size gives for four (in-process runs use
 #: the size for their own thread count).
 DASK_TILE_SIZE = 256
-
-
-def line_windows_for_extent(scene, crs, pixel_size_m, extent, extent_crs) -> Dict[int, Tuple[int, int]]:
-    """{beam: (first, stop)} 0-based input lines whose zero-Doppler times cover the output grid of
-    ``extent`` (heights 0 m; azimuth time hardly depends on height), widened by LINE_MARGIN_M."""
-    from pyproj import Transformer
-
-    from ..geometry.ellipsoid import geodetic_to_ecef
-    from ..geometry.orbit_polynomial import orbit_polynomial
-    from ..geometry.zero_doppler import solve
-    from ..rtc.grid import make_output_grid
-    from ..rtc.radar_input import RadarGeometry
-
-    probe = RadarGeometry.of_scene(scene)
-    grid = make_output_grid(probe.footprint_lon_lat(), crs=crs, pixel_size_m=pixel_size_m, extent=extent,
-                            extent_crs=extent_crs)
-    t0, t1 = probe.time_span_s()
-    orbit = orbit_polynomial(probe.orbit, t0, t1, degree=9, margin_s=20.0)
-    rows = np.linspace(0, grid.height, 9)
-    cols = np.linspace(0, grid.width, 9)
-    x = grid.transform.c + cols[None, :] * grid.transform.a
-    y = grid.transform.f + rows[:, None] * grid.transform.e
-    x, y = np.broadcast_arrays(x, y)
-    lon, lat = Transformer.from_crs(grid.crs, "EPSG:4326", always_xy=True).transform(x, y)
-    p = geodetic_to_ecef(np.asarray(lat), np.asarray(lon), 0.0)
-    t = solve((p[..., 0], p[..., 1], p[..., 2]), orbit).time_s
-    if not np.isfinite(t).all():
-        return {}
-    margin_s = LINE_MARGIN_M / 6500.0
-    out = {}
-    for beam in probe.beams:
-        g = beam.grid
-        first = int(math.floor((float(t.min()) - margin_s - g.first_line_time_s) / g.line_interval_s))
-        stop = int(math.ceil((float(t.max()) + margin_s - g.first_line_time_s) / g.line_interval_s)) + 1
-        out[beam.number] = (min(max(first, 0), g.lines), min(max(stop, 0), g.lines))
-    return out
 
 
 class DaskExecutor(TileExecutor):
@@ -146,7 +107,7 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
     ``client`` may be given instead. Parameters as :func:`palsar2_plugin.rtc.scene_input.terrain_correct_product`."""
     from ..ceos import open_product
     from ..rtc.driver import terrain_correct
-    from ..rtc.scene_input import check_inputs
+    from ..rtc.scene_input import check_inputs, extent_windows
 
     given = [str(p) for p in products]
     products = [strip_credentials(p) for p in given]   # what results and messages name: never a password
@@ -168,21 +129,21 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
         report_warning(warn, f"Scene {i + 1}/{n} ({products[i]}) failed: {text}")
 
     report(progress, 0.0, f"Opening {n} products")
-    prepared: Dict[int, Tuple[object, object]] = {}
+    prepared: Dict[int, Tuple[object, object, object]] = {}
     for i, product in enumerate(given):
         check_cancelled(is_cancelled)
         try:
             scene = open_product(product)
             check_inputs(scene, dem_path, height_reference, crs, pixel_size_m, extent, extent_crs)
-            window = (line_windows_for_extent(scene, crs, pixel_size_m, extent, extent_crs)
-                      if extent is not None else None)
+            window, scene_crs = (extent_windows(scene, crs, pixel_size_m, extent, extent_crs, oversampling)
+                                 if extent is not None else (None, crs))
         except Cancelled:
             raise
         except Exception as exc:  # noqa: BLE001 - one broken scene must not stop the others
             failed(i, exc)
             continue
-        prepared[i] = (scene, window)
-    ids = {i: (scene.scene_id, scene.product_id) for i, (scene, _) in prepared.items()}
+        prepared[i] = (scene, window, scene_crs)
+    ids = {i: (scene.scene_id, scene.product_id) for i, (scene, _, _) in prepared.items()}
     for i, key in ids.items():
         first = min(j for j, other in ids.items() if other == key)
         if first != i:
@@ -193,7 +154,7 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
         scratch = {i: ScratchFolder(output_folder, "palsar2-beta0") for i in prepared}
         # the opened scenes travel to the workers (small: metadata and file locations), not re-read there
         args = {i: (scene, polarisations, pixel_size_m, looks, scratch[i].path, window)
-                for i, (scene, window) in prepared.items()}
+                for i, (scene, window, _) in prepared.items()}
         calibrations = ({i: client.submit(calibrate_scene, *a, pure=False) for i, a in args.items()}
                         if client is not None else {})
         try:
@@ -212,7 +173,7 @@ def batch_terrain_correct(products: Sequence[str], dem_path: str, output_folder:
                     executor = DaskExecutor(client, output_folder) if client is not None else None
                     result = terrain_correct(
                         radar, dem_path, output_folder, height_reference=height_reference,
-                        polarisations=radar.polarisations, crs=crs, pixel_size_m=pixel_size_m, extent=extent,
+                        polarisations=radar.polarisations, crs=prepared[i][2], pixel_size_m=pixel_size_m, extent=extent,
                         extent_crs=extent_crs, oversampling=oversampling,
                         tile_size=tile_size or (DASK_TILE_SIZE if executor is not None else None),
                         workers=execution.threads_in_process, progress=SubProgress(sub, 0.1, 1.0),

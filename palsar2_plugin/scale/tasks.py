@@ -22,16 +22,15 @@ _DEM_LOCK = threading.Lock()
 
 
 def calibrate_scene(product, polarisations: Optional[Sequence[str]], pixel_size_m: float, looks,
-                    work_dir: str, line_windows: Optional[Dict[int, Tuple[int, int]]] = None) -> Beta0FileInput:
+                    work_dir: str, windows: Optional[Dict[int, Tuple[int, ...]]] = None) -> Beta0FileInput:
     """Calibrate and multilook ``product`` (path, URL or an opened Scene) to beta0 files in ``work_dir``, an
-    existing folder the client made (and removes, whatever happens to this worker); only ``line_windows``
-    lines when given (see SceneRadarInput)."""
+    existing folder the client made (and removes, whatever happens to this worker); only the lines and
+    pixels of ``windows`` when given (see SceneRadarInput)."""
     from ..ceos import open_product
     from ..rtc.scene_input import SceneRadarInput
 
     scene = open_product(product) if isinstance(product, (str, os.PathLike)) else product
-    return SceneRadarInput(scene, polarisations, pixel_size_m, looks, line_windows=line_windows,
-                           work_dir=work_dir).detached()
+    return SceneRadarInput(scene, polarisations, pixel_size_m, looks, windows=windows, work_dir=work_dir).detached()
 
 
 def _dem(path: str, height_reference: str):
