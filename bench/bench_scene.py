@@ -144,6 +144,47 @@ def ensure_scene(cache: Path, request: dict, log) -> tuple:
     return dem, str(product), seconds
 
 
+#: --add-hv: HV power relative to HH (JAXA's -15 dB vs -8 dB defaults of the simulator)
+CROSS_POL_DB = -7.0
+_PREFIX_TX, _RECORD0 = 52, 720      # 0-based offset of the line prefix's transmit/receive codes; first line
+
+
+def add_cross_pol(product: str, log) -> None:
+    """Write an IMG-HV file beside every IMG-HH file of ``product`` (when missing): the HH lines scaled
+    by CROSS_POL_DB, their line prefixes saying transmit H, receive V. Same geometry, not independent
+    speckle (the HH pattern): for timing a dual-polarisation run, whose work does not depend on the values."""
+    import numpy as np
+
+    scale = np.float32(10.0 ** (CROSS_POL_DB / 20.0))
+    for hh in image_files(product):
+        name = os.path.basename(hh)
+        if not name.startswith("IMG-HH-"):
+            continue
+        hv = os.path.join(os.path.dirname(hh), "IMG-HV-" + name[len("IMG-HH-"):])
+        if os.path.exists(hv):
+            continue
+        started = time.perf_counter()
+        with open(hh, "rb") as src:
+            head = src.read(_RECORD0)
+            lines, reclen = int(head[180:186]), int(head[186:192])
+            per_chunk = max(1, CHUNK * 4 // reclen)
+            with open(hv + ".part", "wb") as dst:
+                dst.write(head)
+                done = 0
+                while done < lines:
+                    n = min(per_chunk, lines - done)
+                    recs = np.frombuffer(bytearray(src.read(n * reclen)), np.uint8).reshape(n, reclen)
+                    recs[:, _PREFIX_TX:_PREFIX_TX + 4] = (0, 0, 0, 1)            # B2 transmit 0 (H), receive 1 (V)
+                    samples = recs[:, 544:].view(">f4")
+                    np.multiply(samples, scale, out=samples, casting="unsafe")
+                    dst.write(recs.tobytes())
+                    done += n
+                dst.write(src.read())       # nothing after the last record, normally
+        os.replace(hv + ".part", hv)
+        evict([hv])
+        log(f"  {os.path.basename(hv)}: {lines} lines in {time.perf_counter() - started:.0f} s")
+
+
 def image_files(product: str):
     return sorted(str(p) for p in Path(product).iterdir() if p.name.startswith("IMG-"))
 
@@ -335,6 +376,9 @@ def main() -> None:
                     help="a part of the scene (lon/lat degrees): only what it needs is read and corrected")
     ap.add_argument("--terrain-line-step", type=int, default=16)
     ap.add_argument("--max-disk-gb", type=float, default=35.0, help="refuse a scene + output larger than this")
+    ap.add_argument("--add-hv", action="store_true",
+                    help="WBS scene: add HV files derived from HH (scaled, same speckle) for a dual-polarisation "
+                         "timing without simulating HV (another ~30 GB of disk)")
     ap.add_argument("--clean", action="store_true", help="remove the cached scene at the end")
     ap.add_argument("--json", help="also write the figures to this JSON file")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -358,10 +402,16 @@ def main() -> None:
     free = shutil.disk_usage(cache if cache.exists() else cache.parent).free
     if cached:      # the image files are there already: only the output needs room
         need = output_bytes_estimate(scene, args.pixel_size)
+    if args.add_hv and not (cached and any(Path(json.loads((cache / "scene.json").read_text())["product"])
+                                           .glob("IMG-HV-*"))):
+        need += image_bytes(scene)
     if need > args.max_disk_gb * 1e9 or need > free - 5e9:
         raise SystemExit(f"This scene needs ~{need / 1e9:.0f} GB of disk (limit {args.max_disk_gb:.0f} GB, "
                          f"{free / 1e9:.0f} GB free): choose --mode WBS, fewer --lines, or a larger --max-disk-gb.")
     dem, product, simulation_s = ensure_scene(cache, request, log)
+    if args.add_hv:
+        log(f"adding HV (HH scaled by {CROSS_POL_DB} dB, same speckle) ...")
+        add_cross_pol(product, log)
     out = cache / "out"
     out.mkdir(exist_ok=True)
     runs = []
@@ -372,9 +422,9 @@ def main() -> None:
         shutil.rmtree(out, ignore_errors=True)
         if args.clean:
             shutil.rmtree(cache, ignore_errors=True)
-    info = {"mode": args.mode, "beams": ", ".join(f"F{b.number} {b.grid.lines} x {b.grid.pixels}"
+    info = {"mode": args.mode + (" + HV derived from HH" if args.add_hv else ""), "beams": ", ".join(f"F{b.number} {b.grid.lines} x {b.grid.pixels}"
                                                   for b in scene.beams),
-            "bytes": image_bytes(scene),
+            "bytes": image_bytes(scene) * (2 if args.add_hv else 1),
             "simulation_s": "(cached)" if simulation_s is None else f"{simulation_s:.0f} s"}
     report(runs, info, log)
     if args.json:
