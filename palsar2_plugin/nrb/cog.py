@@ -17,11 +17,32 @@ from .. import attribution
 from ..compiled import compiled_or_numpy, jit
 
 
+_CODEC = None    # intermediate_codec()'s answer, found once
+
+
+def intermediate_codec() -> str:
+    """The quickest lossless GTiff compression for intermediate layers (read back by our own code only):
+    ZSTD level 1 where GDAL has it (Debian 12/13, OSGeo4W, the macOS bundle), else DEFLATE level 1.
+    On a 3072 x 3072 gamma0 layer (speckle, 256 blocks): ZSTD 1 writes in 0.19 CPU-s, DEFLATE 1 in
+    0.34 and DEFLATE 6 (GDAL's default) in 0.72, the files all within 2 % of each other."""
+    global _CODEC
+    if _CODEC is None:
+        try:
+            from osgeo import gdal
+
+            options = gdal.GetDriverByName("GTiff").GetMetadataItem("DMD_CREATIONOPTIONLIST") or ""
+            _CODEC = "ZSTD" if "ZSTD" in options else "DEFLATE"
+        except ImportError:
+            _CODEC = "DEFLATE"
+    return _CODEC
+
+
 class TiledLayer:
     """A single-band GeoTIFF open for windowed writing.
 
     ``dtype``: numpy dtype name; ``nodata``: the no-data value (NaN for floats); ``compress``: GDAL
-    compression of this (intermediate) file, "NONE" for speed when disk space allows.
+    compression of this (intermediate) file, "NONE" for speed when disk space allows (ZSTD and
+    DEFLATE at level 1: see :func:`intermediate_codec`).
     """
 
     def __init__(self, path: str, grid, dtype: str, nodata, description: str = "",
@@ -37,6 +58,9 @@ class TiledLayer:
                        blockxsize=block, blockysize=block, BIGTIFF="IF_SAFER")
         if compress and compress.upper() != "NONE":
             profile.update(compress=compress, predictor=3 if is_float else 2)
+            level = {"ZSTD": "zstd_level", "DEFLATE": "zlevel"}.get(compress.upper())
+            if level:
+                profile[level] = 1
         self._ds = rasterio.open(path, "w", **profile)
         all_tags = dict(attribution.geotiff_tags())
         if tags:

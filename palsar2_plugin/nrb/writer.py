@@ -20,7 +20,7 @@ import numpy as np
 from ..errors import Palsar2Error
 from ..staging import StagedFolder, prefixed, remove_leftovers
 from . import naming
-from .cog import TiledLayer, to_cog
+from .cog import TiledLayer, intermediate_codec, to_cog
 from .metadata_xml import write_summary_xml
 from .quicklook import write_quicklook
 from .stac import build_item, write_item
@@ -73,7 +73,8 @@ class NrbWriter:
         self.tmp_path = self._staged.path
         # intermediate layers (rewritten as COGs at the end): uncompressed when small, for speed
         bytes_per_pixel = 4 * len(self.polarisations) + 1 + 4 * (len(LAYER_TYPES) - 1)
-        compress = "NONE" if grid.width * grid.height * bytes_per_pixel < INTERMEDIATE_UNCOMPRESSED_BYTES else "DEFLATE"
+        compress = ("NONE" if grid.width * grid.height * bytes_per_pixel < INTERMEDIATE_UNCOMPRESSED_BYTES
+                    else intermediate_codec())
         self._layers: Dict[str, TiledLayer] = {}
         for pol in self.polarisations:
             self._layers[pol] = TiledLayer(self._part(naming.gamma0_file(name, pol)), grid, "float32", float("nan"),

@@ -193,3 +193,27 @@ def test_product_layers_are_deflate_cogs_with_their_predictors(tmp_path):
     assert set(predictors.values()) == {"3"}
     with rasterio.open(out["number_of_looks"]) as ds:
         assert ds.read(1)[0, 299] == 6.0 and ds.read(1)[519, 300] == 12.0
+
+
+def test_large_products_compress_their_intermediate_layers_quickly(tmp_path, monkeypatch):
+    """Above INTERMEDIATE_UNCOMPRESSED_BYTES the intermediate layers are ZSTD (or DEFLATE) at level 1
+    with the predictor; the product's COGs hold the very values written."""
+    from osgeo import gdal
+
+    from palsar2_plugin.nrb import writer as writer_module
+    from palsar2_plugin.nrb.cog import intermediate_codec
+
+    monkeypatch.setattr(writer_module, "INTERMEDIATE_UNCOMPRESSED_BYTES", 1000)
+    assert intermediate_codec() in ("ZSTD", "DEFLATE")
+    grid = snapped_grid("EPSG:32654", (0, 0, 25 * 300, 25 * 260), 25.0)
+    writer = NrbWriter(str(tmp_path), "P", grid, ["HH"])
+    f = np.random.default_rng(4).gamma(4.0, 0.05, (260, 300)).astype(np.float32)
+    f[:, :40] = np.nan
+    writer.write_tile(TileLayers([f], np.ones((260, 300), np.uint8), f, f, f, f, f, f), 0, 0)
+    layer = writer._layers["HH"]
+    layer.close()
+    structure = gdal.Open(layer.path).GetMetadata("IMAGE_STRUCTURE")
+    assert structure["COMPRESSION"] == intermediate_codec() and structure.get("PREDICTOR") == "3"
+    out = writer.finish(_info(grid))
+    with rasterio.open(out["gamma0"]["HH"]) as ds:
+        np.testing.assert_array_equal(ds.read(1), f)
