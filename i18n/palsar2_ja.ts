@@ -1573,6 +1573,10 @@
       <translation>ビーム {}: 位置合わせのずれ {:.3f} ライン、{:.3f} ピクセル。残差 {:.3f} / {:.3f} 画素</translation>
     </message>
     <message>
+      <source>Beam {}: azimuth common-band filter applied, {:.0f} % of the azimuth band kept</source>
+      <translation>ビーム {}: アジマスの共通帯域フィルタを適用しました。アジマス帯域の {:.0f} % を残しました</translation>
+    </message>
+    <message>
       <source>Interferogram written to {}</source>
       <translation>干渉画像を書き出しました: {}</translation>
     </message>

@@ -50,8 +50,10 @@ class InterferogramAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
         "Layover and shadow are masked.\n\n"
         "Limits. Unwrapping can put an area a whole fringe (12.1 cm) off where coherence is low or the motion is "
         "steep (next to a fault rupture): compare with the wrapped fringes or a GNSS station. Water vapour in the "
-        "atmosphere can add a few centimetres that are not removed. ScanSAR: bursts synchronised 75-100 % lose "
-        "coherence with the unshared part (no azimuth common-band filter). A long perpendicular baseline turns "
+        "atmosphere can add a few centimetres that are not removed. ScanSAR: with bursts synchronised 75-99 % both "
+        "images are filtered to their common azimuth band (the part of each target's Doppler band that both "
+        "acquisitions' bursts saw), which removes the coherence loss of the unshared part at the cost of "
+        "azimuth resolution and looks (the kept fraction is in the metadata). A long perpendicular baseline turns "
         "DEM errors into phase.\n\n"
         "REFERENCE: the earlier (archive) L1.1 product; SECONDARY: the later (event) product, same path, "
         "frame, beam, polarisation and look side (a pair from different tracks is refused with the measured "
@@ -86,8 +88,10 @@ class InterferogramAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
         "見え、衛星の進行方向の動きは見えません)。レイオーバとレーダシャドウはマスクします。\n\n"
         "限界。コヒーレンスの低い場所や地表地震断層の近くでは、位相アンラッピングで領域ごと1フリンジ(12.1 cm)"
         "ずれることがあります。干渉位相のフリンジやGNSS観測点と比べてください。大気中の水蒸気による数cmの"
-        "見かけの変位は除いていません。ScanSARでバーストの同期率が75〜100 %の組は、同期していない分だけ"
-        "コヒーレンスが下がります(アジマスの共通帯域フィルタはかけていません)。垂直基線長が長いとDEMの誤差が"
+        "見かけの変位は除いていません。ScanSARでバーストの同期率が75〜99 %の組は、両画像にアジマスの共通帯域"
+        "フィルタ(各ターゲットのドップラー帯域のうち両方のバーストが観測した部分だけを残す)をかけ、同期していない"
+        "部分によるコヒーレンスの低下を除きます。その分アジマス分解能とルック数が減ります(残した帯域の割合は"
+        "メタデータにあります)。垂直基線長が長いとDEMの誤差が"
         "位相に現れます。\n\n"
         "REFERENCE: 先の(アーカイブの)レベル1.1プロダクト。SECONDARY: 後の(災害後の)プロダクト。パス、フレーム、"
         "ビーム、偏波、観測方向が同じもの(異なる軌道の組は、軌道間の距離を示して拒否します)。ScanSAR(フル"
@@ -198,6 +202,10 @@ class InterferogramAlgorithm(CorrectionParameterNames, Palsar2Algorithm):
                 beam["coregistration_residual_line_px"] or 0.0, beam["coregistration_residual_pixel_px"] or 0.0))
             if "burst_synchronisation" in beam:
                 feedback.pushInfo(beam["burst_synchronisation"]["message"])
+            band = beam.get("azimuth_common_band") or {}
+            if band.get("applied"):
+                feedback.pushInfo(self.tr("Beam {}: azimuth common-band filter applied, {:.0f} % of the azimuth band "
+                                          "kept").format(number, 100 * band["kept_fraction_reference"]))
         for warning in info.get("warnings", []):
             feedback.pushWarning(warning)
         feedback.pushInfo(self.tr("Interferogram written to {}").format(result["folder"]))

@@ -11,12 +11,14 @@ Synchronisation (ISCE2's definition, ``runBaseline.py``): the reference's burst 
 the secondary's time by the azimuth offset of the scene centre between the acquisitions (from the
 orbits), are compared with the secondary's burst starts: the smallest difference ``unsync`` (lines,
 modulo the cycle) leaves ``burst - |unsync|`` lines in common; the fraction of the burst length is
-reported, and the pair is refused below a threshold (75 % by default, as ISCE2's alos2App).
+reported, and the pair is refused below a threshold (75 % by default, as ISCE2's alos2App). Between
+that and full synchronisation, the driver filters both images to their common azimuth band
+(:mod:`.azimuth_filter`) with the gates of :func:`common_gates`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 import numpy as np
@@ -30,6 +32,20 @@ class BurstTiming:
     length_s: float
     cycle_s: float
 
+    def moved(self, seconds: float) -> "BurstTiming":
+        return BurstTiming(self.starts_s + seconds, self.length_s, self.cycle_s)
+
+    def gate(self, times_s: np.ndarray) -> np.ndarray:
+        """1.0 where raw times (s, the starts' axis) fall in a burst, else 0.0: the measured burst starts,
+        extended by whole cycles before the first and after the last."""
+        t = np.asarray(times_s, dtype=np.float64)
+        s = self.starts_s
+        k = np.clip(np.searchsorted(s, t, side="right") - 1, 0, len(s) - 1)
+        start = s[k]
+        start = np.where(t < s[0], s[0] - np.ceil((s[0] - t) / self.cycle_s) * self.cycle_s, start)
+        start = np.where(t >= s[-1], s[-1] + np.floor((t - s[-1]) / self.cycle_s) * self.cycle_s, start)
+        return ((t - start) < self.length_s).astype(np.float64)
+
 
 @dataclass(frozen=True)
 class BurstSync:
@@ -40,6 +56,13 @@ class BurstSync:
     synchronised_lines: float
     burst_lines: float
     message: str
+    #: burst timings of the reference (its time axis) and of the secondary (its own), and the secondary's
+    #: time of a ground point minus the reference's (s, on the reference's axis; the secondary's axis is
+    #: the reference's + ``axis_offset_s``), for :func:`common_gates`
+    reference: Optional[BurstTiming] = None
+    secondary: Optional[BurstTiming] = None
+    sec_minus_ref_s: float = 0.0
+    axis_offset_s: float = 0.0
 
     def as_dict(self) -> dict:
         return {"fraction": self.fraction, "synchronised_lines": self.synchronised_lines,
@@ -69,9 +92,12 @@ def burst_timing(image, grid) -> Optional[BurstTiming]:
     for a, b in zip(starts[:-1], starts[1:]):
         seg = line_in_burst[a:b]
         lengths.append(int(np.max(seg)))
-    cycle_lines = float(np.median(np.diff(starts)))
+    median = float(np.median(np.diff(starts)))
+    span = float(starts[-1] - starts[0])
+    cycle_lines = span / max(1, round(span / median))         # fractional: over all the bursts met
     length_lines = float(np.median(lengths))
-    t = grid.time_of_line(starts.astype(np.float64))
+    # a burst starts within the line interval before its first line: half a line earlier on average
+    t = grid.time_of_line(starts.astype(np.float64) - 0.5)
     return BurstTiming(np.asarray(t), length_lines * grid.line_interval_s, cycle_lines * grid.line_interval_s)
 
 
@@ -112,5 +138,22 @@ def beam_burst_sync(ref_scene, sec_scene, beam: int, polarisation: str, ref_orbi
     offset = sec_orbit.seconds_from_datetime(ref_orbit.datetime_from_seconds(0.0))
     ts, _ = zero_doppler_time(sec_orbit, geodetic_to_ecef(lat, lon, 0.0), t + offset)
     # secondary burst starts on the reference's time axis
-    sec_on_ref = BurstTiming(sec_t.starts_s - offset, sec_t.length_s, sec_t.cycle_s)
-    return synchronisation(ref_t, sec_on_ref, float(ts) - offset - t, rg.line_interval_s)
+    sec_on_ref = sec_t.moved(-offset)
+    sync = synchronisation(ref_t, sec_on_ref, float(ts) - offset - t, rg.line_interval_s)
+    return replace(sync, reference=ref_t, secondary=sec_t, sec_minus_ref_s=float(ts) - offset - t,
+                   axis_offset_s=offset)
+
+
+def common_gates(sync: BurstSync):
+    """(reference gate, secondary gate): callables of raw time (s, each acquisition's own axis) -> 1.0
+    where the acquisition was in a burst *and* the other was in one for the same targets."""
+    ref, sec, dt, offset = sync.reference, sync.secondary, sync.sec_minus_ref_s, sync.axis_offset_s
+    sec_on_ref = sec.moved(-offset - dt)          # the secondary's bursts at the reference's raw time
+    ref_on_sec = ref.moved(offset + dt)
+
+    def reference_gate(t):
+        return ref.gate(t) * sec_on_ref.gate(t)
+
+    def secondary_gate(t):
+        return sec.gate(t) * ref_on_sec.gate(t)
+    return reference_gate, secondary_gate

@@ -1,7 +1,9 @@
 """The whole interferogram of a pair of L1.1 products: :func:`make_interferogram`.
 
 1. :func:`.pair.check_pair` (refuses pairs that cannot interfere), ScanSAR burst synchronisation
-   (:mod:`.bursts`);
+   (:mod:`.bursts`); a ScanSAR pair synchronised at least ``burst_sync_threshold`` but less than
+   :data:`COMMON_BAND_BELOW` has both images filtered to their common azimuth band
+   (:mod:`.azimuth_filter`) into scratch files first;
 2. per beam, in the reference's radar geometry: geometric coregistration (:mod:`.geometry_model`),
    its refinement by amplitude cross-correlation (a constant offset, measured twice: the second
    measurement is the residual reported), then tile by tile resampling, geometric phase removal,
@@ -28,10 +30,15 @@ from ..progress import CancelCheck, ProgressCallback, SubProgress, check_cancell
 from ..staging import ScratchFolder, writable_folder
 from .pair import check_pair
 
+#: ScanSAR pairs synchronised below this fraction are filtered to their common azimuth band.
+COMMON_BAND_BELOW = 0.99
+
 #: Passes of the cross-correlation refinement at most (after the first).
 MAX_REFINEMENTS = 4
 
-METHOD = ("Geometric coregistration of the secondary from both orbits and the DEM (zero-Doppler), refined by a "
+METHOD = ("ScanSAR pairs whose bursts overlap 75-99 %: both images filtered to their common azimuth band first "
+          "(defocus with the azimuth FM rate, gate by both acquisitions' bursts in raw time, refocus). "
+          "Geometric coregistration of the secondary from both orbits and the DEM (zero-Doppler), refined by a "
           "constant offset from amplitude cross-correlation of chips (repeated until it changes by less than 0.003 px); 8-tap Kaiser-windowed sinc resampling, "
           "Doppler-centred; flat-earth and topographic phase (4 pi / lambda)(R_sec - R_ref) from the same "
           "geometry; interferogram reference x conj(secondary), complex multilook, coherence on the same "
@@ -48,7 +55,7 @@ def make_interferogram(reference, secondary, dem_path: str, output_folder: str, 
                        polarisation: Optional[str] = None, looks: Optional[Tuple[int, int]] = None,
                        pixel_size_m: float = 25.0, goldstein_alpha: float = 0.0, unwrap: bool = False,
                        crs: Optional[str] = None, extent=None, extent_crs: Optional[str] = None,
-                       burst_sync_threshold: float = 0.75, workers: int = 2,
+                       burst_sync_threshold: float = 0.75, azimuth_common_band: bool = True, workers: int = 2,
                        progress: Optional[ProgressCallback] = None, is_cancelled: Optional[CancelCheck] = None
                        ) -> Dict[str, object]:
     """Interferogram product of ``reference`` (earlier, archive) and ``secondary`` (later, event) L1.1
@@ -57,7 +64,9 @@ def make_interferogram(reference, secondary, dem_path: str, output_folder: str, 
     ``grid`` and ``info`` (the metadata dict).
 
     ``looks`` (azimuth, range): default about ``pixel_size_m`` on the ground. ``goldstein_alpha`` 0 = no
-    filter. ``unwrap`` needs the snaphu package. Other arguments as :func:`palsar2_plugin.rtc.terrain_correct`.
+    filter. ``unwrap`` needs the snaphu package. ``azimuth_common_band``: filter ScanSAR pairs synchronised
+    between ``burst_sync_threshold`` and :data:`COMMON_BAND_BELOW` to their common azimuth band. Other
+    arguments as :func:`palsar2_plugin.rtc.terrain_correct`.
     """
     from ..ceos import open_product
     from ..ceos.image import ImageReader
@@ -107,7 +116,12 @@ def make_interferogram(reference, secondary, dem_path: str, output_folder: str, 
             arrays = {"ifg": np.memmap(files["ifg"], dtype=np.complex64, mode="w+", shape=shape),
                       "pr": np.memmap(files["pr"], dtype=np.float32, mode="w+", shape=shape),
                       "ps": np.memmap(files["ps"], dtype=np.float32, mode="w+", shape=shape)}
+            common = {"applied": False}
             with ImageReader(ref_im) as ref_reader, ImageReader(sec_im) as sec_reader:
+                if (azimuth_common_band and sync is not None and sync.fraction is not None
+                        and sync.fraction < COMMON_BAND_BELOW):
+                    ref_reader, sec_reader, common = _common_band(ref, sec, beam, sync, ref_reader, sec_reader,
+                                                                  work, SubProgress(sub, 0.0, 0.1), is_cancelled)
                 window = SecondaryWindow(sec_reader, sg.lines, sg.pixels)
                 step = (max(1, la // 2), max(1, lr // 2))
                 report(sub, 0.0, f"Beam {beam}: coregistration")
@@ -133,7 +147,11 @@ def make_interferogram(reference, secondary, dem_path: str, output_folder: str, 
                           correction, SubProgress(sub, 0.1, 1.0), is_cancelled, workers=workers)
             for a in arrays.values():
                 a.flush()
+            window = ref_reader = sec_reader = None          # the filtered images' memory maps closed, then removed
+            for path in common.pop("files", ()):
+                os.remove(path)
             beams[beam] = {"grid": rg, "looks": (la, lr), "shape": shape, "files": files, "sync": sync,
+                           "common_band": common if sync is not None else None,
                            "offset_first": first, "offset_residual": residual, "correction": correction}
             check_cancelled(is_cancelled)
         from .mapping import geocode_pair
@@ -145,3 +163,29 @@ def make_interferogram(reference, secondary, dem_path: str, output_folder: str, 
     finally:
         dem.close()
         scratch.close()
+
+
+def _common_band(ref, sec, beam: int, sync, ref_reader, sec_reader, work: str, progress, is_cancelled):
+    """Both images of ``beam`` filtered to their common azimuth band into ``work`` (:mod:`.azimuth_filter`):
+    (reference reader, secondary reader, metadata dict with the kept fractions and the scratch files)."""
+    from .azimuth_filter import FilteredReader, filter_beam, fm_rate_interpolator
+    from .bursts import common_gates
+
+    gates = common_gates(sync)
+    out, info = [], {"applied": True, "files": []}
+    for k, (scene, reader, gate, own, key) in enumerate(
+            ((ref, ref_reader, gates[0], sync.reference, "reference"),
+             (sec, sec_reader, gates[1], sync.secondary, "secondary"))):
+        orbit = scene.orbit()
+        grid = scene.radar_grid(beam, orbit)
+        # the band a target keeps: the common bursts' share of its own, over the whole cycles measured
+        times = np.arange(own.starts_s[0], own.starts_s[-1], grid.line_interval_s / 4.0)
+        kept = float(np.sum(gate(times)) / max(1.0, np.sum(own.gate(times))))
+        doppler = float(scene.doppler_centroid_hz[0] + scene.doppler_centroid_hz[1] * grid.slant_range_mid_m / 1000.0)
+        path = os.path.join(work, f"F{beam}_{key}_common_band.npy")
+        info["files"].append(path)
+        array = filter_beam(reader, grid, fm_rate_interpolator(orbit, grid, (grid.lines - 1) / 2.0), gate, kept, path,
+                            doppler, SubProgress(progress, 0.5 * k, 0.5 * (k + 1)), is_cancelled)
+        out.append(FilteredReader(array))
+        info[f"kept_fraction_{key}"] = kept
+    return out[0], out[1], info

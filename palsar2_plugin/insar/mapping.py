@@ -192,6 +192,8 @@ def _metadata(ref, sec, info, beams, nrb, grid, alpha, unwrapped, height_referen
                  "coregistration_scatter_pixel_px": None if correction is None else correction.rms_pixel}
         if b["sync"] is not None:
             entry["burst_synchronisation"] = b["sync"].as_dict()
+        if b.get("common_band") is not None:
+            entry["azimuth_common_band"] = b["common_band"]
         beam_meta[str(number)] = entry
     return {
         "product": "interferogram", "software_version": f"palsar2_plugin {__version__}",

@@ -41,7 +41,9 @@ from typing import Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ..geometry.range_doppler import geolocate
+# the azimuth DSP lives once, in the processor's module (the simulator gates with the processor's functions)
+from ..insar.azimuth_filter import (azimuth_fm_rate, fm_rate_interpolator, gate_bursts,  # noqa: F401
+                                    gate_margin_lines)
 
 #: WD1 raw bursts per beam number: (burst length in lines, cycle in lines) at the beam's PRF (isce2).
 WD1_BURSTS: Dict[int, Tuple[int, float]] = {1: (358, 2086.26), 2: (470, 2597.80), 3: (358, 1886.18),
@@ -138,64 +140,6 @@ def bursts_in_image(timing: BurstTiming, first_line_time_utc: datetime, lines: i
 
 
 # ---------------------------------------------------------------------------------- the spectrum
-def azimuth_fm_rate(orbit, grid, pixels: np.ndarray, line: float) -> np.ndarray:
-    """K_a (Hz/s, negative) of the zero-Doppler targets on the ellipsoid at ``pixels`` of ``line``:
-    K_a = -(2 / lambda) (|V|^2 + A . (S - P)) / R (second time derivative of the slant range at
-    zero Doppler; S, V, A the sensor's Earth-fixed position, velocity and acceleration)."""
-    from ..geometry.ellipsoid import geodetic_to_ecef
-    t = grid.time_of_line(float(line))
-    r = grid.range_of_pixel(np.asarray(pixels, dtype=np.float64))
-    lat, lon = geolocate(orbit, np.full(r.shape, t), r, 0.0, grid.look_side)
-    p = geodetic_to_ecef(lat, lon, 0.0)
-    s, v, a = orbit.position_velocity_acceleration(np.array([t]))
-    d = s[0] - p
-    rng = np.linalg.norm(d, axis=-1)
-    return -(2.0 / grid.wavelength_m) * (np.dot(v[0], v[0]) + d @ a[0]) / rng
-
-
-def gate_margin_lines(fm_rate_hz_s: np.ndarray, prf_hz: float, band_cycles: float) -> int:
-    """Lines needed on each side of an output block by :func:`gate_bursts`: the duration of a
-    target's raw signal over the band +-``band_cycles`` x PRF (one chirp length)."""
-    return int(np.ceil(2.0 * band_cycles * prf_hz / np.min(np.abs(fm_rate_hz_s)) * prf_hz)) + 4
-
-
-def gate_bursts(block: np.ndarray, gate: np.ndarray, fm_rate_hz_s: np.ndarray, prf_hz: float) -> np.ndarray:
-    """Defocus each column in azimuth, multiply by the raw-time ``gate`` (one value per line), refocus.
-
-    ``block``: (lines, columns) complex, continuous full-band field; ``gate`` (lines,) 0/1;
-    ``fm_rate_hz_s`` (columns,) K_a of each column. Zero padding keeps the operation free of
-    wrap-around for lines more than :func:`gate_margin_lines` from the block's ends; the lines
-    nearer the ends are not valid (trim them).
-    """
-    n = block.shape[0]
-    margin = int(np.ceil(prf_hz * prf_hz / np.min(np.abs(fm_rate_hz_s))))
-    size = _fast_length(n + margin)
-    f = np.fft.fftfreq(size, d=1.0 / prf_hz)[:, None]
-    chirp = np.exp(-1j * np.pi * f * f / np.asarray(fm_rate_hz_s, dtype=np.float64)[None, :])
-    spectrum = np.fft.fft(block, n=size, axis=0)
-    raw = np.fft.ifft(spectrum * chirp, axis=0)
-    raw[:n] *= np.asarray(gate, dtype=np.float64)[:, None]
-    raw[n:] = 0.0
-    spectrum = np.fft.fft(raw, axis=0)
-    return np.fft.ifft(spectrum * np.conj(chirp), axis=0)[:n]
-
-
-def _fast_length(n: int) -> int:
-    """Smallest 2^a 3^b 5^c >= n."""
-    best = 1 << int(np.ceil(np.log2(max(n, 1))))
-    p5 = 1
-    while p5 < best:
-        p35 = p5
-        while p35 < best:
-            value = p35
-            while value < n:
-                value *= 2
-            best = min(best, value)
-            p35 *= 3
-        p5 *= 5
-    return best
-
-
 def kept_fraction(gate_fn, times_s: np.ndarray, fm_rate_hz_s: float, kernel, prf_hz: float,
                   points: int = 512) -> np.ndarray:
     """Fraction of the |H_a|^2-weighted azimuth band a target at each of ``times_s`` keeps:
@@ -243,16 +187,6 @@ def burst_coherence(gate_ref, times_ref: np.ndarray, gate_sec, times_sec: np.nda
         p2 += hv * hv * gate_sec(t2 + fc * prf_hz / ka)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where((p1 > 0) & (p2 > 0), np.abs(num) / np.sqrt(p1 * p2), 0.0)
-
-
-def fm_rate_interpolator(orbit, grid, line: float, samples: int = 9):
-    """K_a as a function of (fractional) pixel, from ``samples`` exact values across the beam."""
-    pixels = np.linspace(-0.05 * grid.pixels, 1.05 * grid.pixels, samples)
-    values = azimuth_fm_rate(orbit, grid, pixels, line)
-
-    def at(p):
-        return np.interp(np.asarray(p, dtype=np.float64), pixels, values)
-    return at
 
 
 def describe(timing: Optional[BurstTiming]) -> Optional[dict]:
