@@ -68,3 +68,31 @@ def test_an_extent_reads_its_lines_and_pixels_of_the_beams_it_meets(scansar):
     gb, _, _ = _read(whole["gamma0"]["HH"])
     assert np.isfinite(ga).sum() > 5000
     np.testing.assert_allclose(ga, gb, rtol=2e-6, equal_nan=True)
+
+
+def test_the_run_is_planned_with_gdal_block_cache_bounded(scansar, monkeypatch):
+    """Planning reads the whole DEM: with GDAL's default cache (5 % of the RAM) a real-size scene's
+    planning left ~1 GB resident, so terrain_correct_product bounds the cache from the start and
+    gives the setting back."""
+    from osgeo import gdal
+
+    from palsar2_plugin.gdal_cache import RUN_BLOCK_CACHE_BYTES
+    from palsar2_plugin.rtc import scene_input
+
+    tmp, dem, product, _, extent = scansar
+    seen = []
+    plan = scene_input.plan_scene_run
+
+    def spy(*args, **kwargs):
+        seen.append(gdal.GetCacheMax())
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(scene_input, "plan_scene_run", spy)
+    saved = gdal.GetCacheMax()
+    gdal.SetCacheMax(2**30)
+    try:
+        terrain_correct_product(product, dem, str(tmp / "bounded"), pixel_size_m=PIXEL_M, extent=extent,
+                                extent_crs="EPSG:4326")
+        assert seen == [RUN_BLOCK_CACHE_BYTES] and gdal.GetCacheMax() == 2**30
+    finally:
+        gdal.SetCacheMax(saved)
