@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -50,6 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]   # tests/synthetic: the small product descriptions
 
 import numpy as np  # noqa: E402
+from process_stats import peak_rss_mb  # noqa: E402
 
 CHUNK = 16 * 2**20
 STAGES = ("swap8", "swap4", "multilook")
@@ -181,21 +181,10 @@ def _child(argv) -> None:
         out = _measure_stage(path, kind, int(argv[3]), int(argv[4]))
     else:
         out = _measure_ours(path, threads, int(argv[3]), int(argv[4]))
-    out["peak_rss_mb"] = _peak_rss_mb()
+    out["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(out))
 
 
-def _peak_rss_mb() -> float:
-    """Peak resident memory of this process (MB). VmHWM restarts at exec; getrusage's ru_maxrss
-    would also count the parent's memory inherited through fork, so it is only the fallback."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def _spawn(*args, path_kind: str = "numba") -> dict:

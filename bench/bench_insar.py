@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]   # tests/synthetic: product descriptions and speckle
 
 import numpy as np  # noqa: E402
+from process_stats import peak_rss_mb  # noqa: E402
 
 CHUNK = 16 * 2**20
 CENTRE = (35.40, 139.30)
@@ -140,12 +141,6 @@ def measure_ours(paths, dem: str, out: str, pixel_size: float, workers: int) -> 
             "offset": (beam["coregistration_offset"] or {}).get("line_coefficients")}
 
 
-def peak_rss_mb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    return float("nan")
 
 
 def child(argv) -> None:

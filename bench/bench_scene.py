@@ -54,6 +54,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+from process_stats import peak_rss_mb  # noqa: E402
+
 CENTRE_LAT_LON = (36.5, 138.5)
 DEM_MARGIN_DEG = 0.15
 CHUNK = 16 * 2**20
@@ -231,12 +233,6 @@ def _proc_io() -> dict:
     return out
 
 
-def _vm_hwm_mb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    return float("nan")
 
 
 def _folder_bytes(folder: str) -> int:
@@ -290,7 +286,7 @@ def child(spec: dict) -> None:
     grid = result["grid"]
     print(json.dumps({
         "path": spec["path"], "compiled": compiled.enabled(), "warm_up_s": warm_up_s, "wall_s": wall,
-        "cpu_s": (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime), "peak_rss_mb": _vm_hwm_mb(),
+        "cpu_s": (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime), "peak_rss_mb": peak_rss_mb(),
         "timings": result["timings"], "io": {k: io1.get(k, 0) - io0.get(k, 0) for k in io1},
         "product_bytes": _folder_bytes(result["folder"]), "grid": [grid.height, grid.width],
         "data_pixels": _data_pixels(result["mask"]),
