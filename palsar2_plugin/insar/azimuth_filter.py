@@ -118,10 +118,11 @@ def filter_beam(reader, grid, fm_rate: Callable[[np.ndarray], np.ndarray], gate:
         l1 = min(lines, l0 + FILTER_BLOCK_LINES)
         a0, a1 = max(0, l0 - margin), min(lines, l1 + margin)
         g = gate(grid.time_of_line(np.arange(a0, a1, dtype=np.float64)))
+        rows = np.asarray(reader.samples(a0, a1), dtype=np.complex64)   # read once, filtered by strips
         for p0 in range(0, pixels, FILTER_COLUMNS):
             check_cancelled(is_cancelled)
             p1 = min(pixels, p0 + FILTER_COLUMNS)
-            block = np.asarray(reader.samples(a0, a1)[:, p0:p1], dtype=np.complex64)
+            block = rows[:, p0:p1]
             ka = fm_rate(np.arange(p0, p1, dtype=np.float64))
             filtered = gate_bursts(block, g, ka, prf, doppler_hz)[l0 - a0:l1 - a0] * scale
             filtered[block[l0 - a0:l1 - a0] == 0] = 0
