@@ -23,6 +23,7 @@ from typing import Optional, Tuple
 import numpy as np
 
 from ..compiled import compiled_or_numpy, jit
+from .workspace import ChunkScratch
 
 
 def _halo(halo) -> Tuple[int, int]:
@@ -117,44 +118,54 @@ def facet_subpoints(geom, grid, subsamples=None) -> Tuple[int, int]:
     return subpoint_counts(line_rows, pixel_rows, valid.shape, subsamples)
 
 
-def _splat(padded: np.ndarray, l: np.ndarray, p: np.ndarray, w: np.ndarray, finite_weights: bool = False) -> None:
+def _splat(padded: np.ndarray, l: np.ndarray, p: np.ndarray, w: np.ndarray, finite_weights: bool = False,
+           sc: Optional[ChunkScratch] = None) -> None:
     """Add weights ``w`` at padded-window coordinates (l, p) bilinearly into ``padded`` (a window
     with one extra cell on every side); points outside it (or NaN) are dropped, NaN weights count as
     0 (unless ``finite_weights`` says there is none). Only the band of lines the points reach is
-    touched. The four corners' cells and weights go into one bincount."""
+    touched. The four corners' cells and weights go into one bincount. ``sc``: scratch arrays reused
+    from call to call (no page faults for the temporaries)."""
+    sc = sc if sc is not None else ChunkScratch()
     n_rows, width = padded.shape
-    ok = (l >= 0) & (l < n_rows - 1)                                  # False for NaN
-    ok &= p >= 0
-    ok &= p < width - 1
-    if not ok.any():
+    n = l.size
+    ok = np.greater_equal(l, 0, out=sc.flat("splat ok", n, np.bool_))     # False for NaN
+    test = sc.flat("splat test", n, np.bool_)
+    ok &= np.less(l, n_rows - 1, out=test)
+    ok &= np.greater_equal(p, 0, out=test)
+    ok &= np.less(p, width - 1, out=test)
+    m = int(np.count_nonzero(ok))
+    if m == 0:
         return
     if not finite_weights:
         w = np.nan_to_num(w, nan=0.0)
-    if not ok.all():
-        l, p, w = l[ok], p[ok], w[ok]
-    n = l.size
-    li = l.astype(np.int64)
-    first = int(li.min())
-    band = int(li.max()) - first + 2
-    cells = np.empty(4 * n, dtype=np.int64)
-    base = cells[:n]
-    np.subtract(li, first, out=base)
+    if m < n:
+        l, p, w = (np.compress(ok, x, out=sc.flat(name, m)) for x, name in ((l, "splat l"), (p, "splat p"),
+                                                                            (w, "splat w")))
+    whole_l = np.trunc(l, out=sc.flat("splat whole l", m))           # l >= 0: the cell's line, as a float
+    whole_p = np.trunc(p, out=sc.flat("splat whole p", m))
+    cells = sc.flat("splat cells", 4 * m, np.int64)
+    base = cells[:m]
+    np.copyto(base, whole_l, casting="unsafe")
+    first = int(base.min())
+    band = int(base.max()) - first + 2
+    base -= first
     base *= width
-    pi = p.astype(np.int64)
+    pi = cells[m:2 * m]
+    np.copyto(pi, whole_p, casting="unsafe")
     base += pi
-    np.add(base, 1, out=cells[n:2 * n])
-    np.add(base, width, out=cells[2 * n:3 * n])
-    np.add(base, width + 1, out=cells[3 * n:])
-    fl = l - li
-    fp = p - pi
-    values = np.empty(4 * n)
-    near, far = np.subtract(1.0, fl, out=values[:n]), fl          # (1 - fl) and fl
+    np.add(base, 1, out=cells[m:2 * m])
+    np.add(base, width, out=cells[2 * m:3 * m])
+    np.add(base, width + 1, out=cells[3 * m:])
+    fl = np.subtract(l, whole_l, out=whole_l)
+    fp = np.subtract(p, whole_p, out=whole_p)
+    values = sc.flat("splat values", 4 * m)
+    near, far = np.subtract(1.0, fl, out=values[:m]), fl          # (1 - fl) and fl
     near *= w
     far *= w
-    np.multiply(near, fp, out=values[n:2 * n])                      # w (1-fl) fp
-    np.subtract(near, values[n:2 * n], out=values[:n])              # w (1-fl) (1-fp)
-    np.multiply(far, fp, out=values[3 * n:])                        # w fl fp
-    np.subtract(far, values[3 * n:], out=values[2 * n:3 * n])       # w fl (1-fp)
+    np.multiply(near, fp, out=values[m:2 * m])                      # w (1-fl) fp
+    np.subtract(near, values[m:2 * m], out=values[:m])              # w (1-fl) (1-fp)
+    np.multiply(far, fp, out=values[3 * m:])                        # w fl fp
+    np.subtract(far, values[3 * m:], out=values[2 * m:3 * m])       # w fl (1-fp)
     padded[first:first + band] += np.bincount(cells, weights=values, minlength=band * width).reshape(band, width)
 
 
@@ -250,19 +261,68 @@ def beam_window(geom, grid, margin: int = 2, halo=None, out_shape: Optional[Tupl
 NUMPY_CHUNK_FACETS = 16384
 
 
-def _subpoints(centre: np.ndarray, along_i: np.ndarray, along_j: np.ndarray, s_i: int, s_j: int) -> np.ndarray:
+def _offsets(s: int) -> np.ndarray:
+    """Sub-point offsets (facet units, centred) of ``s`` sub-points along a facet side."""
+    return (np.arange(s) + 0.5) / s - 0.5
+
+
+def _subpoints(centre: np.ndarray, along_i: np.ndarray, along_j: np.ndarray, s_i: int, s_j: int,
+               out: np.ndarray, row: np.ndarray) -> np.ndarray:
     """One coordinate of the s_i x s_j sub-points of facets (centre + a d/di + b d/dj, a and b the
-    offsets of :func:`_distribute_area_numpy`), sub-point after sub-point: (s_i s_j n,)."""
+    :func:`_offsets`; 1-D arrays of n facets) into ``out`` (s_i s_j n,), sub-point after sub-point;
+    ``row`` (n,) is scratch."""
     n = centre.size
-    out = np.empty(s_i * s_j * n)
-    steps_j = [b * np.ravel(along_j) for b in (np.arange(s_j) + 0.5) / s_j - 0.5]
     q = 0
-    for a in (np.arange(s_i) + 0.5) / s_i - 0.5:
-        row = np.ravel(centre) + a * np.ravel(along_i)
-        for step in steps_j:
-            np.add(row, step, out=out[q * n:(q + 1) * n])
+    for a in _offsets(s_i):
+        np.multiply(along_i, a, out=row)
+        row += centre
+        for b in _offsets(s_j):
+            target = np.multiply(along_j, b, out=out[q * n:(q + 1) * n])
+            target += row
             q += 1
     return out
+
+
+def _lattice_gradients(c: np.ndarray, top: int, n: int, sc: ChunkScratch, name: str):
+    """(d/di, d/dj) of rows ``top`` .. ``top + n`` of the block ``c`` (facet rows x columns, >= 2 x 2)
+    by np.gradient's rules on the block: central differences inside, one-sided at its edges; the
+    non-finite ones 0 (next to DEM gaps: the sub-points fall on the facet centre)."""
+    n_block, nx = c.shape
+    d_i = sc.flat(name + " d/di", n * nx).reshape(n, nx)
+    lo, hi = max(top, 1), min(top + n, n_block - 1)              # block rows with a neighbour each side
+    if hi > lo:
+        inner = np.subtract(c[lo + 1:hi + 1], c[lo - 1:hi - 1], out=d_i[lo - top:hi - top])
+        inner *= 0.5
+    if top == 0:
+        np.subtract(c[1], c[0], out=d_i[0])
+    if top + n == n_block:
+        np.subtract(c[n_block - 1], c[n_block - 2], out=d_i[n - 1])
+    rows = c[top:top + n]
+    d_j = sc.flat(name + " d/dj", n * nx).reshape(n, nx)
+    inner = np.subtract(rows[:, 2:], rows[:, :-2], out=d_j[:, 1:-1])
+    inner *= 0.5
+    np.subtract(rows[:, 1], rows[:, 0], out=d_j[:, 0])
+    np.subtract(rows[:, -1], rows[:, -2], out=d_j[:, -1])
+    bad = sc.flat("gradient bad", n * nx, np.bool_).reshape(n, nx)
+    for d in (d_i, d_j):
+        np.copyto(d, 0.0, where=np.logical_not(np.isfinite(d, out=bad), out=bad))
+    return d_i, d_j
+
+
+def _reaches_window(centre: np.ndarray, d_i: np.ndarray, d_j: np.ndarray, reach_i: float, reach_j: float,
+                    start: int, size: int, use: np.ndarray, sc: ChunkScratch) -> None:
+    """use &= the facets whose sub-points (within ``reach_i`` d_i + ``reach_j`` d_j of the centre,
+    radar cells) may reach the window's ``size`` cells from ``start`` (a cell of margin against
+    rounding: the points are dropped there anyway)."""
+    reach = np.abs(d_i, out=sc.flat("reach", d_i.size).reshape(d_i.shape))
+    reach *= reach_i
+    tmp = np.abs(d_j, out=sc.flat("reach tmp", d_j.size).reshape(d_j.shape))
+    tmp *= reach_j
+    reach += tmp
+    reach += 0.5 * size + 2.0
+    off = np.subtract(centre, start + 0.5 * (size - 1), out=tmp)
+    np.abs(off, out=off)
+    use &= np.less_equal(off, reach, out=sc.flat("reach test", use.size, np.bool_).reshape(use.shape))
 
 
 def _distribute_area_numpy(time_s, range_m, valid, weight, axes, line0, pixel0, shape, s_i, s_j):
@@ -270,41 +330,54 @@ def _distribute_area_numpy(time_s, range_m, valid, weight, axes, line0, pixel0, 
     n_l, n_p = shape
     ny, nx = valid.shape
     padded = np.zeros((n_l + 2, n_p + 2))          # one extra cell on every side
-    offsets = [(a, b) for a in (np.arange(s_i) + 0.5) / s_i - 0.5 for b in (np.arange(s_j) + 0.5) / s_j - 0.5]
-    reach_i = max(abs(a) for a, _ in offsets)
-    reach_j = max(abs(b) for _, b in offsets)
+    reach_i, reach_j = float(np.abs(_offsets(s_i)).max()), float(np.abs(_offsets(s_j)).max())
     with_gradient = min(ny, nx) > 1
+    per_facet = s_i * s_j
+    sc = ChunkScratch()
     step = max(1, NUMPY_CHUNK_FACETS // max(nx, 1))
     for first in range(0, ny, step):
         end = min(ny, first + step)
         c0, c1 = max(first - 1, 0), min(end + 1, ny)   # a row more on either side: np.gradient's rules
-        rows = slice(first - c0, end - c0)
+        top, n = first - c0, end - first
+        missing = np.logical_not(valid[c0:c1], out=sc.flat("missing", (c1 - c0) * nx, np.bool_).reshape(-1, nx))
+        coords = []
         with np.errstate(invalid="ignore"):
-            coords = []
-            for values, origin, spacing in ((time_s, t0, dt), (range_m, r0, dr)):
-                c = np.where(valid[c0:c1], (values[c0:c1] - origin) / spacing, np.nan)
-                grads = np.gradient(c) if with_gradient else (np.zeros_like(c),) * 2
-                grads = [g[rows] for g in grads]
-                for g in grads:                      # NaN gradients next to DEM gaps: the facet centre
-                    g[~np.isfinite(g)] = 0.0
-                coords.append((c[rows], *grads))
+            for values, origin, spacing, name in ((time_s, t0, dt, "line"), (range_m, r0, dr, "pixel")):
+                c = np.subtract(values[c0:c1], origin, out=sc.flat(name, (c1 - c0) * nx).reshape(-1, nx))
+                c /= spacing
+                np.copyto(c, np.nan, where=missing)
+                if with_gradient:
+                    grads = _lattice_gradients(c, top, n, sc, name)
+                else:
+                    grads = (np.zeros((n, nx)),) * 2
+                coords.append((c[top:top + n], *grads))
             (lc, gl_i, gl_j), (pc, gp_i, gp_j) = coords
             w = weight[first:end]
-            use = (w != 0) & np.isfinite(w) & np.isfinite(lc)
+            test = sc.flat("test", n * nx, np.bool_).reshape(n, nx)
+            use = np.not_equal(w, 0, out=sc.flat("use", n * nx, np.bool_).reshape(n, nx))
+            use &= np.isfinite(w, out=test)
+            use &= np.isfinite(lc, out=test)
             # facets whose sub-points all fall outside the window (halo facets, mostly) are left out
-            # (a cell of margin against rounding: the points are dropped there anyway)
-            reach = reach_i * np.abs(gl_i) + reach_j * np.abs(gl_j)
-            use &= np.abs(lc - (line0 + 0.5 * (n_l - 1))) <= reach + (0.5 * n_l + 2.0)
-            reach = reach_i * np.abs(gp_i) + reach_j * np.abs(gp_j)
-            use &= np.abs(pc - (pixel0 + 0.5 * (n_p - 1))) <= reach + (0.5 * n_p + 2.0)
-        if not use.any():
+            _reaches_window(lc, gl_i, gl_j, reach_i, reach_j, line0, n_l, use, sc)
+            _reaches_window(pc, gp_i, gp_j, reach_i, reach_j, pixel0, n_p, use, sc)
+        m = int(np.count_nonzero(use))
+        if m == 0:
             continue
-        if not use.all():
-            lc, pc, w, gl_i, gl_j, gp_i, gp_j = (x[use] for x in (lc, pc, w, gl_i, gl_j, gp_i, gp_j))
-        part = w / (s_i * s_j)
-        _splat(padded, _subpoints(lc - (line0 - 1), gl_i, gl_j, s_i, s_j),
-               _subpoints(pc - (pixel0 - 1), gp_i, gp_j, s_i, s_j), np.tile(np.ravel(part), s_i * s_j),
-               finite_weights=True)
+        kept = [np.ravel(x) for x in (lc, pc, w, gl_i, gl_j, gp_i, gp_j)]
+        if m < use.size:
+            flat_use = use.ravel()
+            kept = [np.compress(flat_use, x, out=sc.flat(f"kept {q}", m)) for q, x in enumerate(kept)]
+        lc, pc, w, gl_i, gl_j, gp_i, gp_j = kept
+        lc -= line0 - 1
+        pc -= pixel0 - 1
+        row = sc.flat("subpoint row", m)
+        part = sc.flat("subpoint weight", per_facet * m)
+        np.divide(w, per_facet, out=part[:m])
+        for q in range(1, per_facet):
+            part[q * m:(q + 1) * m] = part[:m]
+        _splat(padded, _subpoints(lc, gl_i, gl_j, s_i, s_j, sc.flat("subpoint line", per_facet * m), row),
+               _subpoints(pc, gp_i, gp_j, s_i, s_j, sc.flat("subpoint pixel", per_facet * m), row), part,
+               finite_weights=True, sc=sc)
     return padded[1:-1, 1:-1].copy()
 
 

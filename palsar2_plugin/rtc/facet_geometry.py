@@ -41,7 +41,7 @@ from ..geometry.lattice import lattice_weights
 from ..geometry.orbit_polynomial import OrbitPolynomial, Vec3
 from ..geometry.zero_doppler import (STOP_STEP_S, azimuth_spacing_factor, filled_seed_times, interpolate_seeds,
                                      newton_on_polynomial, seed_lattice_from_vertices, solve)
-from .workspace import scratch
+from .workspace import ChunkScratch, scratch
 
 
 class GeometryExtremes(NamedTuple):
@@ -151,29 +151,6 @@ FACET_ROWS = 10
 #: Facets the numpy path works on at once: enough that numpy's per-call cost is small against the
 #: work, few enough that the chunk's scratch arrays stay in the CPU's caches.
 NUMPY_CHUNK_FACETS = 16384
-
-
-class ChunkScratch:
-    """Named scratch arrays of a numpy stage, reused from chunk to chunk (numpy's in-place ``out=``
-    operations then neither allocate nor leave the cache): :meth:`get` returns an uninitialised
-    array of the chunk's shape."""
-
-    def __init__(self) -> None:
-        self._arrays = {}
-        self.shape = (0,)
-        self.size = 0
-
-    def start(self, shape) -> "ChunkScratch":
-        self.shape = tuple(int(n) for n in shape)
-        self.size = math.prod(self.shape)
-        return self
-
-    def get(self, name: str, dtype=np.float64) -> np.ndarray:
-        key = (name, dtype)
-        a = self._arrays.get(key)
-        if a is None or a.size < self.size:
-            a = self._arrays[key] = np.empty(self.size, dtype=dtype)
-        return a[:self.size].reshape(self.shape)
 
 
 def _corner_mean(v, out):

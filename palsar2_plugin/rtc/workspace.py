@@ -13,6 +13,7 @@ they allocate fresh arrays (pure functions). :class:`WorkspacePool` gives each t
 
 from __future__ import annotations
 
+import math
 import threading
 from typing import Dict, Optional, Tuple
 
@@ -59,3 +60,34 @@ class WorkspacePool:
         if ws is None:
             ws = self._local.workspace = Workspace()
         return ws
+
+
+class ChunkScratch:
+    """Named scratch arrays of a numpy stage, reused from chunk to chunk (numpy's in-place ``out=``
+    operations then neither allocate nor leave the cache): :meth:`get` returns an uninitialised
+    array of the chunk's shape."""
+
+    def __init__(self) -> None:
+        self._arrays = {}
+        self.shape = (0,)
+        self.size = 0
+
+    def start(self, shape) -> "ChunkScratch":
+        self.shape = tuple(int(n) for n in shape)
+        self.size = math.prod(self.shape)
+        return self
+
+    def get(self, name: str, dtype=np.float64) -> np.ndarray:
+        key = (name, dtype)
+        a = self._arrays.get(key)
+        if a is None or a.size < self.size:
+            a = self._arrays[key] = np.empty(self.size, dtype=dtype)
+        return a[:self.size].reshape(self.shape)
+
+    def flat(self, name: str, size: int, dtype=np.float64) -> np.ndarray:
+        """An uninitialised 1-D array of ``size`` (its own buffer, kept for the next chunk)."""
+        key = ("flat " + name, dtype)
+        a = self._arrays.get(key)
+        if a is None or a.size < size:
+            a = self._arrays[key] = np.empty(max(size, 1), dtype=dtype)
+        return a[:size]
