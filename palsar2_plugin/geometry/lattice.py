@@ -31,17 +31,34 @@ def lattice_weights(lattice: np.ndarray, n: int) -> Tuple[np.ndarray, np.ndarray
     return index, (i - lattice[index]) / (lattice[index + 1] - lattice[index])
 
 
+class RowUpsampler:
+    """Bilinear interpolation of values on lattice ``rows`` x ``cols`` to the full (n_rows, n_cols)
+    grid, a band of rows at a time (separable: along the columns on the lattice rows once, then
+    along the rows for each band), e.g. for a numpy stage working on chunks of rows."""
+
+    def __init__(self, coarse: np.ndarray, rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int):
+        ci = np.arange(n_cols)
+        self.along = np.empty((rows.size, n_cols))          # along the columns on the lattice rows
+        for i in range(rows.size):
+            self.along[i] = np.interp(ci, cols, coarse[i])
+        self.index, self.weight = lattice_weights(rows, n_rows)
+
+    def rows(self, r0: int, r1: int, out: np.ndarray, tmp: np.ndarray) -> np.ndarray:
+        """Rows r0 .. r1 of the full grid into ``out`` ((r1 - r0, n_cols); ``tmp`` alike is scratch)."""
+        if self.along.shape[0] == 1:
+            out[...] = self.along[0]
+            return out
+        j, w = self.index[r0:r1], self.weight[r0:r1, None]
+        np.take(self.along, j, axis=0, out=out)
+        out *= 1.0 - w
+        np.take(self.along, j + 1, axis=0, out=tmp)
+        tmp *= w
+        out += tmp
+        return out
+
+
 def upsample(coarse: np.ndarray, rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> np.ndarray:
     """Bilinear interpolation of values on lattice ``rows`` x ``cols`` to the full (n_rows, n_cols)
     grid (separable: along the columns on the lattice rows, then along the rows)."""
-    ci = np.arange(n_cols)
-    along = np.empty((rows.size, n_cols))
-    for i in range(rows.size):
-        along[i] = np.interp(ci, cols, coarse[i])
-    if rows.size == 1:
-        return np.broadcast_to(along[0], (n_rows, n_cols)).copy()
-    j, w = lattice_weights(rows, n_rows)
-    out = along[j]
-    out *= (1.0 - w)[:, None]
-    out += along[j + 1] * w[:, None]
-    return out
+    out = np.empty((n_rows, n_cols))
+    return RowUpsampler(coarse, rows, cols, n_rows, n_cols).rows(0, n_rows, out, np.empty_like(out))

@@ -37,9 +37,9 @@ import numpy as np
 
 from ..compiled import compiled_or_numpy, jit
 from ..geometry.ellipsoid import WGS84_E2
-from ..geometry.lattice import lattice_weights
+from ..geometry.lattice import RowUpsampler, lattice_weights
 from ..geometry.orbit_polynomial import OrbitPolynomial, Vec3
-from ..geometry.zero_doppler import (STOP_STEP_S, azimuth_spacing_factor, filled_seed_times, interpolate_seeds,
+from ..geometry.zero_doppler import (STOP_STEP_S, azimuth_spacing_factor, filled_seed_times,
                                      newton_on_polynomial, seed_lattice_from_vertices, solve)
 from .workspace import ChunkScratch, scratch
 
@@ -172,7 +172,7 @@ def _dot(ax, ay, az, bx, by, bz, out, tmp):
     return out
 
 
-def _state_numpy(orbit: OrbitPolynomial, t, sc: ChunkScratch, tmp):
+def _state_numpy(orbit: OrbitPolynomial, t, sc: ChunkScratch):
     """Satellite position, velocity and acceleration (ECEF, tuples of arrays in ``sc``) of an orbit
     polynomial at times ``t``: Horner on the coefficients of the polynomial and of its derivatives."""
     u = sc.get("u")
@@ -188,11 +188,12 @@ def _state_numpy(orbit: OrbitPolynomial, t, sc: ChunkScratch, tmp):
         comps = []
         for q in range(3):
             out = sc.get(f"state_{name}{q}")
-            if coeffs.shape[0] == 0:
-                out.fill(0.0)
+            if coeffs.shape[0] < 2:
+                out.fill(coeffs[0, q] if coeffs.shape[0] else 0.0)
             else:
-                out.fill(coeffs[-1, q])
-                for j in range(coeffs.shape[0] - 2, -1, -1):
+                np.multiply(u, coeffs[-1, q], out=out)
+                out += coeffs[-2, q]
+                for j in range(coeffs.shape[0] - 3, -1, -1):
                     out *= u
                     out += coeffs[j, q]
             comps.append(out)
@@ -200,15 +201,24 @@ def _state_numpy(orbit: OrbitPolynomial, t, sc: ChunkScratch, tmp):
     return states
 
 
-def _facet_rows_numpy(vx, vy, vz, height_m, guess, orbit: OrbitPolynomial, out, extremes, sc: ChunkScratch):
+def _clamp(x, lo: float, hi: float, out):
+    """out = min(max(x, lo), hi) (np.clip without its per-call overhead; NaN stays NaN)."""
+    np.maximum(x, lo, out=out)
+    return np.minimum(out, hi, out=out)
+
+
+def _facet_rows_numpy(vx, vy, vz, height_m, seeds: RowUpsampler, rows, orbit: OrbitPolynomial, out, extremes,
+                      sc: ChunkScratch):
     """The rows T .. GROUND of the facets between vertex rows ``vx`` etc. (a chunk of a tile) into
     ``out``, and their extremes folded into ``extremes`` (min cos slope, max and min cos incidence);
     returns the vectors A and l of the chunk's facets (ax, ay, az, lx, ly, lz; arrays of ``sc``). The
     formulas of the compiled kernel, in place on the scratch arrays of ``sc``: one Newton step for
-    every facet, the rest of Newton (:func:`..geometry.zero_doppler.solve`) for the few that need it."""
-    sc.start(guess.shape)
+    every facet, the rest of Newton (:func:`..geometry.zero_doppler.solve`) for the few that need it;
+    its first guesses are the ``rows`` (first, end) of the interpolated seed lattice ``seeds``."""
+    sc.start((rows[1] - rows[0], vx.shape[1] - 1))
     g = sc.get
     tmp = g("tmp")
+    guess = seeds.rows(rows[0], rows[1], g("guess"), tmp)
     cx, cy, cz = (_corner_mean(v, g(name)) for v, name in ((vx, "cx"), (vy, "cy"), (vz, "cz")))
     h_c = _corner_mean(height_m, out[HEIGHT])
     valid = np.isfinite(cx, out=g("valid", np.bool_))
@@ -240,8 +250,8 @@ def _facet_rows_numpy(vx, vy, vz, height_m, guess, orbit: OrbitPolynomial, out, 
             for c in (ax, ay, az):
                 np.negative(c, out=c, where=flip)
         # one Newton step from the first guess, the state moved to its result (Taylor, 2nd order)
-        te = np.clip(guess, orbit.t_mid_s - orbit.half_span_s, orbit.t_mid_s + orbit.half_span_s, out=g("te"))
-        (sx, sy, sz), (svx, svy, svz), (sax, say, saz) = _state_numpy(orbit, te, sc, tmp)
+        te = _clamp(guess, orbit.t_mid_s - orbit.half_span_s, orbit.t_mid_s + orbit.half_span_s, g("te"))
+        (sx, sy, sz), (svx, svy, svz), (sax, say, saz) = _state_numpy(orbit, te, sc)
         dx, dy, dz = (np.subtract(c, s_, out=g(f"dd{q}")) for q, (c, s_) in enumerate(((cx, sx), (cy, sy), (cz, sz))))
         f = _dot(dx, dy, dz, svx, svy, svz, g("f"), tmp)
         fp = _dot(dx, dy, dz, sax, say, saz, g("fp"), tmp)
@@ -292,15 +302,16 @@ def _facet_rows_numpy(vx, vy, vz, height_m, guess, orbit: OrbitPolynomial, out, 
         key *= inv_rng
         key /= np.sqrt(_dot(sx, sy, sz, sx, sy, sz, g("s2"), tmp), out=g("s2"))
         np.negative(key, out=key)
-        np.clip(key, -1.0, 1.0, out=key)
+        _clamp(key, -1.0, 1.0, key)
         # ground range: the facet's foot on the ellipsoid, P - h u, to the sensor
         ground = out[GROUND]
-        ground.fill(0.0)
-        for d, u_ in ((dx, ux), (dy, uy), (dz, uz)):
-            np.multiply(u_, h_c, out=tmp)
-            np.subtract(d, tmp, out=tmp)
-            tmp *= tmp
-            ground += tmp
+        for q, (d, u_) in enumerate(((dx, ux), (dy, uy), (dz, uz))):
+            term = ground if q == 0 else tmp
+            np.multiply(u_, h_c, out=term)
+            np.subtract(d, term, out=term)
+            term *= term
+            if q:
+                ground += term
         np.sqrt(ground, out=ground)
     return ax, ay, az, lx, ly, lz
 
@@ -321,45 +332,70 @@ def _facet_geometry_numpy(vx, vy, vz, height_m, orbit: OrbitPolynomial, workspac
     ny, nx = vx.shape[0] - 1, vx.shape[1] - 1
     seeds = seed_lattice_from_vertices((vx, vy, vz), orbit)
     local = tile_orbit(seeds, orbit)
-    guess = interpolate_seeds(seeds, ny, nx, local.t_mid_s)
+    guesses = RowUpsampler(filled_seed_times(seeds, local.t_mid_s), seeds.rows, seeds.cols, ny, nx)
     out = scratch(workspace, "facet geometry", (FACET_ROWS, ny, nx))
     extremes = [1.0, -np.inf, np.inf]
-    sums = None if core is None else np.zeros((len(PIXEL_SUMS), core.rows, core.cols))
+    sums = None
+    if core is not None:                     # (the workspace's memory: no page faults)
+        sums = scratch(workspace, "pixel sums", (len(PIXEL_SUMS), core.rows, core.cols))
+        sums.fill(0.0)
     sc = ChunkScratch()
     for r0, r1 in chunk_rows(ny, max(1, NUMPY_CHUNK_FACETS // max(nx, 1)), core):
         v = slice(r0, r1 + 1)
-        vectors = _facet_rows_numpy(vx[v], vy[v], vz[v], height_m[v], guess[r0:r1], local, out[:, r0:r1], extremes,
-                                    sc)
+        vectors = _facet_rows_numpy(vx[v], vy[v], vz[v], height_m[v], guesses, (r0, r1), local, out[:, r0:r1],
+                                    extremes, sc)
         if sums is not None and core.halo_rows <= r0 < core.halo_rows + core.oversampling * core.rows:
-            _pixel_sums_numpy(out[:, r0:r1], vectors, core, (r0 - core.halo_rows) // core.oversampling, sums)
+            _pixel_sums_numpy(out[:, r0:r1], vectors, core, (r0 - core.halo_rows) // core.oversampling, sums, sc)
     return _facet_geometry_of(out, _valid_facets(vx), extremes, sums)
 
 
-def _pixel_sums_numpy(rows, vectors, core: PixelCore, pixel_row0: int, sums) -> None:
+def _pixel_sums_numpy(rows, vectors, core: PixelCore, pixel_row0: int, sums, sc: ChunkScratch) -> None:
     """Add the chunk's core facets (whole pixel rows from ``pixel_row0``) into the pixel sums."""
     k = core.oversampling
     cols = slice(core.halo_cols, core.halo_cols + k * core.cols)
-    valid = np.isfinite(rows[T][:, cols])
+    n_facets = (rows.shape[1], k * core.cols)
+    valid = np.isfinite(rows[T][:, cols], out=sc.flat("pixel valid", math.prod(n_facets), np.bool_).reshape(n_facets))
     every = valid.all()
     shape = (valid.shape[0] // k, core.cols)
     target = sums[:, pixel_row0:pixel_row0 + shape[0]]
-    target[N_VALID] += pixel_sums(valid.astype(np.float64), k, shape)
+    pixel_rows = sc.flat("pixel rows", shape[0] * n_facets[1]).reshape(shape[0], n_facets[1])
+    summed = sc.flat("pixel summed", math.prod(shape)).reshape(shape)
+    if every:                                        # k x k facets with a value in every pixel
+        target[N_VALID] += k * k
+        kept = None
+    else:                                            # facets without a value count 0
+        kept = sc.flat("pixel kept", valid.size).reshape(n_facets)
+        np.copyto(kept, valid)
+        target[N_VALID] += pixel_sums(kept, k, shape, summed, pixel_rows)
+        invalid = np.logical_not(valid, out=sc.flat("pixel invalid", valid.size, np.bool_).reshape(n_facets))
     for q, values in zip((AREA_X, AREA_Y, AREA_Z, LOOK_X, LOOK_Y, LOOK_Z, SUM_COS_ELL, SUM_HEIGHT),
                          (*vectors, rows[COS_ELL], rows[HEIGHT])):
-        target[q] += pixel_sums(values[:, cols] if every else np.where(valid, values[:, cols], 0.0), k, shape)
+        values = values[:, cols]
+        if kept is not None:
+            np.copyto(kept, values)
+            np.copyto(kept, 0.0, where=invalid)
+            values = kept
+        target[q] += pixel_sums(values, k, shape, summed, pixel_rows)
 
 
-def pixel_sums(facet_values: np.ndarray, oversampling: int, shape: Tuple[int, int]) -> np.ndarray:
+def pixel_sums(facet_values: np.ndarray, oversampling: int, shape: Tuple[int, int], out: Optional[np.ndarray] = None,
+               rows: Optional[np.ndarray] = None) -> np.ndarray:
     """Sum the k x k facets of each output pixel: (k ny, k nx) core facets -> shape (ny, nx) (rows of
-    the pixel's facets added first, then its columns)."""
+    the pixel's facets added first, then its columns); into ``out`` when given (``rows``: scratch
+    of (ny, k nx))."""
     k = oversampling
-    rows = np.array(facet_values[0::k])
-    for r in range(1, k):
+    out = np.empty(shape) if out is None else out
+    if k == 1:
+        np.copyto(out, facet_values.reshape(shape))
+        return out
+    rows = np.empty((shape[0], facet_values.shape[1])) if rows is None else rows
+    np.add(facet_values[0::k], facet_values[1::k], out=rows)
+    for r in range(2, k):
         rows += facet_values[r::k]
-    out = rows[:, 0::k].copy() if k > 1 else rows
-    for c in range(1, k):
+    np.add(rows[:, 0::k], rows[:, 1::k], out=out)
+    for c in range(2, k):
         out += rows[:, c::k]
-    return out.reshape(shape)
+    return out
 
 
 #: Facets the compiled kernel computes at once along a row: its block buffer (:data:`_BLOCK_ROWS`
