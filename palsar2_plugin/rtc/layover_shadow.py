@@ -118,31 +118,27 @@ def too_gentle_for_layover_or_shadow(min_cos_slope: float, max_cos_incidence: fl
     return slope < limit - GENTLE_SLOPE_MARGIN_DEG
 
 
-def _bin_tables(key: np.ndarray, look: np.ndarray, rng: np.ndarray, n_s: int, n_g: int):
+def _bin_tables(key: np.ndarray, look: np.ndarray, rng: np.ndarray, n_s: int, n_g: int, tables: np.ndarray):
     """Per bin (``key`` = strip x (n_g + 2) + ground bin + 1): the largest ``look`` and the largest and
-    smallest ``rng``, as (n_s, n_g + 2) tables (-inf, -inf, inf where no facet falls, and in the first
-    and last column). A tile's facets come nearly in key order (row after row, each a run of
-    increasing keys, neighbours often sharing a bin): neighbours in one bin are folded together, then
-    each increasing run is written into the tables at once (its keys are distinct), a few hundred
-    numpy calls per tile instead of a sort; shuffled keys are sorted once."""
-    size = n_s * (n_g + 2)
-    a_max = np.full(size, -np.inf)
-    r_max = np.full(size, -np.inf)
-    r_min = np.full(size, np.inf)
+    smallest ``rng``, into ``tables`` (3, n_s x (n_g + 2)), returned as three (n_s, n_g + 2) tables
+    (-inf, -inf, inf where no facet falls, and in the first and last column). A tile's facets come
+    nearly in key order (row after row, each a run of increasing keys, neighbours often sharing a
+    bin): neighbours in one bin are folded together (one reduceat), then each increasing run is
+    written into the tables at once (its keys are distinct), a few hundred numpy calls per tile
+    instead of a sort; shuffled keys are sorted once."""
+    a_max, r_max, r_min = tables
+    a_max.fill(-np.inf)
+    r_max.fill(-np.inf)
+    r_min.fill(np.inf)
     hi, lo = rng, rng
-    same = key[1:] == key[:-1]                   # neighbours in one bin: fold each group into its last
-    if same.any():
-        look, hi, lo = look.copy(), rng.copy(), rng.copy()
-        second = np.flatnonzero(same) + 1
-        breaks = np.flatnonzero(np.diff(second) != 1)
-        longest = int(np.diff(np.concatenate(([-1], breaks, [second.size - 1]))).max())
-        for _ in range(longest):                 # a pass reaches one neighbour further back
-            look[second] = np.maximum(look[second], look[second - 1])
-            hi[second] = np.maximum(hi[second], hi[second - 1])
-            lo[second] = np.minimum(lo[second], lo[second - 1])
-        last = np.ones(key.size, dtype=bool)
-        last[:-1] = ~same
-        key, look, hi, lo = key[last], look[last], hi[last], lo[last]
+    changes = np.flatnonzero(key[1:] != key[:-1])
+    if changes.size + 1 < key.size:              # neighbours in one bin: fold each group together
+        starts = np.empty(changes.size + 1, dtype=np.int64)
+        starts[0] = 0
+        np.add(changes, 1, out=starts[1:])
+        look, hi, lo = (np.maximum.reduceat(look, starts), np.maximum.reduceat(rng, starts),
+                        np.minimum.reduceat(rng, starts))
+        key = key.take(starts)
     ends = np.flatnonzero(key[1:] < key[:-1]) + 1          # a run ends where the key decreases
     if ends.size <= max(16, key.size // 512):
         bounds = np.concatenate(([0], ends, [key.size]))
@@ -163,12 +159,12 @@ def _bin_tables(key: np.ndarray, look: np.ndarray, rng: np.ndarray, n_s: int, n_
     return a_max.reshape(shape), r_max.reshape(shape), r_min.reshape(shape)
 
 
-def _neighbour_strips(a: np.ndarray, reduce) -> np.ndarray:
-    """Element-wise ``reduce`` of rows s-1, s, s+1 of ``a`` (strips x bins)."""
+def _neighbour_strips(a: np.ndarray, reduce, out: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Element-wise ``reduce`` of rows s-1, s, s+1 of ``a`` (strips x bins) into ``out`` (like ``a``;
+    ``pairs``: scratch of one row fewer)."""
     if a.shape[0] < 2:
         return a
-    pairs = reduce(a[:-1], a[1:])                 # rows (s, s+1)
-    out = np.empty_like(a)
+    reduce(a[:-1], a[1:], out=pairs)              # rows (s, s+1)
     out[0] = pairs[0]
     out[-1] = pairs[-1]
     reduce(pairs[:-1], pairs[1:], out=out[1:-1])
@@ -196,16 +192,21 @@ def _layover_shadow_numpy(azimuth_time_s: np.ndarray, ground_range_m: np.ndarray
     some = n_ok < t.size
     tt, gg, rr, aa = (x[ok] if some else x for x in (t, g, r, a))
     t0, g0 = bin_origins(float(tt.min()), float(gg.min()), azimuth_bin_s, gb_m, time_origin_s)
-    strip = np.floor((tt - t0) / azimuth_bin_s).astype(np.int64)
-    gbin = np.floor((gg - g0) / gb_m).astype(np.int64)
+    strip, gbin = scratch(workspace, "layover numpy bins", (2, tt.size), np.int64)
+    where = scratch(workspace, "layover numpy where", (tt.size,))
+    for values, origin, width, index in ((tt, t0, azimuth_bin_s, strip), (gg, g0, gb_m, gbin)):
+        np.subtract(values, origin, out=where)
+        where /= width
+        np.copyto(index, np.floor(where, out=where), casting="unsafe")
     n_s, n_g = int(strip.max()) + 1, int(gbin.max()) + 1
     # tables (n_s, n_g + 2): bin b in column b + 1, a fill column on either side
     key = strip
     key *= n_g + 2
     key += gbin
     key += 1
-    del gbin
-    a_max, r_max, r_min = _bin_tables(key, aa, rr, n_s, n_g)
+    size = n_s * (n_g + 2)
+    tables = scratch(workspace, "layover numpy tables", (3, size))       # (the workspace's memory: no page faults)
+    a_max, r_max, r_min = _bin_tables(key, aa, rr, n_s, n_g, tables)
 
     # running extremes along each strip, in place: column b + 1 then holds those of the bins up to b,
     # so column b those strictly nearer than bin b and (for r_min, from the far end) column b + 2
@@ -214,20 +215,31 @@ def _layover_shadow_numpy(azimuth_time_s: np.ndarray, ground_range_m: np.ndarray
     np.maximum.accumulate(r_max, axis=1, out=r_max)
     backwards = r_min[:, ::-1]
     np.minimum.accumulate(backwards, axis=1, out=backwards)
-    a_before = _neighbour_strips(a_max, np.maximum).ravel()
-    r_before = _neighbour_strips(r_max, np.maximum).ravel()
-    r_after = _neighbour_strips(r_min, np.minimum).ravel()
+    nearby = scratch(workspace, "layover numpy neighbours", (4, size))
+    pairs = nearby[3, :max(n_s - 1, 0) * (n_g + 2)].reshape(-1, n_g + 2)
+    a_before, r_before, r_after = (
+        _neighbour_strips(table, reduce, nearby[q].reshape(table.shape), pairs).ravel()
+        for q, (table, reduce) in enumerate(((a_max, np.maximum), (r_max, np.maximum), (r_min, np.minimum))))
 
     key -= 1                                            # column b: the bins nearer than b
     a_ref = a_before.take(key)
-    tol_rad = tolerance_m / rr
+    tol_rad = np.divide(tolerance_m, rr)
     if look_is_minus_cosine:          # a = -cos(angle): the angle tolerance times d(-cos)/d(angle) = sin
         with np.errstate(invalid="ignore"):
-            tol_rad = np.sqrt(np.maximum(1.0 - a_ref * a_ref, 0.0)) * tol_rad
-    sha = aa < a_ref - tol_rad
-    lay = rr < r_before.take(key) - tolerance_m
+            sin_a = np.multiply(a_ref, a_ref)
+            np.subtract(1.0, sin_a, out=sin_a)
+            np.maximum(sin_a, 0.0, out=sin_a)
+            np.sqrt(sin_a, out=sin_a)
+        tol_rad *= sin_a
+    np.subtract(a_ref, tol_rad, out=a_ref)
+    sha = np.less(aa, a_ref)
+    nearer = r_before.take(key, out=where)
+    nearer -= tolerance_m
+    lay = np.less(rr, nearer)
     key += 2                                            # column b + 2: the bins farther than b
-    lay |= rr > r_after.take(key) + tolerance_m
+    farther = r_after.take(key, out=where)
+    farther += tolerance_m
+    lay |= np.greater(rr, farther)
     if some:
         layover[ok] = lay
         shadow[ok] = sha
