@@ -124,7 +124,10 @@ def _splat(padded: np.ndarray, l: np.ndarray, p: np.ndarray, w: np.ndarray, fini
     with one extra cell on every side); points outside it (or NaN) are dropped, NaN weights count as
     0 (unless ``finite_weights`` says there is none). Only the band of lines the points reach is
     touched. The four corners' cells and weights go into one bincount. ``sc``: scratch arrays reused
-    from call to call (no page faults for the temporaries)."""
+    from call to call; with it, l, p and w are scratch too, which the function may change: the few
+    points outside get weight 0 on the window's edge instead of being taken out (adding 0 changes no
+    sum)."""
+    inputs_are_scratch = sc is not None
     sc = sc if sc is not None else ChunkScratch()
     n_rows, width = padded.shape
     n = l.size
@@ -138,9 +141,15 @@ def _splat(padded: np.ndarray, l: np.ndarray, p: np.ndarray, w: np.ndarray, fini
         return
     if not finite_weights:
         w = np.nan_to_num(w, nan=0.0)
-    if m < n:
-        l, p, w = (np.compress(ok, x, out=sc.flat(name, m)) for x, name in ((l, "splat l"), (p, "splat p"),
-                                                                            (w, "splat w")))
+    if m < n and inputs_are_scratch:
+        np.copyto(w, 0.0, where=np.logical_not(ok, out=test))
+        for x, end in ((l, n_rows - 1), (p, width - 1)):         # in [0, end): in-window values unchanged
+            np.fmax(x, 0.0, out=x)
+            np.fmin(x, np.nextafter(float(end), 0.0), out=x)
+        m = n
+    elif m < n:
+        kept = np.flatnonzero(ok)
+        l, p, w = (x.take(kept, out=sc.flat(name, m)) for x, name in ((l, "splat l"), (p, "splat p"), (w, "splat w")))
     whole_l = np.trunc(l, out=sc.flat("splat whole l", m))           # l >= 0: the cell's line, as a float
     whole_p = np.trunc(p, out=sc.flat("splat whole p", m))
     cells = sc.flat("splat cells", 4 * m, np.int64)
@@ -303,9 +312,10 @@ def _lattice_gradients(c: np.ndarray, top: int, n: int, sc: ChunkScratch, name: 
     inner *= 0.5
     np.subtract(rows[:, 1], rows[:, 0], out=d_j[:, 0])
     np.subtract(rows[:, -1], rows[:, -2], out=d_j[:, -1])
-    bad = sc.flat("gradient bad", n * nx, np.bool_).reshape(n, nx)
-    for d in (d_i, d_j):
-        np.copyto(d, 0.0, where=np.logical_not(np.isfinite(d, out=bad), out=bad))
+    if not np.isfinite(c).all():
+        bad = sc.flat("gradient bad", n * nx, np.bool_).reshape(n, nx)
+        for d in (d_i, d_j):
+            np.copyto(d, 0.0, where=np.logical_not(np.isfinite(d, out=bad), out=bad))
     return d_i, d_j
 
 
@@ -365,8 +375,8 @@ def _distribute_area_numpy(time_s, range_m, valid, weight, axes, line0, pixel0, 
             continue
         kept = [np.ravel(x) for x in (lc, pc, w, gl_i, gl_j, gp_i, gp_j)]
         if m < use.size:
-            flat_use = use.ravel()
-            kept = [np.compress(flat_use, x, out=sc.flat(f"kept {q}", m)) for q, x in enumerate(kept)]
+            used = np.flatnonzero(use)
+            kept = [x.take(used, out=sc.flat(f"kept {q}", m)) for q, x in enumerate(kept)]
         lc, pc, w, gl_i, gl_j, gp_i, gp_j = kept
         lc -= line0 - 1
         pc -= pixel0 - 1
