@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from ..compiled import compiled_or_numpy, jit
 from .area_distribution import _halo, radar_axes
 from .facet_geometry import pixel_sums
+from .workspace import ChunkScratch
 
 
 #: Rows of a beam's sums stacked for the compiled mosaic: count, covered, then beta0 per
@@ -50,60 +51,92 @@ def core_facets(oversampling: int, halo, shape: Tuple[int, int]) -> Tuple[slice,
     return slice(hy, hy + k * shape[0]), slice(hx, hx + k * shape[1])
 
 
-def bilinear_cells(line: np.ndarray, pixel: np.ndarray, line0: int, pixel0: int, shape: Tuple[int, int]):
+def bilinear_cells(line: np.ndarray, pixel: np.ndarray, line0: int, pixel0: int, shape: Tuple[int, int],
+                   sc: Optional[ChunkScratch] = None):
     """Where the points (line, pixel) fall in a window of ``shape`` starting at (line0, pixel0): the
     points inside (a boolean array shaped like ``line``), and for those the flat index of each
-    cell's first corner and the weights of its four corners (the cell's last row/column is
-    reachable exactly). Computed once for all the images read at the same points."""
+    cell's four corners (first, next pixel, next line, both) and their weights (the cell's last
+    row/column is reachable exactly). Computed once for all the images read at the same points;
+    ``sc``: scratch arrays reused from call to call (the results are among them)."""
+    sc = sc if sc is not None else ChunkScratch()
     n_l, n_p = shape
-    ok = np.isfinite(line) & np.isfinite(pixel)
-    l = np.where(ok, line - line0, -10.0)
-    p = np.where(ok, pixel - pixel0, -10.0)
-    li = np.floor(l)
-    pi = np.floor(p)
-    fl = l - li
-    fp = p - pi
-    for i, f, n in ((li, fl, n_l), (pi, fp, n_p)):
-        at_last = i == n - 1
+    n = line.size
+
+    def buf(name, dtype=np.float64):
+        return sc.flat("cells " + name, n, dtype).reshape(line.shape)
+
+    ok = np.isfinite(line, out=buf("ok", np.bool_))
+    ok &= np.isfinite(pixel, out=buf("test", np.bool_))
+    outside = np.logical_not(ok, out=buf("test", np.bool_))
+    l = np.subtract(line, line0, out=buf("l"))
+    np.copyto(l, -10.0, where=outside)
+    p = np.subtract(pixel, pixel0, out=buf("p"))
+    np.copyto(p, -10.0, where=outside)
+    li = np.floor(l, out=buf("li"))
+    pi = np.floor(p, out=buf("pi"))
+    fl = np.subtract(l, li, out=l)
+    fp = np.subtract(p, pi, out=p)
+    test = buf("test", np.bool_)
+    for i, f, n_cells in ((li, fl, n_l), (pi, fp, n_p)):
+        at_last = np.equal(i, n_cells - 1, out=test)
         if at_last.any():
             at_last &= f == 0
             i[at_last] -= 1
             f[at_last] = 1.0
-    ok &= li >= 0
-    ok &= li < n_l - 1
-    ok &= pi >= 0
-    ok &= pi < n_p - 1
+    ok &= np.greater_equal(li, 0, out=test)
+    ok &= np.less(li, n_l - 1, out=test)
+    ok &= np.greater_equal(pi, 0, out=test)
+    ok &= np.less(pi, n_p - 1, out=test)
     if not ok.all():
         fl, fp, li, pi = fl[ok], fp[ok], li[ok], pi[ok]
-    corner = li.astype(np.int64).ravel()
+    m = li.size
+    corners = sc.flat("cells corners", 4 * m, np.int64).reshape(4, m)
+    corner = corners[0]
+    np.copyto(corner, li.ravel(), casting="unsafe")
     corner *= n_p
-    corner += pi.astype(np.int64).ravel()
+    np.copyto(corners[1], pi.ravel(), casting="unsafe")
+    corner += corners[1]
+    np.add(corner, 1, out=corners[1])
+    np.add(corner, n_p, out=corners[2])
+    np.add(corner, n_p + 1, out=corners[3])
     fl, fp = fl.ravel(), fp.ravel()
-    gl, gp = 1 - fl, 1 - fp
-    weights = (gl * gp, gl * fp, fl * gp, fl * fp)
-    return ok, corner, weights
+    weights = sc.flat("cells weights", 4 * m).reshape(4, m)
+    gl = np.subtract(1, fl, out=sc.flat("cells gl", m))
+    gp = np.subtract(1, fp, out=sc.flat("cells gp", m))
+    np.multiply(gl, gp, out=weights[0])
+    np.multiply(gl, fp, out=weights[1])
+    np.multiply(fl, gp, out=weights[2])
+    np.multiply(fl, fp, out=weights[3])
+    return ok, corners, weights
 
 
-def read_cells(image: np.ndarray, cells, nodata_zero: bool = False) -> np.ndarray:
+def read_cells(image: np.ndarray, cells, nodata_zero: bool = False, sc: Optional[ChunkScratch] = None,
+               name: str = "read") -> np.ndarray:
     """``image`` read bilinearly at the points of :func:`bilinear_cells` (float64 shaped like its
-    points; NaN outside, or where a corner is NaN, or 0 with ``nodata_zero``)."""
-    ok, corner, (w00, w01, w10, w11) = cells
-    n_p = image.shape[1]
+    points; NaN outside, or where a corner is NaN, or 0 with ``nodata_zero``); ``sc``: the result
+    and temporaries in scratch arrays (under ``name``), reused from call to call."""
+    sc = sc if sc is not None else ChunkScratch()
+    ok, corners, weights = cells
+    m = corners.shape[1]
     flat = image.reshape(-1)
-    v00 = flat.take(corner).astype(np.float64)
-    v01 = flat.take(corner + 1).astype(np.float64)
-    v10 = flat.take(corner + n_p).astype(np.float64)
-    v11 = flat.take(corner + (n_p + 1)).astype(np.float64)
-    val = v00 * w00
-    val += v01 * w01
-    val += v10 * w10
-    val += v11 * w11
-    if nodata_zero:
-        zero = v00 == 0
-        for v in (v01, v10, v11):
-            zero |= v == 0
-        if zero.any():
-            val[zero] = np.nan
+    val = sc.flat(name + " value", m)
+    v = sc.flat(name + " corner", m, image.dtype)
+    term = sc.flat(name + " term", m)
+    zero = sc.flat(name + " zero", m, np.bool_) if nodata_zero else None
+    test = sc.flat(name + " test", m, np.bool_) if nodata_zero else None
+    for q in range(4):                           # (float32 images are promoted exactly, as by astype)
+        flat.take(corners[q], out=v)
+        if q == 0:
+            np.multiply(v, weights[0], out=val)
+        else:
+            val += np.multiply(v, weights[q], out=term)
+        if nodata_zero:
+            if q == 0:
+                np.equal(v, 0, out=zero)
+            else:
+                zero |= np.equal(v, 0, out=test)
+    if nodata_zero and zero.any():
+        val[zero] = np.nan
     if val.size == ok.size:
         return val.reshape(ok.shape)
     out = np.full(ok.shape, np.nan)
@@ -126,31 +159,62 @@ def read_bilinear(image: np.ndarray, line: np.ndarray, pixel: np.ndarray, line0:
 NUMPY_CHUNK_FACETS = 32768
 
 
-def _beam_sums_rows(geom, grid, window, acc, betas, k, core, shape, out) -> None:
-    """:func:`_beam_sums_numpy` for the output rows of ``shape`` whose core facets are ``core``."""
+def _beam_sums_rows(geom, grid, window, acc, betas, k, core, shape, out, sc: ChunkScratch) -> None:
+    """:func:`_beam_sums_numpy` for the output rows of ``shape`` whose core facets are ``core``
+    (temporaries in the scratch arrays of ``sc``)."""
     l0, _, p0, _ = window
-    valid, time_s, range_m = geom.valid[core], geom.time_s[core], geom.slant_range_m[core]
+    valid = geom.valid[core]
+
+    def buf(name, dtype=np.float64):
+        return sc.flat("sums " + name, valid.size, dtype).reshape(valid.shape)
+
+    missing = np.logical_not(valid, out=buf("missing", np.bool_))
+    test = buf("test", np.bool_)
     with np.errstate(invalid="ignore"):
-        line = np.where(valid, grid.line_of_time(time_s), np.nan)
-        pixel = np.where(valid, grid.pixel_of_range(range_m), np.nan)
-        inside = valid & (line >= 0) & (line <= grid.lines - 1) & (pixel >= 0) & (pixel <= grid.pixels - 1)
-    a_beta = grid.range_spacing_m * grid.line_interval_s * geom.along_track_m_per_s[core]
-    cells = bilinear_cells(line, pixel, l0, p0, acc.shape)
-    read_gamma = read_cells(acc, cells)
-    anf = read_gamma / a_beta
-    beta_values = [read_cells(b, cells, nodata_zero=True) for b in betas]
+        coords = []
+        for values, origin, step, name in ((geom.time_s, grid.first_line_time_s, grid.line_interval_s, "line"),
+                                          (geom.slant_range_m, grid.slant_range_first_m, grid.range_spacing_m, "pixel")):
+            c = np.subtract(values[core], origin, out=buf(name))      # grid.line_of_time / pixel_of_range
+            c /= step
+            np.copyto(c, np.nan, where=missing)
+            coords.append(c)
+        line, pixel = coords
+        inside = buf("inside", np.bool_)
+        np.copyto(inside, valid)
+        inside &= np.greater_equal(line, 0, out=test)
+        inside &= np.less_equal(line, grid.lines - 1, out=test)
+        inside &= np.greater_equal(pixel, 0, out=test)
+        inside &= np.less_equal(pixel, grid.pixels - 1, out=test)
+    a_beta = np.multiply(geom.along_track_m_per_s[core], grid.range_spacing_m * grid.line_interval_s,
+                         out=buf("a_beta"))
+    cells = bilinear_cells(line, pixel, l0, p0, acc.shape, sc)
+    read_gamma = read_cells(acc, cells, sc=sc, name="gamma")
+    anf = np.divide(read_gamma, a_beta, out=a_beta)
+    beta_values = [read_cells(b, cells, nodata_zero=True, sc=sc, name=f"beta0 {q}") for q, b in enumerate(betas)]
     has_data = inside
     for b in beta_values:
-        has_data &= np.isfinite(b)
-    good = has_data & ~geom.shadow[core] & np.isfinite(anf)
+        has_data &= np.isfinite(b, out=test)
+    good = np.logical_not(geom.shadow[core], out=buf("good", np.bool_))
+    good &= has_data
+    good &= np.isfinite(anf, out=test)
     c = geom.cos_ellipsoid_incidence[core]
     with np.errstate(invalid="ignore", divide="ignore"):
-        cot_ell = c / np.sqrt(np.maximum(1.0 - c ** 2, 1e-12))
+        cot_ell = np.multiply(c, c, out=buf("cot_ell"))
+        np.subtract(1.0, cot_ell, out=cot_ell)
+        np.maximum(cot_ell, 1e-12, out=cot_ell)
+        np.sqrt(cot_ell, out=cot_ell)
+        np.divide(c, cot_ell, out=cot_ell)
     count, covered, anf_sum, flat_sum, area_sum, beta_sums = out
-    count[...] = pixel_sums(good.astype(np.float64), k, shape)
-    covered[...] = pixel_sums(has_data.astype(np.float64), k, shape)
+    kept = buf("kept")
+    rows = sc.flat("sums pixel rows", shape[0] * valid.shape[1]).reshape(shape[0], valid.shape[1])
+    for flags, target in ((good, count), (has_data, covered)):
+        np.copyto(kept, flags)
+        pixel_sums(kept, k, shape, target, rows)
+    bad = np.logical_not(good, out=test)
     for values, target in zip((anf, cot_ell, read_gamma, *beta_values), (anf_sum, flat_sum, area_sum, *beta_sums)):
-        target[...] = pixel_sums(np.where(good, values, 0.0), k, shape)
+        np.copyto(kept, values)                  # facets that do not count add 0
+        np.copyto(kept, 0.0, where=bad)
+        pixel_sums(kept, k, shape, target, rows)
 
 
 def _beam_sums_numpy(geom, grid, window, acc, beta0_windows, oversampling, halo, out_shape, looks=1.0):
@@ -162,11 +226,12 @@ def _beam_sums_numpy(geom, grid, window, acc, beta0_windows, oversampling, halo,
     count, covered, anf, anf_flat, area = np.zeros((5,) + tuple(out_shape))
     beta_sums = [np.zeros(out_shape) for _ in betas]
     step = max(1, NUMPY_CHUNK_FACETS // max(k * k * nx, 1))
+    sc = ChunkScratch()
     for r0 in range(0, ny, step):
         r1 = min(ny, r0 + step)
         core = (slice(rows.start + k * r0, rows.start + k * r1), cols)
         out = [a[r0:r1] for a in (count, covered, anf, anf_flat, area)] + [[b[r0:r1] for b in beta_sums]]
-        _beam_sums_rows(geom, grid, window, acc, betas, k, core, (r1 - r0, nx), out)
+        _beam_sums_rows(geom, grid, window, acc, betas, k, core, (r1 - r0, nx), out, sc)
     return BeamTileSums(count=count, covered=covered, beta0=beta_sums, anf=anf, anf_flat=anf_flat, area_gamma=area,
                         looks=float(looks))
 
