@@ -131,37 +131,44 @@ def _splat(padded: np.ndarray, l: np.ndarray, p: np.ndarray, w: np.ndarray, fini
     sc = sc if sc is not None else ChunkScratch()
     n_rows, width = padded.shape
     n = l.size
-    ok = np.greater_equal(l, 0, out=sc.flat("splat ok", n, np.bool_))     # False for NaN
-    test = sc.flat("splat test", n, np.bool_)
-    ok &= np.less(l, n_rows - 1, out=test)
-    ok &= np.greater_equal(p, 0, out=test)
-    ok &= np.less(p, width - 1, out=test)
-    m = int(np.count_nonzero(ok))
-    if m == 0:
+    if n == 0:
         return
+    lowest, highest = float(l.min()), float(l.max())               # NaN: not all inside
+    if lowest >= 0 and highest < n_rows - 1 and float(p.min()) >= 0 and float(p.max()) < width - 1:
+        m = n                                                       # every point inside (most chunks)
+    else:
+        ok = np.greater_equal(l, 0, out=sc.flat("splat ok", n, np.bool_))     # False for NaN
+        test = sc.flat("splat test", n, np.bool_)
+        ok &= np.less(l, n_rows - 1, out=test)
+        ok &= np.greater_equal(p, 0, out=test)
+        ok &= np.less(p, width - 1, out=test)
+        m = int(np.count_nonzero(ok))
+        if m == 0:
+            return
+        if m < n and inputs_are_scratch:
+            np.copyto(w, 0.0, where=np.logical_not(ok, out=test))
+            for x, end in ((l, n_rows - 1), (p, width - 1)):         # in [0, end): in-window values unchanged
+                np.fmax(x, 0.0, out=x)
+                np.fmin(x, np.nextafter(float(end), 0.0), out=x)
+            m = n
+        elif m < n:
+            kept = np.flatnonzero(ok)
+            l, p, w = (x.take(kept, out=sc.flat(name, m)) for x, name in ((l, "splat l"), (p, "splat p"),
+                                                                          (w, "splat w")))
+        lowest, highest = float(l.min()), float(l.max())
     if not finite_weights:
         w = np.nan_to_num(w, nan=0.0)
-    if m < n and inputs_are_scratch:
-        np.copyto(w, 0.0, where=np.logical_not(ok, out=test))
-        for x, end in ((l, n_rows - 1), (p, width - 1)):         # in [0, end): in-window values unchanged
-            np.fmax(x, 0.0, out=x)
-            np.fmin(x, np.nextafter(float(end), 0.0), out=x)
-        m = n
-    elif m < n:
-        kept = np.flatnonzero(ok)
-        l, p, w = (x.take(kept, out=sc.flat(name, m)) for x, name in ((l, "splat l"), (p, "splat p"), (w, "splat w")))
     whole_l = np.trunc(l, out=sc.flat("splat whole l", m))           # l >= 0: the cell's line, as a float
     whole_p = np.trunc(p, out=sc.flat("splat whole p", m))
+    first = int(lowest)
+    band = int(highest) - first + 2
+    # the first corner's cell in the band, as a float (exact: integers far below 2^53), then as an int
+    corner = np.subtract(whole_l, first, out=sc.flat("splat corner", m))
+    corner *= width
+    corner += whole_p
     cells = sc.flat("splat cells", 4 * m, np.int64)
     base = cells[:m]
-    np.copyto(base, whole_l, casting="unsafe")
-    first = int(base.min())
-    band = int(base.max()) - first + 2
-    base -= first
-    base *= width
-    pi = cells[m:2 * m]
-    np.copyto(pi, whole_p, casting="unsafe")
-    base += pi
+    np.copyto(base, corner, casting="unsafe")
     np.add(base, 1, out=cells[m:2 * m])
     np.add(base, width, out=cells[2 * m:3 * m])
     np.add(base, width + 1, out=cells[3 * m:])

@@ -15,72 +15,51 @@ both give the same numbers.
 from __future__ import annotations
 
 import math
-from typing import Optional, Tuple
+from typing import Tuple
 
 import numpy as np
 
 from ..compiled import compiled_or_numpy, jit
 from ..geometry.lattice import lattice_weights
-from .workspace import ChunkScratch, scratch
+from .workspace import scratch
 
 #: Rows of the coarse field array: DEM-window column and row, undulation, foot point, normal.
 LATTICE_FIELDS = ("col", "row", "undulation_m", "foot_x", "foot_y", "foot_z", "normal_x", "normal_y", "normal_z")
 
 
-def bilinear_heights(data: np.ndarray, row: np.ndarray, col: np.ndarray, sc: Optional[ChunkScratch] = None,
-                     out: Optional[np.ndarray] = None) -> np.ndarray:
+def bilinear_heights(data: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarray:
     """Bilinear interpolation of ``data`` at fractional (row, col) (pixel centres at integers);
-    NaN outside or next to a NaN sample. ``sc``: scratch arrays reused from call to call; ``out``:
-    the result's array (new without)."""
-    sc = sc if sc is not None else ChunkScratch()
+    NaN outside or next to a NaN sample."""
     n_r, n_c = data.shape
-    out = np.empty(row.shape) if out is None else out
-    n = row.size
-    r0 = np.floor(row, out=sc.flat("bilinear r0", n).reshape(row.shape))
-    c0 = np.floor(col, out=sc.flat("bilinear c0", n).reshape(row.shape))
-    ok = np.greater_equal(r0, 0, out=sc.flat("bilinear ok", n, np.bool_).reshape(row.shape))
-    test = sc.flat("bilinear test", n, np.bool_).reshape(row.shape)
-    ok &= np.less_equal(r0, n_r - 2, out=test)
-    ok &= np.greater_equal(c0, 0, out=test)
-    ok &= np.less_equal(c0, n_c - 2, out=test)
+    out = np.full(row.shape, np.nan)
+    r0 = np.floor(row)
+    c0 = np.floor(col)
+    ok = (r0 >= 0) & (r0 <= n_r - 2)
+    ok &= c0 >= 0
+    ok &= c0 <= n_c - 2
     if n_r == 1 or n_c == 1 or not ok.any():
-        out.fill(np.nan)
         return out
     every = ok.all()
     if not every:
         r0, c0, row, col = r0[ok], c0[ok], row[ok], col[ok]
-        n = r0.size
-    fr = np.subtract(row, r0, out=sc.flat("bilinear fr", n).reshape(r0.shape))
-    fc = np.subtract(col, c0, out=sc.flat("bilinear fc", n).reshape(r0.shape))
-    corner = sc.flat("bilinear corner", n, np.int64).reshape(r0.shape)
-    np.copyto(corner, r0, casting="unsafe")
+    fr = row - r0
+    fc = col - c0
+    corner = r0.astype(np.int64)
     corner *= n_c
-    right = sc.flat("bilinear right", n, np.int64).reshape(r0.shape)
-    np.copyto(right, c0, casting="unsafe")
-    corner += right
-    np.add(corner, 1, out=right)
+    corner += c0.astype(np.int64)
     flat = np.ascontiguousarray(data).reshape(-1)
-    gc = np.subtract(1, fc, out=c0)
-    tmp = sc.flat("bilinear tmp", n).reshape(r0.shape)
-    top = out if every else sc.flat("bilinear top", n)
-    flat.take(corner, out=top)
-    top *= gc
-    flat.take(right, out=tmp)
-    tmp *= fc
-    top += tmp
-    top *= np.subtract(1, fr, out=r0)
+    gc = 1 - fc
+    top = flat.take(corner) * gc
+    top += flat.take(corner + 1) * fc
+    top *= 1 - fr
     corner += n_c
-    right += n_c
-    bottom = flat.take(corner, out=sc.flat("bilinear bottom", n).reshape(r0.shape))
-    bottom *= gc
-    flat.take(right, out=tmp)
-    tmp *= fc
-    bottom += tmp
+    bottom = flat.take(corner) * gc
+    bottom += flat.take(corner + 1) * fc
     bottom *= fr
     top += bottom
-    if not every:
-        out.fill(np.nan)
-        out[ok] = top
+    if every:
+        return top
+    out[ok] = top
     return out
 
 
@@ -100,24 +79,21 @@ def _dem_vertex_ecef_numpy(data, lattice_rows, lattice_cols, coarse, shape, work
     j, w = lattice_weights(lattice_rows, rows)
     out = scratch(workspace, "vertices", (4,) + tuple(shape))
     step = max(1, NUMPY_CHUNK_VERTICES // max(cols, 1))
-    sc = ChunkScratch()
     for r0 in range(0, rows, step):
         r1 = min(rows, r0 + step)
-        fields = sc.flat("fields", along.shape[0] * (r1 - r0) * cols).reshape(along.shape[0], r1 - r0, cols)
         if lattice_rows.size == 1:
-            fields[...] = along[:, :1]
+            fields = np.repeat(along[:, :1], r1 - r0, axis=1)
         else:                   # rows between the same two lattice rows at once (broadcast, no gather)
-            below = sc.flat("below", fields.size).reshape(fields.shape)
+            fields = np.empty((along.shape[0], r1 - r0, cols))
             jj = j[r0:r1]
             edges = np.concatenate(([0], np.flatnonzero(jj[1:] != jj[:-1]) + 1, [r1 - r0]))
             for e0, e1 in zip(edges[:-1].tolist(), edges[1:].tolist()):
                 ww = w[r0 + e0:r0 + e1, None]
                 part = fields[:, e0:e1]
                 np.multiply(along[:, jj[e0], None, :], 1 - ww, out=part)
-                part += np.multiply(along[:, jj[e0] + 1, None, :], ww, out=below[:, e0:e1])
+                part += along[:, jj[e0] + 1, None, :] * ww
         h = out[3, r0:r1]
-        bilinear_heights(data, fields[1], fields[0], sc, h)
-        h += fields[2]
+        np.add(bilinear_heights(data, fields[1], fields[0]), fields[2], out=h)
         for q in range(3):
             np.multiply(h, fields[6 + q], out=out[q, r0:r1])
             np.add(fields[3 + q], out[q, r0:r1], out=out[q, r0:r1])
