@@ -246,7 +246,10 @@ def _facet_rows_numpy(vx, vy, vz, height_m, seeds: RowUpsampler, rows, orbit: Or
                 c[collapsed] = 0.0
         facing = _dot(ax, ay, az, ux, uy, uz, g("facing"), tmp)
         flip = np.less(facing, 0.0, out=g("flip", np.bool_))
-        if flip.any():
+        if flip.all():                                       # (the lattice's orientation: all or none)
+            for c in (ax, ay, az):
+                np.negative(c, out=c)
+        elif flip.any():
             for c in (ax, ay, az):
                 np.negative(c, out=c, where=flip)
         # one Newton step from the first guess, the state moved to its result (Taylor, 2nd order)
@@ -290,9 +293,10 @@ def _facet_rows_numpy(vx, vy, vz, height_m, seeds: RowUpsampler, rows, orbit: Or
         cos_ell = _dot(ux, uy, uz, lx, ly, lz, out[COS_ELL], tmp)
         counted = np.greater(a_sigma, 0.0, out=g("counted", np.bool_))
         if counted.any():
-            extremes[0] = min(extremes[0], float(np.min(cos_slope, where=counted, initial=1.0)))
-            extremes[1] = max(extremes[1], float(np.max(cos_ell, where=counted, initial=-np.inf)))
-            extremes[2] = min(extremes[2], float(np.min(cos_ell, where=counted, initial=np.inf)))
+            where = True if counted.all() else counted      # (reductions without a mask are much cheaper)
+            extremes[0] = min(extremes[0], float(np.min(cos_slope, where=where, initial=1.0)))
+            extremes[1] = max(extremes[1], float(np.max(cos_ell, where=where, initial=-np.inf)))
+            extremes[2] = min(extremes[2], float(np.min(cos_ell, where=where, initial=np.inf)))
         # along-track speed: (|V|^2 - d . A) / |V|
         v2 = _dot(svx, svy, svz, svx, svy, svz, g("v2"), tmp)
         along = np.subtract(v2, _dot(dx, dy, dz, sax, say, saz, out[ALONG], tmp), out=out[ALONG])
