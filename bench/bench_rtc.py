@@ -36,6 +36,10 @@ import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from palsar2_plugin.rtc.radar_input import RadarInput  # noqa: E402
+from process_stats import peak_rss_mb  # noqa: E402
+
 C = 299_792_458.0
 LAT0, LON0 = 36.0, 138.5
 EPOCH = "2024-01-01T00:00:00"
@@ -126,9 +130,25 @@ def flat_block(size: int) -> tuple:
 
 
 def _cpu_seconds() -> float:
-    """User + system CPU time of this process (all its threads), s."""
+    """User + system CPU time of this process (all its threads) and of its children that have ended
+    (the worker processes of a run, joined when it ends), s."""
     r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
+    c = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
+
+
+class ConstantBeta0(RadarInput):
+    """beta0 = 1 everywhere (the multilook of a constant image), read without storing it; at module
+    level so that worker processes can unpickle it."""
+
+    def __init__(self, orbit, beam):
+        super().__init__(orbit, (beam,))
+        self.polarisations = ("HH",)
+        self.metadata = dict(scene_id="ALOS2000000000-240101", product_id="BENR1.1__A", mode="BEN",
+                             look_side="right", pass_direction="ascending")
+
+    def read_beta0(self, beam, polarisation, line0, line1, pixel0, pixel1):
+        return np.ones((line1 - line0, pixel1 - pixel0), dtype=np.float32)
 
 
 def _rates(res: dict, npix: int, workers: int) -> str:
@@ -146,7 +166,7 @@ def run_ours(workdir: str, workers: int, tile_size: int, oversampling: int = 2) 
     from palsar2_plugin.geometry.orbit import Orbit
     from palsar2_plugin.geometry.radar_grid import RadarGrid
     from palsar2_plugin.rtc.driver import terrain_correct
-    from palsar2_plugin.rtc.radar_input import RadarBeam, RadarInput
+    from palsar2_plugin.rtc.radar_input import RadarBeam
 
     s = json.load(open(os.path.join(workdir, "setup.json")))
     orbit = Orbit(datetime.fromisoformat(EPOCH).replace(tzinfo=timezone.utc), np.array(s["t_sv"]),
@@ -156,30 +176,18 @@ def run_ours(workdir: str, workers: int, tile_size: int, oversampling: int = 2) 
     lr = max(1, int(round(s["spacing"] * np.sin(np.radians(s["inc_flat_deg"])) / s["sr_spacing"])))
     ml = grid.multilooked(la, lr)
 
-    class ConstantBeta0(RadarInput):
-        """beta0 = 1 everywhere (the multilook of a constant image), read without storing it."""
-
-        def __init__(self):
-            self.orbit = orbit
-            self.beams = (RadarBeam(1, ml, float(la * lr)),)
-            self.polarisations = ("HH",)
-            self.metadata = dict(scene_id="ALOS2000000000-240101", product_id="BENR1.1__A", mode="BEN",
-                                 look_side="right", pass_direction="ascending")
-
-        def read_beta0(self, beam, polarisation, line0, line1, pixel0, pixel1):
-            return np.ones((line1 - line0, pixel1 - pixel0), dtype=np.float32)
-
+    radar = ConstantBeta0(orbit, RadarBeam(1, ml, float(la * lr)))
     from palsar2_plugin.rtc.tile import warm_up
     compiled = warm_up()          # numba compiles (or loads its cache) before the clock starts
     left, bottom, right, top = s["bounds"]
     cpu0 = _cpu_seconds()
     t = time.perf_counter()
-    result = terrain_correct(ConstantBeta0(), s["dem"], os.path.join(workdir, "ours"), height_reference="ellipsoid",
+    result = terrain_correct(radar, s["dem"], os.path.join(workdir, "ours"), height_reference="ellipsoid",
                              crs="EPSG:32654", pixel_size_m=s["spacing"], extent=(left, bottom, right, top),
                              tile_size=tile_size, workers=workers, oversampling=oversampling)
     dt = time.perf_counter() - t
     cpu = _cpu_seconds() - cpu0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb() + sum(result["timings"].get("worker_peak_rss_mib", ()))
     return dict(seconds=dt, cpu_seconds=cpu, peak_rss_mib=peak, gamma0=result["gamma0"]["HH"], mask=result["mask"],
                 timings={k: (round(v, 1) if isinstance(v, float) else v) for k, v in result["timings"].items()},
                 eia=result["ellipsoid_incidence"], looks=[la, lr], settings=str(result["settings"]),

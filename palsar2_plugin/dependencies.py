@@ -183,6 +183,47 @@ def find_python(executable: str, prefix: str, exec_prefix: str, platform: str, v
                  if _is_executable(p)), None)
 
 
+def worker_python_candidates(executable: str, prefix: str, exec_prefix: str, platform: str,
+                             version: Tuple[int, int], environ: Mapping[str, str]) -> List[str]:
+    """Interpreters that can start worker processes of this installation (multiprocessing's spawn,
+    Dask's local cluster), most likely first.
+
+    ``executable`` comes first when it is python itself and belongs to this installation (under
+    ``prefix`` or ``exec_prefix``, e.g. a venv's bin/python); inside QGIS it is the QGIS program, or
+    on Linux whatever ``python3`` PATH finds first (possibly another Python, e.g. pyenv's), and the
+    installation's own interpreter is looked for instead: on Windows ``pythonw.exe`` (no console
+    window per worker) then ``python.exe`` in ``exec_prefix``/``prefix``, elsewhere
+    ``bin/python<major>.<minor>``, ``bin/python3`` (macOS bundle: ``Contents/MacOS/bin``); the rest
+    as :func:`python_candidates`."""
+    path = ntpath if platform == "win32" else posixpath
+
+    def inside(folder: str) -> bool:
+        return bool(folder) and path.normcase(path.abspath(executable)).startswith(
+            path.normcase(path.abspath(folder)).rstrip("\\/") + path.sep)
+
+    own = (bool(executable) and path.basename(executable).lower().startswith("python")
+           and (inside(prefix) or inside(exec_prefix)))
+    out = [executable] if own else []
+    if platform == "win32":
+        for folder in (exec_prefix, prefix):
+            out.append(path.join(folder, "pythonw.exe"))
+    others = [c for c in python_candidates(executable, prefix, exec_prefix, platform, version, environ)
+              if own or c != executable]
+    seen, unique = set(), []
+    for candidate in out + others:
+        if candidate and candidate not in seen:
+            seen.add(candidate)
+            unique.append(candidate)
+    return unique
+
+
+def python_for_workers() -> Optional[str]:
+    """The interpreter worker processes of this process are started with (the first runnable of
+    :func:`worker_python_candidates` for this process), or None when none is found."""
+    return next((p for p in worker_python_candidates(sys.executable or "", sys.prefix, sys.exec_prefix, sys.platform,
+                                                      sys.version_info[:2], os.environ) if _is_executable(p)), None)
+
+
 def linux_family(os_release: str) -> str:
     """"debian", "fedora" or "linux" from the text of /etc/os-release."""
     ids = set()

@@ -25,7 +25,7 @@ from .. import __version__
 from ..gdal_cache import bounded_block_cache
 from ..progress import CancelCheck, ProgressCallback, SubProgress, WarningCallback, report
 from ..progress import warn as report_warning
-from .executors import ThreadExecutor
+from .executors import default_executor
 from .mosaic import AREA_FLOOR_FRACTION
 from .plan import RunPlan, default_tile_size, plan_run
 from .radar_input import RadarInput
@@ -85,8 +85,10 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
                     warn: Optional[WarningCallback] = None, plan: Optional[RunPlan] = None) -> Dict[str, object]:
     """Terrain-correct ``radar`` against the DEM at ``dem_path`` and write an NRB product folder.
 
-    ``executor`` (default: a :class:`.executors.ThreadExecutor` of ``workers`` threads) computes the
-    tiles; ``tile_size`` None: :func:`.plan.default_tile_size` of ``workers``. ``plan``: the run's
+    ``executor`` computes the tiles; by default (:func:`.executors.default_executor`) ``workers``
+    worker processes when the compiled kernels are not enabled and the run has at least 2 tiles per
+    worker (falling back to threads, with a progress message, when they cannot start), else
+    ``workers`` threads; ``tile_size`` None: :func:`.plan.default_tile_size` of ``workers``. ``plan``: the run's
     :class:`.plan.RunPlan` when the caller made it already (from ``radar``'s geometry and these
     choices; the timings then hold no planning).
 
@@ -95,7 +97,8 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
     ``metadata``, ``stac``, ``quicklook``) plus ``grid``, ``settings``, ``plan``, ``timings`` (wall
     seconds ``planning_s``, ``tiles_s``, ``finish_s`` and of its parts ``cogs_s``, ``quicklook_s``,
     ``metadata_s`` (XML, STAC, renaming); ``planning_cpu_s``, ``finish_cpu_s``; ``stages_cpu_s``, CPU
-    seconds per tile stage) and ``warnings`` (the radar input's, e.g. an implausible calibration factor, and
+    seconds per tile stage; the executor's ``facts``: ``executor``, what ran the tiles, and for worker
+    processes ``worker_peak_rss_mib``, ``worker_start_s``) and ``warnings`` (the radar input's, e.g. an implausible calibration factor, and
     the DEM's, e.g. partial coverage; each also passed to ``warn`` and written into the product's
     metadata). GDAL's block cache is bounded while it runs (:mod:`palsar2_plugin.gdal_cache`).
     """
@@ -123,9 +126,11 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
         report(tile_progress, 0.0, f"Terrain correction: {len(plan.tiles)} tiles of {settings.tile_rows} x "
                                    f"{settings.tile_cols} px")
         started = time.perf_counter()
-        (executor or ThreadExecutor(workers)).run(plan, radar, lambda layers, tile: writer.write_tile(
-            layers, tile.row0, tile.col0), tile_progress, is_cancelled, stage_times)
+        executor = executor or default_executor(plan, workers)
+        executor.run(plan, radar, lambda layers, tile: writer.write_tile(layers, tile.row0, tile.col0), tile_progress,
+                     is_cancelled, stage_times)
         timings["tiles_s"] = time.perf_counter() - started
+        timings.update(getattr(executor, "facts", {}))
         finishing, finishing_cpu = time.perf_counter(), time.process_time()
         result = writer.finish(product_info(plan, radar, warnings), SubProgress(progress, 0.85, 1.0), is_cancelled)
         timings["finish_s"] = time.perf_counter() - finishing

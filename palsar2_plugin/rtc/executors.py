@@ -6,7 +6,9 @@ every tile of ``plan`` (a :class:`.plan.RunPlan`) from ``radar`` (a RadarInput) 
 (``progress(fraction, message)``), stop with :class:`..errors.Cancelled` when ``is_cancelled()``,
 add CPU seconds per stage to ``times`` (a :class:`.stage_times.StageTimes`) where it can.
 :class:`ThreadExecutor` is the in-process one (``workers`` threads; the numba kernels release the
-GIL); ``palsar2_plugin.scale.DaskExecutor`` runs tiles on a Dask cluster.
+GIL); :class:`.process_executor.ProcessExecutor` runs tiles in worker processes (for the numpy
+path, which holds the GIL); ``palsar2_plugin.scale.DaskExecutor`` runs tiles on a Dask cluster.
+:func:`default_executor` chooses between the first two.
 """
 
 from __future__ import annotations
@@ -30,12 +32,35 @@ class TileExecutor:
         raise NotImplementedError
 
 
+#: Fewest tiles per worker for which worker processes pay for their start (about 1.5 s of two
+#: spawned interpreters importing numpy, rasterio and the plugin, against ~1-2 s per numpy tile of
+#: the default size, see README's bench table).
+MIN_TILES_PER_PROCESS = 2
+
+
+def default_executor(plan, workers: int) -> TileExecutor:
+    """The executor :func:`.driver.terrain_correct` uses when it is given none: worker processes
+    (:class:`.process_executor.ProcessExecutor`, falling back to threads when they cannot start)
+    when the compiled kernels are not enabled (numba missing, ``PALSAR2_NO_NUMBA=1``), ``workers``
+    > 1 and the plan has at least :data:`MIN_TILES_PER_PROCESS` x ``workers`` tiles; otherwise a
+    :class:`ThreadExecutor` of ``workers`` threads (the compiled kernels release the GIL, so threads
+    use the cores without the cost of starting processes)."""
+    from .. import compiled
+    from .process_executor import ProcessExecutor
+
+    workers = max(1, int(workers))
+    if not compiled.enabled() and workers > 1 and len(plan.tiles) >= MIN_TILES_PER_PROCESS * workers:
+        return ProcessExecutor(workers, fallback=ThreadExecutor(workers))
+    return ThreadExecutor(workers)
+
+
 class ThreadExecutor(TileExecutor):
     """Tiles in ``workers`` threads of this process (1: in the calling thread), each thread with its
     own DEM handle and scratch buffers; at most 2 x workers tiles in flight."""
 
     def __init__(self, workers: int = 2):
         self.workers = max(1, int(workers))
+        self.facts = {"executor": f"{self.workers} threads"}
 
     def run(self, plan, radar, write, progress=None, is_cancelled=None, times=None) -> None:
         dem = DemSource(plan.dem_path, plan.height_reference)

@@ -1,4 +1,4 @@
-"""CPU seconds spent per stage of the terrain correction, summed over the tile threads.
+"""CPU seconds spent per stage of the terrain correction, summed over the tile threads (and processes).
 
 :class:`StageTimes` is handed to :func:`.tile.correct_tile`; ``with times.stage("dem"):`` adds the
 calling thread's CPU time (``time.thread_time``, so waiting for the GIL or for disk does not count)
@@ -30,6 +30,17 @@ class StageTimes:
             spent = time.thread_time() - start
             with self._lock:
                 self._seconds[name] = self._seconds.get(name, 0.0) + spent
+
+    def add(self, seconds: Dict[str, float]) -> None:
+        """Add CPU seconds per stage measured elsewhere (a worker process's :meth:`seconds`)."""
+        with self._lock:
+            for name, spent in seconds.items():
+                self._seconds[name] = self._seconds.get(name, 0.0) + spent
+
+    def seconds(self) -> Dict[str, float]:
+        """{stage: CPU seconds}, not rounded."""
+        with self._lock:
+            return dict(self._seconds)
 
     def totals(self) -> Dict[str, float]:
         """{stage: CPU seconds}, rounded to 0.1 s."""

@@ -60,22 +60,17 @@ class ExecutionOptions:
 
 
 def _use_python_for_workers() -> None:
-    """Inside QGIS ``sys.executable`` is the QGIS program or whatever ``python3`` PATH finds first
-    (possibly another Python, e.g. pyenv's): worker processes must be started with the Python interpreter QGIS embeds,
-    ``<exec_prefix>/bin/python<major>.<minor>``."""
+    """Start Dask's worker processes with :func:`..dependencies.python_for_workers` (inside QGIS
+    ``sys.executable`` is the QGIS program, or another Python on PATH). Dask's nannies start them
+    later from their own thread, so this is set on the spawn context for the rest of the session
+    (CPython applies a context's ``set_executable`` process-wide); a no-op when none is found."""
     import multiprocessing
-    import sys
 
-    exe = sys.executable or ""
-    ours = os.path.abspath(exe).startswith(os.path.abspath(sys.exec_prefix) + os.sep)   # not another Python on PATH
-    if ours and os.path.isfile(exe) and os.path.basename(exe).lower().startswith("python"):
-        return
-    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
-    for prefix in (sys.exec_prefix, sys.base_exec_prefix, "/usr"):
-        path = os.path.join(prefix, "bin", version)
-        if os.path.isfile(path):
-            multiprocessing.set_executable(path)
-            return
+    from ..dependencies import python_for_workers
+
+    python = python_for_workers()
+    if python:
+        multiprocessing.get_context("spawn").set_executable(python)
 
 
 def _worker_preload() -> str:
