@@ -18,6 +18,11 @@ flat-area gamma0 bias against tan(theta_ell) with its per-pixel spread, and the 
 ours - sarsen over pixels both call valid. Ours multilooks the constant image to the output pixel
 size (3 x 2 looks for 10 m), which is what it does with real data; sarsen reads the SLC.
 
+``--executor``: where our tiles run (default terrain_correct's choice: worker processes for the
+numpy path, threads for the compiled one). With worker processes the CPU seconds include theirs
+(RUSAGE_CHILDREN: they end with the run) and the peak RSS printed is the parent's plus the sum of the
+workers' peaks, an upper bound (they need not peak at the same time).
+
 ``--paths``: ours with the compiled numba kernels (compiled or loaded from numba's cache before the
 clock starts) and with the numpy path (PALSAR2_NO_NUMBA=1, the baseline before the kernels), both in
 the same run; ``--repeat`` repeats the whole round (the machine may be shared: compare within a round).
@@ -159,7 +164,16 @@ def _rates(res: dict, npix: int, workers: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------- ours
-def run_ours(workdir: str, workers: int, tile_size: int, oversampling: int = 2) -> dict:
+def _executor(name: str, workers: int):
+    """None (terrain_correct's default choice), or threads / worker processes forced."""
+    from palsar2_plugin.rtc.executors import ThreadExecutor
+    from palsar2_plugin.rtc.process_executor import ProcessExecutor
+
+    return {"auto": None, "threads": ThreadExecutor(workers), "processes": ProcessExecutor(workers)}[name]
+
+
+def run_ours(workdir: str, workers: int, tile_size: int, oversampling: int = 2, executor: str = "auto",
+             start_cost: bool = False) -> dict:
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     from datetime import datetime, timezone
 
@@ -180,18 +194,28 @@ def run_ours(workdir: str, workers: int, tile_size: int, oversampling: int = 2) 
     from palsar2_plugin.rtc.tile import warm_up
     compiled = warm_up()          # numba compiles (or loads its cache) before the clock starts
     left, bottom, right, top = s["bounds"]
+    start_s = None
+    if start_cost:           # worker processes started and initialised with this run's plan, untimed below
+        from palsar2_plugin.rtc.plan import plan_run
+        from palsar2_plugin.rtc.process_executor import measure_start
+
+        plan = plan_run(radar, s["dem"], height_reference="ellipsoid", crs="EPSG:32654", pixel_size_m=s["spacing"],
+                        extent=(left, bottom, right, top), oversampling=oversampling, tile_size=tile_size)
+        start_s = [measure_start(workers, plan, radar) for _ in range(3)]
     cpu0 = _cpu_seconds()
     t = time.perf_counter()
     result = terrain_correct(radar, s["dem"], os.path.join(workdir, "ours"), height_reference="ellipsoid",
                              crs="EPSG:32654", pixel_size_m=s["spacing"], extent=(left, bottom, right, top),
-                             tile_size=tile_size, workers=workers, oversampling=oversampling)
+                             tile_size=tile_size, workers=workers, oversampling=oversampling,
+                             executor=_executor(executor, workers))
     dt = time.perf_counter() - t
     cpu = _cpu_seconds() - cpu0
-    peak = peak_rss_mb() + sum(result["timings"].get("worker_peak_rss_mib", ()))
-    return dict(seconds=dt, cpu_seconds=cpu, peak_rss_mib=peak, gamma0=result["gamma0"]["HH"], mask=result["mask"],
+    workers_peaks = result["timings"].get("worker_peak_rss_mib") or []
+    peak = peak_rss_mb() + sum(workers_peaks)      # with worker processes: an upper bound (peaks at different times)
+    return dict(seconds=dt, cpu_seconds=cpu, peak_rss_mib=peak, peak_rss_workers_mib=workers_peaks, gamma0=result["gamma0"]["HH"], mask=result["mask"],
                 timings={k: (round(v, 1) if isinstance(v, float) else v) for k, v in result["timings"].items()},
                 eia=result["ellipsoid_incidence"], looks=[la, lr], settings=str(result["settings"]),
-                path="numba" if compiled else "numpy")
+                path="numba" if compiled else "numpy", start_s=start_s)
 
 
 # ---------------------------------------------------------------------------------------- sarsen
@@ -383,8 +407,12 @@ def _one_round(args, worker, setup, npix) -> None:
             label = f"ours[{ours['path']}] k={k}"
             runs.append((label, rate, g_ours, m_ours))
             runs_cpu.append(npix / ours["cpu_seconds"])
-            print(f"{label}: {ours['seconds']:.1f} s -> {_rates(ours, npix, args.workers)}, peak RSS {ours['peak_rss_mib']:,.0f} MiB "
-                  f"(looks {ours['looks']}, {ours['settings']})")
+            workers_peaks = ours.get("peak_rss_workers_mib") or []
+            rss = (f"peak RSS {ours['peak_rss_mib']:,.0f} MiB" if not workers_peaks else
+                   f"peak RSS <= {ours['peak_rss_mib']:,.0f} MiB (parent + the sum of its {len(workers_peaks)} workers' "
+                   f"peaks {', '.join(f'{p:,.0f}' for p in workers_peaks)} MiB: an upper bound)")
+            print(f"{label}: {ours['seconds']:.1f} s -> {_rates(ours, npix, args.workers)}, {rss} "
+                  f"(looks {ours['looks']}, {ours['settings']}; tiles in {ours['timings'].get('executor')})")
             tiles_rate = npix / ours["timings"]["tiles_s"]
             print(f"         of which tiles {ours['timings']['tiles_s']} s ({tiles_rate:,.0f} px/s), writing COGs/XML/"
                   f"STAC/quick-look of the 9 layers {ours['timings']['finish_s']} s "
@@ -437,6 +465,11 @@ def main() -> None:
     ap.add_argument("--simulated-product", help="compare with sarsen on this simulated L1.1 product instead")
     ap.add_argument("--dem", help="the DEM of --simulated-product (EGM96 heights)")
     ap.add_argument("--beam", type=int, default=3, help="beam of --simulated-product given to sarsen")
+    ap.add_argument("--executor", choices=["auto", "threads", "processes"], default="auto",
+                    help="where our tiles run: auto (terrain_correct's choice: worker processes for the numpy "
+                         "path, threads for the compiled one), or threads / processes forced")
+    ap.add_argument("--start-cost", action="store_true",
+                    help="(with --worker ours) also time starting the worker processes, 3 times, before the run")
     ap.add_argument("--worker", choices=["ours", "sarsen", "sarsen_slc"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker == "sarsen_slc":
@@ -447,7 +480,8 @@ def main() -> None:
         return
     if args.worker:
         fn = run_ours if args.worker == "ours" else run_sarsen
-        res = (fn(args.workdir, args.workers, args.tile_size, args.oversampling[0]) if args.worker == "ours"
+        res = (fn(args.workdir, args.workers, args.tile_size, args.oversampling[0], args.executor, args.start_cost)
+               if args.worker == "ours"
                else fn(args.workdir, args.workers))
         print("RESULT " + json.dumps(res))
         return
@@ -462,7 +496,7 @@ def main() -> None:
 
     def worker(python, name, extra=(), no_numba=False):
         cmd = [python, os.path.abspath(__file__), "--worker", name, "--workdir", workdir, "--workers",
-               str(args.workers), "--tile-size", str(args.tile_size), *extra]
+               str(args.workers), "--tile-size", str(args.tile_size), "--executor", args.executor, *extra]
         env = dict(os.environ, PALSAR2_NO_NUMBA="1" if no_numba else "0")
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
         line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]

@@ -86,9 +86,9 @@ def terrain_correct(radar: RadarInput, dem_path: str, output_folder: str, *, hei
     """Terrain-correct ``radar`` against the DEM at ``dem_path`` and write an NRB product folder.
 
     ``executor`` computes the tiles; by default (:func:`.executors.default_executor`) ``workers``
-    worker processes when the compiled kernels are not enabled and the run has at least 2 tiles per
-    worker (falling back to threads, with a progress message, when they cannot start), else
-    ``workers`` threads; ``tile_size`` None: :func:`.plan.default_tile_size` of ``workers``. ``plan``: the run's
+    worker processes when the compiled kernels are not enabled and the run is large enough to pay
+    for starting them (falling back to threads, with a progress message, when they cannot start),
+    else ``workers`` threads; ``tile_size`` None: :func:`.plan.default_tile_size` of ``workers``. ``plan``: the run's
     :class:`.plan.RunPlan` when the caller made it already (from ``radar``'s geometry and these
     choices; the timings then hold no planning).
 

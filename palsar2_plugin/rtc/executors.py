@@ -32,24 +32,28 @@ class TileExecutor:
         raise NotImplementedError
 
 
-#: Fewest tiles per worker for which worker processes pay for their start (about 1.5 s of two
-#: spawned interpreters importing numpy, rasterio and the plugin, against ~1-2 s per numpy tile of
-#: the default size, see README's bench table).
-MIN_TILES_PER_PROCESS = 2
+#: Fewest facets (output pixels x oversampling^2) per worker for which worker processes pay for
+#: their start: starting two took 1.1-1.7 s (spawned interpreters importing numpy, rasterio and the
+#: plugin, the plan unpickled), and 2 numpy threads give ~1.3x one against ~2x for 2 processes, so
+#: they pay from ~5 s of single-thread numpy work, ~9 M facets at ~0.5 us each (bench_rtc).
+MIN_FACETS_PER_PROCESS = 4_000_000
 
 
 def default_executor(plan, workers: int) -> TileExecutor:
     """The executor :func:`.driver.terrain_correct` uses when it is given none: worker processes
     (:class:`.process_executor.ProcessExecutor`, falling back to threads when they cannot start)
     when the compiled kernels are not enabled (numba missing, ``PALSAR2_NO_NUMBA=1``), ``workers``
-    > 1 and the plan has at least :data:`MIN_TILES_PER_PROCESS` x ``workers`` tiles; otherwise a
-    :class:`ThreadExecutor` of ``workers`` threads (the compiled kernels release the GIL, so threads
-    use the cores without the cost of starting processes)."""
+    > 1, the plan has at least 2 tiles per worker and :data:`MIN_FACETS_PER_PROCESS` facets per
+    worker; otherwise a :class:`ThreadExecutor` of ``workers`` threads (the compiled kernels release
+    the GIL, so threads use the cores without the cost of starting processes)."""
     from .. import compiled
     from .process_executor import ProcessExecutor
 
     workers = max(1, int(workers))
-    if not compiled.enabled() and workers > 1 and len(plan.tiles) >= MIN_TILES_PER_PROCESS * workers:
+    k = plan.settings.oversampling
+    facets = sum(t.shape[0] * t.shape[1] for t in plan.tiles) * k * k
+    if (not compiled.enabled() and workers > 1 and len(plan.tiles) >= 2 * workers
+            and facets >= MIN_FACETS_PER_PROCESS * workers):
         return ProcessExecutor(workers, fallback=ThreadExecutor(workers))
     return ThreadExecutor(workers)
 

@@ -119,7 +119,8 @@ def test_a_worker_that_raises_gives_an_error_naming_the_cause(scene, tmp_path, n
     assert _product_files(out) == []
 
 
-def test_an_interpreter_that_cannot_start_falls_back_to_threads(scene, tmp_path, numpy_path, monkeypatch):
+def test_an_interpreter_that_cannot_start_falls_back_to_threads(scene, tmp_path, numpy_path, monkeypatch,
+                                                              small_runs_pay):
     dem, radar = scene
     reference = terrain_correct(radar, dem, str(tmp_path / "t"), executor=ThreadExecutor(2), **RUN)
     dies = tmp_path / "python-that-dies"          # answers the version check, then dies as a worker
@@ -144,7 +145,13 @@ def test_an_interpreter_that_cannot_start_falls_back_to_threads(scene, tmp_path,
         terrain_correct(radar, dem, str(tmp_path / "none"), executor=ProcessExecutor(2), **RUN)
 
 
-def test_default_choice(scene, monkeypatch):
+@pytest.fixture
+def small_runs_pay(monkeypatch):
+    """The test scenes are far below the size at which processes pay for their start."""
+    monkeypatch.setattr("palsar2_plugin.rtc.executors.MIN_FACETS_PER_PROCESS", 1000)
+
+
+def test_default_choice(scene, monkeypatch, small_runs_pay):
     dem, radar = scene
     plan = plan_run(radar, dem, height_reference="ellipsoid", pixel_size_m=30.0, tile_size=40)
     few = plan_run(radar, dem, height_reference="ellipsoid", pixel_size_m=30.0, tile_size=400)
@@ -155,12 +162,17 @@ def test_default_choice(scene, monkeypatch):
     assert isinstance(chosen.fallback, ThreadExecutor) and chosen.fallback.workers == 2
     assert isinstance(default_executor(plan, 1), ThreadExecutor)        # one worker: no processes
     assert isinstance(default_executor(few, 2), ThreadExecutor)         # too few tiles to pay for them
+    facets = sum(t.shape[0] * t.shape[1] for t in plan.tiles) * plan.settings.oversampling ** 2
+    monkeypatch.setattr("palsar2_plugin.rtc.executors.MIN_FACETS_PER_PROCESS", facets // 2 + 1)
+    assert isinstance(default_executor(plan, 2), ThreadExecutor)        # too little work to pay for them
+    monkeypatch.setattr("palsar2_plugin.rtc.executors.MIN_FACETS_PER_PROCESS", facets // 2)
+    assert isinstance(default_executor(plan, 2), ProcessExecutor)
     if compiled.numba_importable():
         monkeypatch.setenv("PALSAR2_NO_NUMBA", "0")
         assert isinstance(default_executor(plan, 2), ThreadExecutor)    # compiled kernels release the GIL
 
 
-def test_default_run_under_no_numba_uses_processes(scene, tmp_path, numpy_path):
+def test_default_run_under_no_numba_uses_processes(scene, tmp_path, numpy_path, small_runs_pay):
     dem, radar = scene
     result = terrain_correct(radar, dem, str(tmp_path / "out"), **RUN)
     assert result["timings"]["executor"].startswith("2 worker processes")
