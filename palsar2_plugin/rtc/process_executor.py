@@ -53,6 +53,10 @@ class WorkerStartError(Palsar2Error):
 # ----------------------------------------------------------------------------- in the worker
 _STATE: Dict[str, object] = {}
 
+#: GDAL's block cache in a worker (bytes): it only reads DEM windows, a few MB per tile with its
+#: halo, and each worker has its own cache, so far less than a whole run's (gdal_cache).
+WORKER_BLOCK_CACHE_BYTES = 64 * 2**20
+
 
 def peak_rss_mib() -> Optional[float]:
     """This process's peak resident memory (MiB): VmHWM where /proc exists, else ru_maxrss of a
@@ -74,7 +78,7 @@ def peak_rss_mib() -> Optional[float]:
 
 def init_worker(payload_path: str, compiled_enabled: bool) -> None:
     """The pool's initializer (after :mod:`..scale.worker_setup`): unpickle the plan and radar
-    input from ``payload_path``, open the DEM, bound GDAL's cache. A failure is kept and raised by every task (an
+    input from ``payload_path``, open the DEM, bound GDAL's cache (:data:`WORKER_BLOCK_CACHE_BYTES`). A failure is kept and raised by every task (an
     initializer's own exception would only break the pool without saying why)."""
     try:
         from .. import compiled
@@ -86,7 +90,7 @@ def init_worker(payload_path: str, compiled_enabled: bool) -> None:
             compiled.disable()
         with open(payload_path, "rb") as f:
             plan, radar = pickle.load(f)
-        cache = bounded_block_cache()
+        cache = bounded_block_cache(WORKER_BLOCK_CACHE_BYTES)
         cache.__enter__()                       # for the life of the worker
         _STATE.update(plan=plan, radar=radar, dem=DemSource(plan.dem_path, plan.height_reference),
                       workspace=Workspace(), cache=cache)
@@ -157,7 +161,8 @@ def check_interpreter(python: str) -> None:
 
 def start_pool(workers: int, plan, radar, python: Optional[str] = None):
     """A ProcessPoolExecutor of ``workers`` spawned processes initialised with ``plan`` and
-    ``radar``, its multiprocessing context, the interpreter they start with (processes spawned
+    ``radar`` (its ``detached()`` form when it has one: a SceneRadarInput's calibrated files), its
+    multiprocessing context, the interpreter they start with (processes spawned
     while submitting are to be inside ``_spawn_executable(context, python)``) and the file holding
     the plan and radar input (to be removed after the pool's shutdown). Raises WorkerStartError when no interpreter is
     found or does not run (:func:`check_interpreter`) or the inputs cannot be pickled; the processes
@@ -173,6 +178,8 @@ def start_pool(workers: int, plan, radar, python: Optional[str] = None):
         raise WorkerStartError(f"no Python interpreter for worker processes was found beside {sys.executable} "
                                f"(looked in {sys.exec_prefix})")
     check_interpreter(python)
+    if hasattr(radar, "detached"):       # a SceneRadarInput: its calibrated files, not the opened product
+        radar = radar.detached()
     try:
         payload = pickle.dumps((plan, radar), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # noqa: BLE001 - e.g. a radar input defined inside a function

@@ -222,3 +222,26 @@ def test_workers_start_with_the_interpreter_given_and_it_is_given_back(scene):
     seconds = process_executor.measure_start(2, plan, radar)
     assert 0 < seconds < 60
     assert spawn.get_executable() == before
+
+
+@pytest.mark.slow
+def test_a_ceos_product_runs_in_processes_as_in_threads(tmp_path, numpy_path, small_runs_pay, monkeypatch):
+    """terrain_correct_product (SceneRadarInput: an opened CEOS product; the workers get its
+    calibrated files) on a simulated WBS product: processes by default, the threads' product."""
+    from sample_data import HAKONE_DEM
+
+    from palsar2_plugin.rtc.scene_input import terrain_correct_product
+    from palsar2_plugin.simulate.product import simulate_product
+
+    product = simulate_product(str(HAKONE_DEM), "WBS", tmp_path / "l11", lines=600, pixels=80, seed=3)
+    results = {}
+    for name, minimum in (("processes", 1000), ("threads", 10**12)):
+        monkeypatch.setattr("palsar2_plugin.rtc.executors.MIN_FACETS_PER_PROCESS", minimum)
+        results[name] = terrain_correct_product(product, str(HAKONE_DEM), str(tmp_path / name), pixel_size_m=50.0,
+                                                tile_size=64, workers=2)
+    assert results["processes"]["timings"]["executor"].startswith("2 worker processes")
+    assert results["threads"]["timings"]["executor"] == "2 threads"
+    a, b = _arrays(results["threads"]), _arrays(results["processes"])
+    assert np.mean(a["mask"] == 1) > 0.2
+    for name in a:
+        np.testing.assert_array_equal(b[name], a[name], err_msg=name)
