@@ -122,9 +122,10 @@ def ready() -> int:
 # ----------------------------------------------------------------------------- in the parent
 @contextmanager
 def _spawn_executable(context, python: str) -> Iterator[None]:
-    """Processes the pool spawns inside the block start with ``python``. CPython keeps a context's
+    """Processes spawned inside the block start with ``python``. CPython keeps a context's
     executable process-wide (multiprocessing.spawn), so it is set for the block only and given back
-    after; the pool spawns its processes while tiles are submitted, which happens inside."""
+    after; the pool is made (POSIX: its locks may start multiprocessing's resource tracker) and
+    spawns its processes (while tiles are submitted) inside such blocks."""
     from multiprocessing import spawn
 
     with _SPAWN_LOCK:
@@ -196,8 +197,9 @@ def start_pool(workers: int, plan, radar, python: Optional[str] = None):
     setup = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scale", "worker_setup.py")
     start = (package, root, "rtc.process_executor", "init_worker", (payload_path, compiled.enabled()))
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=runpy.run_path,
-                               initargs=(setup, {"PALSAR2_WORKER": start}))
+    with _spawn_executable(context, python):     # its queues' locks may start multiprocessing's resource tracker
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=runpy.run_path,
+                                   initargs=(setup, {"PALSAR2_WORKER": start}))
     return pool, context, python, payload_path
 
 

@@ -210,10 +210,9 @@ def test_worker_interpreter_candidates_per_platform():
         "/w/.venv/bin/python"
 
 
-def test_workers_start_with_the_interpreter_given_and_it_is_given_back(scene):
-    """The pool's processes start with the interpreter chosen (here this one under another path is
-    not available, so: the interpreter recorded in facts), and the process-wide spawn executable is
-    what it was before the run."""
+def test_worker_start_leaves_the_spawn_interpreter_as_it_was(scene):
+    """Starting workers (here: until each answered once) sets multiprocessing's spawn interpreter
+    only while it spawns them (it is process-wide in CPython) and gives it back."""
     from multiprocessing import spawn
 
     dem, radar = scene
