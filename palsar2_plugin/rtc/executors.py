@@ -33,9 +33,10 @@ class TileExecutor:
 
 
 #: Fewest facets (output pixels x oversampling^2) per worker for which worker processes pay for
-#: their start: starting two took 1.1-1.7 s (spawned interpreters importing numpy, rasterio and the
-#: plugin, the plan unpickled), and 2 numpy threads give ~1.3x one against ~2x for 2 processes, so
-#: they pay from ~5 s of single-thread numpy work, ~9 M facets at ~0.5 us each (bench_rtc).
+#: their start: starting two took 0.4-0.5 s on a quiet machine and up to 1.7 s under load (spawned
+#: interpreters importing numpy, rasterio and the plugin, the plan unpickled), and 2 numpy threads
+#: give ~1.3x one against ~2x for 2 processes, so they pay from ~2-5 s of single-thread numpy work,
+#: ~4-9 M facets at ~0.5 us each (bench_rtc).
 MIN_FACETS_PER_PROCESS = 4_000_000
 
 
