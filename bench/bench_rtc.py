@@ -42,7 +42,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from palsar2_plugin.rtc.radar_input import RadarInput  # noqa: E402
+from constant_radar import ConstantBeta0  # noqa: E402
 from process_stats import peak_rss_mb  # noqa: E402
 
 C = 299_792_458.0
@@ -140,20 +140,6 @@ def _cpu_seconds() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
     c = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
-
-
-class ConstantBeta0(RadarInput):
-    """beta0 = 1 everywhere (the multilook of a constant image), read without storing it; at module
-    level so that worker processes can unpickle it."""
-
-    def __init__(self, orbit, beam):
-        super().__init__(orbit, (beam,))
-        self.polarisations = ("HH",)
-        self.metadata = dict(scene_id="ALOS2000000000-240101", product_id="BENR1.1__A", mode="BEN",
-                             look_side="right", pass_direction="ascending")
-
-    def read_beta0(self, beam, polarisation, line0, line1, pixel0, pixel1):
-        return np.ones((line1 - line0, pixel1 - pixel0), dtype=np.float32)
 
 
 def _rates(res: dict, npix: int, workers: int) -> str:

@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+import types
 from concurrent.futures import FIRST_COMPLETED, wait
 from contextlib import contextmanager
 from typing import Dict, Iterator, Optional
@@ -121,19 +122,34 @@ def ready() -> int:
 
 # ----------------------------------------------------------------------------- in the parent
 @contextmanager
-def _spawn_executable(context, python: str) -> Iterator[None]:
-    """Processes spawned inside the block start with ``python``. CPython keeps a context's
-    executable process-wide (multiprocessing.spawn), so it is set for the block only and given back
-    after; the pool is made (POSIX: its locks may start multiprocessing's resource tracker) and
-    spawns its processes (while tiles are submitted) inside such blocks."""
+def _spawning(context, python: str) -> Iterator[None]:
+    """Processes spawned inside the block start with ``python`` and do not run the caller's main
+    script. CPython keeps a context's executable process-wide (multiprocessing.spawn), so it is set
+    for the block only and given back after; the pool is made (POSIX: its locks may start
+    multiprocessing's resource tracker) and spawns its processes (while tiles are submitted) inside
+    such blocks.
+
+    A spawned process normally runs the parent's ``__main__`` script again (as ``__mp_main__``),
+    which re-runs everything a script without an ``if __name__ == "__main__":`` guard does (reading,
+    downloading, writing) once per worker. The workers need only the plugin's code, so ``__main__``
+    is replaced by an empty module while they are spawned (inside QGIS it has no file and nothing
+    is replaced); an input defined in the script itself then cannot be unpickled by the workers,
+    which is a :class:`WorkerStartError` (the default executor falls back to threads)."""
     from multiprocessing import spawn
 
     with _SPAWN_LOCK:
         saved = spawn.get_executable()
+        main = sys.modules.get("__main__")
+        rerun = main is not None and bool(getattr(getattr(main, "__spec__", None), "name", None)
+                                           or getattr(main, "__file__", None))
         context.set_executable(python)
+        if rerun:
+            sys.modules["__main__"] = types.ModuleType("__main__")
         try:
             yield
         finally:
+            if rerun:
+                sys.modules["__main__"] = main
             context.set_executable(saved)
 
 
@@ -164,7 +180,7 @@ def start_pool(workers: int, plan, radar, python: Optional[str] = None):
     """A ProcessPoolExecutor of ``workers`` spawned processes initialised with ``plan`` and
     ``radar`` (its ``detached()`` form when it has one: a SceneRadarInput's calibrated files), its
     multiprocessing context, the interpreter they start with (processes spawned
-    while submitting are to be inside ``_spawn_executable(context, python)``) and the file holding
+    while submitting are to be inside ``_spawning(context, python)``) and the file holding
     the plan and radar input (to be removed after the pool's shutdown). Raises WorkerStartError when no interpreter is
     found or does not run (:func:`check_interpreter`) or the inputs cannot be pickled; the processes
     themselves start at the first submits."""
@@ -197,7 +213,7 @@ def start_pool(workers: int, plan, radar, python: Optional[str] = None):
     setup = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scale", "worker_setup.py")
     start = (package, root, "rtc.process_executor", "init_worker", (payload_path, compiled.enabled()))
     context = multiprocessing.get_context("spawn")
-    with _spawn_executable(context, python):     # its queues' locks may start multiprocessing's resource tracker
+    with _spawning(context, python):     # its queues' locks may start multiprocessing's resource tracker
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=runpy.run_path,
                                    initargs=(setup, {"PALSAR2_WORKER": start}))
     return pool, context, python, payload_path
@@ -247,7 +263,7 @@ class ProcessExecutor(TileExecutor):
             index = next(upcoming, None)
             if index is not None:
                 try:
-                    with _spawn_executable(context, python):
+                    with _spawning(context, python):
                         pending.add(pool.submit(compute_tile, index))
                 except OSError as exc:        # the interpreter cannot be started
                     raise WorkerStartError(f"{python} cannot be started ({exc})") from exc
@@ -300,7 +316,7 @@ def measure_start(workers: int, plan, radar, python: Optional[str] = None) -> fl
     started = time.perf_counter()
     pool, context, python, payload_path = start_pool(workers, plan, radar, python)
     try:
-        with _spawn_executable(context, python):
+        with _spawning(context, python):
             futures = [pool.submit(ready) for _ in range(workers)]
         pids = {fut.result() for fut in futures}
         while len(pids) < workers and time.perf_counter() - started < 60:   # one worker may have answered both

@@ -244,3 +244,41 @@ def test_a_ceos_product_runs_in_processes_as_in_threads(tmp_path, numpy_path, sm
     assert np.mean(a["mask"] == 1) > 0.2
     for name in a:
         np.testing.assert_array_equal(b[name], a[name], err_msg=name)
+
+
+UNGUARDED_SCRIPT = '''
+import os, sys
+sys.path[:0] = [{root!r}, {tests!r}]
+with open({marker!r}, "a") as f:                 # a side effect at the top level, without a __main__ guard
+    f.write(str(os.getpid()) + "\\n")
+os.environ["PALSAR2_NO_NUMBA"] = "1"
+from synthetic.rtc_geometry import gaussian_hills, synthetic_case
+from palsar2_plugin.rtc.driver import terrain_correct
+from palsar2_plugin.rtc.process_executor import ProcessExecutor
+heights = gaussian_hills((60, 60), 30.0, [(0.5, 0.5, 600.0, 250.0)], base_m=100.0)
+dem, radar = synthetic_case({folder!r}, heights, pixel_m=30.0, beams=1)
+executor = ProcessExecutor(2)                     # no fallback: the workers must really run
+result = terrain_correct(radar, dem, {output!r}, height_reference="ellipsoid", pixel_size_m=30.0, tile_size=20,
+                         workers=2, executor=executor)
+print("EXECUTOR", executor.facts["executor"], len(result["plan"].tiles))
+'''
+
+
+@pytest.mark.slow
+def test_workers_do_not_rerun_a_script_without_a_main_guard(tmp_path):
+    """A plain script without ``if __name__ == "__main__":`` runs its top level once: the spawned
+    workers get the plugin's code only, not the script (which would otherwise run again in each
+    worker, side effects and all, and start workers of its own)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    marker = tmp_path / "ran.txt"
+    script = tmp_path / "unguarded.py"
+    script.write_text(UNGUARDED_SCRIPT.format(root=root, tests=os.path.join(root, "tests"), marker=str(marker),
+                                              folder=str(tmp_path / "in"), output=str(tmp_path / "out")))
+    (tmp_path / "in").mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=env,
+                          cwd=str(tmp_path))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert len(marker.read_text().split()) == 1          # the script's own run only
+    line = [x for x in done.stdout.splitlines() if x.startswith("EXECUTOR")][-1]
+    assert line.startswith("EXECUTOR 2 worker processes") and int(line.split()[-1]) >= 4, line
