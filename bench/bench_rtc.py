@@ -20,8 +20,8 @@ size (3 x 2 looks for 10 m), which is what it does with real data; sarsen reads 
 
 ``--executor``: where our tiles run (default terrain_correct's choice: worker processes for the
 numpy path, threads for the compiled one). With worker processes the CPU seconds include theirs
-(RUSAGE_CHILDREN: they end with the run) and the peak RSS printed is the parent's plus the sum of the
-workers' peaks, an upper bound (they need not peak at the same time).
+(RUSAGE_CHILDREN: they end with the run) and the peak RSS printed is that of the process and its
+workers together, sampled every 0.2 s (bench/process_stats.TreeRssSampler), with each one's own peak.
 
 ``--paths``: ours with the compiled numba kernels (compiled or loaded from numba's cache before the
 clock starts) and with the numpy path (PALSAR2_NO_NUMBA=1, the baseline before the kernels), both in
@@ -43,7 +43,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from constant_radar import ConstantBeta0  # noqa: E402
-from process_stats import peak_rss_mb  # noqa: E402
+from process_stats import TreeRssSampler, peak_rss_mb  # noqa: E402
 
 C = 299_792_458.0
 LAT0, LON0 = 36.0, 138.5
@@ -190,15 +190,18 @@ def run_ours(workdir: str, workers: int, tile_size: int, oversampling: int = 2, 
         start_s = [measure_start(workers, plan, radar) for _ in range(3)]
     cpu0 = _cpu_seconds()
     t = time.perf_counter()
-    result = terrain_correct(radar, s["dem"], os.path.join(workdir, "ours"), height_reference="ellipsoid",
-                             crs="EPSG:32654", pixel_size_m=s["spacing"], extent=(left, bottom, right, top),
-                             tile_size=tile_size, workers=workers, oversampling=oversampling,
-                             executor=_executor(executor, workers))
+    with TreeRssSampler() as tree:
+        result = terrain_correct(radar, s["dem"], os.path.join(workdir, "ours"), height_reference="ellipsoid",
+                                 crs="EPSG:32654", pixel_size_m=s["spacing"], extent=(left, bottom, right, top),
+                                 tile_size=tile_size, workers=workers, oversampling=oversampling,
+                                 executor=_executor(executor, workers))
     dt = time.perf_counter() - t
     cpu = _cpu_seconds() - cpu0
     workers_peaks = result["timings"].get("worker_peak_rss_mib") or []
-    peak = peak_rss_mb() + sum(workers_peaks)      # with worker processes: an upper bound (peaks at different times)
-    return dict(seconds=dt, cpu_seconds=cpu, peak_rss_mib=peak, peak_rss_workers_mib=workers_peaks, gamma0=result["gamma0"]["HH"], mask=result["mask"],
+    # with worker processes: the peak of all of them together, sampled (each one's own peak comes at its own time)
+    peak = max(peak_rss_mb(), tree.peak_mb or 0.0) if workers_peaks else peak_rss_mb()
+    return dict(seconds=dt, cpu_seconds=cpu, peak_rss_mib=peak, peak_rss_own_mib=peak_rss_mb(),
+                peak_rss_workers_mib=workers_peaks, gamma0=result["gamma0"]["HH"], mask=result["mask"],
                 timings={k: (round(v, 1) if isinstance(v, float) else v) for k, v in result["timings"].items()},
                 eia=result["ellipsoid_incidence"], looks=[la, lr], settings=str(result["settings"]),
                 path="numba" if compiled else "numpy", start_s=start_s)
@@ -395,8 +398,9 @@ def _one_round(args, worker, setup, npix) -> None:
             runs_cpu.append(npix / ours["cpu_seconds"])
             workers_peaks = ours.get("peak_rss_workers_mib") or []
             rss = (f"peak RSS {ours['peak_rss_mib']:,.0f} MiB" if not workers_peaks else
-                   f"peak RSS <= {ours['peak_rss_mib']:,.0f} MiB (parent + the sum of its {len(workers_peaks)} workers' "
-                   f"peaks {', '.join(f'{p:,.0f}' for p in workers_peaks)} MiB: an upper bound)")
+                   f"peak RSS {ours['peak_rss_mib']:,.0f} MiB (the process and its {len(workers_peaks)} workers together, "
+                   f"sampled every 0.2 s; each one's own peak: {ours['peak_rss_own_mib']:,.0f} and "
+                   f"{', '.join(f'{p:,.0f}' for p in workers_peaks)} MiB)")
             print(f"{label}: {ours['seconds']:.1f} s -> {_rates(ours, npix, args.workers)}, {rss} "
                   f"(looks {ours['looks']}, {ours['settings']}; tiles in {ours['timings'].get('executor')})")
             tiles_rate = npix / ours["timings"]["tiles_s"]

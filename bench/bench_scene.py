@@ -14,9 +14,11 @@ product, calibrate and multilook every beam to beta0, plan, terrain-correct the 
 product (COGs, XML, STAC, quick-look). The compiled kernels are loaded before the clock starts
 (numba's cache; the first run on a machine compiles them once).
 
-Printed per path: wall and CPU seconds per stage, peak RSS of the process (VmHWM), bytes read and
-written (``/proc/self/io``: storage reads, bytes sent to storage, bytes of files deleted before they
-reached it), the product's size, and the load average. Before each path the input files are dropped
+Printed per path: wall and CPU seconds per stage (CPU: the process and its worker processes),
+peak RSS of the process (VmHWM; with worker processes - the numpy path - also each worker's and the
+peak of all of them together, sampled every 0.2 s), bytes read and written by the process
+(``/proc/self/io``: storage reads, bytes sent to storage, bytes of files deleted before they reached
+it), the product's size, and the load average. Before each path the input files are dropped
 from the page cache (``posix_fadvise``: this process's files only) and read once sequentially - the
 same-run baseline: the end-to-end time is also given as a multiple of that plain read. The NRB output
 is removed after each path.
@@ -54,7 +56,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from process_stats import peak_rss_mb  # noqa: E402
+from process_stats import TreeRssSampler, peak_rss_mb  # noqa: E402
 
 CENTRE_LAT_LON = (36.5, 138.5)
 DEM_MARGIN_DEG = 0.15
@@ -248,6 +250,13 @@ def _data_pixels(mask_path: str) -> int:
         return int(sum(np.count_nonzero(ds.read(1, window=w)) for _, w in ds.block_windows(1)))
 
 
+def _cpu_with_children() -> float:
+    """CPU seconds (user + system) of this process and of its children that have ended (the
+    numpy path's worker processes, once their pool is shut down)."""
+    own, ended = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + ended.ru_utime + ended.ru_stime
+
+
 def child(spec: dict) -> None:
     """One measured run (in its own process; prints one JSON line)."""
     from palsar2_plugin import compiled
@@ -273,20 +282,21 @@ def child(spec: dict) -> None:
                   f"{os.getloadavg()[0]:.1f})", file=sys.stderr, flush=True)
 
     io0, load0 = _proc_io(), os.getloadavg()
-    r0 = resource.getrusage(resource.RUSAGE_SELF)
+    r0 = _cpu_with_children()
     extent = spec.get("extent")
     pols = ["HH"] if spec["path"].endswith("-hh") else None
-    result = terrain_correct_product(spec["product"], spec["dem"], spec["out"], pixel_size_m=spec["pixel_size_m"],
-                                     polarisations=pols,
-                                     workers=spec["workers"], progress=progress, extent=extent,
-                                     extent_crs="EPSG:4326" if extent else None)
+    with TreeRssSampler() as tree:
+        result = terrain_correct_product(spec["product"], spec["dem"], spec["out"], pixel_size_m=spec["pixel_size_m"],
+                                         polarisations=pols,
+                                         workers=spec["workers"], progress=progress, extent=extent,
+                                         extent_crs="EPSG:4326" if extent else None)
     wall = time.perf_counter() - t0
-    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    r1 = _cpu_with_children()
     io1, load1 = _proc_io(), os.getloadavg()
     grid = result["grid"]
     print(json.dumps({
         "path": spec["path"], "compiled": compiled.enabled(), "warm_up_s": warm_up_s, "wall_s": wall,
-        "cpu_s": (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime), "peak_rss_mb": peak_rss_mb(),
+        "cpu_s": r1 - r0, "peak_rss_mb": peak_rss_mb(), "peak_tree_rss_mb": tree.peak_mb,
         "timings": result["timings"], "io": {k: io1.get(k, 0) - io0.get(k, 0) for k in io1},
         "product_bytes": _folder_bytes(result["folder"]), "grid": [grid.height, grid.width],
         "data_pixels": _data_pixels(result["mask"]),
@@ -350,6 +360,12 @@ def report(runs, scene_info, log) -> None:
                 log(f"    {key[:-2]:36s} {t[key]:9.1f}")
         log(_row("total", run["wall_s"], run["cpu_s"]))
         io, base = run["io"], run["baseline"]
+        workers = t.get("worker_peak_rss_mib") or []
+        tree = run.get("peak_tree_rss_mb")
+        if workers:
+            log(f"  {t.get('executor')}: peak RSS of the run's processes together (sampled every 0.2 s) "
+                f"{tree or float('nan'):.0f} MB; each process's own peak: main {run['peak_rss_mb']:.0f} MB, workers "
+                f"{', '.join(f'{w:.0f}' for w in workers)} MB (their reads are not in the I/O figures below)")
         log(f"  peak RSS {run['peak_rss_mb']:.0f} MB; read {io.get('read_bytes', 0) / 1e9:.1f} GB from storage "
             f"({io.get('rchar', 0) / 1e9:.1f} GB asked); written {io.get('write_bytes', 0) / 1e9:.2f} GB to storage, "
             f"{io.get('cancelled_write_bytes', 0) / 1e9:.2f} GB of it deleted before the end; product "
