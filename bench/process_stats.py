@@ -1,21 +1,16 @@
-"""What the benchmarks measure of their own process (Linux first, portable fallback)."""
+"""What the benchmarks measure of their own process and its worker processes (Linux first, portable fallback)."""
 
 from __future__ import annotations
 
-import resource
-
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process (MiB). VmHWM restarts at exec; getrusage's ru_maxrss
-    would also count the parent's memory inherited through fork, so it is only the fallback."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    """Peak resident memory of this process (MiB): the plugin's own reader (VmHWM, which restarts at
+    exec; getrusage's ru_maxrss, which would also count memory inherited through fork, only where
+    /proc is absent), NaN where neither tells. The benchmarks put the repository on sys.path first."""
+    from palsar2_plugin.rtc.process_executor import peak_rss_mib
+
+    peak = peak_rss_mib()
+    return float("nan") if peak is None else peak
 
 
 def _children_by_parent() -> dict:
