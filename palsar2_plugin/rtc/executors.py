@@ -13,6 +13,7 @@ path, which holds the GIL); ``palsar2_plugin.scale.DaskExecutor`` runs tiles on 
 
 from __future__ import annotations
 
+import os
 import threading
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import Callable, Optional
@@ -40,6 +41,17 @@ class TileExecutor:
 MIN_FACETS_PER_PROCESS = 4_000_000
 
 
+def min_facets_per_process() -> int:
+    """:data:`MIN_FACETS_PER_PROCESS`, or the environment's PALSAR2_MIN_FACETS_PER_PROCESS (an
+    integer; 0 makes every numpy-path run of at least 2 tiles per worker use worker processes: for
+    tests and for trying them on small runs)."""
+    text = os.environ.get("PALSAR2_MIN_FACETS_PER_PROCESS", "").strip()
+    try:
+        return max(0, int(text)) if text else MIN_FACETS_PER_PROCESS
+    except ValueError:
+        return MIN_FACETS_PER_PROCESS
+
+
 def default_executor(plan, workers: int) -> TileExecutor:
     """The executor :func:`.driver.terrain_correct` uses when it is given none: worker processes
     (:class:`.process_executor.ProcessExecutor`, falling back to threads when they cannot start)
@@ -54,7 +66,7 @@ def default_executor(plan, workers: int) -> TileExecutor:
     k = plan.settings.oversampling
     facets = sum(t.shape[0] * t.shape[1] for t in plan.tiles) * k * k
     if (not compiled.enabled() and workers > 1 and len(plan.tiles) >= 2 * workers
-            and facets >= MIN_FACETS_PER_PROCESS * workers):
+            and facets >= min_facets_per_process() * workers):
         return ProcessExecutor(workers, fallback=ThreadExecutor(workers))
     return ThreadExecutor(workers)
 

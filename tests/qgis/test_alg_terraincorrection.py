@@ -121,3 +121,21 @@ def test_qgis_process(product, qgis_process_run, tmp_path):
     assert valid > 1000 and abs(median - TRUTH_DB) < 0.3
     assert Path(results["METADATA"]).exists() and Path(results["OUTPUT_FOLDER"]).is_dir()
     assert math.isfinite(median)
+
+
+def test_qgis_process_without_numba_computes_tiles_in_worker_processes(qgis_process_call, tmp_path):
+    """As QGIS without numba runs it: the numpy path in worker processes (started with this
+    installation's Python, the plugin found under QGIS's package name), the same answer. Without
+    --json, so that the progress messages (which say where the tiles ran) are printed; a product
+    large enough for several tiles at 10 m."""
+    product = simulate_product(str(DEM), "WBS", tmp_path / "l11", lines=1500, pixels=300, gamma0_db={"HH": TRUTH_DB},
+                               seed=4)
+    run = qgis_process_call("run", "palsar2:terraincorrection", "--", f"INPUT={product}", f"DEM={DEM}",
+                            "DEM_HEIGHT_REFERENCE=0", "PIXEL_SIZE=10", f"OUTPUT_FOLDER={tmp_path / 'qp'}",
+                            extra_env={"PALSAR2_NO_NUMBA": "1", "PALSAR2_MIN_FACETS_PER_PROCESS": "0"})
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output[-3000:]
+    assert "(2 processes)" in output and "could not be used" not in output, output[-3000:]
+    folder = next((tmp_path / "qp").iterdir())
+    median, valid = _median_db(str(next(folder.glob("*_HH.tif"))), str(next(folder.glob("*_MSK.tif"))))
+    assert valid > 1000 and abs(median - TRUTH_DB) < 0.3
