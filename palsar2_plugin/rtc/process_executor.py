@@ -211,9 +211,7 @@ def start_pool(workers: int, plan, radar, python: Optional[str] = None):
     package = __name__.split(".")[0]
     root = list(sys.modules[package].__path__)[0]
     setup = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scale", "worker_setup.py")
-    # this module under the parent's top-level package: "rtc.process_executor" when the core was
-    # imported as palsar2_plugin, "palsar2_plugin.rtc.process_executor" inside QGIS (palsar2_scansar)
-    start = (package, root, __name__[len(package) + 1:], "init_worker", (payload_path, compiled.enabled()))
+    start = (package, root, __name__, "init_worker", (payload_path, compiled.enabled()))
     context = multiprocessing.get_context("spawn")
     with _spawning(context, python):     # its queues' locks may start multiprocessing's resource tracker
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=runpy.run_path,

@@ -7,7 +7,8 @@ before the package can be imported:
   PALSAR2_PACKAGE_ROOT set by the client (:func:`..scale.execution._worker_preload`);
 - a process pool of :mod:`..rtc.process_executor` runs it as its initializer through
   ``runpy.run_path(this file, {"PALSAR2_WORKER": (name, root, module, function, args)})``: the
-  package is registered, then ``<name>.<module>.<function>(*args)`` is called.
+  package is registered, then ``<module>.<function>(*args)`` is called (``module`` in full, e.g.
+  ``palsar2_scansar.palsar2_plugin.rtc.process_executor`` inside QGIS).
 
 The compiled kernels then load numba's on-disk cache of that import name (``palsar2_plugin.numba_cache``).
 """
@@ -40,8 +41,10 @@ def dask_setup(worker=None) -> None:
 
 
 def _start_worker(name: str, root: str, module: str, function: str, args) -> None:
+    """Register the package ``name`` from ``root``, then call ``function(*args)`` of ``module`` (its
+    full dotted name, under ``name``)."""
     register_package(name, root)
-    getattr(importlib.import_module(f"{name}.{module}"), function)(*args)
+    getattr(importlib.import_module(module), function)(*args)
 
 
 if "PALSAR2_WORKER" in globals():        # run by runpy.run_path as a process pool's initializer
